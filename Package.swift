@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Targets are split by weight of dependencies: the core is pure Swift, ingest and synth
+// depend only on the core, the store brings in GRDB, and only the executable parses arguments.
+let package = Package(
+    name: "Vigie",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "vigie", targets: ["vigie"]),
+        .library(name: "VigieCore", targets: ["VigieCore"]),
+        .library(name: "VigieIngest", targets: ["VigieIngest"]),
+        .library(name: "VigieStore", targets: ["VigieStore"]),
+        .library(name: "VigieSynth", targets: ["VigieSynth"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(name: "VigieCore"),
+        .target(name: "VigieIngest", dependencies: ["VigieCore"]),
+        .target(name: "VigieSynth", dependencies: ["VigieCore"]),
+        .target(
+            name: "VigieStore",
+            dependencies: ["VigieCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .executableTarget(
+            name: "vigie",
+            dependencies: [
+                "VigieCore", "VigieIngest", "VigieStore", "VigieSynth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
+        .testTarget(name: "VigieIngestTests", dependencies: ["VigieIngest"]),
+        .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["vigie"]),
+    ]
+)
