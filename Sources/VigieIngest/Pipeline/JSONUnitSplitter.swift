@@ -107,9 +107,14 @@ public final class JSONUnitSplitter {
                 return
             }
             let offset = position
-            let tooLarge = buffer.count - position > Self.maxUnitBytes
-            if try tooLarge || !refill() {
+            if buffer.count - position > Self.maxUnitBytes {
+                // A first record this large that spans lines is most likely broken JSON lines.
                 layout = buffer[position...].contains(0x0A) ? .lines : .documents
+                return
+            }
+            if try !refill() {
+                // The file ends inside its first value: one truncated document, reported once.
+                layout = .documents
                 return
             }
             scan.rebase(offset - position)

@@ -1,0 +1,83 @@
+import Foundation
+import VigieCore
+
+/// Tells the format of a file from its content (the name is only a hint for nothing: a
+/// `.json` may hold JSON lines, a `.txt` a CSV).
+public enum FormatDetector {
+    /// How many leading records to look at before giving up (a file may open with lines that
+    /// belong to no format, such as error lines in a twarc stream).
+    static let recordsToTry = 50
+
+    private struct Stop: Error {}
+
+    public static func detect(path: String) throws -> ImportFormat {
+        let source: ByteSource
+        do {
+            source = try ByteSource(path: path, chunkSize: 1 << 16)
+        } catch let error as ByteSource.OpenError {
+            throw ImportError(code: .unreadable, file: path, message: error.reason)
+        }
+        var head: [UInt8] = []
+        _ = try source.readChunk(into: &head)
+        guard let first = head.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }) else {
+            throw ImportError(code: .empty, file: path, message: "the file holds only blank space, nothing to import")
+        }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
+            if let format = try detectJSON(path: path) { return format }
+            throw ImportError(code: .unrecognisedFormat, file: path, message:
+                "JSON in no known layout (Twitter v2/twarc2, Twitter v1.1/TwiBot-20, Mastodon, Bluesky Jetstream); "
+                + "name the format with --format if you know it")
+        }
+        if let format = detectCSV(head: head) { return format }
+        throw ImportError(code: .unrecognisedFormat, file: path, message:
+            "not JSON, and a CSV header matching no known layout (toolkit, Instagram profiles); "
+            + "for another CSV use --format csv with --map FIELD=COLUMN")
+    }
+
+    /// The delimiter of a CSV file, judged from its first line.
+    public static func delimiter(path: String) -> UInt8? {
+        guard let source = try? ByteSource(path: path, chunkSize: 1 << 16) else { return nil }
+        var head: [UInt8] = []
+        guard (try? source.readChunk(into: &head)) == true else { return nil }
+        let firstLine = head.prefix { $0 != 0x0A }
+        return CSVRowSplitter.detectDelimiter(headerLine: String(decoding: firstLine, as: UTF8.self))
+    }
+
+    private static func detectJSON(path: String) throws -> ImportFormat? {
+        let splitter = JSONUnitSplitter(source: try ByteSource(path: path))
+        var found: ImportFormat?
+        var tried = 0
+        do {
+            try splitter.forEachUnit({ bytes, _ in
+                tried += 1
+                if let value = try? JSONParser.parse(bytes) {
+                    found = recognize(value)
+                }
+                if found != nil || tried >= recordsToTry { throw Stop() }
+            }, onError: { _ in throw Stop() })
+        } catch is Stop {}
+        return found
+    }
+
+    /// The format a JSON record belongs to. The order matters: more specific shapes first.
+    public static func recognize(_ value: JSONValue) -> ImportFormat? {
+        if JetstreamDecoder.recognizes(value) { return .jetstream }
+        if TwitterV2Decoder.recognizes(value) { return .twitterV2 }
+        if MastodonDecoder.recognizes(value) { return .mastodon }
+        if TwitterV1Decoder.recognizes(value) { return .twitterV1 }
+        return nil
+    }
+
+    private static func detectCSV(head: [UInt8]) -> ImportFormat? {
+        var lineBytes = head.prefix { $0 != 0x0A }
+        if lineBytes.starts(with: [0xEF, 0xBB, 0xBF]) { lineBytes = lineBytes.dropFirst(3) }
+        let line = String(decoding: lineBytes, as: UTF8.self)
+        let delimiter = CSVRowSplitter.detectDelimiter(headerLine: line)
+        let header = line.split(separator: Character(UnicodeScalar(delimiter)), omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: [" ", "\"", "\r"]) }
+        if ToolkitCSVDecoder.recognizes(header: header) { return .toolkitCSV }
+        if InstagramCSVDecoder.recognizes(header: header) { return .instagramCSV }
+        if GenericCSVDecoder.recognizes(header: header) { return .genericCSV }
+        return nil
+    }
+}

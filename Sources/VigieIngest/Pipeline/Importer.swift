@@ -1,0 +1,301 @@
+import Foundation
+import VigieCore
+
+/// What an import does with one file.
+public struct ImportOptions: Sendable {
+    /// `nil` detects the format from the content.
+    public var format: ImportFormat?
+    public var workspace: String
+    /// Items per transaction: large enough to amortise commits, small enough to bound memory.
+    public var batchSize: Int
+    public var csv: CSVOptions
+
+    public init(format: ImportFormat? = nil, workspace: String = Workspace.defaultName,
+                batchSize: Int = 5000, csv: CSVOptions = CSVOptions()) {
+        self.format = format
+        self.workspace = workspace
+        self.batchSize = batchSize
+        self.csv = csv
+    }
+}
+
+/// Progress of a running import, for a terminal display.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var bytesRead: Int
+    public var bytesTotal: Int
+    public var records: Int
+    public var elapsed: TimeInterval
+
+    public var fraction: Double { bytesTotal > 0 ? Double(bytesRead) / Double(bytesTotal) : 1 }
+    public var recordsPerSecond: Double { elapsed > 0 ? Double(records) / elapsed : 0 }
+}
+
+/// The outcome of importing one file.
+public struct ImportReport: Sendable, Codable {
+    public var file: String
+    public var format: String
+    public var bytes: Int
+    /// Top-level units read (lines, array elements, CSV rows).
+    public var records = 0
+    public var posts = 0
+    public var accounts = 0
+    public var interactions = 0
+    public var tombstones = 0
+    public var rejected = 0
+    /// Well-formed records that hold nothing to store, by reason.
+    public var skipped: [String: Int] = [:]
+    public var written = WriteSummary()
+    public var seconds = 0.0
+
+    public var skippedCount: Int { skipped.values.reduce(0, +) }
+}
+
+/// A file that cannot be imported at all (unreadable, unrecognised format, bad header).
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        case unreadable, unrecognisedFormat, badHeader, empty
+    }
+
+    public var code: Code
+    public var file: String
+    public var message: String
+
+    public var description: String { "\(file): \(message)" }
+}
+
+/// Reads files, decodes them with the right format and writes batches to a store.
+///
+/// Decoding runs on the calling thread while a second thread writes the previous batch, so
+/// parsing and SQLite work overlap on two cores. Each batch is one transaction: an interrupted
+/// import leaves whole batches only, and re-running it completes it (writes are idempotent).
+public struct Importer<S: Store>: Sendable {
+    public let store: S
+
+    public init(store: S) {
+        self.store = store
+    }
+
+    public func importFile(
+        at path: String,
+        options: ImportOptions = ImportOptions(),
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) throws -> ImportReport {
+        let started = Date()
+        let source: ByteSource
+        do {
+            source = try ByteSource(path: path)
+        } catch let error as ByteSource.OpenError {
+            throw ImportError(code: .unreadable, file: path, message: error.reason)
+        }
+        guard source.size > 0 else {
+            throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
+        }
+        let format: ImportFormat
+        if let chosen = options.format {
+            format = chosen
+        } else {
+            format = try FormatDetector.detect(path: path)
+        }
+        var run = ImportRun(store: store, path: path, format: format, options: options,
+                            source: source, started: started, progress: progress)
+        try run.execute()
+        var report = run.report
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}
+
+/// The state of one file's import.
+struct ImportRun<S: Store> {
+    let store: S
+    let path: String
+    let format: ImportFormat
+    let options: ImportOptions
+    let source: ByteSource
+    let started: Date
+    let progress: (@Sendable (ImportProgress) -> Void)?
+    var report: ImportReport
+    private var items: [IngestItem] = []
+    private var rejects: [Reject] = []
+    private var lastProgress = Date.distantPast
+    private let writer: BatchWriter<S>
+
+    init(store: S, path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
+         started: Date, progress: (@Sendable (ImportProgress) -> Void)?) {
+        self.store = store
+        self.path = path
+        self.format = format
+        self.options = options
+        self.source = source
+        self.started = started
+        self.progress = progress
+        report = ImportReport(file: path, format: format.rawValue, bytes: source.size)
+        writer = BatchWriter(store: store, workspace: options.workspace)
+        items.reserveCapacity(options.batchSize + 200)
+    }
+
+    mutating func execute() throws {
+        writer.start()
+        do {
+            switch format {
+            case .twitterV2: try readJSON(TwitterV2Decoder.self)
+            case .twitterV1: try readJSON(TwitterV1Decoder.self)
+            case .mastodon: try readJSON(MastodonDecoder.self)
+            case .jetstream: try readJSON(JetstreamDecoder.self)
+            case .toolkitCSV: try readCSV(ToolkitCSVDecoder.self)
+            case .instagramCSV: try readCSV(InstagramCSVDecoder.self)
+            case .genericCSV: try readCSV(GenericCSVDecoder.self)
+            }
+            try flush(completed: true)
+        } catch {
+            writer.finish()
+            throw error
+        }
+        report.written = try writer.finish()
+    }
+
+    // MARK: - Formats
+
+    private mutating func readJSON<D: JSONRecordDecoder>(_ type: D.Type) throws {
+        var decoder = D()
+        let splitter = JSONUnitSplitter(source: source)
+        try splitter.forEachUnit({ bytes, line in
+            report.records += 1
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(bytes)
+            } catch {
+                let (lineOffset, column) = Self.position(of: error.offset, in: bytes)
+                reject(line: line + lineOffset,
+                       reason: "invalid JSON: \(error.message) (line \(line + lineOffset), column \(column))",
+                       excerpt: Self.excerpt(bytes))
+                try maybeFlush()
+                return
+            }
+            do {
+                try decoder.decode(value, into: &items)
+            } catch let error as RecordError {
+                record(error, line: line, excerpt: Self.excerpt(bytes))
+            } catch {
+                reject(line: line, reason: "\(error)", excerpt: Self.excerpt(bytes))
+            }
+            for part in decoder.rejectedParts {
+                reject(line: line, reason: Self.describe(part), excerpt: Self.excerpt(bytes))
+            }
+            try maybeFlush()
+        }, onError: { error in
+            report.records += 1
+            reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+        })
+    }
+
+    private mutating func readCSV<D: CSVRecordDecoder>(_ type: D.Type) throws {
+        var decoder: D?
+        var csv = options.csv
+        if csv.delimiter == UInt8(ascii: ","), let detected = FormatDetector.delimiter(path: path) {
+            csv.delimiter = detected
+        }
+        let splitter = CSVRowSplitter(source: source, delimiter: csv.delimiter)
+        var headerError: Error?
+        do {
+            try splitter.forEachRow({ fields, line in
+                guard decoder != nil else {
+                    do {
+                        decoder = try D(header: fields, options: csv)
+                    } catch {
+                        headerError = error
+                        throw error
+                    }
+                    return
+                }
+                report.records += 1
+                do {
+                    try decoder!.decode(fields, into: &items)
+                } catch let error as RecordError {
+                    record(error, line: line, excerpt: fields.joined(separator: ","))
+                } catch {
+                    reject(line: line, reason: "\(error)", excerpt: fields.joined(separator: ","))
+                }
+                try maybeFlush()
+            }, onError: { error in
+                report.records += 1
+                reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+            })
+        } catch where headerError != nil {
+            let reason = (headerError as? RecordError).map(Self.describe) ?? "\(headerError!)"
+            throw ImportError(code: .badHeader, file: path, message: "line 1 (header): \(reason)")
+        }
+    }
+
+    // MARK: - Outcomes
+
+    private mutating func record(_ error: RecordError, line: Int, excerpt: String) {
+        switch error.kind {
+        case .skipped: report.skipped[error.reason, default: 0] += 1
+        case .invalid: reject(line: line, reason: Self.describe(error), excerpt: excerpt)
+        }
+    }
+
+    private mutating func reject(line: Int, reason: String, excerpt: String) {
+        report.rejected += 1
+        rejects.append(Reject(file: path, line: line, format: format.rawValue, reason: reason, excerpt: excerpt))
+    }
+
+    private mutating func maybeFlush() throws {
+        if items.count >= options.batchSize || rejects.count >= options.batchSize {
+            try flush(completed: false)
+        }
+        if let progress {
+            let now = Date()
+            if now.timeIntervalSince(lastProgress) >= 0.25 {
+                lastProgress = now
+                progress(ImportProgress(file: path, bytesRead: source.bytesRead, bytesTotal: source.size,
+                                        records: report.records, elapsed: now.timeIntervalSince(started)))
+            }
+        }
+    }
+
+    private mutating func flush(completed: Bool) throws {
+        for item in items {
+            switch item {
+            case .post: report.posts += 1
+            case .account: report.accounts += 1
+            case .interaction: report.interactions += 1
+            case .tombstone: report.tombstones += 1
+            }
+        }
+        let checkpoint = ImportCheckpoint(file: path, format: format.rawValue,
+                                          bytesRead: completed ? source.size : source.bytesRead,
+                                          bytesTotal: source.size, records: report.records, completed: completed)
+        try writer.submit(IngestBatch(items: items, rejects: rejects, checkpoint: checkpoint))
+        items.removeAll(keepingCapacity: true)
+        rejects.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: - Helpers
+
+    static func describe(_ error: RecordError) -> String {
+        if let field = error.field, !error.reason.contains(field) {
+            return "\(error.reason) (field '\(field)')"
+        }
+        return error.reason
+    }
+
+    static func excerpt(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let limit = 2048
+        if bytes.count <= limit { return String(decoding: bytes, as: UTF8.self) }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[0..<limit]), as: UTF8.self) + "…"
+    }
+
+    /// Line offset (0-based) and 1-based column of a byte offset inside a unit.
+    static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+        var line = 0
+        var lineStart = 0
+        for i in 0..<min(offset, bytes.count) where bytes[i] == 0x0A {
+            line += 1
+            lineStart = i + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+}

@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieIngest
+import VigieStore
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Import posts, accounts and interactions from files or folders.",
+        discussion: """
+            The format of each file is detected from its content; --format overrides it. \
+            Formats: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")). \
+            Folders are read recursively (files ending in .json, .jsonl, .ndjson, .csv, .tsv). \
+            Re-importing the same data changes nothing. Bad records are reported with their \
+            file and line, kept aside (see `vigie rejects`), and never stop the import.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: "Files or folders to import.")
+    var paths: [String]
+
+    @Option(help: ArgumentHelp("Input format (default: detected).", valueName: "format"))
+    var format: ImportFormat?
+
+    @Option(name: .customLong("map"), help: ArgumentHelp(
+        "For --format csv: a Vigie field and the CSV column that holds it, e.g. --map text=message.",
+        valueName: "field=column"))
+    var mappings: [String] = []
+
+    @Option(help: ArgumentHelp("Platform of CSV records (twitter, mastodon, bluesky, instagram, tiktok, youtube, other).",
+                               valueName: "platform"))
+    var platform: Platform?
+
+    @Option(help: ArgumentHelp("CSV delimiter: ',', ';' or 'tab' (default: detected).", valueName: "char"))
+    var delimiter: String?
+
+    @Option(help: "Records per transaction.")
+    var batchSize: Int = 5000
+
+    @Flag(help: "Print the import reports as JSON.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "No progress display, even on a terminal.")
+    var quiet = false
+
+    func validate() throws {
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
+        for mapping in mappings where !mapping.contains("=") {
+            throw ValidationError("--map '\(mapping)' should read FIELD=COLUMN, e.g. --map text=message.")
+        }
+        if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
+            throw ValidationError("--delimiter must be ',', ';', '|' or 'tab'.")
+        }
+    }
+
+    func run() throws {
+        let files = try expand(paths)
+        guard !files.isEmpty else {
+            throw CLIError("no importable files (.json, .jsonl, .ndjson, .csv, .tsv) under \(paths.joined(separator: ", "))")
+        }
+        let sqlite = try store.openStore()
+        let importer = Importer(store: sqlite)
+        let options = importOptions()
+        let showProgress = !quiet && !json && Output.stderrIsTerminal
+        var reports: [ImportReport] = []
+        var failures: [ImportError] = []
+
+        for file in files {
+            do {
+                let report = try importer.importFile(at: file, options: options, progress: showProgress ? { p in
+                    let name = (p.file as NSString).lastPathComponent
+                    let percent = String(format: "%5.1f%%", p.fraction * 100)
+                    Output.status("\(name)  \(percent)  \(Output.count(p.records)) records  "
+                                  + "\(Output.count(Int(p.recordsPerSecond))) records/s")
+                } : nil)
+                if showProgress { Output.clearStatus() }
+                reports.append(report)
+                if !json { print(summary(of: report)) }
+            } catch let error as ImportError {
+                if showProgress { Output.clearStatus() }
+                if error.code == .empty {
+                    // An empty file is not an error: it is reported and skipped.
+                    if !json { print("\(file): skipped: \(error.message)") }
+                    continue
+                }
+                failures.append(error)
+                Output.printError("error: \(error)")
+            }
+        }
+        if json {
+            print(try Output.json(reports))
+        } else if files.count > 1 {
+            let total = reports.reduce(into: (posts: 0, accounts: 0, rejected: 0)) {
+                $0.posts += $1.posts; $0.accounts += $1.accounts; $0.rejected += $1.rejected
+            }
+            print("\(reports.count) of \(files.count) files imported: \(Output.count(total.posts)) posts, "
+                  + "\(Output.count(total.accounts)) accounts, \(Output.count(total.rejected)) rejected")
+        }
+        if reports.contains(where: { $0.rejected > 0 }) && !json {
+            print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
+        }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    private func importOptions() -> ImportOptions {
+        var csv = CSVOptions()
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
+            csv.mapping[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        if let platform { csv.platform = platform }
+        if let delimiter {
+            csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
+        }
+        return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv)
+    }
+
+    private func summary(of report: ImportReport) -> String {
+        var parts = ["\(Output.count(report.posts)) posts", "\(Output.count(report.accounts)) accounts"]
+        if report.interactions > 0 { parts.append("\(Output.count(report.interactions)) interactions") }
+        if report.tombstones > 0 { parts.append("\(Output.count(report.tombstones)) deletions") }
+        let w = report.written
+        parts.append("new posts \(Output.count(w.postsInserted)), updated \(Output.count(w.postsUpdated))")
+        if w.postsSuppressed > 0 { parts.append("\(Output.count(w.postsSuppressed)) deleted posts kept out") }
+        if report.rejected > 0 { parts.append("\(Output.count(report.rejected)) rejected") }
+        var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
+            + String(format: " (%.2fs)", report.seconds)
+        for (reason, count) in report.skipped.sorted(by: { $0.value > $1.value }) {
+            text += "\n  skipped \(Output.count(count)): \(reason)"
+        }
+        return text
+    }
+
+    /// Files named, and the importable files inside folders named, in a stable order.
+    private func expand(_ paths: [String]) throws -> [String] {
+        let extensions: Set<String> = ["json", "jsonl", "ndjson", "csv", "tsv"]
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw CLIError("\(path): no such file or folder")
+            }
+            if !isDirectory.boolValue {
+                files.append(path)
+                continue
+            }
+            guard let walker = FileManager.default.enumerator(atPath: path) else {
+                throw CLIError("\(path): cannot list the folder")
+            }
+            var found: [String] = []
+            for case let relative as String in walker {
+                let ext = (relative as NSString).pathExtension.lowercased()
+                if extensions.contains(ext) { found.append((path as NSString).appendingPathComponent(relative)) }
+            }
+            files += found.sorted()
+        }
+        return files
+    }
+}
+
+extension ImportFormat: ExpressibleByArgument {}
+extension Platform: ExpressibleByArgument {}
