@@ -40,6 +40,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Records per transaction.")
     var batchSize: Int = 5000
 
+    @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
+    var dryRun = false
+
     @Flag(help: "Print the import reports as JSON.")
     var json = false
 
@@ -61,8 +64,14 @@ struct IngestCommand: ParsableCommand {
         guard !files.isEmpty else {
             throw CLIError("no importable files (.json, .jsonl, .ndjson, .csv, .tsv) under \(paths.joined(separator: ", "))")
         }
-        let sqlite = try store.openStore()
-        let importer = Importer(store: sqlite)
+        if dryRun {
+            try importAll(files, with: Importer(store: DiscardingStore()))
+        } else {
+            try importAll(files, with: Importer(store: try store.openStore()))
+        }
+    }
+
+    private func importAll<S: Store>(_ files: [String], with importer: Importer<S>) throws {
         let options = importOptions()
         let showProgress = !quiet && !json && Output.stderrIsTerminal
         var reports: [ImportReport] = []
@@ -99,7 +108,7 @@ struct IngestCommand: ParsableCommand {
             print("\(reports.count) of \(files.count) files imported: \(Output.count(total.posts)) posts, "
                   + "\(Output.count(total.accounts)) accounts, \(Output.count(total.rejected)) rejected")
         }
-        if reports.contains(where: { $0.rejected > 0 }) && !json {
+        if reports.contains(where: { $0.rejected > 0 }) && !json && !dryRun {
             print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
         }
         if !failures.isEmpty { throw ExitCode(1) }
