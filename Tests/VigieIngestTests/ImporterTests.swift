@@ -1,0 +1,135 @@
+import Foundation
+import Synchronization
+import Testing
+import VigieCore
+@testable import VigieIngest
+
+/// A store that remembers the batches it was given.
+final class RecordingStore: Store, @unchecked Sendable {
+    private let lock = NSLock()
+    private var _batches: [IngestBatch] = []
+    /// Fails the n-th write (0-based) to test error propagation.
+    let failAt: Int?
+
+    init(failAt: Int? = nil) { self.failAt = failAt }
+
+    var batches: [IngestBatch] { lock.withLock { _batches } }
+    var items: [IngestItem] { batches.flatMap(\.items) }
+    var rejects: [Reject] { batches.flatMap(\.rejects) }
+
+    struct Failure: Error {}
+
+    func write(_ batch: IngestBatch, workspace: String) throws -> WriteSummary {
+        try lock.withLock {
+            if let failAt, _batches.count == failAt { throw Failure() }
+            _batches.append(batch)
+        }
+        return WriteSummary()
+    }
+
+    func stats(workspace: String) throws -> StoreStats { StoreStats(workspace: workspace) }
+    func rejects(workspace: String, limit: Int) throws -> [Reject] { rejects }
+    func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] { [] }
+    func accounts(workspace: String, handle: String) throws -> [AccountDetail] { [] }
+    func checkpoint(workspace: String, file: String) throws -> ImportCheckpoint? { batches.last?.checkpoint }
+}
+
+@Suite struct ImporterTests {
+    func temporaryFile(_ text: String, ext: String = "jsonl") throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("importer-\(UUID().uuidString).\(ext)")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func batchesAreBoundedAndTheLastCheckpointIsComplete() throws {
+        let store = RecordingStore()
+        let report = try Importer(store: store).importFile(
+            at: Fixtures.sharedData("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 100))
+        #expect(report.format == "twitter-v2")
+        #expect(report.posts > 100)
+        #expect(store.batches.count > 2)
+        // A batch may overshoot by at most one record's worth of items (a page of tweets and its includes).
+        for batch in store.batches { #expect(batch.items.count < 100 + 400) }
+        let last = try #require(store.batches.last?.checkpoint)
+        #expect(last.completed)
+        #expect(last.bytesRead == last.bytesTotal)
+        #expect(store.batches.dropLast().allSatisfy { $0.checkpoint?.completed == false })
+        #expect(store.items.count == report.posts + report.accounts + report.interactions + report.tombstones)
+    }
+
+    @Test func brokenJSONIsRejectedWithLineAndColumnAndTheRestKept() throws {
+        let good = #"{"did":"did:plc:abc","time_us":1779719009157119,"kind":"identity","identity":{"did":"did:plc:abc","handle":"alice.bsky.social","seq":1,"time":"2026-05-25T14:23:28.757Z"}}"#
+        let path = try temporaryFile([good, #"{"did": "x", "kind": }"#, good].joined(separator: "\n"))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let store = RecordingStore()
+        let report = try Importer(store: store).importFile(at: path)
+        #expect(report.records == 3)
+        #expect(report.rejected == 1)
+        let reject = try #require(store.rejects.first)
+        #expect(reject.line == 2)
+        #expect(reject.file == path)
+        #expect(reject.reason.contains("invalid JSON"))
+        #expect(reject.reason.contains("column 20"), "\(reject.reason)")
+        #expect(reject.excerpt.contains("\"kind\""))
+        #expect(store.items.count == 2)
+    }
+
+    @Test func aStoreFailureStopsTheImportWithTheError() throws {
+        let store = RecordingStore(failAt: 1)
+        #expect(throws: RecordingStore.Failure.self) {
+            try Importer(store: store).importFile(
+                at: Fixtures.sharedData("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 50))
+        }
+        #expect(store.batches.count == 1)
+    }
+
+    @Test func unreadableAndEmptyFilesAreClearErrors() throws {
+        let importer = Importer(store: RecordingStore())
+        do {
+            _ = try importer.importFile(at: "/nonexistent/file.jsonl")
+            Issue.record("imported a missing file")
+        } catch let error as ImportError {
+            #expect(error.code == .unreadable)
+            #expect(error.description.contains("/nonexistent/file.jsonl"))
+        }
+        do {
+            _ = try importer.importFile(at: Fixtures.sharedData("twitter-v2-twarc/empty.json"))
+            Issue.record("imported an empty file")
+        } catch let error as ImportError {
+            #expect(error.code == .empty)
+        }
+    }
+
+    @Test func csvHeaderProblemsNameTheColumns() throws {
+        let path = try temporaryFile("message_id,user_id,message\n1,2,hello\n", ext: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            _ = try Importer(store: RecordingStore()).importFile(at: path, options: ImportOptions(format: .toolkitCSV))
+            Issue.record("accepted a header without the toolkit's columns")
+        } catch let error as ImportError {
+            #expect(error.code == .badHeader)
+            #expect(error.message.contains("timestamp"), "\(error.message)")
+        }
+    }
+
+    @Test(arguments: [
+        ("twitter-v2-twarc/two_tweets.jsonl", ImportFormat.twitterV2),
+        ("twitter-v2-twarc/flat.jsonl", .twitterV2),
+        ("twitter-v2-twarc/tweets_compliance.jsonl", .twitterV2),
+        ("twitter-v1-twibot20/TwiBot-20_sample.json", .twitterV1),
+        ("mastodon-tootsdk/post_edited.json", .mastodon),
+        ("mastodon-tootsdk/account.json", .mastodon),
+        ("mastodon-tootsdk/streaming_update.json", .mastodon),
+        ("bluesky-jetstream/jetstream_v1_152_events.jsonl", .jetstream),
+        ("instagram-fake-followers-srf/labelled_1000_inclprivate.csv", .instagramCSV),
+    ])
+    func detectsTheFormatOfEachRealSample(file: String, expected: ImportFormat) throws {
+        #expect(try FormatDetector.detect(path: Fixtures.sharedData(file)) == expected)
+    }
+
+    @Test func detectsToolkitCSV() throws {
+        let path = try temporaryFile("message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n1,2,bob,,,hi,1620000000,\n", ext: "csv")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try FormatDetector.detect(path: path) == .toolkitCSV)
+    }
+}
