@@ -12,6 +12,8 @@
 ///   entity is kept as written.
 /// - Raw line breaks and tabs in the HTML source are spaces, as a browser shows them.
 /// - A closing tag mangled as `</span}` (seen in real exports) ends at the `}`.
+/// - Text with no tag and no entity at all (a Pixelfed note) is plain text already: only its
+///   ends are trimmed, its line breaks are kept.
 ///
 /// It is a single pass over the UTF-8 bytes: no regular expression, no XML parser.
 public enum HTMLText {
