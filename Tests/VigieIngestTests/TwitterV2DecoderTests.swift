@@ -330,6 +330,16 @@ private let twarcExpectations: [TwarcFileExpectation] = [
         #expect(blue.accounts.map(\.defaultProfileImage) == [true, nil])
     }
 
+    @Test func flattenedUserLineIsAnAccount() throws {
+        let line = #"{"id": "12", "username": "jack", "name": "jack", "__twarc": {"retrieved_at": "2022-01-01T00:00:00+00:00"}}"#
+        #expect(TwitterV2Decoder.recognizes(try JSONParser.parse(line)))
+        let result = try TwitterDecodeTally.decode(line, as: TwitterV2Decoder.self)
+        #expect(result.accounts.map(\.handle) == ["jack"])
+        #expect(result.accounts.first?.observedAt == DateParsing.parse("2022-01-01T00:00:00Z"))
+        // Without the twarc stamp, `id` + `username` is as likely a Mastodon account.
+        #expect(!TwitterV2Decoder.recognizes(try JSONParser.parse(#"{"id": "12", "username": "jack", "acct": "jack"}"#)))
+    }
+
     @Test func longTweetTextComesFromNoteTweet() throws {
         let result = try TwitterDecodeTally.decode(#"""
             {"data": {"id": "10", "author_id": "1", "created_at": "2023-02-01T10:00:00.000Z",

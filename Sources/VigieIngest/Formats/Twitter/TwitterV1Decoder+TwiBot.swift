@@ -20,11 +20,10 @@ extension TwitterV1Decoder {
         guard let profile = element["profile"], case .object = profile else {
             throw RecordError.wrongType("profile", expected: "an object", found: element["profile"] ?? .null)
         }
-        var account = try TwitterV1Mapping.makeAccount(profile, at: TwitterRecordPath(container: "profile"), stringly: true)
+        let account = try TwitterV1Mapping.makeAccount(profile, at: TwitterRecordPath(container: "profile"), stringly: true)
         if let listedID = try TwitterV1Fields(element, stringly: true).id("ID", "ID"), listedID != account.platformID {
             throw RecordError.invalid("'ID' \(listedID) differs from 'profile.id_str' \(account.platformID)", field: "ID")
         }
-        account.observedAt = nil
         appendAccount(account, into: &items)
 
         let tweets = try TwitterFields(element).elements("tweet", "tweet")

@@ -9,7 +9,7 @@ import VigieCore
 ///   are ignored; a line with `errors` only is skipped with the error as its reason.
 /// - streaming lines, where `data` is one tweet (with `matching_rules`);
 /// - `twarc2 flatten` output: one tweet a line with its `author`, `in_reply_to_user`, expanded
-///   `referenced_tweets` and mentioned users inline;
+///   `referenced_tweets` and mentioned users inline (or one user a line, for a users response);
 /// - batch compliance lines (`{"id", "action": "delete", "created_at", "reason"}`) as tombstones.
 ///
 /// Lines that hold no posts or accounts (tweet counts, list metadata) are skipped with a reason.
@@ -52,6 +52,8 @@ public struct TwitterV2Decoder: JSONRecordDecoder {
         }
         guard object["id"] != nil else { return false }
         if object["action"] != nil { return true }
+        // A flattened user; the `__twarc` stamp tells it from other platforms' accounts.
+        if object["username"] != nil, object["__twarc"] != nil { return true }
         return object["text"] != nil && (object["author_id"] != nil || object["author"] != nil)
     }
 
@@ -70,6 +72,9 @@ public struct TwitterV2Decoder: JSONRecordDecoder {
         } else if object["id"] != nil, object["text"] != nil || object["author_id"] != nil || object["author"] != nil {
             expansions.reset(tweets: [], users: [])
             try decodeFlattened(value, at: .unit, depth: 0, observedAt: observedAt, into: &items)
+        } else if object["id"] != nil, object["username"] != nil {
+            // `twarc2 flatten` of a users response: one user a line.
+            items.append(.account(try TwitterV2Mapping.makeAccount(value, at: .unit, observedAt: observedAt)))
         } else if let errors = value["errors"] {
             throw RecordError.skipped("error response without data: " + Self.describe(errors: errors))
         } else if object["meta"] != nil || object["__twarc"] != nil {

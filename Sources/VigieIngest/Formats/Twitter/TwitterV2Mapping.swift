@@ -109,11 +109,11 @@ enum TwitterV2Mapping {
     ) throws {
         let references = try fields.elements("referenced_tweets", path.field("referenced_tweets"))
         for (index, reference) in references.enumerated() {
-            let referenceFields = TwitterFields(reference)
             guard case .object = reference else {
                 throw RecordError.wrongType(path.field("referenced_tweets[\(index)]"),
                                             expected: "an object", found: reference)
             }
+            let referenceFields = TwitterFields(reference)
             let type = try referenceFields.string("type", path.field("referenced_tweets[\(index)].type"))
             let referencedID = try referenceFields.requiredID("id", path.field("referenced_tweets[\(index)].id"))
             // A flattened reference carries its author; a raw one is looked up in `includes.tweets`.
