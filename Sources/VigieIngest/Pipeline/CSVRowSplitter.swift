@@ -96,6 +96,17 @@ public final class CSVRowSplitter {
         return candidates[best]
     }
 
+    /// The delimiter of a CSV file, from its first line (read without loading the file).
+    public static func detectDelimiter(path: String) throws -> UInt8 {
+        let source = try ByteSource(path: path, chunkSize: 64 << 10)
+        var head: [UInt8] = []
+        _ = try source.readChunk(into: &head)
+        var start = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
+        let end = head[start...].firstIndex(of: 0x0A) ?? head.count
+        return detectDelimiter(headerLine: String(decoding: head[start..<end], as: UTF8.self))
+    }
+
     // MARK: - Rows
 
     private func emitRow(_ scan: RowScan, end: Int, into fields: inout [String],
