@@ -45,7 +45,7 @@ public final class CSVRowSplitter {
             let outcome = buffer.withUnsafeBufferPointer { scan.advance($0, rowStart: rowStart, delimiter: delimiter) }
             switch outcome {
             case .rowEnd(let next):
-                try emitRow(scan, end: next, into: &fields, body)
+                try emitRow(scan, into: &fields, body)
                 rowStartLine += scan.newlines + 1
                 rowStart = next
                 scan.reset()
@@ -71,7 +71,7 @@ public final class CSVRowSplitter {
                     continue
                 }
                 if rowStart < buffer.count {
-                    try emitRow(scan, end: buffer.count, into: &fields, body)
+                    try emitRow(scan, into: &fields, body)
                     rowStart = buffer.count
                 }
                 return
@@ -109,7 +109,7 @@ public final class CSVRowSplitter {
 
     // MARK: - Rows
 
-    private func emitRow(_ scan: RowScan, end: Int, into fields: inout [String],
+    private func emitRow(_ scan: RowScan, into fields: inout [String],
                          _ body: ([String], Int) throws -> Void) throws {
         if scan.isBlank(in: buffer, rowStart: rowStart) { return }
         fields.removeAll(keepingCapacity: true)
