@@ -1,0 +1,326 @@
+/// Splits a CSV input into rows of fields (RFC 4180), reading the file in chunks so memory stays
+/// bounded whatever its size.
+///
+/// - Quoted fields may hold the delimiter, newlines and `""` (an escaped quote). A quote is only
+///   special at the start of a field; elsewhere it is an ordinary character, as most exporters
+///   and Python's `csv` module treat it.
+/// - Rows end with LF or CRLF; a UTF-8 byte-order mark is skipped; blank lines are skipped; the
+///   last row needs no newline.
+/// - A row whose quote never closes, or that grows beyond `maxRowBytes`, is reported through
+///   `onError` and reading goes on at the next line, so one broken row loses nothing else.
+///
+/// Bytes are scanned once; a `String` is made only for each field.
+public final class CSVRowSplitter {
+    /// Rows bigger than this are rejected rather than buffered without bound.
+    public static let maxRowBytes = 64 << 20
+
+    private let source: ByteSource
+    private let delimiter: UInt8
+    private let maxRowBytes: Int
+    private var buffer: [UInt8] = []
+    /// Start of the unconsumed bytes (the current row) in `buffer`.
+    private var rowStart = 0
+    private var rowStartLine = 1
+    private var atEnd = false
+
+    public convenience init(source: ByteSource, delimiter: UInt8 = UInt8(ascii: ",")) {
+        self.init(source: source, delimiter: delimiter, maxRowBytes: CSVRowSplitter.maxRowBytes)
+    }
+
+    /// `maxRowBytes` is settable so tests can exercise the limit without 64 MiB inputs.
+    init(source: ByteSource, delimiter: UInt8, maxRowBytes: Int) {
+        self.source = source
+        self.delimiter = delimiter
+        self.maxRowBytes = maxRowBytes
+    }
+
+    /// Calls `body` with each row's fields and the 1-based line where the row starts. Errors
+    /// thrown by `body` or `onError` stop the iteration; delimiting problems are passed to
+    /// `onError` and iteration goes on.
+    public func forEachRow(_ body: ([String], Int) throws -> Void, onError: (UnitError) throws -> Void) throws {
+        try skipByteOrderMark()
+        var scan = RowScan()
+        var fields: [String] = []
+        while true {
+            let outcome = buffer.withUnsafeBufferPointer { scan.advance($0, rowStart: rowStart, delimiter: delimiter) }
+            switch outcome {
+            case .rowEnd(let next):
+                try emitRow(scan, into: &fields, body)
+                rowStartLine += scan.newlines + 1
+                rowStart = next
+                scan.reset()
+            case .needMore:
+                if scan.offset > maxRowBytes {
+                    try onError(UnitError(line: rowStartLine, reason: "row larger than \(maxRowBytes >> 20) MiB",
+                                          excerpt: excerpt()))
+                    try skipToNextLine()
+                    scan.reset()
+                    continue
+                }
+                if try refill() { continue }
+                // End of input: a final row without a newline, or an unclosed quote.
+                let closed = buffer.withUnsafeBufferPointer { scan.finishAtEndOfInput($0, rowStart: rowStart) }
+                if !closed {
+                    try onError(UnitError(line: rowStartLine, reason: "unterminated quoted field (file truncated?)",
+                                          excerpt: excerpt()))
+                    // The quote may have been a stray one: read on from the row's second line.
+                    guard let newline = firstNewline(from: rowStart) else { return }
+                    rowStart = newline + 1
+                    rowStartLine += 1
+                    scan.reset()
+                    continue
+                }
+                if rowStart < buffer.count {
+                    try emitRow(scan, into: &fields, body)
+                    rowStart = buffer.count
+                }
+                return
+            }
+        }
+    }
+
+    /// Picks the delimiter of a file from its header line: the most frequent of `,`, `;` and
+    /// tab outside quotes, comma on a tie or when there is none.
+    public static func detectDelimiter(headerLine: String) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "\t")]
+        var counts = [0, 0, 0]
+        var inQuotes = false
+        for byte in headerLine.utf8 {
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle(); continue }
+            if inQuotes { continue }
+            if byte == 0x0A { break }
+            if let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
+        }
+        var best = 0
+        for index in 1..<candidates.count where counts[index] > counts[best] { best = index }
+        return candidates[best]
+    }
+
+    /// The delimiter of a CSV file, from its first line (read without loading the file).
+    public static func detectDelimiter(path: String) throws -> UInt8 {
+        let source = try ByteSource(path: path, chunkSize: 64 << 10)
+        var head: [UInt8] = []
+        _ = try source.readChunk(into: &head)
+        var start = 0
+        if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
+        let end = head[start...].firstIndex(of: 0x0A) ?? head.count
+        return detectDelimiter(headerLine: String(decoding: head[start..<end], as: UTF8.self))
+    }
+
+    // MARK: - Rows
+
+    private func emitRow(_ scan: RowScan, into fields: inout [String],
+                         _ body: ([String], Int) throws -> Void) throws {
+        if scan.isBlank(in: buffer, rowStart: rowStart) { return }
+        fields.removeAll(keepingCapacity: true)
+        buffer.withUnsafeBufferPointer { bytes in
+            for field in scan.fields {
+                fields.append(field.value(in: bytes, rowStart: rowStart))
+            }
+        }
+        try body(fields, rowStartLine)
+    }
+
+    // MARK: - Buffer management
+
+    /// Drops the consumed bytes and reads one more chunk. Returns false at end of input.
+    private func refill() throws -> Bool {
+        if atEnd { return false }
+        if rowStart > 0 {
+            buffer.removeFirst(rowStart)
+            rowStart = 0
+        }
+        if try !source.readChunk(into: &buffer) { atEnd = true }
+        return !atEnd
+    }
+
+    private func skipByteOrderMark() throws {
+        while buffer.count - rowStart < 3, try refill() {}
+        if buffer.count - rowStart >= 3, buffer[rowStart] == 0xEF, buffer[rowStart + 1] == 0xBB, buffer[rowStart + 2] == 0xBF {
+            rowStart += 3
+        }
+    }
+
+    private func firstNewline(from start: Int) -> Int? {
+        buffer.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index < bytes.count {
+                if bytes[index] == 0x0A { return index }
+                index += 1
+            }
+            return nil
+        }
+    }
+
+    /// Drops an oversized row up to the end of its line, reading on without keeping the bytes.
+    private func skipToNextLine() throws {
+        while true {
+            if let newline = firstNewline(from: rowStart) {
+                rowStart = newline + 1
+                rowStartLine += 1
+                return
+            }
+            rowStart = buffer.count
+            if try !refill() { return }
+        }
+    }
+
+    private func excerpt() -> String {
+        let end = min(buffer.count, rowStart + 300)
+        return String(decoding: buffer[rowStart..<end], as: UTF8.self)
+    }
+}
+
+/// Where one field lies in the current row, as offsets from the row's start so that they stay
+/// valid when the buffer drops its consumed prefix.
+private struct FieldSpan {
+    var start: Int
+    var end: Int
+    /// The field opened with a quote.
+    var quoted: Bool
+    /// Quoted with nothing but `"…"` and no `""` inside: the content is a plain slice.
+    var simple: Bool
+
+    func value(in bytes: UnsafeBufferPointer<UInt8>, rowStart: Int) -> String {
+        let start = rowStart + start, end = rowStart + end
+        if !quoted { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
+        if simple { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)]), as: UTF8.self) }
+        // Rare: escaped quotes, or text after the closing quote (kept, as Python's csv does).
+        var unescaped: [UInt8] = []
+        unescaped.reserveCapacity(end - start)
+        var index = start + 1
+        var inQuotes = true
+        while index < end {
+            let byte = bytes[index]
+            index += 1
+            if inQuotes, byte == UInt8(ascii: "\"") {
+                if index < end, bytes[index] == UInt8(ascii: "\"") {
+                    unescaped.append(byte)
+                    index += 1
+                } else {
+                    inQuotes = false
+                }
+                continue
+            }
+            unescaped.append(byte)
+        }
+        return String(decoding: unescaped, as: UTF8.self)
+    }
+}
+
+/// Incremental scan of one row: it stops when the buffer runs out and resumes where it stopped
+/// when more bytes arrive.
+private struct RowScan {
+    enum Outcome {
+        /// The row ends; the next one starts at this buffer index.
+        case rowEnd(next: Int)
+        case needMore
+    }
+
+    private(set) var fields: [FieldSpan] = []
+    /// Scan position, relative to the row's start.
+    private(set) var offset = 0
+    private(set) var inQuotes = false
+    /// Newlines inside quoted fields, to know the line where the next row starts.
+    private(set) var newlines = 0
+    private var fieldStart = 0
+    private var fieldQuoted = false
+    private var fieldEscaped = false
+    /// Offset just after the closing quote of the current field.
+    private var closingQuoteEnd = -1
+
+    mutating func advance(_ bytes: UnsafeBufferPointer<UInt8>, rowStart: Int, delimiter: UInt8) -> Outcome {
+        let quote = UInt8(ascii: "\"")
+        var index = rowStart + offset
+        let count = bytes.count
+        defer { offset = index - rowStart }
+        while index < count {
+            if inQuotes {
+                // Inside quotes only a quote matters (and newlines, for line numbers).
+                let byte = bytes[index]
+                if byte == quote {
+                    guard index + 1 < count else { return .needMore }
+                    if bytes[index + 1] == quote {
+                        fieldEscaped = true
+                        index += 2
+                    } else {
+                        inQuotes = false
+                        index += 1
+                        closingQuoteEnd = index - rowStart
+                    }
+                    continue
+                }
+                if byte == 0x0A { newlines += 1 }
+                index += 1
+                continue
+            }
+            let byte = bytes[index]
+            if byte == delimiter {
+                closeField(at: index - rowStart)
+                index += 1
+                continue
+            }
+            if byte == 0x0A {
+                var end = index - rowStart
+                if end > fieldStart, bytes[index - 1] == 0x0D { end -= 1 }
+                closeField(at: end)
+                index += 1
+                return .rowEnd(next: index)
+            }
+            if byte == quote, index - rowStart == fieldStart, !fieldQuoted {
+                fieldQuoted = true
+                inQuotes = true
+            }
+            index += 1
+        }
+        return .needMore
+    }
+
+    /// Closes the last field when the input ends without a newline. Returns false when a
+    /// quoted field is still open.
+    mutating func finishAtEndOfInput(_ bytes: UnsafeBufferPointer<UInt8>, rowStart: Int) -> Bool {
+        if inQuotes {
+            // `advance` waits for the byte after a quote; at the end there is none: it closes.
+            guard rowStart + offset == bytes.count - 1, bytes[rowStart + offset] == UInt8(ascii: "\"") else {
+                return false
+            }
+            inQuotes = false
+            offset += 1
+            closingQuoteEnd = offset
+        }
+        var end = offset
+        if end > fieldStart, bytes[rowStart + end - 1] == 0x0D { end -= 1 }
+        closeField(at: end)
+        return true
+    }
+
+    mutating func reset() {
+        fields.removeAll(keepingCapacity: true)
+        offset = 0
+        inQuotes = false
+        newlines = 0
+        fieldStart = 0
+        fieldQuoted = false
+        fieldEscaped = false
+        closingQuoteEnd = -1
+    }
+
+    /// A line with nothing but spaces or tabs carries no record.
+    func isBlank(in buffer: [UInt8], rowStart: Int) -> Bool {
+        guard fields.count == 1, let field = fields.first, !field.quoted else { return false }
+        for index in (rowStart + field.start)..<(rowStart + field.end) {
+            let byte = buffer[index]
+            if byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        }
+        return true
+    }
+
+    private mutating func closeField(at end: Int) {
+        let simple = fieldQuoted && !fieldEscaped && closingQuoteEnd == end
+        fields.append(FieldSpan(start: fieldStart, end: end, quoted: fieldQuoted, simple: simple))
+        fieldStart = end + 1
+        fieldQuoted = false
+        fieldEscaped = false
+        closingQuoteEnd = -1
+    }
+}
