@@ -164,9 +164,10 @@ struct StoredPostContent: Equatable {
 
 extension Account {
     /// Field-by-field merge: a `nil` never erases a known value, and when both sides know a field
-    /// the more recent observation wins (the stored one on a tie, so re-imports are stable).
+    /// the more recent observation wins; on a tie (both undated) the later arrival wins, so an
+    /// account record corrects the handle a post gave its stub row.
     func merged(with incoming: Account) -> Account {
-        let incomingIsNewer = (incoming.observedAt ?? .distantPast) > (observedAt ?? .distantPast)
+        let incomingIsNewer = (incoming.observedAt ?? .distantPast) >= (observedAt ?? .distantPast)
         func pick<T>(_ stored: T?, _ new: T?) -> T? {
             incomingIsNewer ? (new ?? stored) : (stored ?? new)
         }
