@@ -37,6 +37,7 @@ struct BatchWriter {
     private let insertURL: Statement
     private let insertInteraction: Statement
     private let selectPostTombstone: Statement
+    private let insertFullText: Statement
 
     init(db: Database, workspace: String, cache: inout WriteCache.State) throws {
         self.db = db
@@ -57,7 +58,7 @@ struct BatchWriter {
 
         insertAccountStub = try db.cachedStatement(sql: """
             INSERT INTO account(workspace_id, platform, platform_id, handle, handle_lower) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING RETURNING id
+            ON CONFLICT DO NOTHING
             """)
         selectAccountByKey = try db.cachedStatement(sql: """
             SELECT id, handle FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?
@@ -74,7 +75,7 @@ struct BatchWriter {
         insertPost = try db.cachedStatement(sql: """
             INSERT INTO post(workspace_id, platform, platform_id, author_account_id, \(contentColumns))
             VALUES (?, ?, ?, ?, \(contentPlaceholders))
-            ON CONFLICT DO NOTHING RETURNING id
+            ON CONFLICT DO NOTHING
             """)
         insertVersion = try db.cachedStatement(sql: """
             INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
@@ -93,6 +94,7 @@ struct BatchWriter {
                                     target_post_platform_id, via_platform_id, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
+        insertFullText = try db.cachedStatement(sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
         selectPostTombstone = try db.cachedStatement(sql: """
             SELECT 1 FROM tombstone
             WHERE workspace_id = ? AND platform = ? AND target = 'post' AND platform_id IN (?, ?) LIMIT 1
@@ -125,8 +127,9 @@ struct BatchWriter {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: platform, platformID: platformID)
         if let known = cache.accounts[key], handle == nil || known.hasHandle { return known.rowID }
         let handleLower = handle?.lowercased()
-        if let rowID = try Int64.fetchOne(insertAccountStub, arguments: [
-            workspaceID, platform.rawValue, platformID, handle, handleLower]) {
+        try insertAccountStub.execute(arguments: [workspaceID, platform.rawValue, platformID, handle, handleLower])
+        if db.changesCount > 0 {
+            let rowID = db.lastInsertedRowID
             summary.accountsInserted += 1
             cache.remember(key, .init(rowID: rowID, hasHandle: handle != nil))
             return rowID
@@ -164,14 +167,14 @@ struct BatchWriter {
 
     private mutating func write(_ account: Account, cache: inout WriteCache.State) throws {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: account.platform, platformID: account.platformID)
-        let stored = try Row.fetchOne(db, sql: "SELECT * FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?",
-                                      arguments: [workspaceID, account.platform.rawValue, account.platformID])
+        let stored = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?
+            """), arguments: [workspaceID, account.platform.rawValue, account.platformID])
         guard let stored else {
             let placeholders = Array(repeating: "?", count: 20).joined(separator: ", ")
-            let rowID = try Int64.fetchOne(db.cachedStatement(sql: """
-                INSERT INTO account(\(Self.accountColumns)) VALUES (\(placeholders)) RETURNING id
-                """), arguments: account.columnArguments(workspaceID: workspaceID))
-            if let rowID { cache.remember(key, .init(rowID: rowID, hasHandle: account.handle != nil)) }
+            try db.cachedStatement(sql: "INSERT INTO account(\(Self.accountColumns)) VALUES (\(placeholders))")
+                .execute(arguments: account.columnArguments(workspaceID: workspaceID))
+            cache.remember(key, .init(rowID: db.lastInsertedRowID, hasHandle: account.handle != nil))
             summary.accountsInserted += 1
             return
         }
@@ -202,7 +205,10 @@ struct BatchWriter {
         let content = StoredPostContent(post)
         var arguments: StatementArguments = [workspaceID, post.platform.rawValue, rootID, authorRowID]
         arguments += content.arguments
-        if let postRowID = try Int64.fetchOne(insertPost, arguments: arguments) {
+        try insertPost.execute(arguments: arguments)
+        if db.changesCount > 0 {
+            let postRowID = db.lastInsertedRowID
+            try insertFullText.execute(arguments: [postRowID, post.text])
             try insertVersion.execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
             try writeEntities(of: post, postRowID: postRowID)
             try writeDerivedInteractions(of: post, cache: &cache)
@@ -215,8 +221,9 @@ struct BatchWriter {
     /// The slow path: the post is already stored (a re-import, an edit, fresher metrics).
     private mutating func merge(_ post: Post, content: StoredPostContent, rootID: String,
                                 cache: inout WriteCache.State) throws {
-        let row = try Row.fetchOne(db, sql: "SELECT * FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?",
-                                   arguments: [workspaceID, post.platform.rawValue, rootID])
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
+            """), arguments: [workspaceID, post.platform.rawValue, rootID])
         guard let row else { throw DatabaseError(message: "post \(post.platform.rawValue)/\(rootID) vanished") }
         let postRowID: Int64 = row["id"]
         let stored = StoredPostContent(row: row)
@@ -228,6 +235,10 @@ struct BatchWriter {
             var arguments = merged.arguments
             arguments += [postRowID]
             try db.cachedStatement(sql: "UPDATE post SET \(assignments) WHERE id = ?").execute(arguments: arguments)
+            if merged.text != stored.text {
+                try deleteFullText(postRowID: postRowID, text: stored.text)
+                try insertFullText.execute(arguments: [postRowID, merged.text])
+            }
         }
         if replacesVersion {
             for table in ["post_hashtag", "post_mention", "post_url"] {
@@ -336,11 +347,11 @@ struct BatchWriter {
     /// versions and full-text entry (cascades and triggers) and its derived edges.
     private func deletePost(platform: Platform, platformID: String) throws {
         var row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, platform_id FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
+            SELECT id, platform_id, text FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, platform.rawValue, platformID])
         if row == nil {
             row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT post.id, post.platform_id FROM post_version JOIN post ON post.id = post_version.post_id
+                SELECT post.id, post.platform_id, post.text FROM post_version JOIN post ON post.id = post_version.post_id
                 WHERE post_version.version_platform_id = ? AND post.workspace_id = ? AND post.platform = ?
                 LIMIT 1
                 """), arguments: [platformID, workspaceID, platform.rawValue])
@@ -348,7 +359,14 @@ struct BatchWriter {
         guard let row else { return }
         let postRowID: Int64 = row["id"]
         try deleteDerivedInteractions(platform: platform, rootID: row["platform_id"])
+        try deleteFullText(postRowID: postRowID, text: row["text"])
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [postRowID])
+    }
+
+    /// An external-content FTS5 entry is removed by restating the text it indexed.
+    private func deleteFullText(postRowID: Int64, text: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO post_fts(post_fts, rowid, text) VALUES ('delete', ?, ?)")
+            .execute(arguments: [postRowID, text])
     }
 
     // MARK: Rejects and checkpoint
