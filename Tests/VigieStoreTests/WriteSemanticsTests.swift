@@ -176,6 +176,15 @@ struct WriteSemanticsTests {
         #expect(try store.stats(workspace: ws).total.posts == 0)
     }
 
+    @Test func tombstoneByTheIdOfALoneEditRemovesItsRow() throws {
+        try store.write(Fixture.batch([.post(Fixture.post("t2", text: "new", at: 5, editOf: "t1"))]), workspace: ws)
+        #expect(try store.stats(workspace: ws).total.postVersions == 1)
+        try store.write(Fixture.batch([.tombstone(Fixture.tombstone("t2"))]), workspace: ws)
+        #expect(try store.stats(workspace: ws).total.posts == 0)
+        // Deleting a version deletes the post: the original cannot come back either.
+        #expect(try store.write(Fixture.batch([.post(Fixture.post("t1", text: "old"))]), workspace: ws).postsSuppressed == 1)
+    }
+
     @Test func tombstoneEarlierInTheSameBatchSuppressesThePost() throws {
         let summary = try store.write(Fixture.batch([
             .tombstone(Fixture.tombstone("p1")), .post(Fixture.post("p1")),

@@ -16,8 +16,11 @@ extension SQLiteStore {
                 }
                 try count("SELECT platform, COUNT(*) FROM account WHERE workspace_id = ? GROUP BY platform", into: \.accounts)
                 try count("SELECT platform, COUNT(*) FROM post WHERE workspace_id = ? GROUP BY platform", into: \.posts)
+                // Posts without history rows have exactly one version (see `post_version`).
                 try count("""
-                    SELECT post.platform, COUNT(*) FROM post_version JOIN post ON post.id = post_version.post_id
+                    SELECT post.platform, SUM(IFNULL(history.versions, 1)) FROM post
+                    LEFT JOIN (SELECT post_id, COUNT(*) AS versions FROM post_version GROUP BY post_id) AS history
+                        ON history.post_id = post.id
                     WHERE post.workspace_id = ? GROUP BY post.platform
                     """, into: \.postVersions)
                 try count("SELECT platform, COUNT(*) FROM interaction WHERE workspace_id = ? GROUP BY platform", into: \.interactions)

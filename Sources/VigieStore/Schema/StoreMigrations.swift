@@ -83,7 +83,8 @@ enum StoreMigrations {
             CREATE INDEX post_time ON post(workspace_id, created_at);
             CREATE INDEX post_author ON post(author_account_id, created_at);
 
-            -- Every distinct version of a post (the original included), for edit history.
+            -- Edit history: every distinct version (the first included) of the posts that have
+            -- more than one. A post seen in one version only has its text in `post` alone.
             CREATE TABLE post_version (
                 post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
                 version_platform_id TEXT NOT NULL,
@@ -92,6 +93,8 @@ enum StoreMigrations {
                 edited_at INTEGER,
                 UNIQUE (post_id, version_platform_id, text)
             );
+            -- A tombstone may name an edit's own id (Twitter gives each version an id).
+            CREATE INDEX post_version_platform_id ON post_version(version_platform_id);
 
             -- Entities keep the post's order (`position`) so a post is rebuilt exactly as written.
             CREATE TABLE post_hashtag (

@@ -26,18 +26,18 @@ struct BatchWriter {
     private var hasPostTombstones: Bool
     private var hasInteractionTombstones: Bool
 
-    private let insertAccountStub: Statement
+    // Hot statements (once or more per post) go through the C API; the rest through GRDB.
+    private let insertAccountStub: HotStatement
+    private let insertPost: HotStatement
+    private let insertFullText: HotStatement
+    private let insertHashtag: HotStatement
+    private let insertMention: HotStatement
+    private let insertURL: HotStatement
+    private let insertInteraction: HotStatement
+    private let selectPostTombstone: HotStatement
     private let selectAccountByKey: Statement
     private let fillAccountHandle: Statement
     private let selectAccountByHandle: Statement
-    private let insertPost: Statement
-    private let insertVersion: Statement
-    private let insertHashtag: Statement
-    private let insertMention: Statement
-    private let insertURL: Statement
-    private let insertInteraction: Statement
-    private let selectPostTombstone: Statement
-    private let insertFullText: Statement
 
     init(db: Database, workspace: String, cache: inout WriteCache.State) throws {
         self.db = db
@@ -56,7 +56,7 @@ struct BatchWriter {
         hasPostTombstones = targets.contains(Tombstone.Target.post.rawValue)
         hasInteractionTombstones = targets.contains { $0 != Tombstone.Target.post.rawValue && $0 != Tombstone.Target.account.rawValue }
 
-        insertAccountStub = try db.cachedStatement(sql: """
+        insertAccountStub = try HotStatement(db, sql: """
             INSERT INTO account(workspace_id, platform, platform_id, handle, handle_lower) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
             """)
@@ -72,30 +72,26 @@ struct BatchWriter {
             """)
         let contentColumns = Self.postContentColumns.joined(separator: ", ")
         let contentPlaceholders = Array(repeating: "?", count: Self.postContentColumns.count).joined(separator: ", ")
-        insertPost = try db.cachedStatement(sql: """
+        insertPost = try HotStatement(db, sql: """
             INSERT INTO post(workspace_id, platform, platform_id, author_account_id, \(contentColumns))
             VALUES (?, ?, ?, ?, \(contentPlaceholders))
             ON CONFLICT DO NOTHING
             """)
-        insertVersion = try db.cachedStatement(sql: """
-            INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
-            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """)
-        insertHashtag = try db.cachedStatement(sql: """
+        insertHashtag = try HotStatement(db, sql: """
             INSERT INTO post_hashtag(post_id, position, tag, tag_lower) VALUES (?, ?, ?, ?)
             """)
-        insertMention = try db.cachedStatement(sql: """
+        insertMention = try HotStatement(db, sql: """
             INSERT INTO post_mention(post_id, position, handle, handle_lower, account_platform_id)
             VALUES (?, ?, ?, ?, ?)
             """)
-        insertURL = try db.cachedStatement(sql: "INSERT INTO post_url(post_id, position, url, domain) VALUES (?, ?, ?, ?)")
-        insertInteraction = try db.cachedStatement(sql: """
+        insertURL = try HotStatement(db, sql: "INSERT INTO post_url(post_id, position, url, domain) VALUES (?, ?, ?, ?)")
+        insertInteraction = try HotStatement(db, sql: """
             INSERT INTO interaction(workspace_id, platform, kind, source_account_id, target_account_id,
                                     target_post_platform_id, via_platform_id, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
-        insertFullText = try db.cachedStatement(sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
-        selectPostTombstone = try db.cachedStatement(sql: """
+        insertFullText = try HotStatement(db, sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
+        selectPostTombstone = try HotStatement(db, sql: """
             SELECT 1 FROM tombstone
             WHERE workspace_id = ? AND platform = ? AND target = 'post' AND platform_id IN (?, ?) LIMIT 1
             """)
@@ -126,10 +122,12 @@ struct BatchWriter {
                                        cache: inout WriteCache.State) throws -> Int64 {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: platform, platformID: platformID)
         if let known = cache.accounts[key], handle == nil || known.hasHandle { return known.rowID }
-        let handleLower = handle?.lowercased()
-        try insertAccountStub.execute(arguments: [workspaceID, platform.rawValue, platformID, handle, handleLower])
-        if db.changesCount > 0 {
-            let rowID = db.lastInsertedRowID
+        let handleLower = handle.map(caseFolded)
+        try insertAccountStub.run { row in
+            row.add(workspaceID); row.add(platform.rawValue); row.add(platformID); row.add(handle); row.add(handleLower)
+        }
+        if insertAccountStub.changes > 0 {
+            let rowID = insertAccountStub.lastInsertedRowID
             summary.accountsInserted += 1
             cache.remember(key, .init(rowID: rowID, hasHandle: handle != nil))
             return rowID
@@ -195,21 +193,30 @@ struct BatchWriter {
 
     private mutating func write(_ post: Post, cache: inout WriteCache.State) throws {
         let rootID = post.rootID
-        if hasPostTombstones,
-           try Bool.fetchOne(selectPostTombstone, arguments: [workspaceID, post.platform.rawValue, rootID, post.platformID]) != nil {
+        if hasPostTombstones, try selectPostTombstone.run({ row in
+            row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(post.platformID)
+        }) {
             summary.postsSuppressed += 1
             return
         }
         let authorRowID = try accountRowID(platform: post.platform, platformID: post.authorID,
                                            handle: post.authorHandle, cache: &cache)
         let content = StoredPostContent(post)
-        var arguments: StatementArguments = [workspaceID, post.platform.rawValue, rootID, authorRowID]
-        arguments += content.arguments
-        try insertPost.execute(arguments: arguments)
-        if db.changesCount > 0 {
-            let postRowID = db.lastInsertedRowID
-            try insertFullText.execute(arguments: [postRowID, post.text])
-            try insertVersion.execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
+        try insertPost.run { row in
+            row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(authorRowID)
+            content.bind(to: &row)
+        }
+        if insertPost.changes > 0 {
+            // A post seen in one version only keeps its text in `post`; see `recordVersion`.
+            let postRowID = insertPost.lastInsertedRowID
+            try insertFullText.run { row in row.add(postRowID); row.add(post.text) }
+            if post.editOf != nil {
+                // An edit's own id must stay findable (for its tombstone) although the row is the root's.
+                try db.cachedStatement(sql: """
+                    INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """).execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
+            }
             try writeEntities(of: post, postRowID: postRowID)
             try writeDerivedInteractions(of: post, cache: &cache)
             summary.postsInserted += 1
@@ -227,8 +234,7 @@ struct BatchWriter {
         guard let row else { throw DatabaseError(message: "post \(post.platform.rawValue)/\(rootID) vanished") }
         let postRowID: Int64 = row["id"]
         let stored = StoredPostContent(row: row)
-        try insertVersion.execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
-        let addedVersion = db.changesCount > 0
+        let addedVersion = try recordVersion(of: post, content: content, stored: stored, postRowID: postRowID)
         let (merged, replacesVersion) = stored.merged(with: content)
         if merged != stored {
             let assignments = Self.postContentColumns.map { "\($0) = ?" }.joined(separator: ", ")
@@ -237,7 +243,7 @@ struct BatchWriter {
             try db.cachedStatement(sql: "UPDATE post SET \(assignments) WHERE id = ?").execute(arguments: arguments)
             if merged.text != stored.text {
                 try deleteFullText(postRowID: postRowID, text: stored.text)
-                try insertFullText.execute(arguments: [postRowID, merged.text])
+                try insertFullText.run { row in row.add(postRowID); row.add(merged.text) }
             }
         }
         if replacesVersion {
@@ -256,15 +262,41 @@ struct BatchWriter {
         }
     }
 
+    /// Keeps the edit history: `post_version` holds every distinct version of a post that has
+    /// more than one, the first included. A post seen in one version only (nearly all of them)
+    /// has no history rows, which saves a text copy and an index entry per post on ingest.
+    /// Returns whether the history grew.
+    private func recordVersion(of post: Post, content: StoredPostContent, stored: StoredPostContent,
+                               postRowID: Int64) throws -> Bool {
+        guard post.platformID != stored.currentVersionID || post.text != stored.text else { return false }
+        let insertVersion = try db.cachedStatement(sql: """
+            INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        let hasHistory = try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM post_version WHERE post_id = ?)
+            """), arguments: [postRowID]) ?? false
+        if !hasHistory {
+            // The version stored so far becomes the first history row.
+            let storedCreatedAt = stored.editedAt == nil ? stored.versionAt : stored.createdAt
+            try insertVersion.execute(arguments: [postRowID, stored.currentVersionID, stored.text, storedCreatedAt, stored.editedAt])
+        }
+        try insertVersion.execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
+        return db.changesCount > 0
+    }
+
     private func writeEntities(of post: Post, postRowID: Int64) throws {
         for (position, tag) in post.hashtags.enumerated() {
-            try insertHashtag.execute(arguments: [postRowID, position, tag, tag.lowercased()])
+            try insertHashtag.run { row in row.add(postRowID); row.add(position); row.add(tag); row.add(caseFolded(tag)) }
         }
         for (position, mention) in post.mentions.enumerated() {
-            try insertMention.execute(arguments: [postRowID, position, mention.handle, mention.handle.lowercased(), mention.accountID])
+            try insertMention.run { row in
+                row.add(postRowID); row.add(position); row.add(mention.handle); row.add(caseFolded(mention.handle))
+                row.add(mention.accountID)
+            }
         }
         for (position, link) in post.urls.enumerated() {
-            try insertURL.execute(arguments: [postRowID, position, link, linkDomain(link)])
+            try insertURL.run { row in row.add(postRowID); row.add(position); row.add(link); row.add(linkDomain(link)) }
         }
     }
 
@@ -306,27 +338,29 @@ struct BatchWriter {
         if let target = edge.targetAccountID {
             targetRowID = try self.targetRowID(platform: edge.platform, target: target, cache: &cache)
         }
-        try insertInteraction.execute(arguments: [
-            workspaceID, edge.platform.rawValue, edge.kind.rawValue, sourceRowID, targetRowID,
-            edge.targetPostID, edge.viaID, edge.at.unixMillis])
-        summary.interactionsInserted += db.changesCount
+        try insertInteraction.run { row in
+            row.add(workspaceID); row.add(edge.platform.rawValue); row.add(edge.kind.rawValue); row.add(sourceRowID)
+            row.add(targetRowID); row.add(edge.targetPostID); row.add(edge.viaID); row.add(edge.at.unixMillis)
+        }
+        summary.interactionsInserted += insertInteraction.changes
     }
 
     // MARK: Tombstones
 
     private mutating func write(_ tombstone: Tombstone, cache: inout WriteCache.State) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO tombstone(workspace_id, platform, target, platform_id, account_platform_id, deleted_at, reason)
-            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-            """).execute(arguments: [workspaceID, tombstone.platform.rawValue, tombstone.target.rawValue,
-                                     tombstone.platformID, tombstone.accountID, tombstone.deletedAt?.unixMillis,
-                                     tombstone.reason])
+        try insertTombstone(tombstone)
         summary.tombstonesInserted += db.changesCount
         let platform = tombstone.platform.rawValue
         switch tombstone.target {
         case .post:
             hasPostTombstones = true
-            try deletePost(platform: tombstone.platform, platformID: tombstone.platformID)
+            if let rootID = try deletePost(platform: tombstone.platform, platformID: tombstone.platformID),
+               rootID != tombstone.platformID {
+                // Deleting one version of a post deletes the post: its root id is hidden too.
+                var rootTombstone = tombstone
+                rootTombstone.platformID = rootID
+                try insertTombstone(rootTombstone)
+            }
         case .account:
             // Accounts stay (their edges are evidence); the status records what happened.
             let status = AccountStatus(rawValue: tombstone.reason) ?? .deleted
@@ -343,9 +377,19 @@ struct BatchWriter {
         }
     }
 
+    private func insertTombstone(_ tombstone: Tombstone) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO tombstone(workspace_id, platform, target, platform_id, account_platform_id, deleted_at, reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+            """).execute(arguments: [workspaceID, tombstone.platform.rawValue, tombstone.target.rawValue,
+                                     tombstone.platformID, tombstone.accountID, tombstone.deletedAt?.unixMillis,
+                                     tombstone.reason])
+    }
+
     /// Deletes a post given its root id or the id of one of its versions, with its entities,
     /// versions and full-text entry (cascades and triggers) and its derived edges.
-    private func deletePost(platform: Platform, platformID: String) throws {
+    /// Returns the deleted post's root id.
+    private func deletePost(platform: Platform, platformID: String) throws -> String? {
         var row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, platform_id, text FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, platform.rawValue, platformID])
@@ -356,11 +400,13 @@ struct BatchWriter {
                 LIMIT 1
                 """), arguments: [platformID, workspaceID, platform.rawValue])
         }
-        guard let row else { return }
+        guard let row else { return nil }
         let postRowID: Int64 = row["id"]
-        try deleteDerivedInteractions(platform: platform, rootID: row["platform_id"])
+        let rootID: String = row["platform_id"]
+        try deleteDerivedInteractions(platform: platform, rootID: rootID)
         try deleteFullText(postRowID: postRowID, text: row["text"])
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [postRowID])
+        return rootID
     }
 
     /// An external-content FTS5 entry is removed by restating the text it indexed.

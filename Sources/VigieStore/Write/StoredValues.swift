@@ -153,6 +153,16 @@ struct StoredPostContent: Equatable {
         return (result, replacesVersion)
     }
 
+    /// Binds the columns listed in `BatchWriter.postContentColumns`, in that order.
+    func bind(to row: inout HotStatement.Binder) {
+        row.add(createdAt); row.add(versionAt); row.add(currentVersionID); row.add(text); row.add(language)
+        row.add(replyToPostID); row.add(replyToAccountID); row.add(repostOfID); row.add(repostOfAccountID)
+        row.add(quoteOfID); row.add(quoteOfAccountID); row.add(conversationID); row.add(mediaCount)
+        row.add(source); row.add(metrics.likes); row.add(metrics.reposts); row.add(metrics.replies)
+        row.add(metrics.quotes); row.add(metrics.views); row.add(metrics.observedAt); row.add(editedAt)
+        row.add(withheldCountries)
+    }
+
     /// Values for the columns listed in `BatchWriter.postContentColumns`, in that order.
     var arguments: StatementArguments {
         [createdAt, versionAt, currentVersionID, text, language, replyToPostID, replyToAccountID,
@@ -193,7 +203,7 @@ extension Account {
 
     /// Values for `BatchWriter.accountColumns`, in that order.
     func columnArguments(workspaceID: Int64) -> StatementArguments {
-        [workspaceID, platform.rawValue, platformID, handle, handle?.lowercased(), displayName, bio,
+        [workspaceID, platform.rawValue, platformID, handle, handle.map(caseFolded), displayName, bio,
          createdAt?.unixMillis, followers, following, postsCount, listedCount, verified, declaredBot,
          defaultProfileImage, location, url, isPrivate, status?.rawValue, observedAt?.unixMillis]
     }
