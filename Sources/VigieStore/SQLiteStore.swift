@@ -56,8 +56,10 @@ public final class SQLiteStore: Store, Sendable {
             // NORMAL is durable across process crashes in WAL mode (only a power loss may undo the
             // last commits), and saves an fsync per batch.
             try db.execute(sql: """
+                PRAGMA page_size = 8192;
                 PRAGMA synchronous = NORMAL;
                 PRAGMA cache_size = -32768;
+                PRAGMA wal_autocheckpoint = 16384;
                 PRAGMA temp_store = MEMORY;
                 """)
         }

@@ -16,6 +16,7 @@ struct ThroughputTests {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
+        print("page size", try store.strings("PRAGMA page_size"))
         let batchSize = 5_000
         let batches = Self.makeBatches(posts: Self.postCount, batchSize: batchSize)
 

@@ -234,6 +234,29 @@ struct WriteSemanticsTests {
         #expect(try store.count("SELECT COUNT(*) FROM interaction WHERE target_account_id IS NULL") == 0)
     }
 
+    @Test func aNewerVersionReplacesTheEdgesItImplies() throws {
+        try store.write(Fixture.batch([.post(Fixture.post("t1", text: "salut @anna", mentions: [Mention(handle: "anna")]))]),
+                        workspace: ws)
+        let edit = Fixture.post("t2", text: "salut @bruno", at: 30, editOf: "t1", mentions: [Mention(handle: "bruno")])
+        try store.write(Fixture.batch([.post(edit)]), workspace: ws)
+        try store.write(Fixture.batch([.post(edit)]), workspace: ws)
+        #expect(try store.stats(workspace: ws).total.interactions == 1)
+        #expect(try store.accounts(workspace: ws, handle: "bruno").first?.interactionsIn == ["mention": 1])
+        #expect(try store.accounts(workspace: ws, handle: "anna").first?.interactionsIn == [:])
+    }
+
+    @Test func repostTombstoneRemovesARetweetStoredAsAPost() throws {
+        var retweet = Fixture.post("rt1", author: "u2", text: "RT @u1: bonjour")
+        retweet.repostOfID = "p1"
+        retweet.repostOfAccountID = "u1"
+        try store.write(Fixture.batch([.post(retweet)]), workspace: ws)
+        #expect(try store.stats(workspace: ws).total.interactions == 1)
+        try store.write(Fixture.batch([.tombstone(Fixture.tombstone("rt1", target: .repost))]), workspace: ws)
+        #expect(try store.stats(workspace: ws).total.interactions == 0)
+        #expect(try store.stats(workspace: ws).total.posts == 0)
+        #expect(try store.write(Fixture.batch([.post(retweet)]), workspace: ws).postsSuppressed == 1)
+    }
+
     @Test func handleTargetsResolveToAKnownAccount() throws {
         try store.write(Fixture.batch([.account(Fixture.account("u7", handle: "Dora"))]), workspace: ws)
         try store.write(Fixture.batch([.post(Fixture.post("p1", mentions: [Mention(handle: "dora")]))]), workspace: ws)

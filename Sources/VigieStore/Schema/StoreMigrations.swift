@@ -136,12 +136,17 @@ enum StoreMigrations {
                 target_account_id INTEGER REFERENCES account(id),
                 target_post_platform_id TEXT,
                 via_platform_id TEXT NOT NULL,
-                at INTEGER NOT NULL
+                at INTEGER NOT NULL,
+                -- 1 for edges implied by a post (reply, repost, quote, mention), written once per
+                -- stored version of the post and found again through their source (the author);
+                -- 0 for explicit edges (likes, follows, Bluesky reposts), deduplicated by key.
+                derived INTEGER NOT NULL
             );
-            -- NULLs are distinct in a UNIQUE constraint, hence the IFNULLs.
+            -- NULLs are distinct in a UNIQUE constraint, hence the IFNULLs. Partial: derived edges
+            -- need no key, and skipping this wide index for them speeds up ingest.
             CREATE UNIQUE INDEX interaction_key ON interaction(
                 workspace_id, platform, kind, via_platform_id,
-                IFNULL(target_account_id, 0), IFNULL(target_post_platform_id, ''));
+                IFNULL(target_account_id, 0), IFNULL(target_post_platform_id, '')) WHERE derived = 0;
             CREATE INDEX interaction_source ON interaction(source_account_id, kind);
             CREATE INDEX interaction_target ON interaction(target_account_id, kind);
 
@@ -191,6 +196,10 @@ enum StoreMigrations {
                 text, content = 'post', content_rowid = 'id',
                 tokenize = 'unicode61 remove_diacritics 2'
             );
+            -- Merge segments in larger steps and use leaf pages that fill a database page: measured
+            -- about 1.7x faster FTS inserts, for slightly more segments to read per query.
+            INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
+            INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
     }
 }

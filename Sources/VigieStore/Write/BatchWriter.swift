@@ -16,7 +16,6 @@ struct BatchWriter {
         "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
         "edited_at", "withheld_countries",
     ]
-    static let postBorneKinds = "('reply', 'repost', 'quote', 'mention')"
 
     private let db: Database
     private let workspaceID: Int64
@@ -53,7 +52,8 @@ struct BatchWriter {
         }
         let targets = try String.fetchSet(db, sql: "SELECT DISTINCT target FROM tombstone WHERE workspace_id = ?",
                                           arguments: [workspaceID])
-        hasPostTombstones = targets.contains(Tombstone.Target.post.rawValue)
+        // A repost tombstone also hides a retweet stored as a post.
+        hasPostTombstones = targets.contains(Tombstone.Target.post.rawValue) || targets.contains(Tombstone.Target.repost.rawValue)
         hasInteractionTombstones = targets.contains { $0 != Tombstone.Target.post.rawValue && $0 != Tombstone.Target.account.rawValue }
 
         insertAccountStub = try HotStatement(db, sql: """
@@ -87,13 +87,13 @@ struct BatchWriter {
         insertURL = try HotStatement(db, sql: "INSERT INTO post_url(post_id, position, url, domain) VALUES (?, ?, ?, ?)")
         insertInteraction = try HotStatement(db, sql: """
             INSERT INTO interaction(workspace_id, platform, kind, source_account_id, target_account_id,
-                                    target_post_platform_id, via_platform_id, at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                                    target_post_platform_id, via_platform_id, at, derived)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
         insertFullText = try HotStatement(db, sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
         selectPostTombstone = try HotStatement(db, sql: """
             SELECT 1 FROM tombstone
-            WHERE workspace_id = ? AND platform = ? AND target = 'post' AND platform_id IN (?, ?) LIMIT 1
+            WHERE workspace_id = ? AND platform = ? AND target IN ('post', 'repost') AND platform_id IN (?, ?) LIMIT 1
             """)
     }
 
@@ -233,6 +233,7 @@ struct BatchWriter {
             """), arguments: [workspaceID, post.platform.rawValue, rootID])
         guard let row else { throw DatabaseError(message: "post \(post.platform.rawValue)/\(rootID) vanished") }
         let postRowID: Int64 = row["id"]
+        let authorRowID: Int64 = row["author_account_id"]
         let stored = StoredPostContent(row: row)
         let addedVersion = try recordVersion(of: post, content: content, stored: stored, postRowID: postRowID)
         let (merged, replacesVersion) = stored.merged(with: content)
@@ -251,10 +252,9 @@ struct BatchWriter {
                 try db.cachedStatement(sql: "DELETE FROM \(table) WHERE post_id = ?").execute(arguments: [postRowID])
             }
             try writeEntities(of: post, postRowID: postRowID)
-            try deleteDerivedInteractions(platform: post.platform, rootID: rootID)
+            try deleteDerivedInteractions(authorRowID: authorRowID, rootID: rootID)
+            try writeDerivedInteractions(of: post, cache: &cache)
         }
-        // Re-deriving is idempotent; it also completes edges whose targets an older version lacked.
-        try writeDerivedInteractions(of: post, cache: &cache)
         if merged != stored || addedVersion || replacesVersion {
             summary.postsUpdated += 1
         } else {
@@ -310,15 +310,15 @@ struct BatchWriter {
         }
         for var edge in post.interactions {
             edge.viaID = post.rootID
-            try insert(edge, cache: &cache)
+            try insert(edge, derived: true, cache: &cache)
         }
     }
 
-    private func deleteDerivedInteractions(platform: Platform, rootID: String) throws {
+    /// Found through the author's edges (indexed by source), as derived edges have no key index.
+    private func deleteDerivedInteractions(authorRowID: Int64, rootID: String) throws {
         try db.cachedStatement(sql: """
-            DELETE FROM interaction WHERE workspace_id = ? AND platform = ? AND kind IN \(Self.postBorneKinds)
-            AND via_platform_id = ?
-            """).execute(arguments: [workspaceID, platform.rawValue, rootID])
+            DELETE FROM interaction WHERE source_account_id = ? AND derived = 1 AND via_platform_id = ?
+            """).execute(arguments: [authorRowID, rootID])
     }
 
     // MARK: Interactions
@@ -329,10 +329,10 @@ struct BatchWriter {
             """), arguments: [workspaceID, interaction.platform.rawValue, interaction.kind.rawValue, interaction.viaID]) != nil {
             return
         }
-        try insert(interaction, cache: &cache)
+        try insert(interaction, derived: false, cache: &cache)
     }
 
-    private mutating func insert(_ edge: Interaction, cache: inout WriteCache.State) throws {
+    private mutating func insert(_ edge: Interaction, derived: Bool, cache: inout WriteCache.State) throws {
         let sourceRowID = try accountRowID(platform: edge.platform, platformID: edge.sourceAccountID, handle: nil, cache: &cache)
         var targetRowID: Int64?
         if let target = edge.targetAccountID {
@@ -341,6 +341,7 @@ struct BatchWriter {
         try insertInteraction.run { row in
             row.add(workspaceID); row.add(edge.platform.rawValue); row.add(edge.kind.rawValue); row.add(sourceRowID)
             row.add(targetRowID); row.add(edge.targetPostID); row.add(edge.viaID); row.add(edge.at.unixMillis)
+            row.add(derived ? 1 : 0)
         }
         summary.interactionsInserted += insertInteraction.changes
     }
@@ -373,7 +374,13 @@ struct BatchWriter {
             hasInteractionTombstones = true
             try db.cachedStatement(sql: """
                 DELETE FROM interaction WHERE workspace_id = ? AND platform = ? AND kind = ? AND via_platform_id = ?
+                AND derived = 0
                 """).execute(arguments: [workspaceID, platform, tombstone.target.rawValue, tombstone.platformID])
+            if tombstone.target == .repost {
+                hasPostTombstones = true
+                // A repost stored as a post (a Twitter retweet) goes with its derived edge.
+                _ = try deletePost(platform: tombstone.platform, platformID: tombstone.platformID)
+            }
         }
     }
 
@@ -391,11 +398,11 @@ struct BatchWriter {
     /// Returns the deleted post's root id.
     private func deletePost(platform: Platform, platformID: String) throws -> String? {
         var row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, platform_id, text FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
+            SELECT id, platform_id, text, author_account_id FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, platform.rawValue, platformID])
         if row == nil {
             row = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT post.id, post.platform_id, post.text FROM post_version JOIN post ON post.id = post_version.post_id
+                SELECT post.id, post.platform_id, post.text, post.author_account_id FROM post_version JOIN post ON post.id = post_version.post_id
                 WHERE post_version.version_platform_id = ? AND post.workspace_id = ? AND post.platform = ?
                 LIMIT 1
                 """), arguments: [platformID, workspaceID, platform.rawValue])
@@ -403,7 +410,7 @@ struct BatchWriter {
         guard let row else { return nil }
         let postRowID: Int64 = row["id"]
         let rootID: String = row["platform_id"]
-        try deleteDerivedInteractions(platform: platform, rootID: rootID)
+        try deleteDerivedInteractions(authorRowID: row["author_account_id"], rootID: rootID)
         try deleteFullText(postRowID: postRowID, text: row["text"])
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [postRowID])
         return rootID
