@@ -25,6 +25,45 @@ struct FileStoreTests {
         #expect(try reopened.strings("PRAGMA journal_mode") == ["wal"])
     }
 
+    @Test func anInterruptedBatchLeavesTheFileConsistent() throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("vigie.sqlite").path
+        let file = "/in/posts.jsonl"
+        do {
+            let store = try SQLiteStore(path: path)
+            try store.write(Fixture.batch([.post(Fixture.post("p1"))],
+                                          checkpoint: ImportCheckpoint(file: file, format: "twarc2", bytesRead: 10,
+                                                                       bytesTotal: 30, records: 1, completed: false)),
+                            workspace: "default")
+            let killed = Fixture.batch((2...50).map { .post(Fixture.post("p\($0)", author: "a\($0)")) },
+                                       checkpoint: ImportCheckpoint(file: file, format: "twarc2", bytesRead: 30,
+                                                                    bytesTotal: 30, records: 50, completed: true))
+            #expect(throws: SimulatedCrash.self) {
+                try store.write(killed, workspace: "default") { index in if index == 40 { throw SimulatedCrash() } }
+            }
+        }
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.stats(workspace: "default").total.posts == 1)
+        #expect(try reopened.stats(workspace: "default").total.accounts == 1)
+        #expect(try reopened.checkpoint(workspace: "default", file: file)?.completed == false)
+        var seen = 0
+        try reopened.forEachPost(workspace: "default") { _ in seen += 1 }
+        #expect(seen == 1)
+    }
+
+    @Test func aDatabaseFromANewerVigieIsRefused() throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("vigie.sqlite").path
+        _ = try SQLiteStore(path: path)
+        try DatabaseQueue(path: path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v999-from-the-future')")
+        }
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path) }
+        #expect(error?.code == .newerSchema)
+    }
+
     @Test func aFileThatIsNotADatabaseIsRefusedWithItsName() throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
