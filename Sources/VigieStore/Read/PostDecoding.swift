@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// Rebuilds `Post` values from a post row, its author row and its entity rows.
+enum PostDecoding {
+    /// Post columns plus the author's platform id and handle.
+    static let select = """
+        SELECT post.*, account.platform_id AS author_platform_id, account.handle AS author_handle
+        FROM post JOIN account ON account.id = post.author_account_id
+        """
+
+    struct Entities {
+        var hashtags: [String] = []
+        var mentions: [Mention] = []
+        var urls: [String] = []
+    }
+
+    static func post(from row: Row, entities: Entities) throws -> Post {
+        let platformName: String = row["platform"]
+        guard let platform = Platform(rawValue: platformName) else {
+            throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in post row")
+        }
+        let content = StoredPostContent(row: row)
+        let rootID: String = row["platform_id"]
+        let state: PostState = content.withheldCountries.map {
+            .withheld(countries: $0.split(separator: ",").map(String.init))
+        } ?? .visible
+        return Post(
+            platform: platform,
+            platformID: content.currentVersionID,
+            editOf: content.currentVersionID == rootID ? nil : rootID,
+            authorID: row["author_platform_id"],
+            authorHandle: row["author_handle"],
+            createdAt: Date(unixMillis: content.createdAt),
+            text: content.text,
+            language: content.language,
+            replyToPostID: content.replyToPostID,
+            replyToAccountID: content.replyToAccountID,
+            repostOfID: content.repostOfID,
+            repostOfAccountID: content.repostOfAccountID,
+            quoteOfID: content.quoteOfID,
+            quoteOfAccountID: content.quoteOfAccountID,
+            conversationID: content.conversationID,
+            hashtags: entities.hashtags,
+            mentions: entities.mentions,
+            urls: entities.urls,
+            mediaCount: content.mediaCount,
+            source: content.source,
+            metrics: content.metrics.model,
+            editedAt: content.editedAt.map(Date.init(unixMillis:)),
+            state: state)
+    }
+
+    /// Posts for a handful of rows (search hits, recent posts), in the rows' order.
+    static func posts(from rows: [Row], db: Database) throws -> [Post] {
+        let ids: [Int64] = rows.map { $0["id"] }
+        guard !ids.isEmpty else { return [] }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        let arguments = StatementArguments(ids)
+        var entities: [Int64: Entities] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT post_id, tag FROM post_hashtag WHERE post_id IN (\(placeholders)) ORDER BY post_id, position
+            """, arguments: arguments) {
+            entities[row[0], default: Entities()].hashtags.append(row[1])
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT post_id, handle, account_platform_id FROM post_mention WHERE post_id IN (\(placeholders))
+            ORDER BY post_id, position
+            """, arguments: arguments) {
+            entities[row[0], default: Entities()].mentions.append(Mention(accountID: row[2], handle: row[1]))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT post_id, url FROM post_url WHERE post_id IN (\(placeholders)) ORDER BY post_id, position
+            """, arguments: arguments) {
+            entities[row[0], default: Entities()].urls.append(row[1])
+        }
+        return try rows.map { row in try post(from: row, entities: entities[row["id"]] ?? Entities()) }
+    }
+}
+
+/// Entity rows of a whole workspace read in post-id order, consumed alongside the posts cursor
+/// (a merge join), so walking every post needs no per-post query and no growing memory.
+struct EntityStream<Value> {
+    private let cursor: RowCursor
+    private let decode: (Row) -> Value
+    private var pending: (postID: Int64, value: Value)?
+
+    init(_ cursor: RowCursor, decode: @escaping (Row) -> Value) {
+        self.cursor = cursor
+        self.decode = decode
+    }
+
+    /// The values of `postID`; ids must be asked in increasing order.
+    mutating func values(for postID: Int64) throws -> [Value] {
+        var values: [Value] = []
+        while true {
+            if pending == nil {
+                guard let row = try cursor.next() else { return values }
+                pending = (row[0], decode(row))
+            }
+            guard let (id, value) = pending, id <= postID else { return values }
+            if id == postID { values.append(value) }
+            pending = nil
+        }
+    }
+}

@@ -1,0 +1,205 @@
+import GRDB
+
+/// The schema, one migration per released change. Never edit a released migration: add one.
+///
+/// Conventions:
+/// - Integer primary keys everywhere, so later analyses can build compact graphs from row ids.
+/// - Every timestamp is an INTEGER of milliseconds since the Unix epoch (UTC): exact, compact,
+///   and fast to range-scan (`post(workspace_id, created_at)`).
+/// - Platform, kinds and statuses are stored as their Swift raw values (`twitter`, `reply`…).
+/// - Booleans are 0/1; `NULL` means unknown, as in the model.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createV1)
+        return migrator
+    }
+
+    private static func createV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE workspace (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            );
+
+            CREATE TABLE account (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                platform TEXT NOT NULL,
+                platform_id TEXT NOT NULL,
+                handle TEXT,
+                handle_lower TEXT,
+                display_name TEXT,
+                bio TEXT,
+                created_at INTEGER,
+                followers INTEGER,
+                following INTEGER,
+                posts_count INTEGER,
+                listed_count INTEGER,
+                verified INTEGER,
+                declared_bot INTEGER,
+                default_profile_image INTEGER,
+                location TEXT,
+                url TEXT,
+                is_private INTEGER,
+                status TEXT,
+                observed_at INTEGER,
+                UNIQUE (workspace_id, platform, platform_id)
+            );
+            CREATE INDEX account_handle ON account(workspace_id, handle_lower);
+
+            -- One row per post, keyed by its root id (the original's id across Twitter edits);
+            -- the columns describe the newest version seen (`current_version_id`, `version_at`).
+            CREATE TABLE post (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                platform TEXT NOT NULL,
+                platform_id TEXT NOT NULL,
+                author_account_id INTEGER NOT NULL REFERENCES account(id),
+                created_at INTEGER NOT NULL,
+                version_at INTEGER NOT NULL,
+                current_version_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                language TEXT,
+                reply_to_platform_id TEXT,
+                reply_to_account_platform_id TEXT,
+                repost_of_platform_id TEXT,
+                repost_of_account_platform_id TEXT,
+                quote_of_platform_id TEXT,
+                quote_of_account_platform_id TEXT,
+                conversation_id TEXT,
+                media_count INTEGER NOT NULL DEFAULT 0,
+                source TEXT,
+                likes INTEGER,
+                reposts INTEGER,
+                replies INTEGER,
+                quotes INTEGER,
+                views INTEGER,
+                metrics_observed_at INTEGER,
+                edited_at INTEGER,
+                withheld_countries TEXT,
+                UNIQUE (workspace_id, platform, platform_id)
+            );
+            CREATE INDEX post_time ON post(workspace_id, created_at);
+            CREATE INDEX post_author ON post(author_account_id, created_at);
+
+            -- Edit history: every distinct version (the first included) of the posts that have
+            -- more than one. A post seen in one version only has its text in `post` alone.
+            CREATE TABLE post_version (
+                post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                version_platform_id TEXT NOT NULL,
+                text TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                edited_at INTEGER,
+                UNIQUE (post_id, version_platform_id, text)
+            );
+            -- A tombstone may name an edit's own id (Twitter gives each version an id).
+            CREATE INDEX post_version_platform_id ON post_version(version_platform_id);
+
+            -- Entities keep the post's order (`position`) so a post is rebuilt exactly as written.
+            CREATE TABLE post_hashtag (
+                post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                tag TEXT NOT NULL,
+                tag_lower TEXT NOT NULL,
+                PRIMARY KEY (post_id, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX post_hashtag_tag ON post_hashtag(tag_lower);
+
+            CREATE TABLE post_mention (
+                post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                handle TEXT NOT NULL,
+                handle_lower TEXT NOT NULL,
+                account_platform_id TEXT,
+                PRIMARY KEY (post_id, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX post_mention_handle ON post_mention(handle_lower);
+
+            CREATE TABLE post_url (
+                post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                domain TEXT,
+                PRIMARY KEY (post_id, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX post_url_domain ON post_url(domain);
+
+            -- Directed edges between account rows. A target that is only known by id or `@handle`
+            -- gets a stub account row, so both ends are always integers when known at all.
+            CREATE TABLE interaction (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                platform TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                source_account_id INTEGER NOT NULL REFERENCES account(id),
+                target_account_id INTEGER REFERENCES account(id),
+                target_post_platform_id TEXT,
+                via_platform_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                -- 1 for edges implied by a post (reply, repost, quote, mention), written once per
+                -- stored version of the post and found again through their source (the author);
+                -- 0 for explicit edges (likes, follows, Bluesky reposts), deduplicated by key.
+                derived INTEGER NOT NULL
+            );
+            -- NULLs are distinct in a UNIQUE constraint, hence the IFNULLs. Partial: derived edges
+            -- need no key, and skipping this wide index for them speeds up ingest.
+            CREATE UNIQUE INDEX interaction_key ON interaction(
+                workspace_id, platform, kind, via_platform_id,
+                IFNULL(target_account_id, 0), IFNULL(target_post_platform_id, '')) WHERE derived = 0;
+            CREATE INDEX interaction_source ON interaction(source_account_id, kind);
+            CREATE INDEX interaction_target ON interaction(target_account_id, kind);
+
+            CREATE TABLE tombstone (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                platform TEXT NOT NULL,
+                target TEXT NOT NULL,
+                platform_id TEXT NOT NULL,
+                account_platform_id TEXT,
+                deleted_at INTEGER,
+                reason TEXT NOT NULL,
+                UNIQUE (workspace_id, platform, target, platform_id)
+            );
+            CREATE INDEX tombstone_target ON tombstone(workspace_id, target);
+
+            CREATE TABLE reject (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                file TEXT NOT NULL,
+                line INTEGER NOT NULL,
+                format TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                excerpt TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                UNIQUE (workspace_id, file, line, reason)
+            );
+
+            CREATE TABLE import_checkpoint (
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                file TEXT NOT NULL,
+                format TEXT NOT NULL,
+                bytes_read INTEGER NOT NULL,
+                bytes_total INTEGER NOT NULL,
+                records INTEGER NOT NULL,
+                completed INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, file)
+            );
+
+            -- External-content full-text index over post text (rowid = post.id). The batch writer
+            -- keeps it in sync on insert, update and delete. Not triggers: a trigger (like RETURNING)
+            -- makes SQLite open a statement savepoint per insert, and FTS5 flushes its in-memory
+            -- terms at every savepoint, which made ingest four times slower.
+            -- `remove_diacritics 2` folds accents so `reseau` finds `réseau` and `RÉSEAU`.
+            CREATE VIRTUAL TABLE post_fts USING fts5(
+                text, content = 'post', content_rowid = 'id',
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            -- Merge segments in larger steps and use leaf pages that fill a database page: measured
+            -- about 1.7x faster FTS inserts, for slightly more segments to read per query.
+            INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
+            INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
+            """)
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import VigieCore
+
+/// Row ids the writer has already resolved, so the ingest hot path skips most account lookups.
+///
+/// Account rows are never deleted, so a cached id stays valid even when another process writes
+/// the same file. Ids created by a transaction that rolls back would not be, so the writer
+/// empties the cache whenever a batch fails.
+final class WriteCache: @unchecked Sendable {
+    struct AccountKey: Hashable {
+        var workspaceID: Int64
+        var platform: Platform
+        /// The platform id, or `@` + lowercased handle for a target only known by handle.
+        var platformID: String
+    }
+
+    struct CachedAccount {
+        var rowID: Int64
+        var hasHandle: Bool
+    }
+
+    struct State {
+        /// Bounds memory on corpora with millions of accounts; clearing is cheap and rare.
+        static let maximumAccounts = 400_000
+
+        var workspaceIDs: [String: Int64] = [:]
+        var accounts: [AccountKey: CachedAccount] = [:]
+
+        mutating func remember(_ key: AccountKey, _ account: CachedAccount) {
+            if accounts.count >= Self.maximumAccounts { accounts.removeAll(keepingCapacity: true) }
+            accounts[key] = account
+        }
+
+        mutating func reset() {
+            workspaceIDs.removeAll()
+            accounts.removeAll()
+        }
+    }
+
+    private let lock = NSLock()
+    private var state = State()
+
+    /// Gives `body` exclusive use of the cache. Writes are serialised by the database anyway,
+    /// so the lock is uncontended in practice.
+    func withState<T>(_ body: (inout State) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&state)
+    }
+}
