@@ -10,7 +10,7 @@ struct MastodonWriter: FormatWriter {
 
     mutating func write(_ planned: PlannedPost, to file: OutputFile) throws(SynthError) {
         render(planned.post, reference: planned.reference, into: &file.buffer)
-        file.buffer.append(0x0A)
+        file.buffer.append(UInt8(ascii: "\n"))
         lines += 1
         try file.flushIfFull()
     }

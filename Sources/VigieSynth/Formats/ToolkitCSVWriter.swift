@@ -37,7 +37,7 @@ struct ToolkitCSVWriter: FormatWriter {
             first = false
             file.buffer.append(post.text[Int(entity.start)..<Int(entity.end)])
         }
-        file.buffer.append(0x0A)
+        file.buffer.append(UInt8(ascii: "\n"))
         lines += 1
         try file.flushIfFull()
     }

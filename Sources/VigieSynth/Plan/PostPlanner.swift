@@ -155,7 +155,7 @@ struct PostPlanner {
     private mutating func botTime(_ bot: Int) -> Int64 {
         let interval = spanMillis / Int64(max(1, botPlanned[bot]))
         let jitter = Int64((random.unit() - 0.5) * 0.04 * Double(interval))
-        return startMillis + botPhase[bot] + Int64(botDone[bot]) * interval + jitter
+        return max(startMillis, startMillis + botPhase[bot] + Int64(botDone[bot]) * interval + jitter)
     }
 
     private mutating func remember(_ post: PostContent) {

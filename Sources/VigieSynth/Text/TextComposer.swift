@@ -8,6 +8,7 @@ struct TextComposer {
     func fill(_ template: Template, into post: inout PostContent, topic: Int, keyword: Bool,
               sentiment: Int8, random: inout SeededGenerator) -> (sentiment: Int8, usedKeyword: Bool) {
         let texts = world.texts(french: post.french)
+        let sentenceStart = post.text.count
         var planted: Int8 = 0
         var usedKeyword = false
         var firstTerm = -1
@@ -46,6 +47,10 @@ struct TextComposer {
             }
         }
         tidy(&post.text)
+        // A sentence starts with a capital, even when a slot opens it (`Cooking deserves…`).
+        if sentenceStart < post.text.count, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(post.text[sentenceStart]) {
+            post.text[sentenceStart] -= 32
+        }
         return (planted, usedKeyword)
     }
 

@@ -76,7 +76,7 @@ final class TruthRecorder {
             if post.campaign >= 0 { out.append(post.campaign) }
             out.append(UInt8(ascii: ","))
             if post.emerging >= 0 { out.append(string: world.tagNames[Int(world.emergingTags[Int(post.emerging)])]) }
-            out.append(0x0A)
+            out.append(UInt8(ascii: "\n"))
             file.buffer = out
             try file.flushIfFull()
         }
@@ -107,7 +107,7 @@ final class TruthRecorder {
             out.append(string: campaignLink(campaign))
             out.append(UInt8(ascii: ","))
             out.append(string: world.groupTags[Int(campaign.group)].map { world.tagNames[Int($0)] }.joined(separator: " "))
-            out.append(0x0A)
+            out.append(UInt8(ascii: "\n"))
             coordinationFile.buffer = out
             try coordinationFile.flushIfFull()
         }

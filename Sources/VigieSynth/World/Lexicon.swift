@@ -183,7 +183,7 @@ enum Lexicon {
 
     static let genericTags = ["lundi", "weekend", "MondayMotivation", "ThrowbackThursday", "news", "actu", "photo"]
     static let genericDomains = ["lemonde.fr", "bbc.co.uk", "nytimes.com", "francetvinfo.fr", "theguardian.com",
-                                 "youtube.com", "instagram.com"]
+                                 "liberation.fr", "reuters.com"]
     static let spamDomains = ["bit-gains.biz", "promo-flash.shop", "fastfollowers.click", "crypto-boost.top"]
     static let spamTags = ["giveaway", "crypto", "promo", "FreeFollowers", "airdrop"]
 
