@@ -126,6 +126,10 @@ public struct SynthGenerator: Sendable {
                     posts: Int(truth.postsByAccount[index]), onTopicPosts: onTopic))
             }
             relevant.sort { ($0.relevance, $0.onTopicPosts, $0.id) > ($1.relevance, $1.onTopicPosts, $1.id) }
+            // Enthusiasts are many at scale; the most active ones are enough for NDCG at any
+            // practical depth, and keep the file (and the encoder's memory) small.
+            let expertCount = relevant.filter { $0.relevance >= 2 }.count
+            relevant = Array(relevant.prefix(expertCount + GroundTruth.enthusiastsListed))
             let onTopicPosts = truth.onTopicPosts[t]
             topics.append(GroundTruth.TopicTruth(
                 name: topic.name, keywords: [topic.keywordFrench, topic.keywordEnglish],

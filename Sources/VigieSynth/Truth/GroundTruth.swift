@@ -66,7 +66,8 @@ public struct GroundTruth: Codable, Sendable, Hashable {
         public var postsWithKeyword: Int
         /// Share of on-topic posts in which no main keyword appears.
         public var shareWithoutKeyword: Double
-        /// Graded relevance for NDCG, best first.
+        /// Graded relevance for NDCG, best first: every expert, and the most active
+        /// enthusiasts (at most `GroundTruth.enthusiastsListed`) with at least two on-topic posts.
         public var relevantAccounts: [RelevantAccount]
     }
 
@@ -117,6 +118,9 @@ public struct GroundTruth: Codable, Sendable, Hashable {
         /// Posts carrying the tag within 12 hours of the peak.
         public var postsNearPeak: Int
     }
+
+    /// Enthusiasts (relevance 1) listed per topic.
+    public static let enthusiastsListed = 500
 
     public var generator: Generator
     public var files: Files
