@@ -23,7 +23,12 @@ let package = Package(
         .target(name: "VigieSynth", dependencies: ["VigieCore"]),
         .target(
             name: "VigieStore",
-            dependencies: ["VigieCore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "VigieCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The write path binds values through SQLite's C API directly.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "vigie",

@@ -38,7 +38,7 @@ struct IngestCommand: ParsableCommand {
     var delimiter: String?
 
     @Option(help: "Records per transaction.")
-    var batchSize: Int = 5000
+    var batchSize: Int = 10_000
 
     @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
     var dryRun = false
@@ -71,27 +71,24 @@ struct IngestCommand: ParsableCommand {
         }
     }
 
-    private func importAll<S: Store>(_ files: [String], with importer: Importer<S>) throws {
+    private func importAll<S: Store>(_ files: [(path: String, named: Bool)], with importer: Importer<S>) throws {
         let options = importOptions()
         let showProgress = !quiet && !json && Output.stderrIsTerminal
         var reports: [ImportReport] = []
         var failures: [ImportError] = []
 
-        for file in files {
+        for (file, named) in files {
             do {
-                let report = try importer.importFile(at: file, options: options, progress: showProgress ? { p in
-                    let name = (p.file as NSString).lastPathComponent
-                    let percent = String(format: "%5.1f%%", p.fraction * 100)
-                    Output.status("\(name)  \(percent)  \(Output.count(p.records)) records  "
-                                  + "\(Output.count(Int(p.recordsPerSecond))) records/s")
-                } : nil)
+                let report = try importer.importFile(at: file, options: options,
+                                                     progress: showProgress ? Self.showProgress : nil)
                 if showProgress { Output.clearStatus() }
                 reports.append(report)
                 if !json { print(summary(of: report)) }
             } catch let error as ImportError {
                 if showProgress { Output.clearStatus() }
-                if error.code == .empty {
-                    // An empty file is not an error: it is reported and skipped.
+                if error.code == .empty || (error.code == .unrecognisedFormat && !named) {
+                    // An empty file, or a file met in a folder that is not data (a ground-truth
+                    // file beside generated data), is reported and skipped, not an error.
                     if !json { print("\(file): skipped: \(error.message)") }
                     continue
                 }
@@ -112,6 +109,13 @@ struct IngestCommand: ParsableCommand {
             print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
         }
         if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    @Sendable private static func showProgress(_ p: ImportProgress) {
+        let name = (p.file as NSString).lastPathComponent
+        let percent = String(format: "%5.1f%%", p.fraction * 100)
+        let rate = Output.count(Int(p.recordsPerSecond))
+        Output.status("\(name)  \(percent)  \(Output.count(p.records)) records  \(rate) records/s")
     }
 
     private func importOptions() -> ImportOptions {
@@ -143,17 +147,18 @@ struct IngestCommand: ParsableCommand {
         return text
     }
 
-    /// Files named, and the importable files inside folders named, in a stable order.
-    private func expand(_ paths: [String]) throws -> [String] {
+    /// Files named, and the importable files inside folders named, in a stable order;
+    /// `named` tells a file the user named from one found in a folder.
+    private func expand(_ paths: [String]) throws -> [(path: String, named: Bool)] {
         let extensions: Set<String> = ["json", "jsonl", "ndjson", "csv", "tsv"]
-        var files: [String] = []
+        var files: [(path: String, named: Bool)] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw CLIError("\(path): no such file or folder")
             }
             if !isDirectory.boolValue {
-                files.append(path)
+                files.append((path, true))
                 continue
             }
             guard let walker = FileManager.default.enumerator(atPath: path) else {
@@ -164,7 +169,7 @@ struct IngestCommand: ParsableCommand {
                 let ext = (relative as NSString).pathExtension.lowercased()
                 if extensions.contains(ext) { found.append((path as NSString).appendingPathComponent(relative)) }
             }
-            files += found.sorted()
+            files += found.sorted().map { ($0, false) }
         }
         return files
     }

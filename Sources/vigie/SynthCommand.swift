@@ -52,7 +52,15 @@ struct SynthCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         print("generated \(Output.count(posts)) posts in \(format.rawValue) format in "
               + String(format: "%.1fs", seconds) + " → \(directory.path)")
-        print(summary.description)
+        print("  \(Output.count(summary.originals)) originals, \(Output.count(summary.replies)) replies, "
+              + "\(Output.count(summary.quotes)) quotes, \(Output.count(summary.reposts)) reposts; "
+              + "\(Output.count(summary.onTopicPosts)) on topic")
+        print("  \(Output.count(summary.accounts)) accounts, \(Output.count(summary.bots)) bots, "
+              + "\(Output.count(summary.coordinatedAccounts)) in coordinated groups"
+              + (summary.likes + summary.follows > 0
+                 ? "; \(Output.count(summary.likes)) likes, \(Output.count(summary.follows)) follows" : ""))
+        print("  data:         \(summary.dataFile.path)")
+        print("  ground truth: \(summary.groundTruthFile.path)")
     }
 }
 

@@ -11,7 +11,7 @@ public struct ImportOptions: Sendable {
     public var csv: CSVOptions
 
     public init(format: ImportFormat? = nil, workspace: String = Workspace.defaultName,
-                batchSize: Int = 5000, csv: CSVOptions = CSVOptions()) {
+                batchSize: Int = 10_000, csv: CSVOptions = CSVOptions()) {
         self.format = format
         self.workspace = workspace
         self.batchSize = batchSize
@@ -149,7 +149,8 @@ struct ImportRun<S: Store> {
             }
             try flush(completed: true)
         } catch {
-            writer.finish()
+            // The decode side failed: let the writer drain, then report the first failure.
+            _ = try? writer.finish()
             throw error
         }
         report.written = try writer.finish()
@@ -165,11 +166,15 @@ struct ImportRun<S: Store> {
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
-            } catch {
+            } catch let error as JSONParser.Error {
                 let (lineOffset, column) = Self.position(of: error.offset, in: bytes)
                 reject(line: line + lineOffset,
                        reason: "invalid JSON: \(error.message) (line \(line + lineOffset), column \(column))",
                        excerpt: Self.excerpt(bytes))
+                try maybeFlush()
+                return
+            } catch {
+                reject(line: line, reason: "invalid JSON: \(error)", excerpt: Self.excerpt(bytes))
                 try maybeFlush()
                 return
             }
