@@ -132,17 +132,28 @@ struct IngestCommand: ParsableCommand {
     }
 
     private func summary(of report: ImportReport) -> String {
-        var parts = ["\(Output.count(report.posts)) posts", "\(Output.count(report.accounts)) accounts"]
-        if report.interactions > 0 { parts.append("\(Output.count(report.interactions)) interactions") }
-        if report.tombstones > 0 { parts.append("\(Output.count(report.tombstones)) deletions") }
         let w = report.written
-        parts.append("new posts \(Output.count(w.postsInserted)), updated \(Output.count(w.postsUpdated))")
-        if w.postsSuppressed > 0 { parts.append("\(Output.count(w.postsSuppressed)) deleted posts kept out") }
-        if report.rejected > 0 { parts.append("\(Output.count(report.rejected)) rejected") }
+        func n(_ value: Int) -> String { Output.count(value) }
+        var parts = ["\(n(report.records)) records"]
+        if report.posts > 0 {
+            var post = "\(n(report.posts)) posts"
+            if !dryRun {
+                post += " (\(n(w.postsInserted)) new, \(n(w.postsUpdated)) updated, \(n(w.postsUnchanged)) unchanged"
+                    + (w.postsSuppressed > 0 ? ", \(n(w.postsSuppressed)) deleted earlier and kept out" : "") + ")"
+            }
+            parts.append(post)
+        }
+        if report.accounts > 0 {
+            parts.append("\(n(report.accounts)) accounts" + (dryRun ? "" : " (\(n(w.accountsInserted)) new)"))
+        }
+        if report.interactions > 0 { parts.append("\(n(report.interactions)) likes/reposts/follows") }
+        if report.tombstones > 0 { parts.append("\(n(report.tombstones)) deletions") }
+        if report.rejected > 0 { parts.append("\(n(report.rejected)) rejected") }
+        let rate = report.seconds > 0 ? Double(report.records) / report.seconds : 0
         var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
-            + String(format: " (%.2fs)", report.seconds)
+            + String(format: " in %.2fs", report.seconds) + (report.records >= 10_000 ? " (\(n(Int(rate))) records/s)" : "")
         for (reason, count) in report.skipped.sorted(by: { $0.value > $1.value }) {
-            text += "\n  skipped \(Output.count(count)): \(reason)"
+            text += "\n  skipped \(n(count)): \(reason)"
         }
         return text
     }

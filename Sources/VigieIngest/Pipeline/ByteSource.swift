@@ -34,29 +34,28 @@ public final class ByteSource {
         guard descriptor >= 0 else {
             throw OpenError(path: path, reason: String(cString: strerror(errno)))
         }
+        scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
     }
 
-    deinit { close(descriptor) }
+    /// Reused for every read, so a chunk costs one copy and no allocation.
+    private let scratch: UnsafeMutableRawBufferPointer
+
+    deinit {
+        close(descriptor)
+        scratch.deallocate()
+    }
 
     /// Appends up to one chunk to `buffer`; returns false at end of file.
     public func readChunk(into buffer: inout [UInt8]) throws -> Bool {
-        let oldCount = buffer.count
-        buffer.reserveCapacity(oldCount + chunkSize)
         var got = 0
-        var failure: Int32 = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-        buffer.withUnsafeMutableBytes { raw in
-            while true {
-                let n = read(descriptor, raw.baseAddress! + oldCount, chunkSize)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { failure = errno } else { got = n }
-                break
-            }
+        while true {
+            let n = read(descriptor, scratch.baseAddress, chunkSize)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw OpenError(path: path, reason: String(cString: strerror(errno))) }
+            got = n
+            break
         }
-        buffer.removeLast(chunkSize - got)
-        if failure != 0 {
-            throw OpenError(path: path, reason: String(cString: strerror(failure)))
-        }
+        buffer.append(contentsOf: UnsafeRawBufferPointer(start: scratch.baseAddress, count: got))
         bytesRead += got
         return got > 0
     }
