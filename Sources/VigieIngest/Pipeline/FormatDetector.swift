@@ -23,10 +23,16 @@ public enum FormatDetector {
             throw ImportError(code: .empty, file: path, message: "the file holds only blank space, nothing to import")
         }
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
-            if let format = try detectJSON(path: path) { return format }
+            let (format, firstRecord) = try detectJSON(path: path)
+            if let format { return format }
+            var shape = ""
+            if let keys = firstRecord?.object?.keys, !keys.isEmpty {
+                shape = " (its first record has the keys " + keys.prefix(8).joined(separator: ", ")
+                    + (keys.count > 8 ? ", …" : "") + ")"
+            }
             throw ImportError(code: .unrecognisedFormat, file: path, message:
-                "JSON in no known layout (Twitter v2/twarc2, Twitter v1.1/TwiBot-20, Mastodon, Bluesky Jetstream); "
-                + "name the format with --format if you know it")
+                "JSON in no known layout\(shape); Vigie reads Twitter v2/twarc2, Twitter v1.1/TwiBot-20, "
+                + "Mastodon and Bluesky Jetstream records; name the format with --format if you know it")
         }
         if let format = detectCSV(head: head) { return format }
         throw ImportError(code: .unrecognisedFormat, file: path, message:
@@ -43,20 +49,23 @@ public enum FormatDetector {
         return CSVRowSplitter.detectDelimiter(headerLine: String(decoding: firstLine, as: UTF8.self))
     }
 
-    private static func detectJSON(path: String) throws -> ImportFormat? {
+    /// The format, and the first record parsed (to describe an unknown layout).
+    private static func detectJSON(path: String) throws -> (ImportFormat?, JSONValue?) {
         let splitter = JSONUnitSplitter(source: try ByteSource(path: path))
         var found: ImportFormat?
+        var firstRecord: JSONValue?
         var tried = 0
         do {
             try splitter.forEachUnit({ bytes, _ in
                 tried += 1
                 if let value = try? JSONParser.parse(bytes) {
+                    if firstRecord == nil { firstRecord = value }
                     found = recognize(value)
                 }
                 if found != nil || tried >= recordsToTry { throw Stop() }
             }, onError: { _ in throw Stop() })
         } catch is Stop {}
-        return found
+        return (found, firstRecord)
     }
 
     /// The format a JSON record belongs to. The order matters: more specific shapes first.
