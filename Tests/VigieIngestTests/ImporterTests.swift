@@ -54,12 +54,13 @@ final class RecordingStore: Store, @unchecked Sendable {
         #expect(last.completed)
         #expect(last.bytesRead == last.bytesTotal)
         #expect(store.batches.dropLast().allSatisfy { $0.checkpoint?.completed == false })
-        #expect(store.items.count == report.posts + report.accounts + report.interactions + report.tombstones)
+        #expect(store.items.count + report.repeatsDropped == report.posts + report.accounts + report.interactions + report.tombstones)
     }
 
     @Test func brokenJSONIsRejectedWithLineAndColumnAndTheRestKept() throws {
         let good = #"{"did":"did:plc:abc","time_us":1779719009157119,"kind":"identity","identity":{"did":"did:plc:abc","handle":"alice.bsky.social","seq":1,"time":"2026-05-25T14:23:28.757Z"}}"#
-        let path = try temporaryFile([good, #"{"did": "x", "kind": }"#, good].joined(separator: "\n"))
+        let other = good.replacingOccurrences(of: "alice", with: "bob")
+        let path = try temporaryFile([good, #"{"did": "x", "kind": }"#, other].joined(separator: "\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = RecordingStore()
         let report = try Importer(store: store).importFile(at: path)
@@ -131,5 +132,32 @@ final class RecordingStore: Store, @unchecked Sendable {
         let path = try temporaryFile("message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n1,2,bob,,,hi,1620000000,\n", ext: "csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try FormatDetector.detect(path: path) == .toolkitCSV)
+    }
+}
+
+@Suite struct RepeatFilterTests {
+    @Test func dropsExactRepeatsWhateverTheirObservationTime() {
+        var filter = RepeatFilter()
+        var account = Account(platform: .twitter, platformID: "1", handle: "a", followers: 10,
+                              observedAt: Date(timeIntervalSince1970: 1))
+        #expect(!filter.isRepeat(.account(account)))
+        account.observedAt = Date(timeIntervalSince1970: 2)
+        #expect(filter.isRepeat(.account(account)))
+        account.followers = 11
+        #expect(!filter.isRepeat(.account(account)), "a changed count must reach the store")
+        let post = Post(platform: .twitter, platformID: "9", authorID: "1", createdAt: Date(timeIntervalSince1970: 5), text: "x")
+        #expect(!filter.isRepeat(.post(post)))
+        var edited = post
+        edited.text = "y"
+        #expect(!filter.isRepeat(.post(edited)))
+        #expect(filter.dropped == 1)
+    }
+
+    @Test func forgetsWhenFullSoMemoryStaysBounded() {
+        var filter = RepeatFilter(capacity: 2)
+        let accounts = (0..<3).map { Account(platform: .mastodon, platformID: "\($0)") }
+        for account in accounts { #expect(!filter.isRepeat(.account(account))) }
+        // The first was forgotten when the table filled up: seen again, it is written again.
+        #expect(!filter.isRepeat(.account(accounts[0])))
     }
 }

@@ -43,6 +43,9 @@ public struct ImportReport: Sendable, Codable {
     public var interactions = 0
     public var tombstones = 0
     public var rejected = 0
+    /// Exact repeats of a record met moments before (a user in every page of a twarc2 file),
+    /// recognised and not written again.
+    public var repeatsDropped = 0
     /// Well-formed records that hold nothing to store, by reason.
     public var skipped: [String: Int] = [:]
     public var written = WriteSummary()
@@ -120,6 +123,7 @@ struct ImportRun<S: Store> {
     private var rejects: [Reject] = []
     private var lastProgress = Date.distantPast
     private let writer: BatchWriter<S>
+    private var repeats = RepeatFilter()
 
     init(store: S, path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
          started: Date, progress: (@Sendable (ImportProgress) -> Void)?) {
@@ -178,6 +182,7 @@ struct ImportRun<S: Store> {
                 try maybeFlush()
                 return
             }
+            let before = items.count
             do {
                 try decoder.decode(value, into: &items)
             } catch let error as RecordError {
@@ -188,6 +193,7 @@ struct ImportRun<S: Store> {
             for part in decoder.rejectedParts {
                 reject(line: line, reason: Self.describe(part), excerpt: Self.excerpt(bytes))
             }
+            dropRepeats(from: before)
             try maybeFlush()
         }, onError: { error in
             report.records += 1
@@ -215,6 +221,7 @@ struct ImportRun<S: Store> {
                     return
                 }
                 report.records += 1
+                let before = items.count
                 do {
                     try decoder!.decode(fields, into: &items)
                 } catch let error as RecordError {
@@ -222,6 +229,7 @@ struct ImportRun<S: Store> {
                 } catch {
                     reject(line: line, reason: "\(error)", excerpt: fields.joined(separator: ","))
                 }
+                dropRepeats(from: before)
                 try maybeFlush()
             }, onError: { error in
                 report.records += 1
@@ -234,6 +242,27 @@ struct ImportRun<S: Store> {
     }
 
     // MARK: - Outcomes
+
+    /// Counts the items a record gave, then drops the exact repeats among them.
+    private mutating func dropRepeats(from start: Int) {
+        var kept = start
+        for index in start..<items.count {
+            let item = items[index]
+            switch item {
+            case .post: report.posts += 1
+            case .account: report.accounts += 1
+            case .interaction: report.interactions += 1
+            case .tombstone: report.tombstones += 1
+            }
+            if repeats.isRepeat(item) {
+                report.repeatsDropped += 1
+                continue
+            }
+            items[kept] = item
+            kept += 1
+        }
+        items.removeLast(items.count - kept)
+    }
 
     private mutating func record(_ error: RecordError, line: Int, excerpt: String) {
         switch error.kind {
@@ -262,14 +291,6 @@ struct ImportRun<S: Store> {
     }
 
     private mutating func flush(completed: Bool) throws {
-        for item in items {
-            switch item {
-            case .post: report.posts += 1
-            case .account: report.accounts += 1
-            case .interaction: report.interactions += 1
-            case .tombstone: report.tombstones += 1
-            }
-        }
         let checkpoint = ImportCheckpoint(file: path, format: format.rawValue,
                                           bytesRead: completed ? source.size : source.bytesRead,
                                           bytesTotal: source.size, records: report.records, completed: completed)
