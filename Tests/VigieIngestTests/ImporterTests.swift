@@ -140,24 +140,27 @@ final class RecordingStore: Store, @unchecked Sendable {
         var filter = RepeatFilter()
         var account = Account(platform: .twitter, platformID: "1", handle: "a", followers: 10,
                               observedAt: Date(timeIntervalSince1970: 1))
-        #expect(!filter.isRepeat(.account(account)))
+        var outcomes = [filter.isRepeat(.account(account))]
         account.observedAt = Date(timeIntervalSince1970: 2)
-        #expect(filter.isRepeat(.account(account)))
-        account.followers = 11
-        #expect(!filter.isRepeat(.account(account)), "a changed count must reach the store")
-        let post = Post(platform: .twitter, platformID: "9", authorID: "1", createdAt: Date(timeIntervalSince1970: 5), text: "x")
-        #expect(!filter.isRepeat(.post(post)))
+        outcomes.append(filter.isRepeat(.account(account)))
+        account.followers = 11  // a changed count must reach the store
+        outcomes.append(filter.isRepeat(.account(account)))
+        let post = Post(platform: .twitter, platformID: "9", authorID: "1",
+                        createdAt: Date(timeIntervalSince1970: 5), text: "x")
+        outcomes.append(filter.isRepeat(.post(post)))
         var edited = post
         edited.text = "y"
-        #expect(!filter.isRepeat(.post(edited)))
+        outcomes.append(filter.isRepeat(.post(edited)))
+        #expect(outcomes == [false, true, false, false, false])
         #expect(filter.dropped == 1)
     }
 
     @Test func forgetsWhenFullSoMemoryStaysBounded() {
         var filter = RepeatFilter(capacity: 2)
         let accounts = (0..<3).map { Account(platform: .mastodon, platformID: "\($0)") }
-        for account in accounts { #expect(!filter.isRepeat(.account(account))) }
+        var outcomes = accounts.map { filter.isRepeat(.account($0)) }
         // The first was forgotten when the table filled up: seen again, it is written again.
-        #expect(!filter.isRepeat(.account(accounts[0])))
+        outcomes.append(filter.isRepeat(.account(accounts[0])))
+        #expect(outcomes == [false, false, false, false])
     }
 }
