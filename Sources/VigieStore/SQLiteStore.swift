@@ -56,13 +56,14 @@ public final class SQLiteStore: Store, Sendable {
             // - page_size applies when the file is created: 8 KiB pages make shallower indexes.
             // - synchronous NORMAL is durable across process crashes in WAL mode (only a power
             //   loss may undo the last commits) and saves an fsync per batch.
-            // - A 32 MiB page cache per connection; a larger one measured no faster.
+            // - A 64 MiB page cache per connection: at a million posts the indexes outgrow 32 MiB
+            //   and imports ran 1.8x slower; 128 MiB measured no faster than 64.
             // - Checkpointing every 64 MiB of WAL instead of 4 MiB: ingest rewrites the same index
             //   pages batch after batch, and fewer checkpoints copy them fewer times (+20%).
             try db.execute(sql: """
                 PRAGMA page_size = 8192;
                 PRAGMA synchronous = NORMAL;
-                PRAGMA cache_size = -32768;
+                PRAGMA cache_size = -65536;
                 PRAGMA wal_autocheckpoint = 8192;
                 PRAGMA temp_store = MEMORY;
                 """)

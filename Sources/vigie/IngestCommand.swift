@@ -149,9 +149,12 @@ struct IngestCommand: ParsableCommand {
         if report.interactions > 0 { parts.append("\(n(report.interactions)) likes/reposts/follows") }
         if report.tombstones > 0 { parts.append("\(n(report.tombstones)) deletions") }
         if report.rejected > 0 { parts.append("\(n(report.rejected)) rejected") }
-        let rate = report.seconds > 0 ? Double(report.records) / report.seconds : 0
         var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
-            + String(format: " in %.2fs", report.seconds) + (report.records >= 10_000 ? " (\(n(Int(rate))) records/s)" : "")
+            + String(format: " in %.2fs", report.seconds)
+        if report.seconds >= 1 {
+            text += " (\(n(Int(Double(report.posts + report.accounts) / report.seconds))) records/s, "
+                + String(format: "%.1f MB/s)", Double(report.bytes) / 1e6 / report.seconds)
+        }
         for (reason, count) in report.skipped.sorted(by: { $0.value > $1.value }) {
             text += "\n  skipped \(n(count)): \(reason)"
         }
