@@ -86,7 +86,7 @@ struct IngestCommand: ParsableCommand {
                 if !json { print(summary(of: report)) }
             } catch let error as ImportError {
                 if showProgress { Output.clearStatus() }
-                if error.code == .empty || (error.code == .unrecognisedFormat && !named) {
+                if error.code == .empty || error.code == .nothingToImport || (error.code == .unrecognisedFormat && !named) {
                     // An empty file, or a file met in a folder that is not data (a ground-truth
                     // file beside generated data), is reported and skipped, not an error.
                     if !json { print("\(file): skipped: \(error.message)") }

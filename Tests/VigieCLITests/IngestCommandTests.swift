@@ -101,3 +101,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: cli.database))
     }
 }
+
+@Suite struct SharedDataTests {
+    /// Every file of the real samples imports or is skipped with a stated reason, and nothing crashes.
+    @Test func everySampleFileImportsOrIsSkippedWithAReason() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let root = CLI.sharedData("")
+        let result = try cli.run(["ingest", "--quiet", root])
+        #expect(result.status == 0, "\(result.stderr)")
+        let walker = try #require(FileManager.default.enumerator(atPath: root))
+        var dataFiles = 0
+        for case let relative as String in walker where ["json", "jsonl", "csv"].contains((relative as NSString).pathExtension) {
+            dataFiles += 1
+            let lines = result.stdout.split(separator: "\n").filter { $0.contains(relative) }
+            #expect(lines.count == 1, "\(relative) is not reported")
+            if let line = lines.first {
+                #expect(line.contains("] :") || line.contains("]: ") || line.contains(": skipped: "), "\(line)")
+            }
+        }
+        #expect(dataFiles >= 50)
+        let totals = try cli.totals()
+        #expect(totals["posts", default: 0] > 19_000)
+        #expect(totals["accounts", default: 0] > 10_000)
+    }
+}

@@ -25,6 +25,9 @@ public enum FormatDetector {
         if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") {
             let (format, firstRecord) = try detectJSON(path: path)
             if let format { return format }
+            if let firstRecord, let reason = knownButEmpty(firstRecord) {
+                throw ImportError(code: .nothingToImport, file: path, message: reason)
+            }
             var shape = ""
             if let keys = firstRecord?.object?.keys, !keys.isEmpty {
                 shape = " (its first record has the keys " + keys.prefix(8).joined(separator: ", ")
@@ -75,6 +78,23 @@ public enum FormatDetector {
         if MastodonDecoder.recognizes(value) { return .mastodon }
         if TwitterV1Decoder.recognizes(value) { return .twitterV1 }
         return nil
+    }
+
+    /// A record that a decoder knows but that holds nothing to store (a Mastodon instance
+    /// description, a tag): the decoder's own skip reason says what it is.
+    private static func knownButEmpty(_ record: JSONValue) -> String? {
+        func reason<D: JSONRecordDecoder>(_ type: D.Type) -> String? {
+            var decoder = D()
+            var items: [IngestItem] = []
+            do {
+                try decoder.decode(record, into: &items)
+            } catch let error as RecordError where error.kind == .skipped {
+                return "\(D.format.rawValue): \(error.reason)"
+            } catch {}
+            return nil
+        }
+        return reason(MastodonDecoder.self) ?? reason(TwitterV2Decoder.self)
+            ?? reason(JetstreamDecoder.self) ?? reason(TwitterV1Decoder.self)
     }
 
     private static func detectCSV(head: [UInt8]) -> ImportFormat? {

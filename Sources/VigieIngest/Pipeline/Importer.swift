@@ -58,6 +58,8 @@ public struct ImportReport: Sendable, Codable {
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case unreadable, unrecognisedFormat, badHeader, empty
+        /// A known kind of document that holds no posts or accounts (an instance description).
+        case nothingToImport
     }
 
     public var code: Code
