@@ -19,7 +19,7 @@ import Foundation
 extension Query {
     /// FTS5 `MATCH` text selecting a superset of matching posts, or `nil` when none is useful.
     public func ftsPrefilter() -> String? {
-        FullTextFilter(expression).rendered
+        FullTextFilter(expression, stemmed: options.stemmed).rendered
     }
 
     /// The text a store indexes in FTS5 for ``ftsPrefilter()`` to be a superset of ``matches(_:)``.
@@ -39,21 +39,40 @@ indirect enum FullTextFilter: Hashable {
     case and([FullTextFilter])
     case or([FullTextFilter])
 
-    init(_ expression: QueryExpression) {
+    init(_ expression: QueryExpression, stemmed: Bool) {
+        let makeFilter = { (operand: QueryExpression) in FullTextFilter(operand, stemmed: stemmed) }
         switch expression {
+        case .term(let word) where stemmed: self = Self.makeStemmed(word)
         case .term(let word): self = Self.makePhrase([word], prefix: false)
         case .prefix(let stem): self = Self.makePhrase([stem], prefix: true)
         case .phrase(let words): self = Self.makePhrase(words, prefix: false)
         case .hashtag(let tag): self = Self.makePhrase([tag], prefix: false)
         case .mention(let handle): self = Self.makePhrase([handle], prefix: false)
-        case .near(let left, let right, _): self = Self.makeAnd([FullTextFilter(left), FullTextFilter(right)])
-        case .and(let operands): self = Self.makeAnd(operands.map(FullTextFilter.init))
+        case .near(let left, let right, _): self = Self.makeAnd([makeFilter(left), makeFilter(right)])
+        case .and(let operands): self = Self.makeAnd(operands.map(makeFilter))
         case .or(let operands):
-            let filters = operands.map(FullTextFilter.init)
+            let filters = operands.map(makeFilter)
             self = filters.contains(.everything) ? .everything : .or(filters)
         case .not, .author, .language, .platform, .url, .site, .since, .until:
             self = .everything
         }
+    }
+
+    /// A stemmed word: words sharing its stem start with the stem less its last two letters, which
+    /// Snowball may rewrite (`happy` → `happi`, `sociaux` → `social`); the agent-noun step only
+    /// shortens stems. One prefix per language, joined by `OR`; too short a prefix narrows nothing.
+    private static func makeStemmed(_ word: String) -> FullTextFilter {
+        var prefixes: [String] = []
+        for stem in QueryStemming.stems(of: word) {
+            let common = String(zip(stem, word).prefix { $0 == $1 }.map(\.0))
+            let prefix = String(common.prefix(max(min(common.count, stem.count - 2), 0)))
+            guard prefix.count >= 2, hasIndexableCharacter(prefix) else { return .everything }
+            if !prefixes.contains(prefix) { prefixes.append(prefix) }
+        }
+        // Keep only the shortest prefixes: a longer one that extends another adds nothing.
+        let minimal = prefixes.filter { prefix in !prefixes.contains { $0 != prefix && prefix.hasPrefix($0) } }
+        let filters = minimal.map { FullTextFilter.phrase([$0], prefix: true) }
+        return filters.count == 1 ? filters[0] : .or(filters)
     }
 
     private static func makeAnd(_ filters: [FullTextFilter]) -> FullTextFilter {

@@ -9,25 +9,40 @@ import Foundation
 public struct Query: Sendable, Hashable, CustomStringConvertible {
     /// The parsed expression.
     public var expression: QueryExpression
+    public var options: QueryOptions
 
-    public init(expression: QueryExpression) {
+    public init(expression: QueryExpression, options: QueryOptions = QueryOptions()) {
         self.expression = expression
+        self.options = options
     }
 
     /// Parses query text; the error names the column and what was expected there.
-    public static func parse(_ text: String) throws(QueryError) -> Query {
+    public static func parse(_ text: String, options: QueryOptions = QueryOptions()) throws(QueryError) -> Query {
         var parser = try QueryParser(text)
-        return Query(expression: try parser.parse())
+        return Query(expression: try parser.parse(), options: options)
     }
 
     /// The query printed back in normalised form (explicit `AND`, `NOT` for `-`, folded words).
+    /// The options are not part of it.
     public var description: String { expression.description }
 
     /// Whether the post satisfies the query. Pure: reads the post's text (tokenized once per call),
     /// hashtags, mentions, links, author handle, language, platform and creation date.
     public func matches(_ post: Post) -> Bool {
-        let document = MatchDocument(post: post)
+        let document = MatchDocument(post: post, stemmed: options.stemmed)
         return document.evaluate(expression)
+    }
+}
+
+/// How a query matches words.
+public struct QueryOptions: Sendable, Hashable {
+    /// Bare words match any word with the same Snowball stem in French or English
+    /// (`influenceur` finds `influenceuses`, `network` finds `networks`). Exact phrases, wildcards,
+    /// hashtags and mentions are not stemmed.
+    public var stemmed: Bool
+
+    public init(stemmed: Bool = false) {
+        self.stemmed = stemmed
     }
 }
 
@@ -35,10 +50,17 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
 struct MatchDocument {
     let post: Post
     let tokens: [Token]
+    /// Per token, its stems (``QueryStemming``) in stemmed mode; empty otherwise.
+    private let tokenStems: [[String]]
+    private let stemmed: Bool
 
-    init(post: Post) {
+    init(post: Post, stemmed: Bool = false) {
         self.post = post
+        self.stemmed = stemmed
         tokens = Tokenizer.tokenize(post.text)
+        tokenStems = stemmed
+            ? tokens.map { $0.kind == .word || $0.kind == .hashtag ? QueryStemming.stems(of: $0.folded) : [] }
+            : []
     }
 
     func evaluate(_ expression: QueryExpression) -> Bool {
@@ -95,6 +117,14 @@ struct MatchDocument {
     /// Token positions (first...last) where a word-level operand occurs.
     func spans(of expression: QueryExpression) -> [ClosedRange<Int>] {
         switch expression {
+        case .term(let word) where stemmed:
+            let stems = QueryStemming.stems(of: word)
+            return tokens.filter { token in
+                guard Self.isWordLike(token) else { return false }
+                if token.folded == word { return true }
+                let candidate = tokenStems[token.position]
+                return zip(stems, candidate).contains { $0 == $1 }
+            }.map { $0.position...$0.position }
         case .term(let word):
             return tokens.filter { Self.isWordLike($0) && $0.folded == word }.map { $0.position...$0.position }
         case .prefix(let stem):
