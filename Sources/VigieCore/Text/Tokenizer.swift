@@ -45,7 +45,7 @@ public enum Tokenizer {
     ]
 
     public static func tokenize(_ text: String) -> [Token] {
-        var scanner = TokenScanner(scalars: Array(text.unicodeScalars))
+        var scanner = TokenScanner(text)
         scanner.run()
         return scanner.tokens
     }
@@ -55,9 +55,28 @@ public enum Tokenizer {
 
 private struct TokenScanner {
     let scalars: [Unicode.Scalar]
+    /// UTF-8 of the text and the offset of each scalar in it (plus the end), so that token text is
+    /// copied from bytes rather than rebuilt scalar by scalar.
+    private let utf8: [UInt8]
+    private let offsets: [Int]
     var tokens: [Token] = []
 
-    init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+    init(_ text: String) {
+        utf8 = Array(text.utf8)
+        var scalars: [Unicode.Scalar] = []
+        var offsets: [Int] = []
+        scalars.reserveCapacity(utf8.count)
+        offsets.reserveCapacity(utf8.count + 1)
+        var offset = 0
+        for scalar in text.unicodeScalars {
+            scalars.append(scalar)
+            offsets.append(offset)
+            offset += UTF8.width(scalar)
+        }
+        offsets.append(offset)
+        self.scalars = scalars
+        self.offsets = offsets
+    }
 
     mutating func run() {
         var index = 0
@@ -86,6 +105,11 @@ private struct TokenScanner {
                 index = word(from: index)
                 continue
             }
+            // Spaces and ASCII punctuation: nothing else to find there.
+            if scalar.value < 0x80 {
+                index += 1
+                continue
+            }
             if isEmojiStart(at: index) {
                 let end = emojiEnd(from: index)
                 emit(.emoji, index, end, foldedFrom: index)
@@ -103,9 +127,7 @@ private struct TokenScanner {
     }
 
     private func string(_ start: Int, _ end: Int) -> String {
-        var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars[start..<end])
-        return String(result)
+        String(decoding: utf8[offsets[start]..<offsets[end]], as: UTF8.self)
     }
 
     // MARK: Words
