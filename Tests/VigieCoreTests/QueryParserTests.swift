@@ -86,6 +86,15 @@ import Testing
         #expect(query.description == "until:2024-01-31T08:30:00.000Z")
     }
 
+    @Test func untilWithEpochSecondsIsNotADay() throws {
+        #expect(try parse("until:1704067200") == .until(Date(timeIntervalSince1970: 1_704_067_200)))
+    }
+
+    @Test func languageTagsWithRegions() throws {
+        #expect(try parse("lang:fr-CA") == .language("fr-ca"))
+        #expect(throws: QueryError.self) { try Query.parse("lang:fr-") }
+    }
+
     @Test func bareLinksAreURLFilters() throws {
         #expect(try parse("https://Example.org/Page") == .url("https://example.org/page"))
     }

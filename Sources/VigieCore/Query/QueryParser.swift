@@ -209,7 +209,11 @@ private struct QueryWordParser {
             return .author(handle)
         case "lang":
             let code = value.lowercased()
-            guard (2...3).contains(code.count), code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            let subtags = code.split(separator: "-", omittingEmptySubsequences: false)
+            guard let primary = subtags.first, (2...3).contains(primary.count),
+                  primary.allSatisfy({ $0.isASCII && $0.isLetter }),
+                  subtags.dropFirst().allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
+            else {
                 throw invalid("a language code after 'lang:', as in lang:fr or lang:en")
             }
             return .language(code)
@@ -236,7 +240,8 @@ private struct QueryWordParser {
             }
             if name == "since" { return .since(date) }
             // A bare day includes the whole day.
-            return .until(value.count == 10 ? date.addingTimeInterval(86_400) : date)
+            let isBareDay = value.count == 10 && value.dropFirst(4).first == "-"
+            return .until(isBareDay ? date.addingTimeInterval(86_400) : date)
         default:
             throw QueryError(column: column, found: "'\(name):'",
                              expected: "a field among \(Self.fields.map { $0 + ":" }.joined(separator: ", ")) "
