@@ -37,6 +37,17 @@ import Testing
         #expect(try !Query.parse("\"reseau social\"", options: QueryOptions(stemmed: true)).matches(text))
     }
 
+    @Test func preparedDocumentGivesTheSameAnswers() throws {
+        let text = post("Les influenceuses et leurs réseaux sociaux #Climat")
+        let queries = try ["influenceur", "reseaux", "#climat", "climat -sociaux", "\"leurs reseaux\""].flatMap { text in
+            [try Query.parse(text), try Query.parse(text, options: QueryOptions(stemmed: true))]
+        }
+        for document in [QueryDocument(post: text), QueryDocument(post: text, stems: true)] {
+            #expect(queries.map { $0.matches(document) } == queries.map { $0.matches(text) })
+        }
+        #expect(queries.map { $0.matches(text) } == [false, true, true, true, true, true, false, false, true, true])
+    }
+
     @Test func englishStemsToo() throws {
         let text = post("Brands keep influencing young audiences on social networks")
         let options = QueryOptions(stemmed: true)

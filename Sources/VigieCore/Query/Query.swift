@@ -29,8 +29,27 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
     /// Whether the post satisfies the query. Pure: reads the post's text (tokenized once per call),
     /// hashtags, mentions, links, author handle, language, platform and creation date.
     public func matches(_ post: Post) -> Bool {
-        let document = MatchDocument(post: post, stemmed: options.stemmed)
-        return document.evaluate(expression)
+        MatchDocument(post: post, stemmed: options.stemmed).evaluate(expression)
+    }
+
+    /// Same as ``matches(_:)`` on a post tokenized once, for testing it against many queries.
+    public func matches(_ document: QueryDocument) -> Bool {
+        MatchDocument(document, stemmed: options.stemmed).evaluate(expression)
+    }
+}
+
+/// A post tokenized once, to test against many queries (every watch of a workspace) without
+/// tokenizing its text again for each.
+public struct QueryDocument: Sendable {
+    public let post: Post
+    public let tokens: [Token]
+    /// Per token, its stems; computed up front with `stems: true`, else by each stemmed query.
+    let tokenStems: [[String]]?
+
+    public init(post: Post, stems: Bool = false) {
+        self.post = post
+        tokens = Tokenizer.tokenize(post.text)
+        tokenStems = stems ? MatchDocument.stems(of: tokens) : nil
     }
 }
 
@@ -58,9 +77,18 @@ struct MatchDocument {
         self.post = post
         self.stemmed = stemmed
         tokens = Tokenizer.tokenize(post.text)
-        tokenStems = stemmed
-            ? tokens.map { $0.kind == .word || $0.kind == .hashtag ? QueryStemming.stems(of: $0.folded) : [] }
-            : []
+        tokenStems = stemmed ? Self.stems(of: tokens) : []
+    }
+
+    init(_ document: QueryDocument, stemmed: Bool) {
+        post = document.post
+        self.stemmed = stemmed
+        tokens = document.tokens
+        tokenStems = stemmed ? document.tokenStems ?? Self.stems(of: document.tokens) : []
+    }
+
+    static func stems(of tokens: [Token]) -> [[String]] {
+        tokens.map { $0.kind == .word || $0.kind == .hashtag ? QueryStemming.stems(of: $0.folded) : [] }
     }
 
     func evaluate(_ expression: QueryExpression) -> Bool {
