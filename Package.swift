@@ -18,7 +18,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        .target(name: "VigieCore"),
+        // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
+        .systemLibrary(name: "CLibStemmer", providers: [.apt(["libstemmer-dev"])]),
+        .target(name: "VigieCore", dependencies: ["CLibStemmer"]),
         .target(name: "VigieIngest", dependencies: ["VigieCore"]),
         .target(name: "VigieSynth", dependencies: ["VigieCore"]),
         .target(
