@@ -89,6 +89,8 @@ public final class SQLiteStore: Store, Sendable {
             }
         }
         try migrator.migrate(writer)
+        // Repairs a bulk load that was interrupted before it rebuilt its indexes.
+        try writer.write { db in try StoreMigrations.createReadIndexes(db) }
     }
 
     /// Runs `body` and turns SQLite errors into `StoreError`s naming this file.

@@ -76,6 +76,21 @@ struct IngestCommand: ParsableCommand {
         let showProgress = !quiet && !json && Output.stderrIsTerminal
         var reports: [ImportReport] = []
         var failures: [ImportError] = []
+        let inputBytes = files.reduce(0) { total, file in
+            total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
+        }
+        let bulk = try importer.store.beginBulkLoad(inputBytes: inputBytes)
+        defer {
+            if bulk {
+                if showProgress { Output.status("building indexes…") }
+                do {
+                    try importer.store.endBulkLoad()
+                } catch {
+                    Output.printError("error: building the indexes failed (\(error)); they are rebuilt the next time the database opens")
+                }
+                if showProgress { Output.clearStatus() }
+            }
+        }
 
         for (file, named) in files {
             do {

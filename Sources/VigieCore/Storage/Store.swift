@@ -27,6 +27,21 @@ public protocol Store: Sendable {
     func accounts(workspace: String, handle: String) throws -> [AccountDetail]
     /// The last checkpoint recorded for a file, to tell an interrupted import from a finished one.
     func checkpoint(workspace: String, file: String) throws -> ImportCheckpoint?
+
+    /// Prepares for importing about `inputBytes` of data; a store may suspend the upkeep of
+    /// indexes that writes do not need. Returns whether it did.
+    @discardableResult
+    func beginBulkLoad(inputBytes: Int) throws -> Bool
+    /// Ends a bulk load: whatever `beginBulkLoad` suspended is rebuilt.
+    func endBulkLoad() throws
+}
+
+extension Store {
+    /// By default a store has nothing to suspend.
+    @discardableResult
+    public func beginBulkLoad(inputBytes: Int) throws -> Bool { false }
+
+    public func endBulkLoad() throws {}
 }
 
 /// What one `write` changed.

@@ -15,6 +15,24 @@ enum StoreMigrations {
         return migrator
     }
 
+    /// Indexes that only reads use: writes never look rows up through them, so a bulk load
+    /// may drop them and build them once at the end (see `SQLiteStore.beginBulkLoad`).
+    static let readIndexes: [(name: String, columns: String)] = [
+        ("post_time", "post(workspace_id, created_at)"),
+        ("post_author", "post(author_account_id, created_at)"),
+        ("post_hashtag_tag", "post_hashtag(tag_lower)"),
+        ("post_mention_handle", "post_mention(handle_lower)"),
+        ("post_url_domain", "post_url(domain)"),
+        ("interaction_target", "interaction(target_account_id, kind)"),
+    ]
+
+    /// Creates the read indexes that are missing: after a bulk load, or one that was interrupted.
+    static func createReadIndexes(_ db: Database) throws {
+        for index in readIndexes {
+            try db.execute(sql: "CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.columns)")
+        }
+    }
+
     private static func createV1(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE workspace (
@@ -80,8 +98,6 @@ enum StoreMigrations {
                 withheld_countries TEXT,
                 UNIQUE (workspace_id, platform, platform_id)
             );
-            CREATE INDEX post_time ON post(workspace_id, created_at);
-            CREATE INDEX post_author ON post(author_account_id, created_at);
 
             -- Edit history: every distinct version (the first included) of the posts that have
             -- more than one. A post seen in one version only has its text in `post` alone.
@@ -104,7 +120,6 @@ enum StoreMigrations {
                 tag_lower TEXT NOT NULL,
                 PRIMARY KEY (post_id, position)
             ) WITHOUT ROWID;
-            CREATE INDEX post_hashtag_tag ON post_hashtag(tag_lower);
 
             CREATE TABLE post_mention (
                 post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
@@ -114,7 +129,6 @@ enum StoreMigrations {
                 account_platform_id TEXT,
                 PRIMARY KEY (post_id, position)
             ) WITHOUT ROWID;
-            CREATE INDEX post_mention_handle ON post_mention(handle_lower);
 
             CREATE TABLE post_url (
                 post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
@@ -123,7 +137,6 @@ enum StoreMigrations {
                 domain TEXT,
                 PRIMARY KEY (post_id, position)
             ) WITHOUT ROWID;
-            CREATE INDEX post_url_domain ON post_url(domain);
 
             -- Directed edges between account rows. A target that is only known by id or `@handle`
             -- gets a stub account row, so both ends are always integers when known at all.
@@ -148,7 +161,6 @@ enum StoreMigrations {
                 workspace_id, platform, kind, via_platform_id,
                 IFNULL(target_account_id, 0), IFNULL(target_post_platform_id, '')) WHERE derived = 0;
             CREATE INDEX interaction_source ON interaction(source_account_id, kind);
-            CREATE INDEX interaction_target ON interaction(target_account_id, kind);
 
             CREATE TABLE tombstone (
                 id INTEGER PRIMARY KEY,
@@ -201,5 +213,6 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
+        try createReadIndexes(db)
     }
 }
