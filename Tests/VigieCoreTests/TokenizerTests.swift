@@ -27,16 +27,6 @@ import Testing
         #expect(TextFolding.fold("already folded 123") == "already folded 123")
         #expect(TextFolding.fold("") == "")
     }
-
-    @Test func foldingIsFastEnough() {
-        let text = String(repeating: "Les Réseaux Sociaux et l’Économie de l’Attention — ça bouge ! ", count: 20)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
-            for _ in 0..<2_000 { _ = TextFolding.fold(text) }
-        }
-        // 2,000 folds of ~1,300 characters; the Foundation path took several times longer.
-        #expect(elapsed < .seconds(5))
-    }
 }
 
 @Suite struct TokenizerTests {
