@@ -33,3 +33,28 @@ import VigieCore
         #expect(CoordinationText.hashtagSetKey([]) == nil)
     }
 }
+
+@Suite struct CoordinationToolkitKeysTests {
+    typealias F = CoordinationFixture
+
+    @Test func toolkitTextKeepsLinksAndDropsMentionRuns() {
+        #expect(CoordinationText.toolkitText("RT @Bob: Hello  WORLD https://x.co/A mail@host.fr ok")
+                == "rt hello world https://x.co/a mail ok")
+        #expect(CoordinationText.toolkitText("  ") == "")
+    }
+
+    @Test func toolkitKeysMatchShortTextsAndRawLinks() {
+        let posts = [
+            F.post("1", by: "a", at: 0, text: "Merci !", urls: ["https://Site.org/x/"]),
+            F.post("2", by: "b", at: 3, text: "merci !", urls: ["https://Site.org/x/"]),
+            F.post("3", by: "c", at: 4, text: "MERCI ! @c", urls: ["https://site.org/x"]),
+        ]
+        let toolkit = CoordinationDetector(options: .init(minWeight: 1, types: [.coPost, .coLink]))
+            .detect(in: CoordinationInput(posts: posts, keys: .toolkit))
+        #expect(toolkit.pairs(.coPost) == ["a-b", "a-c", "b-c"])
+        #expect(toolkit.pairs(.coLink) == ["a-b"])
+        let normalized = F.detect(posts, types: [.coPost, .coLink])
+        #expect(normalized.pairs(.coPost).isEmpty)
+        #expect(normalized.pairs(.coLink) == ["a-b", "a-c", "b-c"])
+    }
+}

@@ -15,6 +15,18 @@ import Foundation
 /// let network = CoordinationDetector().detect(in: input)
 /// ```
 public struct CoordinationInput: Sendable {
+    /// How co-text and co-link keys are made.
+    public enum Keys: String, Sendable, Hashable {
+        /// Vigie's: ``CoordinationText/normalizedText(_:)`` (folded, without links and
+        /// mentions, at least ``CoordinationText/minimumWords`` words) and
+        /// ``CoordinationText/normalizedURL(_:)``.
+        case normalized
+        /// The coordination-network-toolkit's, to compare edge sets with it: the text
+        /// lowercased, every `@…` run up to whitespace removed, whitespace collapsed, links kept,
+        /// no minimum length (even empty texts match each other); links exactly as given.
+        case toolkit
+    }
+
     /// One post carrying one key of one behaviour.
     struct KeyEntry: Sendable {
         var key: Int32
@@ -43,13 +55,15 @@ public struct CoordinationInput: Sendable {
     private(set) var shingles: [UInt32] = []
     /// Whether appended posts get shingles (turn off when co-similar will not be asked for).
     public var keepsShingles: Bool
+    public let keys: Keys
 
-    public init(keepsShingles: Bool = true) {
+    public init(keys: Keys = .normalized, keepsShingles: Bool = true) {
+        self.keys = keys
         self.keepsShingles = keepsShingles
     }
 
-    public init(posts: some Sequence<Post>, keepsShingles: Bool = true) {
-        self.init(keepsShingles: keepsShingles)
+    public init(posts: some Sequence<Post>, keys: Keys = .normalized, keepsShingles: Bool = true) {
+        self.init(keys: keys, keepsShingles: keepsShingles)
         for post in posts { append(post) }
     }
 
@@ -80,11 +94,14 @@ public struct CoordinationInput: Sendable {
         if let tags = CoordinationText.hashtagSetKey(post.hashtags) { add(.coHashtag, tags, postIndex) }
         var links: Set<String> = []
         for url in post.urls {
-            if let link = CoordinationText.normalizedURL(url), links.insert(link).inserted { add(.coLink, link, postIndex) }
+            let link = keys == .toolkit ? url : CoordinationText.normalizedURL(url)
+            if let link, links.insert(link).inserted { add(.coLink, link, postIndex) }
         }
+        if keys == .toolkit { add(.coPost, CoordinationText.toolkitText(post.text), postIndex) }
+        guard keys == .toolkit || keepsShingles else { return }
         let comparable = CoordinationText.comparableTokens(post.text)
         guard comparable.wordCount >= CoordinationText.minimumWords else { return }
-        add(.coPost, comparable.tokens.joined(separator: " "), postIndex)
+        if keys == .normalized { add(.coPost, comparable.tokens.joined(separator: " "), postIndex) }
         if keepsShingles {
             let hashes = MinHash.shingles(comparable.tokens)
             guard !hashes.isEmpty else { return }

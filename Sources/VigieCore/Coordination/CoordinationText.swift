@@ -23,6 +23,33 @@ public enum CoordinationText {
         return words.tokens.joined(separator: " ")
     }
 
+    /// The coordination-network-toolkit's co-tweet key (its `message_preprocessor`): lowercased,
+    /// each `@` and what follows it up to whitespace removed, whitespace runs made one space.
+    public static func toolkitText(_ text: String) -> String {
+        var words: [Substring] = []
+        let lowered = text.lowercased()
+        var wordStart: String.Index?
+        var inMention = false
+        var index = lowered.startIndex
+        while index < lowered.endIndex {
+            let character = lowered[index]
+            if character.isWhitespace {
+                if let start = wordStart { words.append(lowered[start..<index]) }
+                wordStart = nil
+                inMention = false
+            } else if character == "@" {
+                if let start = wordStart { words.append(lowered[start..<index]) }
+                wordStart = nil
+                inMention = true
+            } else if !inMention, wordStart == nil {
+                wordStart = index
+            }
+            index = lowered.index(after: index)
+        }
+        if let start = wordStart { words.append(lowered[start...]) }
+        return words.joined(separator: " ")
+    }
+
     /// Folded tokens kept for comparison, and how many of them are words.
     static func comparableTokens(_ text: String) -> (tokens: [String], wordCount: Int) {
         let tokens = Tokenizer.tokenize(text)
