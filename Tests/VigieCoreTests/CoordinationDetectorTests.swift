@@ -163,4 +163,23 @@ import VigieCore
         #expect(big.last == Date(timeIntervalSince1970: F.origin + 1010))
         #expect(network.clusters(minimumSize: 3).count == 1)
     }
+
+    @Test func communitiesSplitTwoTightGroupsJoinedByOneEdge() {
+        var posts: [Post] = []
+        for (group, members) in [["a", "b", "c"], ["d", "e", "f"]].enumerated() {
+            for round in 0..<3 {
+                let t = Double(group * 10_000 + round * 1000)
+                for (offset, member) in members.enumerated() {
+                    posts.append(F.post("\(member)\(round)", by: member, at: t + Double(offset), repostOf: "g\(group)r\(round)"))
+                }
+            }
+        }
+        posts.append(F.post("bridge1", by: "c", at: 50_000, repostOf: "bridge"))
+        posts.append(F.post("bridge2", by: "d", at: 50_001, repostOf: "bridge"))
+        let network = F.detect(posts, types: [.coRepost])
+        #expect(network.clusters().map(\.members.count) == [6])
+        let communities = network.communities()
+        #expect(communities.map { $0.members.map { network.accounts[$0].id } } == [["a", "b", "c"], ["d", "e", "f"]])
+        #expect(communities.allSatisfy { $0.density == 1 && $0.edgeCount == 3 })
+    }
 }

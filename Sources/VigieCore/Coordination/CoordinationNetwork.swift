@@ -94,22 +94,58 @@ public struct CoordinationNetwork: Sendable {
     public func clusters(minimumSize: Int = 2, topKeys: Int = 5) -> [CoordinationCluster] {
         var components = UnionFind(count: accounts.count)
         for edge in edges { components.union(edge.source, edge.target) }
+        let groups = (0..<accounts.count).map { components.find($0) }
+        return summarize(groups: groups, minimumSize: minimumSize, topKeys: topKeys)
+    }
 
-        var clusterOfRoot: [Int: Int] = [:]
+    /// Communities inside the components: weighted label propagation over the kept edges (all
+    /// types, weights summed), so that two tight groups joined by a stray edge come apart.
+    /// Deterministic: accounts are visited in index order and ties go to the smallest label;
+    /// at most `iterations` rounds.
+    public func communities(minimumSize: Int = 2, topKeys: Int = 5, iterations: Int = 20) -> [CoordinationCluster] {
+        var neighbours = [[(account: Int, weight: Int)]](repeating: [], count: accounts.count)
+        for edge in edges {
+            neighbours[edge.source].append((edge.target, edge.weight))
+            neighbours[edge.target].append((edge.source, edge.weight))
+        }
+        var label = Array(0..<accounts.count)
+        var score: [Int: Int] = [:]
+        for _ in 0..<iterations {
+            var changed = false
+            for account in 0..<accounts.count where !neighbours[account].isEmpty {
+                score.removeAll(keepingCapacity: true)
+                for neighbour in neighbours[account] { score[label[neighbour.account], default: 0] += neighbour.weight }
+                guard let best = score.max(by: { ($0.value, $1.key) < ($1.value, $0.key) })?.key else { continue }
+                if best != label[account], score[best] ?? 0 > score[label[account]] ?? 0 {
+                    label[account] = best
+                    changed = true
+                }
+            }
+            if !changed { break }
+        }
+        return summarize(groups: label, minimumSize: minimumSize, topKeys: topKeys)
+    }
+
+    /// Clusters from a group id per account; accounts without edges are left out.
+    private func summarize(groups: [Int], minimumSize: Int, topKeys: Int) -> [CoordinationCluster] {
+        var connected = [Bool](repeating: false, count: accounts.count)
+        for edge in edges {
+            connected[edge.source] = true
+            connected[edge.target] = true
+        }
+        var clusterOfGroup: [Int: Int] = [:]
         var members: [[Int]] = []
-        for account in 0..<accounts.count {
-            let root = components.find(account)
-            guard root != account || components.size(of: root) > 1 else { continue }
-            if let cluster = clusterOfRoot[root] {
+        for account in 0..<accounts.count where connected[account] {
+            if let cluster = clusterOfGroup[groups[account]] {
                 members[cluster].append(account)
             } else {
-                clusterOfRoot[root] = members.count
+                clusterOfGroup[groups[account]] = members.count
                 members.append([account])
             }
         }
         var edgesOf = [[Int]](repeating: [], count: members.count)
-        for (index, edge) in edges.enumerated() {
-            if let cluster = clusterOfRoot[components.find(edge.source)] { edgesOf[cluster].append(index) }
+        for (index, edge) in edges.enumerated() where groups[edge.source] == groups[edge.target] {
+            if let cluster = clusterOfGroup[groups[edge.source]] { edgesOf[cluster].append(index) }
         }
 
         var clusters: [CoordinationCluster] = []
@@ -177,5 +213,4 @@ struct UnionFind {
         sizes[a] += sizes[b]
     }
 
-    func size(of root: Int) -> Int { Int(sizes[root]) }
 }
