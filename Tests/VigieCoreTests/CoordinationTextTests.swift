@@ -57,4 +57,14 @@ import VigieCore
         #expect(normalized.pairs(.coPost).isEmpty)
         #expect(normalized.pairs(.coLink) == ["a-b", "a-c", "b-c"])
     }
+
+    @Test func coTextWorksWithoutShingles() {
+        let text = "the very same words in both of these posts"
+        let posts = [F.post("1", by: "a", at: 0, text: text), F.post("2", by: "b", at: 5, text: text)]
+        let detector = CoordinationDetector(options: .init(minWeight: 1))
+        let network = detector.detect(in: CoordinationInput(posts: posts, keepsShingles: false))
+        #expect(network.pairs(.coPost) == ["a-b"])
+        #expect(network.pairs(.coSimilar).isEmpty)
+        #expect(detector.detect(in: CoordinationInput(posts: posts)).pairs(.coSimilar) == ["a-b"])
+    }
 }

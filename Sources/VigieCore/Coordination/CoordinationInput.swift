@@ -98,7 +98,8 @@ public struct CoordinationInput: Sendable {
             if let link, links.insert(link).inserted { add(.coLink, link, postIndex) }
         }
         if keys == .toolkit { add(.coPost, CoordinationText.toolkitText(post.text), postIndex) }
-        guard keys == .toolkit || keepsShingles else { return }
+        // Tokens serve Vigie's co-text key and shingles; the toolkit's key needs neither.
+        guard keys == .normalized || keepsShingles else { return }
         let comparable = CoordinationText.comparableTokens(post.text)
         guard comparable.wordCount >= CoordinationText.minimumWords else { return }
         if keys == .normalized { add(.coPost, comparable.tokens.joined(separator: " "), postIndex) }
