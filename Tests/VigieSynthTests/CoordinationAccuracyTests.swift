@@ -25,13 +25,13 @@ import VigieIngest
         var items: [IngestItem] = []
         var posts: [Post] = []
         try splitter.forEachRow({ row, _ in
-            guard var current = decoder else {
+            guard decoder != nil else {
                 decoder = try ToolkitCSVDecoder(header: row, options: CSVOptions(platform: .twitter))
                 return
             }
             items.removeAll(keepingCapacity: true)
-            try current.decode(row, into: &items)
-            decoder = current
+            // Mutated in place: a copy per row would copy the decoder's account set each time.
+            try decoder?.decode(row, into: &items)
             for case .post(let post) in items { posts.append(post) }
         }, onError: { error in Issue.record("CSV error line \(error.line): \(error.reason)") })
         return posts
