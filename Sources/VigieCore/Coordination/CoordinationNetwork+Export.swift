@@ -1,0 +1,142 @@
+import Foundation
+
+/// GEXF (Gephi), GraphML (yEd, NetworkX, igraph) and CSV edge lists of a coordination network.
+///
+/// Only accounts with at least one edge are written. Nodes are identified by account id and
+/// labelled with the handle where known. Edges carry the type, the weight, the directed
+/// weights, the pair count and the first and last times (ISO 8601, UTC); two accounts tied by
+/// several behaviours get one edge per behaviour.
+extension CoordinationNetwork {
+    /// GEXF 1.3, undirected, with one parallel edge per type (`kind` names the type).
+    public func gexf() -> String {
+        var out = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <gexf xmlns="http://gexf.net/1.3" version="1.3">
+          <meta><creator>Vigie</creator><description>coordination network, window \(Self.number(options.window)) s, minimum weight \(options.minWeight)</description></meta>
+          <graph mode="static" defaultedgetype="undirected">
+            <attributes class="node">
+              <attribute id="0" title="handle" type="string"/>
+            </attributes>
+            <attributes class="edge">
+              <attribute id="0" title="type" type="string"/>
+              <attribute id="1" title="pairs" type="integer"/>
+              <attribute id="2" title="source_weight" type="integer"/>
+              <attribute id="3" title="target_weight" type="integer"/>
+              <attribute id="4" title="first" type="string"/>
+              <attribute id="5" title="last" type="string"/>
+            </attributes>
+            <nodes>
+
+        """
+        for account in connectedAccounts() {
+            let node = accounts[account]
+            out += "      <node id=\"\(Self.xml(node.id))\" label=\"\(Self.xml(node.label))\">"
+            out += "<attvalues><attvalue for=\"0\" value=\"\(Self.xml(node.handle ?? ""))\"/></attvalues></node>\n"
+        }
+        out += "    </nodes>\n    <edges>\n"
+        for (index, edge) in edges.enumerated() {
+            out += "      <edge id=\"\(index)\" source=\"\(Self.xml(accounts[edge.source].id))\" "
+            out += "target=\"\(Self.xml(accounts[edge.target].id))\" kind=\"\(edge.type.rawValue)\" weight=\"\(edge.weight)\">"
+            out += "<attvalues><attvalue for=\"0\" value=\"\(edge.type.rawValue)\"/>"
+            out += "<attvalue for=\"1\" value=\"\(edge.pairs)\"/><attvalue for=\"2\" value=\"\(edge.sourceWeight)\"/>"
+            out += "<attvalue for=\"3\" value=\"\(edge.targetWeight)\"/>"
+            out += "<attvalue for=\"4\" value=\"\(Self.iso(edge.first))\"/><attvalue for=\"5\" value=\"\(Self.iso(edge.last))\"/>"
+            out += "</attvalues></edge>\n"
+        }
+        out += "    </edges>\n  </graph>\n</gexf>\n"
+        return out
+    }
+
+    /// GraphML, undirected, parallel edges allowed.
+    public func graphML() -> String {
+        var out = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+          <key id="label" for="node" attr.name="label" attr.type="string"/>
+          <key id="handle" for="node" attr.name="handle" attr.type="string"/>
+          <key id="type" for="edge" attr.name="type" attr.type="string"/>
+          <key id="weight" for="edge" attr.name="weight" attr.type="int"/>
+          <key id="pairs" for="edge" attr.name="pairs" attr.type="int"/>
+          <key id="source_weight" for="edge" attr.name="source_weight" attr.type="int"/>
+          <key id="target_weight" for="edge" attr.name="target_weight" attr.type="int"/>
+          <key id="first" for="edge" attr.name="first" attr.type="string"/>
+          <key id="last" for="edge" attr.name="last" attr.type="string"/>
+          <graph id="coordination" edgedefault="undirected">
+
+        """
+        for account in connectedAccounts() {
+            let node = accounts[account]
+            out += "    <node id=\"\(Self.xml(node.id))\"><data key=\"label\">\(Self.xml(node.label))</data>"
+            if let handle = node.handle { out += "<data key=\"handle\">\(Self.xml(handle))</data>" }
+            out += "</node>\n"
+        }
+        for (index, edge) in edges.enumerated() {
+            out += "    <edge id=\"e\(index)\" source=\"\(Self.xml(accounts[edge.source].id))\" "
+            out += "target=\"\(Self.xml(accounts[edge.target].id))\">"
+            out += "<data key=\"type\">\(edge.type.rawValue)</data><data key=\"weight\">\(edge.weight)</data>"
+            out += "<data key=\"pairs\">\(edge.pairs)</data><data key=\"source_weight\">\(edge.sourceWeight)</data>"
+            out += "<data key=\"target_weight\">\(edge.targetWeight)</data>"
+            out += "<data key=\"first\">\(Self.iso(edge.first))</data><data key=\"last\">\(Self.iso(edge.last))</data>"
+            out += "</edge>\n"
+        }
+        out += "  </graph>\n</graphml>\n"
+        return out
+    }
+
+    /// `source,target,type,weight,first,last,source_label,target_label`: account ids (what
+    /// Gephi's edge import expects), then handles (or ids) for reading. RFC 4180 quoting.
+    public func csv() -> String {
+        var out = "source,target,type,weight,first,last,source_label,target_label\n"
+        for edge in edges {
+            let source = accounts[edge.source]
+            let target = accounts[edge.target]
+            let fields = [source.id, target.id, edge.type.rawValue, String(edge.weight), Self.iso(edge.first),
+                          Self.iso(edge.last), source.label, target.label]
+            out += fields.map(Self.csvField).joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+
+    /// Accounts with at least one edge, ascending.
+    private func connectedAccounts() -> [Int] {
+        var seen = [Bool](repeating: false, count: accounts.count)
+        for edge in edges {
+            seen[edge.source] = true
+            seen[edge.target] = true
+        }
+        return seen.indices.filter { seen[$0] }
+    }
+
+    private static func xml(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default:
+                // XML 1.0 forbids most control characters even escaped.
+                if scalar.value < 0x20, scalar != "\t", scalar != "\n", scalar != "\r" { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func iso(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}

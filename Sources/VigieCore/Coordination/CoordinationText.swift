@@ -1,0 +1,211 @@
+import Foundation
+
+/// How post text and links are normalised before two posts are said to share them.
+public enum CoordinationText {
+    /// Texts with fewer words than this take part in neither co-text nor co-similar: "merci !",
+    /// "so true", "+1" coincide by chance between strangers all day long. Five is also the
+    /// coordination-network-toolkit's default minimum document size for its similarity network.
+    public static let minimumWords = 5
+
+    /// Query parameters that only track where a click came from; dropped from links.
+    static let trackingParameters: Set<String> = ["fbclid", "gclid", "dclid", "msclkid", "igshid", "mc_cid", "mc_eid"]
+
+    /// The text as co-text compares it: folded (``TextFolding``), links and mentions removed, a
+    /// leading `RT @x:` removed, punctuation dropped, words separated by one space; `nil` when
+    /// fewer than ``minimumWords`` words remain.
+    ///
+    /// Mentions go, as in the coordination-network-toolkit, because campaigns address the same
+    /// message to different people; links go because shorteners and tracking make them differ
+    /// between copies (co-link compares them separately).
+    public static func normalizedText(_ text: String) -> String? {
+        let words = comparableTokens(text)
+        guard words.wordCount >= minimumWords else { return nil }
+        return words.tokens.joined(separator: " ")
+    }
+
+    /// The coordination-network-toolkit's co-tweet key (its `message_preprocessor`): lowercased,
+    /// each `@` and what follows it up to whitespace removed, whitespace runs made one space.
+    public static func toolkitText(_ text: String) -> String {
+        var words: [Substring] = []
+        let lowered = text.lowercased()
+        var wordStart: String.Index?
+        var inMention = false
+        var index = lowered.startIndex
+        while index < lowered.endIndex {
+            let character = lowered[index]
+            if character.isWhitespace {
+                if let start = wordStart { words.append(lowered[start..<index]) }
+                wordStart = nil
+                inMention = false
+            } else if character == "@" {
+                if let start = wordStart { words.append(lowered[start..<index]) }
+                wordStart = nil
+                inMention = true
+            } else if !inMention, wordStart == nil {
+                wordStart = index
+            }
+            index = lowered.index(after: index)
+        }
+        if let start = wordStart { words.append(lowered[start...]) }
+        return words.joined(separator: " ")
+    }
+
+    /// Folded tokens kept for comparison, and how many of them are words.
+    static func comparableTokens(_ text: String) -> (tokens: [String], wordCount: Int) {
+        let tokens = Tokenizer.tokenize(text)
+        var kept: [String] = []
+        kept.reserveCapacity(tokens.count)
+        var wordCount = 0
+        var start = 0
+        // A retweet prefix: `RT @handle:` (the colon is punctuation, so not a token).
+        if tokens.count >= 2, tokens[0].kind == .word, tokens[0].folded == "rt", tokens[1].kind == .mention {
+            start = 2
+        }
+        for token in tokens[start...] {
+            switch token.kind {
+            case .url, .mention:
+                continue
+            case .word:
+                wordCount += 1
+                kept.append(token.folded)
+            case .elision, .emoji:
+                kept.append(token.folded)
+            case .hashtag:
+                kept.append("#" + token.folded)
+            }
+        }
+        return (kept, wordCount)
+    }
+
+    /// A link as co-link compares it: scheme dropped (`http` and `https` name the same page for
+    /// this purpose), host lowercased without `www.`, fragment dropped, tracking parameters
+    /// (`utm_*`, `fbclid`, `gclid`…) dropped, trailing slashes dropped. Path and remaining query
+    /// keep their case: servers may treat it as significant. `nil` for an empty link.
+    public static func normalizedURL(_ raw: String) -> String? {
+        var rest = Substring(raw.trimmingCharacters(in: .whitespacesAndNewlines))
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        var query: Substring = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...]
+            rest = rest[..<mark]
+        }
+        let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+        var host = rest[..<slash].lowercased()
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        if host.hasPrefix("www.") { host.removeFirst(4) }
+        var path = rest[slash...]
+        while path.hasSuffix("/") { path = path.dropLast() }
+        guard !host.isEmpty else { return nil }
+        let kept = query.split(separator: "&").filter { parameter in
+            let name = (parameter.split(separator: "=", maxSplits: 1).first ?? "").lowercased()
+            return !name.hasPrefix("utm_") && !trackingParameters.contains(name)
+        }
+        var result = host + path
+        if !kept.isEmpty { result += "?" + kept.joined(separator: "&") }
+        return result
+    }
+
+    /// The co-hashtag key: the post's distinct folded hashtags, sorted, space-separated; `nil`
+    /// without hashtags. The whole set is one key so that a shared common tag (`#news`) alone
+    /// does not tie accounts, while the same unusual combination does.
+    public static func hashtagSetKey(_ hashtags: [String]) -> String? {
+        let folded = Set(hashtags.lazy.map { TextFolding.fold($0) }.filter { !$0.isEmpty })
+        guard !folded.isEmpty else { return nil }
+        return folded.sorted().joined(separator: " ")
+    }
+}
+
+/// Word 3-shingles and their MinHash signature, for near-identical text.
+///
+/// A shingle is three consecutive comparable tokens (``CoordinationText/comparableTokens(_:)``),
+/// hashed to 32 bits; a post keeps its sorted distinct shingle hashes, which give the exact
+/// Jaccard similarity of two posts by a merge. The signature applies ``hashCount`` seeded hash
+/// functions and keeps each minimum; ``bands`` bands of ``rows`` rows are hashed into bucket
+/// keys, so two posts with Jaccard similarity `s` share at least one bucket with probability
+/// `1 - (1 - s^4)^16`: 0.99 at s = 0.7, 0.64 at s = 0.5, 0.06 at s = 0.2.
+public enum MinHash {
+    public static let hashCount = 64
+    public static let bands = 16
+    public static let rows = 4
+
+    /// Sorted distinct 32-bit hashes of the word 3-shingles of `tokens` (one shingle for two
+    /// tokens, none for fewer).
+    static func shingles(_ tokens: [String]) -> [UInt32] {
+        guard tokens.count >= 2 else { return [] }
+        let tokenHashes = tokens.map(fnv1a)
+        var result: [UInt32] = []
+        if tokenHashes.count == 2 {
+            result.append(UInt32(truncatingIfNeeded: mix(tokenHashes[0] &* 31 ^ tokenHashes[1])))
+        } else {
+            result.reserveCapacity(tokenHashes.count - 2)
+            for index in 0..<(tokenHashes.count - 2) {
+                let combined = (tokenHashes[index] &* 0x9E37_79B9_7F4A_7C15 ^ tokenHashes[index + 1]) &* 0xBF58_476D_1CE4_E5B9
+                    ^ tokenHashes[index + 2]
+                result.append(UInt32(truncatingIfNeeded: mix(combined)))
+            }
+        }
+        result.sort()
+        var write = 0
+        for read in result.indices where read == 0 || result[read] != result[read - 1] {
+            result[write] = result[read]
+            write += 1
+        }
+        result.removeLast(result.count - write)
+        return result
+    }
+
+    /// Band keys of the MinHash signature of `shingles`, appended to `bandKeys`.
+    static func appendBandKeys(of shingles: ArraySlice<UInt32>, to bandKeys: inout [UInt32]) {
+        for band in 0..<bands {
+            var key: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(band)
+            for row in 0..<rows {
+                let seed = seeds[band * rows + row]
+                var minimum = UInt32.max
+                for shingle in shingles {
+                    let value = UInt32(truncatingIfNeeded: mix(UInt64(shingle) ^ seed))
+                    if value < minimum { minimum = value }
+                }
+                key = (key ^ UInt64(minimum)) &* 0x100_0000_01B3
+            }
+            bandKeys.append(UInt32(truncatingIfNeeded: mix(key)))
+        }
+    }
+
+    /// Exact Jaccard similarity of two sorted distinct hash lists.
+    static func jaccard(_ first: ArraySlice<UInt32>, _ second: ArraySlice<UInt32>) -> Double {
+        guard !first.isEmpty || !second.isEmpty else { return 0 }
+        var i = first.startIndex
+        var j = second.startIndex
+        var shared = 0
+        while i < first.endIndex, j < second.endIndex {
+            if first[i] == second[j] {
+                shared += 1
+                i += 1
+                j += 1
+            } else if first[i] < second[j] {
+                i += 1
+            } else {
+                j += 1
+            }
+        }
+        return Double(shared) / Double(first.count + second.count - shared)
+    }
+
+    /// A fixed seed per hash function: signatures are reproducible across runs and machines.
+    private static let seeds: [UInt64] = (0..<hashCount).map { mix(0x5EED_0000_0000_0000 &+ UInt64($0) &* 0x9E37_79B9_7F4A_7C15) }
+
+    /// SplitMix64's finaliser: a cheap, well-spread 64-bit mix.
+    static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return hash
+    }
+}
