@@ -12,7 +12,7 @@ struct Vigie: ParsableCommand {
             """,
         subcommands: [
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
-            AccountsCommand.self, QueryCommand.self, SynthCommand.self,
+            AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
         ]
     )
 }

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieStore
+
+/// Options shared by `vigie coordination` and `vigie coordination clusters`.
+struct CoordinationOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Time window within which shared behaviour counts: 60s, 5m, 1h.", valueName: "duration"))
+    var window = "60s"
+
+    @Option(help: ArgumentHelp("Behaviours: \(CoordinationType.allCases.map(\.rawValue).joined(separator: ",")).",
+                               valueName: "list"))
+    var types = CoordinationType.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Option(help: "Minimum co-occurrences for an edge.")
+    var minWeight = 2
+
+    @Option(help: "Jaccard similarity from which texts are near-identical (co-similar).")
+    var similarity = 0.7
+
+    func validate() throws {
+        guard Self.seconds(window) != nil else {
+            throw ValidationError("--window '\(window)' is not a duration: use 30s, 5m or 1h.")
+        }
+        guard minWeight >= 1 else { throw ValidationError("--min-weight must be at least 1.") }
+        guard similarity > 0 && similarity <= 1 else { throw ValidationError("--similarity must be in (0, 1].") }
+        _ = try parsedTypes()
+    }
+
+    func parsedTypes() throws -> Set<CoordinationType> {
+        var result = Set<CoordinationType>()
+        for name in types.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let type = CoordinationType(rawValue: name) else {
+                throw ValidationError("--types: unknown behaviour '\(name)'; use \(CoordinationType.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            result.insert(type)
+        }
+        guard !result.isEmpty else { throw ValidationError("--types names no behaviour.") }
+        return result
+    }
+
+    static func seconds(_ text: String) -> TimeInterval? {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        if let unit = text.last, let scale = units[unit], let value = Double(text.dropLast()), value > 0 {
+            return value * scale
+        }
+        return Double(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// Reads the workspace's posts and detects the network.
+    func detect(_ store: StoreOptions) throws -> CoordinationNetwork {
+        var input = CoordinationInput()
+        try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { input.append($0) }
+        let options = CoordinationDetector.Options(window: Self.seconds(window)!, minWeight: minWeight,
+                                                   types: try parsedTypes(), similarityThreshold: similarity)
+        return CoordinationDetector(options: options).detect(in: input)
+    }
+}
+
+struct CoordinationCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "coordination",
+        abstract: "Find accounts that act together within a time window, with the posts that prove it.",
+        discussion: """
+            Behaviours: co-repost (same original), co-text (identical text after normalisation), \
+            co-similar (near-identical text, MinHash), co-link (same normalised link), co-hashtag \
+            (same hashtag set), co-reply (same reply target). Export for Gephi (GEXF), NetworkX \
+            (GraphML) or a spreadsheet (CSV). Import coordination-network-toolkit CSVs with \
+            `vigie ingest --format toolkit-csv`.
+            """,
+        subcommands: [Clusters.self]
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var coordination: CoordinationOptions
+
+    @Option(help: ArgumentHelp("Write the network as gexf, graphml or csv (to --out, or standard output).",
+                               valueName: "format"))
+    var export: String?
+
+    @Option(help: ArgumentHelp("File for --export.", valueName: "path"))
+    var out: String?
+
+    @Flag(help: "Show the post pairs behind each edge.")
+    var evidence = false
+
+    @Option(help: "How many edges to list, heaviest first.")
+    var limit = 30
+
+    func validate() throws {
+        if let export, !["gexf", "graphml", "csv"].contains(export) {
+            throw ValidationError("--export must be gexf, graphml or csv.")
+        }
+    }
+
+    func run() throws {
+        let network = try coordination.detect(store)
+        if let export {
+            let text = export == "gexf" ? network.gexf() : export == "graphml" ? network.graphML() : network.csv()
+            if let out {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+                print("wrote \(Output.count(network.edges.count)) edges to \(out)")
+            } else {
+                print(text, terminator: "")
+            }
+            return
+        }
+        let accounts = Set(network.edges.flatMap { [$0.source, $0.target] }).count
+        print("\(Output.count(network.edges.count)) edges between \(Output.count(accounts)) accounts "
+              + "(window \(coordination.window), min weight \(coordination.minWeight))")
+        let rows = network.edges.sorted { $0.weight > $1.weight }.prefix(limit)
+        for edge in rows {
+            let a = network.accounts[edge.source].label
+            let b = network.accounts[edge.target].label
+            print("\(edge.type.rawValue)  @\(a) — @\(b)  weight \(edge.weight)  "
+                  + "\(DateParsing.iso8601(edge.first)) → \(DateParsing.iso8601(edge.last))")
+            if evidence {
+                for proof in edge.evidence {
+                    let similarity = proof.similarity.map { String(format: "  similarity %.2f", $0) } ?? ""
+                    print("    \(proof.sourcePostID) at \(DateParsing.iso8601(proof.sourceTime)) ~ "
+                          + "\(proof.targetPostID) at \(DateParsing.iso8601(proof.targetTime))  [\(proof.key)]\(similarity)")
+                }
+            }
+        }
+    }
+
+    struct Clusters: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Groups of coordinated accounts: members, what they shared, when, how tightly."
+        )
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var coordination: CoordinationOptions
+
+        @Option(help: "Smallest cluster to show.")
+        var minSize = 3
+
+        func run() throws {
+            let network = try coordination.detect(store)
+            let clusters = network.clusters(minimumSize: minSize)
+            print("\(clusters.count) clusters of \(minSize) or more coordinated accounts")
+            for (index, cluster) in clusters.enumerated() {
+                let names = cluster.members.prefix(12).map { "@" + network.accounts[$0].label }.joined(separator: " ")
+                print("\n#\(index + 1): \(cluster.members.count) accounts, density "
+                      + String(format: "%.2f", cluster.density) + ", \(cluster.types.map(\.rawValue).joined(separator: ", ")), "
+                      + "\(DateParsing.iso8601(cluster.first)) → \(DateParsing.iso8601(cluster.last))")
+                print("  members: " + names + (cluster.members.count > 12 ? " …" : ""))
+                for key in cluster.topKeys {
+                    print("  shared \(key.type.rawValue): \(key.key) (\(key.pairs) post pairs)")
+                }
+            }
+        }
+    }
+}
