@@ -52,17 +52,6 @@ enum Output {
         }
         return String(out.reversed())
     }
-
-    static func bytes(_ n: Int) -> String {
-        let units = ["B", "KB", "MB", "GB"]
-        var value = Double(n)
-        var unit = 0
-        while value >= 1000 && unit < units.count - 1 {
-            value /= 1000
-            unit += 1
-        }
-        return unit == 0 ? "\(n) B" : String(format: "%.1f", value) + " " + units[unit]
-    }
 }
 
 extension String {

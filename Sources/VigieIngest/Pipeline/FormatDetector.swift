@@ -37,19 +37,10 @@ public enum FormatDetector {
                 "JSON in no known layout\(shape); Vigie reads Twitter v2/twarc2, Twitter v1.1/TwiBot-20, "
                 + "Mastodon and Bluesky Jetstream records; name the format with --format if you know it")
         }
-        if let format = detectCSV(head: head) { return format }
+        if let format = try detectCSV(path: path) { return format }
         throw ImportError(code: .unrecognisedFormat, file: path, message:
             "not JSON, and a CSV header matching no known layout (toolkit, Instagram profiles); "
             + "for another CSV use --format csv with --map FIELD=COLUMN")
-    }
-
-    /// The delimiter of a CSV file, judged from its first line.
-    public static func delimiter(path: String) -> UInt8? {
-        guard let source = try? ByteSource(path: path, chunkSize: 1 << 16) else { return nil }
-        var head: [UInt8] = []
-        guard (try? source.readChunk(into: &head)) == true else { return nil }
-        let firstLine = head.prefix { $0 != 0x0A }
-        return CSVRowSplitter.detectDelimiter(headerLine: String(decoding: firstLine, as: UTF8.self))
     }
 
     /// The format, and the first record parsed (to describe an unknown layout).
@@ -97,13 +88,17 @@ public enum FormatDetector {
             ?? reason(JetstreamDecoder.self) ?? reason(TwitterV1Decoder.self)
     }
 
-    private static func detectCSV(head: [UInt8]) -> ImportFormat? {
-        var lineBytes = head.prefix { $0 != 0x0A }
-        if lineBytes.starts(with: [0xEF, 0xBB, 0xBF]) { lineBytes = lineBytes.dropFirst(3) }
-        let line = String(decoding: lineBytes, as: UTF8.self)
-        let delimiter = CSVRowSplitter.detectDelimiter(headerLine: line)
-        let header = line.split(separator: Character(UnicodeScalar(delimiter)), omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: [" ", "\"", "\r"]) }
+    private static func detectCSV(path: String) throws -> ImportFormat? {
+        // The header row read as the importer will read it (quotes, BOM, delimiter).
+        let splitter = CSVRowSplitter(source: try ByteSource(path: path, chunkSize: 1 << 16),
+                                      delimiter: try CSVRowSplitter.detectDelimiter(path: path))
+        var header: [String] = []
+        do {
+            try splitter.forEachRow({ fields, _ in
+                header = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                throw Stop()
+            }, onError: { _ in throw Stop() })
+        } catch is Stop {}
         if ToolkitCSVDecoder.recognizes(header: header) { return .toolkitCSV }
         if InstagramCSVDecoder.recognizes(header: header) { return .instagramCSV }
         if GenericCSVDecoder.recognizes(header: header) { return .genericCSV }

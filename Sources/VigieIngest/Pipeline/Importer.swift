@@ -206,7 +206,7 @@ struct ImportRun<S: Store> {
     private mutating func readCSV<D: CSVRecordDecoder>(_ type: D.Type) throws {
         var decoder: D?
         var csv = options.csv
-        if csv.delimiter == UInt8(ascii: ","), let detected = FormatDetector.delimiter(path: path) {
+        if csv.delimiter == UInt8(ascii: ","), let detected = try? CSVRowSplitter.detectDelimiter(path: path) {
             csv.delimiter = detected
         }
         let splitter = CSVRowSplitter(source: source, delimiter: csv.delimiter)
