@@ -139,42 +139,12 @@ private struct Scanner {
         return local
     }
 
-    /// ASCII letters, digits, `_`, with `.` and `-` allowed only between them.
     private func handleEnd(from start: Int) -> Int? {
-        var index = start
-        var end = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if isASCIIAlphanumeric(byte) || byte == 0x5F {
-                index += 1
-                end = index
-            } else if byte == 0x2E || byte == 0x2D, index > start {
-                index += 1
-            } else {
-                break
-            }
-        }
-        return end > start ? end : nil
+        HandleScanning.handleEnd(in: bytes, from: start) { $0 < 0x80 ? $0 : 0 }
     }
 
-    /// A host name with at least one dot: `mastodon.social`, `piaille.fr`.
     private func domainEnd(from start: Int) -> Int? {
-        var index = start
-        var end = start
-        var hasInnerDot = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            if isASCIIAlphanumeric(byte) || byte == 0x2D || byte == 0x5F {
-                if index > start, bytes[index - 1] == 0x2E { hasInnerDot = true }
-                index += 1
-                end = index
-            } else if byte == 0x2E, index > start {
-                index += 1
-            } else {
-                break
-            }
-        }
-        return end > start && hasInnerDot ? end : nil
+        HandleScanning.domainEnd(in: bytes, from: start) { $0 < 0x80 ? $0 : 0 }
     }
 
     // MARK: Links

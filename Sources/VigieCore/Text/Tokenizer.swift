@@ -191,39 +191,15 @@ private struct TokenScanner {
     }
 
     private func handleEnd(from start: Int) -> Int? {
-        var index = start
-        var end = start
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if isASCIIAlphanumeric(scalar) || scalar == "_" {
-                index += 1
-                end = index
-            } else if (scalar == "." || scalar == "-"), index > start {
-                index += 1
-            } else {
-                break
-            }
-        }
-        return end > start ? end : nil
+        HandleScanning.handleEnd(in: scalars, from: start, ascii: Self.asciiByte)
     }
 
     private func domainEnd(from start: Int) -> Int? {
-        var index = start
-        var end = start
-        var hasInnerDot = false
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if isASCIIAlphanumeric(scalar) || scalar == "-" || scalar == "_" {
-                if index > start, scalars[index - 1] == "." { hasInnerDot = true }
-                index += 1
-                end = index
-            } else if scalar == ".", index > start {
-                index += 1
-            } else {
-                break
-            }
-        }
-        return end > start && hasInnerDot ? end : nil
+        HandleScanning.domainEnd(in: scalars, from: start, ascii: Self.asciiByte)
+    }
+
+    private static func asciiByte(_ scalar: Unicode.Scalar) -> UInt8 {
+        scalar.isASCII ? UInt8(scalar.value) : 0
     }
 
     // MARK: Links
