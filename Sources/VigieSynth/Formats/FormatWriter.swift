@@ -7,6 +7,26 @@ protocol FormatWriter {
     mutating func finish(to file: OutputFile) throws(SynthError)
 }
 
+extension FormatWriter {
+    /// Formats that write each record as it comes have nothing left to write.
+    mutating func finish(to file: OutputFile) throws(SynthError) {}
+}
+
+/// A format that writes each post as one JSON line of its own.
+protocol JSONLineWriter: FormatWriter {
+    var lines: Int { get set }
+    func render(_ post: PostContent, reference: PostContent?, into out: inout ByteBuffer)
+}
+
+extension JSONLineWriter {
+    mutating func write(_ planned: PlannedPost, to file: OutputFile) throws(SynthError) {
+        render(planned.post, reference: planned.reference, into: &file.buffer)
+        file.buffer.append(UInt8(ascii: "\n"))
+        lines += 1
+        try file.flushIfFull()
+    }
+}
+
 /// A post's text as Twitter shows it: links replaced by t.co links, entity offsets in code points.
 struct TwitterText {
     struct Entity {

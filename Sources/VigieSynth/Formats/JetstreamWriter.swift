@@ -47,7 +47,6 @@ struct JetstreamWriter: FormatWriter {
         try file.flushIfFull()
     }
 
-    mutating func finish(to file: OutputFile) throws(SynthError) {}
 
     private mutating func remember(_ post: PostContent) {
         if recentIDs.count < 4096 {

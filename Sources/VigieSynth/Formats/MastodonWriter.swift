@@ -1,27 +1,18 @@
 /// Mastodon statuses, one a line, each with its `account`. Content is HTML as Mastodon
 /// renders it (hashtag, mention and link anchors); a boost carries the original in `reblog`,
 /// a quote in `quote.quoted_status` (Mastodon 4.4+).
-struct MastodonWriter: FormatWriter {
+struct MastodonWriter: JSONLineWriter {
     private let ids: Identifiers
-    private(set) var lines = 0
+    var lines = 0
     private static let home = Identifiers.mastodonInstances[0]
 
     init(ids: Identifiers) { self.ids = ids }
-
-    mutating func write(_ planned: PlannedPost, to file: OutputFile) throws(SynthError) {
-        render(planned.post, reference: planned.reference, into: &file.buffer)
-        file.buffer.append(UInt8(ascii: "\n"))
-        lines += 1
-        try file.flushIfFull()
-    }
-
-    mutating func finish(to file: OutputFile) throws(SynthError) {}
 
     private func profileURL(_ index: Int) -> String {
         "https://" + ids.mastodonInstance(index) + "/@" + ids.population.handle[index]
     }
 
-    private func render(_ post: PostContent, reference: PostContent?, into out: inout ByteBuffer) {
+    func render(_ post: PostContent, reference: PostContent?, into out: inout ByteBuffer) {
         let author = Int(post.author)
         let statusID = Identifiers.mastodonStatusID(post.id)
         let instance = ids.mastodonInstance(author)

@@ -42,5 +42,4 @@ struct ToolkitCSVWriter: FormatWriter {
         try file.flushIfFull()
     }
 
-    mutating func finish(to file: OutputFile) throws(SynthError) {}
 }

@@ -1,21 +1,12 @@
 /// Twitter API v1.1 tweets, one a line, each with its `user`; a retweet carries the original
 /// in `retweeted_status`, a quote in `quoted_status`.
-struct TwitterV1Writer: FormatWriter {
+struct TwitterV1Writer: JSONLineWriter {
     private let ids: Identifiers
-    private(set) var lines = 0
+    var lines = 0
 
     init(ids: Identifiers) { self.ids = ids }
 
-    mutating func write(_ planned: PlannedPost, to file: OutputFile) throws(SynthError) {
-        render(planned.post, reference: planned.reference, into: &file.buffer)
-        file.buffer.append(UInt8(ascii: "\n"))
-        lines += 1
-        try file.flushIfFull()
-    }
-
-    mutating func finish(to file: OutputFile) throws(SynthError) {}
-
-    private func render(_ post: PostContent, reference: PostContent?, into out: inout ByteBuffer) {
+    func render(_ post: PostContent, reference: PostContent?, into out: inout ByteBuffer) {
         let population = ids.population
         let author = Int(post.author)
         let rendered = TwitterText(post)
