@@ -84,7 +84,7 @@ struct QueryCommand: ParsableCommand {
             print("created_at,platform,post_id,author_id,author,text")
             for post in posts {
                 print([DateParsing.iso8601(post.createdAt), post.platform.rawValue, post.platformID, post.authorID,
-                       post.authorHandle ?? "", post.text].map(Self.csvField).joined(separator: ","))
+                       post.authorHandle ?? "", post.text].map(CSVText.field).joined(separator: ","))
             }
             return
         }
@@ -96,11 +96,6 @@ struct QueryCommand: ParsableCommand {
             print("\(DateParsing.iso8601(post.createdAt))  \(post.platform.rawValue)  \(who)  [\(post.platformID)]")
             print("    " + (line.count > 200 ? String(line.prefix(200)) + "…" : line))
         }
-    }
-
-    static func csvField(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -92,7 +92,7 @@ extension CoordinationNetwork {
             let target = accounts[edge.target]
             let fields = [source.id, target.id, edge.type.rawValue, String(edge.weight), Self.iso(edge.first),
                           Self.iso(edge.last), source.label, target.label]
-            out += fields.map(Self.csvField).joined(separator: ",")
+            out += fields.map(CSVText.field).joined(separator: ",")
             out += "\n"
         }
         return out
@@ -125,11 +125,6 @@ extension CoordinationNetwork {
             }
         }
         return out
-    }
-
-    private static func csvField(_ text: String) -> String {
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     private static func iso(_ date: Date) -> String {
