@@ -1,4 +1,5 @@
 import Foundation
+import VigieCore
 
 /// Terminal output helpers: aligned tables, JSON, and the progress line.
 enum Output {
@@ -26,6 +27,14 @@ enum Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A post in two lines: when, where, who and which, then its text on one line.
+    static func post(_ post: Post) -> String {
+        let who = post.authorHandle.map { "@" + $0 } ?? post.authorID
+        let text = post.text.replacingOccurrences(of: "\n", with: " ")
+        return "\(DateParsing.iso8601(post.createdAt))  \(post.platform.rawValue)  \(who)  [\(post.platformID)]\n"
+            + "    " + (text.count > 200 ? String(text.prefix(200)) + "…" : text)
     }
 
     static var stderrIsTerminal: Bool { isatty(2) != 0 }

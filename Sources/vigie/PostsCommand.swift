@@ -38,10 +38,7 @@ struct PostsCommand: ParsableCommand {
                 return
             }
             for post in posts {
-                let who = post.authorHandle.map { "@" + $0 } ?? post.authorID
-                let text = post.text.replacingOccurrences(of: "\n", with: " ")
-                print("\(DateParsing.iso8601(post.createdAt))  \(post.platform.rawValue)  \(who)  [\(post.platformID)]")
-                print("    " + (text.count > 200 ? String(text.prefix(200)) + "…" : text))
+                print(Output.post(post))
             }
         }
     }

@@ -91,10 +91,7 @@ struct QueryCommand: ParsableCommand {
         print("\(Output.count(matched)) posts by \(Output.count(authors.count)) accounts match \(parsed.description)"
               + String(format: " (%.2fs)", Date().timeIntervalSince(started)))
         for post in posts {
-            let who = post.authorHandle.map { "@" + $0 } ?? post.authorID
-            let line = post.text.replacingOccurrences(of: "\n", with: " ")
-            print("\(DateParsing.iso8601(post.createdAt))  \(post.platform.rawValue)  \(who)  [\(post.platformID)]")
-            print("    " + (line.count > 200 ? String(line.prefix(200)) + "…" : line))
+            print(Output.post(post))
         }
     }
 }
