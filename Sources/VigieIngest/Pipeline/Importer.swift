@@ -113,7 +113,6 @@ public struct Importer<S: Store>: Sendable {
 
 /// The state of one file's import.
 struct ImportRun<S: Store> {
-    let store: S
     let path: String
     let format: ImportFormat
     let options: ImportOptions
@@ -124,12 +123,11 @@ struct ImportRun<S: Store> {
     private var items: [IngestItem] = []
     private var rejects: [Reject] = []
     private var lastProgress = Date.distantPast
-    private let writer: BatchWriter<S>
+    private let writer: BackgroundWriter<S>
     private var repeats = RepeatFilter()
 
     init(store: S, path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
          started: Date, progress: (@Sendable (ImportProgress) -> Void)?) {
-        self.store = store
         self.path = path
         self.format = format
         self.options = options
@@ -137,7 +135,7 @@ struct ImportRun<S: Store> {
         self.started = started
         self.progress = progress
         report = ImportReport(file: path, format: format.rawValue, bytes: source.size)
-        writer = BatchWriter(store: store, workspace: options.workspace)
+        writer = BackgroundWriter(store: store, workspace: options.workspace)
         items.reserveCapacity(options.batchSize + 200)
     }
 

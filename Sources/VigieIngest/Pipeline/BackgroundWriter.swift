@@ -3,7 +3,7 @@ import VigieCore
 
 /// Writes batches to the store on its own thread while the importer decodes the next one.
 /// A small bounded queue keeps memory flat when the store is the slower side.
-final class BatchWriter<S: Store>: @unchecked Sendable {
+final class BackgroundWriter<S: Store>: @unchecked Sendable {
     // Guarded by `condition`.
     private var queue: [IngestBatch] = []
     private var closed = false
