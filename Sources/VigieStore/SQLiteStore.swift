@@ -89,8 +89,11 @@ public final class SQLiteStore: Store, Sendable {
             }
         }
         try migrator.migrate(writer)
-        // Repairs a bulk load that was interrupted before it rebuilt its indexes.
-        try writer.write { db in try StoreMigrations.createReadIndexes(db) }
+        // Repairs a bulk load that was interrupted before it rebuilt its indexes. Checked with a
+        // read first, so that opening never waits for the write lock of a running import.
+        if try writer.read(StoreMigrations.readIndexesMissing) {
+            try writer.write { db in try StoreMigrations.createReadIndexes(db) }
+        }
     }
 
     /// Runs `body` and turns SQLite errors into `StoreError`s naming this file.

@@ -26,6 +26,15 @@ enum StoreMigrations {
         ("interaction_target", "interaction(target_account_id, kind)"),
     ]
 
+    /// Whether any read index is missing (a bulk load is running or was interrupted).
+    static func readIndexesMissing(_ db: Database) throws -> Bool {
+        let names = readIndexes.map { "'\($0.name)'" }.joined(separator: ",")
+        let present = try Int.fetchOne(db, sql: """
+            SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN (\(names))
+            """) ?? 0
+        return present < readIndexes.count
+    }
+
     /// Creates the read indexes that are missing: after a bulk load, or one that was interrupted.
     static func createReadIndexes(_ db: Database) throws {
         for index in readIndexes {
