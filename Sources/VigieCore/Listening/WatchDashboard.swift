@@ -65,6 +65,11 @@ public struct WatchDashboard: Sendable, Hashable, Codable {
         public var value: String
         public var count: Int
         public var previous: Int
+        public init(value: String, count: Int, previous: Int) {
+            self.value = value
+            self.count = count
+            self.previous = previous
+        }
         /// Relative change; `nil` when it was absent in the previous period (new).
         public var change: Double? { previous == 0 ? nil : Double(count - previous) / Double(previous) }
     }
