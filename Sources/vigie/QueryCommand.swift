@@ -104,7 +104,7 @@ struct QueryCommand: ParsableCommand {
         let store = try self.store.openStore(mustExist: true)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
-        print("query\trun\tmilliseconds\tmatched\tcandidates\tfull_text_filter")
+        print("query\trun\tmilliseconds\tmatched\tcandidates\texact\tfull_text_filter")
         for line in lines {
             let isStemmed = line.hasPrefix("stemmed: ")
             let text = isStemmed ? String(line.dropFirst("stemmed: ".count)) : line
@@ -119,7 +119,7 @@ struct QueryCommand: ParsableCommand {
                 let page = try store.query(parsed, workspace: self.store.workspace, limit: limit)
                 let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
                 print([line, String(run), String(format: "%.2f", milliseconds), String(page.matched),
-                       String(page.candidates), page.fullTextFilter ?? "(scan)"].joined(separator: "\t"))
+                       String(page.candidates), page.exact ? "yes" : "no", page.fullTextFilter ?? "(scan)"].joined(separator: "\t"))
             }
         }
     }

@@ -2,13 +2,16 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// How the store runs a listening query: FTS5 narrows (``Query/ftsPrefilter()``), SQL narrows by
+/// How the store runs a listening query: FTS5 narrows (``QueryIndex/filter(for:)``), SQL narrows by
 /// the fields that every match must satisfy (dates, platform, language, author: the conjuncts at
-/// the top of the query), and ``Query/matches(_:)`` decides for each candidate, so results are
-/// exactly the matcher's. Only the columns and entities the query reads are loaded.
+/// the top of the query), and ``Query/matches(_:)`` decides for each candidate unless the index
+/// answer is exact — so results are always exactly the matcher's. Only the columns and entities
+/// the query reads are loaded.
 struct QueryPlan {
     let query: Query
     let fullText: String?
+    /// The index and SQL conditions select exactly the matches: no candidate needs testing.
+    let exact: Bool
     private(set) var since: Int64?
     private(set) var until: Int64?
     private(set) var platforms: [String] = []
@@ -21,7 +24,7 @@ struct QueryPlan {
 
     init(_ query: Query, since: Date? = nil, until: Date? = nil) {
         self.query = query
-        fullText = query.ftsPrefilter()
+        (fullText, exact) = QueryIndex.filter(for: query)
         self.since = since?.unixMillis
         self.until = until?.unixMillis
         let conjuncts: [QueryExpression]
@@ -67,12 +70,13 @@ struct QueryPlan {
     }
 
     struct Counts {
+        /// Posts that reached the matcher (none for an exact plan).
         var candidates = 0
         var matched = 0
     }
 
     /// Calls `body` with every matching post of the workspace whose row id is in `ids` (all when
-    /// `nil`), in row-id order. Returns how many candidates were tested.
+    /// `nil`), in no particular order. Returns how many were tested and how many matched.
     @discardableResult
     func forEachMatch(_ db: Database, workspaceID: Int64, ids: ClosedRange<Int64>? = nil,
                       _ body: (Match) throws -> Void) throws -> Counts {
@@ -115,18 +119,29 @@ struct QueryPlan {
             if ids.isEmpty { return Counts() }
             conditions.append("post.author_account_id IN (\(ids.map(String.init).joined(separator: ",")))")
         }
+        var counts = Counts()
+        if exact {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT post.id, post.created_at, post.author_account_id
+                FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+                """, arguments: arguments)
+            while let row = try rows.next() {
+                counts.matched += 1
+                try body(Match(id: row[0], createdAt: row[1], authorRowID: row[2]))
+            }
+            return counts
+        }
         let handleColumn = needsAuthorHandle
             ? "(SELECT handle FROM account WHERE account.id = post.author_account_id)" : "NULL"
         let sql = """
             SELECT post.id, post.created_at, post.author_account_id, post.platform, post.text, post.language, \(handleColumn)
-            FROM \(from) WHERE \(conditions.joined(separator: " AND ")) ORDER BY post.id
+            FROM \(from) WHERE \(conditions.joined(separator: " AND "))
             """
         let hashtags = needsHashtags ? try db.cachedStatement(sql: "SELECT tag FROM post_hashtag WHERE post_id = ? ORDER BY position") : nil
         let mentions = needsMentions ? try db.cachedStatement(sql: """
             SELECT handle, account_platform_id FROM post_mention WHERE post_id = ? ORDER BY position
             """) : nil
         let urls = needsURLs ? try db.cachedStatement(sql: "SELECT url FROM post_url WHERE post_id = ? ORDER BY position") : nil
-        var counts = Counts()
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             counts.candidates += 1

@@ -14,6 +14,8 @@ public struct QueryResultPage: Sendable, Hashable {
     public var candidates: Int
     /// The FTS5 expression used to narrow the candidates; `nil` when the query needed a scan.
     public var fullTextFilter: String?
+    /// Whether the index answered alone (no candidate was loaded and tested).
+    public var exact: Bool
 }
 
 extension SQLiteStore {
@@ -29,7 +31,8 @@ extension SQLiteStore {
         let plan = QueryPlan(query, since: since, until: until)
         return try mapErrors {
             try writer.read { db in
-                var page = QueryResultPage(matched: 0, authors: 0, posts: [], candidates: 0, fullTextFilter: plan.fullText)
+                var page = QueryResultPage(matched: 0, authors: 0, posts: [], candidates: 0, fullTextFilter: plan.fullText,
+                                           exact: plan.exact)
                 guard let workspaceID = try Self.workspaceID(db, workspace) else { return page }
                 var newest = NewestMatches(limit: limit)
                 var authors = Set<Int64>()

@@ -227,9 +227,9 @@ enum StoreMigrations {
     }
 
     /// Watches (saved queries) with their matches, the post change log that keeps them up to date,
-    /// workspace settings (the time zone of dashboards), and a full-text index that queries can
-    /// narrow with: `post_fts` now holds ``Query/fullTextDocument(for:)`` (folded tokens, hashtags
-    /// and mention handles) instead of the raw text, so it is rebuilt. See docs/watches.md.
+    /// workspace settings (the time zone of dashboards), and a full-text index that answers most
+    /// queries alone: `post_fts` now holds the five columns of ``QueryIndex/document(for:)`` instead
+    /// of the raw text, so it is rebuilt. See docs/watches.md.
     private static func createV2Watches(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE workspace_setting (
@@ -274,9 +274,10 @@ enum StoreMigrations {
 
             DROP TABLE post_fts;
             -- Contentless: the indexed document is not the post's text, so nothing can be read back
-            -- from it; a delete restates the document (see `BatchWriter.fullTextDocument`).
+            -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
+            -- one query token, encoded in ASCII letters and digits (`QueryIndex.encode`).
             CREATE VIRTUAL TABLE post_fts USING fts5(
-                text, content = '', tokenize = 'unicode61 remove_diacritics 2'
+                pos, nw, tags, handles, sites, content = '', tokenize = 'unicode61'
             );
             INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);

@@ -94,7 +94,7 @@ struct BatchWriter {
                                     target_post_platform_id, via_platform_id, at, derived)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
-        insertFullText = try HotStatement(db, sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
+        insertFullText = try HotStatement(db, sql: FullTextDocuments.insertSQL)
         selectPostTombstone = try HotStatement(db, sql: """
             SELECT 1 FROM tombstone
             WHERE workspace_id = ? AND platform = ? AND target IN ('post', 'repost') AND platform_id IN (?, ?) LIMIT 1
@@ -213,7 +213,8 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            try insertFullText.run { row in row.add(postRowID); row.add(Query.fullTextDocument(for: post)) }
+            let document = QueryIndex.document(for: post)
+            try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
             if post.editOf != nil {
                 // An edit's own id must stay findable (for its tombstone) although the row is the root's.
                 try db.cachedStatement(sql: """
@@ -262,7 +263,7 @@ struct BatchWriter {
             let newDocument = try FullTextDocuments.stored(db, postRowID: postRowID, text: merged.text)
             if newDocument != oldDocument {
                 try deleteFullText(postRowID: postRowID, document: oldDocument)
-                try insertFullText.run { row in row.add(postRowID); row.add(newDocument) }
+                try insertFullText.run { row in row.add(postRowID); for column in newDocument { row.add(column) } }
             }
         }
         if hasWatches, merged != stored || replacesVersion {
@@ -432,9 +433,9 @@ struct BatchWriter {
     }
 
     /// A contentless FTS5 entry is removed by restating the document it indexed.
-    private func deleteFullText(postRowID: Int64, document: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO post_fts(post_fts, rowid, text) VALUES ('delete', ?, ?)")
-            .execute(arguments: [postRowID, document])
+    private func deleteFullText(postRowID: Int64, document: [String]) throws {
+        try db.cachedStatement(sql: FullTextDocuments.deleteSQL)
+            .execute(arguments: StatementArguments([postRowID] as [any DatabaseValueConvertible] + document))
     }
 
     // MARK: Rejects and checkpoint
