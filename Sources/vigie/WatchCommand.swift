@@ -166,6 +166,8 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "How many entries in each top list.") var top = 10
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print CSV (one row per figure).") var csv = false
+    /// For scripts/bench-query: the refresh and dashboard times on standard error.
+    @Flag(help: .hidden) var timings = false
 
     func validate() throws {
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv.") }
@@ -223,12 +225,23 @@ struct DashboardOptions: ParsableArguments {
         let dashboards: [WatchDashboard]
         let buckets: TimeBuckets
         do {
+            let started = DispatchTime.now().uptimeNanoseconds
+            var refreshes: [WatchRefresh] = []
+            for name in names { refreshes.append(try store.refreshWatch(named: name, workspace: options.workspace)) }
+            let refreshed = DispatchTime.now().uptimeNanoseconds
             buckets = try self.buckets(store: store, workspace: options.workspace, names: names)
             // The sentiment analyzer is plugged in here when the build has one (see docs/watches.md).
             let analyzers = DashboardAnalyzers()
             dashboards = try names.map { name in
                 try store.dashboard(named: name, workspace: options.workspace, buckets: buckets,
                                     analyzers: analyzers, topCount: top)
+            }
+            if timings {
+                let done = DispatchTime.now().uptimeNanoseconds
+                Output.printError(String(format: "timings: refresh %.1f ms (%d new posts tested, %d changed), dashboard %.1f ms (%d posts in the two periods)",
+                                         Double(refreshed - started) / 1e6, refreshes.reduce(0) { $0 + $1.newPostsExamined },
+                                         refreshes.reduce(0) { $0 + $1.changedPostsExamined }, Double(done - refreshed) / 1e6,
+                                         dashboards.reduce(0) { $0 + $1.posts.current + $1.posts.previous }))
             }
         } catch let error as WatchError {
             throw CLIError(error.description)

@@ -27,30 +27,35 @@ public enum QueryIndex {
     /// The five column values for a post, in ``columns`` order.
     public static func document(for post: Post) -> [String] {
         let tokens = Tokenizer.tokenize(post.text)
-        var pos: [String] = []
-        pos.reserveCapacity(tokens.count)
-        var wordForms = Set<String>()
-        var otherForms = Set<String>()
+        var pos = ""
+        pos.reserveCapacity(post.text.utf8.count + 8)
+        // Most posts have few non-word tokens: only those are compared with the words afterwards.
+        var otherForms: [String] = []
         var tags: [String] = []
         var handles: [String] = []
         var hosts: [String] = []
         for token in tokens {
+            if !pos.isEmpty { pos.append(" ") }
             pos.append(encode(token.folded))
             switch token.kind {
             case .word, .emoji:
-                wordForms.insert(token.folded)
+                break
             case .hashtag:
-                wordForms.insert(token.folded)
                 tags.append(token.folded)
             case .mention:
-                otherForms.insert(token.folded)
+                otherForms.append(token.folded)
                 handles.append(token.folded)
             case .elision:
-                otherForms.insert(token.folded)
+                otherForms.append(token.folded)
             case .url:
-                otherForms.insert(token.folded)
+                otherForms.append(token.folded)
                 hosts.append(token.text)
             }
+        }
+        var nonWords: [String] = []
+        if !otherForms.isEmpty {
+            let words = Set(tokens.lazy.filter { $0.kind == .word || $0.kind == .emoji || $0.kind == .hashtag }.map(\.folded))
+            nonWords = Set(otherForms).subtracting(words).sorted().map(encode)
         }
         tags += post.hashtags.map(TextFolding.fold)
         handles += post.mentions.map { TextFolding.fold($0.handle) }
@@ -73,11 +78,11 @@ public enum QueryIndex {
             }
         }
         return [
-            pos.joined(separator: " "),
-            otherForms.subtracting(wordForms).sorted().map(encode).joined(separator: " "),
-            Set(tags).sorted().map(encode).joined(separator: " "),
+            pos,
+            nonWords.joined(separator: " "),
+            tags.isEmpty ? "" : Set(tags).sorted().map(encode).joined(separator: " "),
             handleForms.sorted().joined(separator: " "),
-            sites.sorted().map(encode).joined(separator: " "),
+            sites.isEmpty ? "" : sites.sorted().map(encode).joined(separator: " "),
         ]
     }
 
