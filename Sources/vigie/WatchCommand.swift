@@ -29,8 +29,7 @@ struct WatchCommand: ParsableCommand {
             } catch let error as WatchError {
                 throw CLIError(error.description)
             }
-            print("watch '\(name)' added: \(Output.count(refresh.totalMatches)) posts match "
-                  + "(\(Output.count(refresh.newPostsExamined)) tested)")
+            print("watch '\(name)' added: \(Output.count(refresh.totalMatches)) posts match")
         }
     }
 
@@ -97,11 +96,11 @@ struct WatchCommand: ParsableCommand {
                 } catch let error as WatchError {
                     throw CLIError(error.description)
                 }
-                rows.append([name, Output.count(refresh.newPostsExamined), Output.count(refresh.newPostsMatched),
+                rows.append([name, Output.count(refresh.newPostsMatched), Output.count(refresh.newPostsExamined),
                              Output.count(refresh.changedPostsExamined), Output.count(refresh.totalMatches),
                              String(format: "%.3f", Date().timeIntervalSince(started))])
             }
-            print(Output.table(["watch", "new tested", "new matched", "changed retested", "matches", "seconds"], rows))
+            print(Output.table(["watch", "new matched", "tested one by one", "changed retested", "matches", "seconds"], rows))
         }
     }
 

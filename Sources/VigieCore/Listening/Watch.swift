@@ -76,7 +76,8 @@ public struct WatchedPost: Sendable, Hashable {
 
 /// What one incremental refresh of a watch did.
 public struct WatchRefresh: Sendable, Hashable, Codable {
-    /// Posts newer than the watch's high-water mark that were tested, and how many matched.
+    /// Posts newer than the watch's high-water mark that the matcher tested one by one (none when
+    /// the full-text index answers the query exactly), and how many new posts matched.
     public var newPostsExamined = 0
     public var newPostsMatched = 0
     /// Edited or deleted posts (from the store's change log) that were tested again.

@@ -121,6 +121,7 @@ struct QueryPlan {
         }
         var counts = Counts()
         if exact {
+            if fullText != nil { from = "post_fts CROSS JOIN post INDEXED BY post_query_meta ON post.id = post_fts.rowid" }
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT post.id, post.created_at, post.author_account_id
                 FROM \(from) WHERE \(conditions.joined(separator: " AND "))

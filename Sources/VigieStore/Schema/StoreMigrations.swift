@@ -272,6 +272,11 @@ enum StoreMigrations {
                 post_id INTEGER NOT NULL
             );
 
+            -- What a query answered by the full-text index reads of each hit: a small covering
+            -- index instead of the wide post rows (a frequent word otherwise touches every page of
+            -- the table). Appended in id order on import, so it costs little to keep.
+            CREATE INDEX post_query_meta ON post(id, workspace_id, created_at, author_account_id, platform, language);
+
             DROP TABLE post_fts;
             -- Contentless: the indexed document is not the post's text, so nothing can be read back
             -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
