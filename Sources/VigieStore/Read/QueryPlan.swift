@@ -143,6 +143,7 @@ struct QueryPlan {
             SELECT handle, account_platform_id FROM post_mention WHERE post_id = ? ORDER BY position
             """) : nil
         let urls = needsURLs ? try db.cachedStatement(sql: "SELECT url FROM post_url WHERE post_id = ? ORDER BY position") : nil
+        var matcher = QueryMatcher(query)
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             counts.candidates += 1
@@ -155,7 +156,7 @@ struct QueryPlan {
                 post.mentions = try Row.fetchAll(mentions, arguments: [id]).map { Mention(accountID: $0[1], handle: $0[0]) }
             }
             if let urls { post.urls = try String.fetchAll(urls, arguments: [id]) }
-            guard query.matches(post) else { continue }
+            guard matcher.matches(post) else { continue }
             counts.matched += 1
             try body(Match(id: id, createdAt: createdAt, authorRowID: row[2]))
         }
@@ -169,6 +170,7 @@ struct QueryPlan {
         var ids = try Int64.fetchAll(db, sql: """
             SELECT id FROM account WHERE workspace_id = ?1 AND (handle_lower = ?2 OR (?3 AND handle_lower >= ?2 || '@' AND handle_lower < ?2 || 'A'))
             """, arguments: [workspaceID, handle, !handle.contains("@")])
+        // Read through the partial index `account_folded_handle` (few rows: most handles are ASCII).
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, handle FROM account WHERE workspace_id = ? AND handle_lower GLOB '*[^ -~]*'
             """, arguments: [workspaceID])
