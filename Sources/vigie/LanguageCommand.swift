@@ -32,12 +32,16 @@ struct LanguageCommand: ParsableCommand {
     var minConfidence = 0.5
 
     @Option(help: ArgumentHelp("n-grams counted as independent evidence for the confidence.", valueName: "n"))
-    var effectiveNgrams = 12.0
+    var effectiveNgrams = 25.0
+
+    @Option(help: ArgumentHelp("With --evaluate: identify every text this many times (for throughput).", valueName: "n"))
+    var `repeat` = 1
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1.") }
         guard (0...1).contains(minConfidence) else { throw ValidationError("--min-confidence must be in 0…1.") }
         guard effectiveNgrams > 0 else { throw ValidationError("--effective-ngrams must be positive.") }
         guard (text == nil) != (evaluate == nil) else {
@@ -49,9 +53,11 @@ struct LanguageCommand: ParsableCommand {
     }
 
     func run() throws {
+        let loading = Date()
         let identifier = try makeIdentifier()
+        let loadSeconds = Date().timeIntervalSince(loading)
         if let evaluate {
-            try runEvaluation(identifier, root: URL(fileURLWithPath: evaluate))
+            try runEvaluation(identifier, root: URL(fileURLWithPath: evaluate), loadSeconds: loadSeconds)
             return
         }
         let text = text ?? ""
@@ -87,15 +93,26 @@ struct LanguageCommand: ParsableCommand {
                                       effectiveNGrams: effectiveNgrams)
     }
 
-    private func runEvaluation(_ identifier: LanguageIdentifier, root: URL) throws {
+    private func runEvaluation(_ identifier: LanguageIdentifier, root: URL, loadSeconds: Double) throws {
         let split = LabelledTweets.Split(rawValue: split) ?? .validation
-        var evaluation = LanguageEvaluation()
+        var sets: [(truth: String, texts: [String])] = []
         for folder in try LabelledTweets.folders(root: root, split: split) {
             guard let truth = LabelledTweets.folderLanguages[folder] else { continue }
-            for example in try LabelledTweets.load(root: root, language: folder, split: split).examples {
-                evaluation.add(truth: truth, predicted: identifier.identify(example.text).language)
+            sets.append((truth, try LabelledTweets.load(root: root, language: folder, split: split).examples.map(\.text)))
+        }
+        var evaluation = LanguageEvaluation()
+        let started = Date()
+        var identified = 0
+        for round in 0..<`repeat` {
+            for set in sets {
+                for text in set.texts {
+                    let language = identifier.identify(text).language
+                    identified += 1
+                    if round == 0 { evaluation.add(truth: set.truth, predicted: language) }
+                }
             }
         }
+        let seconds = Date().timeIntervalSince(started)
         if json {
             struct Result: Encodable {
                 var accuracy: Double
@@ -112,6 +129,8 @@ struct LanguageCommand: ParsableCommand {
         print("overall: \(format(evaluation.accuracy)) of \(evaluation.texts) texts")
         let confusions = evaluation.confusions(limit: 8).map { "\($0.truth)→\($0.predicted) \($0.count)" }
         print("worst confusions: \(confusions.joined(separator: ", "))")
+        print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); profiles loaded in %.3f s",
+                     identified, seconds, Double(identified) / seconds, seconds / Double(identified) * 1e6, loadSeconds))
     }
 
     private func format(_ value: Double) -> String { String(format: "%.3f", value) }

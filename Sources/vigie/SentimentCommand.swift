@@ -83,28 +83,44 @@ struct SentimentEvaluateCommand: ParsableCommand {
     @Flag(help: "Ignore the calibration: VADER's ±0.05 thresholds on the compound score.")
     var uncalibrated = false
 
+    @Option(help: ArgumentHelp("Analyse every text this many times (for throughput).", valueName: "n"))
+    var `repeat` = 1
+
     func validate() throws {
+        guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1.") }
         guard LabelledTweets.Split(rawValue: split) != nil else {
             throw ValidationError("--split must be train or val, not '\(split)'.")
         }
     }
 
     func run() throws {
+        let loading = Date()
         var analyzer = try SentimentAnalyzer(lexicons: lexicon.locate())
+        let loadSeconds = Date().timeIntervalSince(loading)
         if uncalibrated { analyzer.calibrations = [:] }
         let split = LabelledTweets.Split(rawValue: split) ?? .validation
         var rows: [[String]] = []
+        var analysed = 0
+        var seconds = 0.0
         for (folder, language) in [("english", "en"), ("french", "fr")] {
             let set = try LabelledTweets.load(root: URL(fileURLWithPath: data), language: folder, split: split)
             var evaluation = SentimentEvaluation()
-            for example in set.examples {
-                evaluation.add(truth: example.label, predicted: analyzer.analyze(example.text, language: language).label)
+            let started = Date()
+            for round in 0..<`repeat` {
+                for example in set.examples {
+                    let label = analyzer.analyze(example.text, language: language).label
+                    analysed += 1
+                    if round == 0 { evaluation.add(truth: example.label, predicted: label) }
+                }
             }
+            seconds += Date().timeIntervalSince(started)
             rows.append([language, split.rawValue, "\(evaluation.count)", String(format: "%.3f", evaluation.accuracy),
                          String(format: "%.3f", evaluation.macroF1),
                          SentimentLabel.allCases.map { String(format: "%.2f", evaluation.f1($0)) }.joined(separator: "/")])
         }
         print(Output.table(["language", "split", "tweets", "accuracy", "macro-F1", "F1 neg/neu/pos"], rows))
+        print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); lexicons loaded in %.3f s",
+                     analysed, seconds, Double(analysed) / seconds, seconds / Double(analysed) * 1e6, loadSeconds))
     }
 }
 

@@ -43,7 +43,7 @@ public struct LanguageIdentifier: Sendable {
         languages: [String]? = LanguageIdentifier.defaultLanguages,
         minimumConfidence: Double = 0.5,
         minimumLetters: Int = 6,
-        effectiveNGrams: Double = 12
+        effectiveNGrams: Double = 25
     ) throws {
         let folder = try lexicons.path(LexiconDirectory.File.languageProfiles)
         let names: [String]
