@@ -36,13 +36,14 @@ import Testing
         // and handle must not outvote it.
         let answer = identifier.identify("@the_best_english_news https://www.example.com/the-news-of-the-day Merci beaucoup pour votre aide")
         #expect(answer.language == "fr")
-        let words = LanguageIdentifier.scoringWords("RT @user: Très bien #justiceclimatique http")
-        #expect(words == ["Très", "bien", "justiceclimatique"])
+        let scored = LanguageIdentifier.scoringText("RT @user: Très bien #justiceclimatique http &amp; https://t.co/abc 2024 😂")
+        #expect(scored == "Très bien justiceclimatique")
     }
 
     @Test func latinHashtagsInArabicTextAreIgnored() {
-        let words = LanguageIdentifier.scoringWords("#السودان #sudan سولانج.. شقيقة بيونسيه تتصدر بيلبورد الأميركية")
-        #expect(!words.contains("sudan"))
+        let scored = LanguageIdentifier.scoringText("#السودان #sudan سولانج.. شقيقة بيونسيه تتصدر بيلبورد الأميركية")
+        #expect(!scored.contains("sudan"))
+        #expect(scored.hasPrefix("السودان"))
         #expect(identifier.identify("#السودان #sudan سولانج.. شقيقة بيونسيه تتصدر بيلبورد الأميركية").language == "ar")
     }
 

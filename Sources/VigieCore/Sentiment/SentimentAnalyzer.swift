@@ -101,9 +101,10 @@ public struct SentimentScore: Sendable, Hashable {
     /// The calibration's input, in ``SentimentScore/featureNames`` order.
     public var features: [Double]
 
+    /// Sums are capped at 8 and counts at 4, so that a text unlike the training tweets (ten
+    /// emoji) cannot push a weight far beyond what training saw.
     public static let featureNames = [
-        "compound", "positive sum", "negative sum", "positive items", "negative items",
-        "emoji positive", "emoji negative", "exclamations", "questions", "negations",
+        "compound", "positive sum", "negative sum", "exclamations", "questions", "negations",
         "log words", "contrast", "no evidence",
     ]
 }
@@ -148,6 +149,7 @@ struct SentimentScorer {
             while index < items.count {
                 if let idiom = idiom(at: index, in: items) {
                     let words = items[index..<index + idiom.length].map(\.token.text).joined(separator: " ")
+                        .replacingOccurrences(of: "' ", with: "'").replacingOccurrences(of: "\u{2019} ", with: "\u{2019}")
                     evidence.append((index, SentimentEvidence(kind: .idiom, text: words, lexiconValence: idiom.valence,
                                                               valence: idiom.valence, rules: ["idiom"])))
                     for position in index..<index + idiom.length { consumed.insert(position) }
@@ -184,8 +186,8 @@ struct SentimentScorer {
         let emoticons = emoticonEvidence(text)
         all += emoticons
         var sum = all.reduce(0) { $0 + $1.valence }
-        let exclamations = min(4, text.reduce(0) { $1 == "!" ? $0 + 1 : $0 })
-        let questions = text.reduce(0) { $1 == "?" ? $0 + 1 : $0 }
+        let exclamations = min(4, text.utf8.reduce(0) { $1 == 0x21 ? $0 + 1 : $0 })
+        let questions = text.utf8.reduce(0) { $1 == 0x3F ? $0 + 1 : $0 }
         if sum != 0 {
             var emphasis = Double(exclamations) * 0.292
             if questions > 1 { emphasis += questions <= 3 ? Double(questions) * 0.18 : 0.96 }
@@ -198,19 +200,14 @@ struct SentimentScorer {
         let compound = sum == 0 ? 0 : max(-1, min(1, sum / (sum * sum + 15).squareRoot()))
         let positive = all.filter { $0.valence > 0 }
         let negative = all.filter { $0.valence < 0 }
-        let emojiItems = emojiEvidence + emoticons
         let features: [Double] = [
             compound,
-            positive.reduce(0) { $0 + $1.valence },
-            -negative.reduce(0) { $0 + $1.valence },
-            Double(positive.count),
-            Double(negative.count),
-            emojiItems.filter { $0.valence > 0 }.reduce(0) { $0 + $1.valence },
-            -emojiItems.filter { $0.valence < 0 }.reduce(0) { $0 + $1.valence },
+            min(8, positive.reduce(0) { $0 + $1.valence }),
+            min(8, -negative.reduce(0) { $0 + $1.valence }),
             Double(exclamations),
             questions > 0 ? 1 : 0,
-            Double(negations),
-            log(1 + Double(items.count)),
+            Double(min(4, negations)),
+            log(1 + Double(min(60, items.count))),
             hasContrast ? 1 : 0,
             all.isEmpty ? 1 : 0,
         ]
@@ -305,7 +302,7 @@ struct SentimentScorer {
     }
 
     private func idiom(at index: Int, in items: [Item]) -> (length: Int, valence: Double)? {
-        guard !lexicon.idioms.isEmpty else { return nil }
+        guard lexicon.idiomFirstWords.contains(items[index].folded) else { return nil }
         for length in [3, 2] where index + length <= items.count {
             let phrase = items[index..<index + length].map(\.folded).joined(separator: " ")
                 .replacingOccurrences(of: "' ", with: "'")
@@ -319,9 +316,10 @@ struct SentimentScorer {
     private func emoticonEvidence(_ text: String) -> [SentimentEvidence] {
         guard !lexicon.emoticons.isEmpty || !wordsOnly else { return [] }
         var found: [SentimentEvidence] = []
-        for chunk in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
-            guard chunk.count >= 2, chunk.count <= 8, chunk.contains(where: { !$0.isLetter && !$0.isNumber }) else { continue }
-            var candidate = String(chunk)
+        for chunk in text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
+            guard chunk.count >= 2, chunk.count <= 8, chunk.contains(where: { $0.isASCII && !$0.properties.isAlphabetic && !("0"..."9").contains($0) })
+            else { continue }
+            var candidate = String(String.UnicodeScalarView(chunk))
             var valence = lexicon.emoticons[candidate]
             if valence == nil, let last = candidate.last, ",.;".contains(last) {
                 candidate.removeLast()

@@ -12,7 +12,7 @@ import Foundation
 /// ```
 public struct SentimentCalibration: Sendable, Codable, Hashable {
     /// Bumped when the features or the training change, so stale weights are noticed.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var version: Int
     public var language: String

@@ -14,7 +14,20 @@ public struct SentimentLexicon: Sendable {
     /// Folded booster (+) and dampener (−) words → the amount they add to a sentiment word's valence.
     public var boosters: [String: Double]
     /// Folded multi-word phrases whose valence replaces their words' (`yeah right`, `pas terrible`).
-    public var idioms: [String: Double]
+    public var idioms: [String: Double] {
+        didSet { idiomFirstWords = Self.firstWords(of: idioms) }
+    }
+    /// The first word of each idiom (an elided first word like `n'` included), to look idioms up
+    /// only where one can start.
+    public private(set) var idiomFirstWords: Set<String> = []
+
+    private static func firstWords(of idioms: [String: Double]) -> Set<String> {
+        Set(idioms.keys.map { key -> String in
+            let first = key.split(separator: " ").first.map(String.init) ?? key
+            if let apostrophe = first.firstIndex(of: "'") { return String(first[...apostrophe]) }
+            return first
+        })
+    }
     /// Folded words that a negation does not flip (vaderSentiment-fr's `no_negate.txt`).
     public var notNegated: Set<String>
     /// Words after which the rest of the sentence weighs more (`but`, `mais`).
@@ -70,6 +83,7 @@ public struct SentimentLexicon: Sendable {
         negations = Set(rules.negate.map(TextFolding.fold))
         boosters = Dictionary(rules.boosters.map { (TextFolding.fold($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
         idioms = Dictionary(rules.specialCases.map { (TextFolding.fold($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        idiomFirstWords = Self.firstWords(of: idioms)
         notNegated = []
         contrasts = []
         boosterIncrement = rules.constants["B_INCR"] ?? 0.293

@@ -129,98 +129,186 @@ public struct LanguageIdentifier: Sendable {
     }
 
     private func scoreNGrams(of text: String, into scores: inout [Double]) -> (letters: Int, ngrams: Int) {
-        let words = Self.scoringWords(text)
+        let (scalars, letters) = Self.scoringScalars(text)
         let width = languages.count
-        var grams: [UInt32] = [0x20]
-        var ngrams = 0
-        var letters = 0
         var sums = [Float](repeating: 0, count: width)
+        var ngrams = 0
+        // langdetect's n-gram buffer: the last (up to) three characters since a word boundary.
+        var b0: UInt32 = 0x20, b1: UInt32 = 0, b2: UInt32 = 0
+        var filled = 1
         logProbabilities.withUnsafeBufferPointer { table in
-            func add(_ key: UInt64) {
-                ngrams += 1
-                guard let row = rows[key] else {
+            sums.withUnsafeMutableBufferPointer { sums in
+                @inline(__always) func add(_ key: UInt64) {
+                    ngrams += 1
                     // An n-gram no language knows says nothing about which one it is.
-                    return
+                    guard let row = rows[key] else { return }
+                    let base = Int(row) * width
+                    for index in 0..<width { sums[index] += table[base + index] }
                 }
-                let base = Int(row) * width
-                for index in 0..<width { sums[index] += table[base + index] }
-            }
-            func addCharacter(_ character: UInt32) {
-                let last = grams[grams.count - 1]
-                if last == 0x20 {
-                    grams.removeAll(keepingCapacity: true)
-                    grams.append(0x20)
-                    if character == 0x20 { return }
-                } else if grams.count >= 3 {
-                    grams.removeFirst()
+                for character in scalars {
+                    let last = filled == 1 ? b0 : filled == 2 ? b1 : b2
+                    if last == 0x20 {
+                        b0 = 0x20
+                        filled = 1
+                        if character == 0x20 { continue }
+                    } else if filled == 3 {
+                        b0 = b1
+                        b1 = b2
+                        filled = 2
+                    }
+                    if filled == 1 { b1 = character } else { b2 = character }
+                    filled += 1
+                    if character != 0x20 { add(UInt64(character)) }
+                    if filled == 2 {
+                        add(UInt64(b0) << 21 | UInt64(b1))
+                    } else {
+                        add(UInt64(b1) << 21 | UInt64(b2))
+                        add(UInt64(b0) << 42 | UInt64(b1) << 21 | UInt64(b2))
+                    }
                 }
-                grams.append(character)
-                if character != 0x20 { add(UInt64(character)) }
-                let count = grams.count
-                if count >= 2 { add(UInt64(grams[count - 2]) << 21 | UInt64(grams[count - 1])) }
-                if count >= 3 {
-                    add(UInt64(grams[count - 3]) << 42 | UInt64(grams[count - 2]) << 21 | UInt64(grams[count - 1]))
-                }
-            }
-            for word in words {
-                for scalar in word.unicodeScalars {
-                    let normalized = NGramKey.normalize(scalar)
-                    if normalized != 0x20 { letters += 1 }
-                    addCharacter(normalized)
-                }
-                addCharacter(0x20)
             }
         }
         for index in 0..<width { scores[index] = Double(sums[index]) }
         return (letters, ngrams)
     }
 
-    /// The words of `text` that say something about its language.
-    static func scoringWords(_ text: String) -> [String] {
-        var words: [String] = []
+    /// The text as scored, words separated by one space: for tests and explanations.
+    static func scoringText(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for value in scoringScalars(text).scalars {
+            if let scalar = Unicode.Scalar(value) { out.append(scalar) }
+        }
+        return String(out).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The normalised characters of the words that say something about the language, each word
+    /// followed by a space, and the number of letters. One pass over the scalars, no strings.
+    static func scoringScalars(_ text: String) -> (scalars: [UInt32], letters: Int) {
+        var source = text
+        if text.unicodeScalars.contains(where: { (0xFB50...0xFDFF).contains($0.value) || (0xFE70...0xFEFF).contains($0.value) }) {
+            source = text.precomposedStringWithCompatibilityMapping
+        }
+        let input = Array(source.unicodeScalars)
+        var output: [UInt32] = []
+        output.reserveCapacity(input.count + 2)
+        var word: [UInt32] = []
+        var latinWords: [(start: Int, end: Int)] = []
         var latin = 0
         var other = 0
-        var latinWords: [Bool] = []
-        for token in Tokenizer.tokenize(text) {
-            var word: Substring
-            switch token.kind {
-            case .word, .elision: word = Substring(token.text)
-            case .hashtag: word = token.text.dropFirst()
-            case .mention, .url, .emoji: continue
-            }
-            if token.kind == .word, ignoredWords.contains(token.folded) { continue }
-            var hasLetter = false
+        var index = 0
+        var previousIsWord = false
+
+        func endWord() {
+            defer { word.removeAll(keepingCapacity: true) }
+            guard !word.isEmpty else { return }
+            if word.count <= 5, isIgnored(word) { return }
             var hasLower = false
             var upper = 0
             var isLatin = false
-            var needsCompatibility = false
-            for scalar in word.unicodeScalars {
-                let properties = scalar.properties
-                if properties.isAlphabetic {
-                    hasLetter = true
-                    if scalar.value < 0x250 { isLatin = true }
-                }
-                if properties.isLowercase { hasLower = true }
-                if properties.isUppercase { upper += 1 }
-                if (0xFB50...0xFDFF).contains(scalar.value) || (0xFE70...0xFEFF).contains(scalar.value) {
-                    needsCompatibility = true
+            for value in word {
+                if value < 0x80 {
+                    if value >= 0x61 { hasLower = true } else { upper += 1 }
+                    isLatin = true
+                } else if let scalar = Unicode.Scalar(value) {
+                    if value < 0x250 { isLatin = true }
+                    if scalar.properties.isLowercase { hasLower = true } else if scalar.properties.isUppercase { upper += 1 }
                 }
             }
-            guard hasLetter else { continue }
-            if needsCompatibility { word = Substring(word.precomposedStringWithCompatibilityMapping) }
-            if upper >= 2 && !hasLower { word = Substring(word.lowercased()) }
-            let length = word.unicodeScalars.count
-            if isLatin { latin += length } else { other += length }
-            words.append(String(word))
-            latinWords.append(isLatin)
+            if upper >= 2 && !hasLower {
+                for position in word.indices { word[position] = lowercase(word[position]) }
+            }
+            let start = output.count
+            output.append(contentsOf: word)
+            output.append(0x20)
+            if isLatin {
+                latin += word.count
+                latinWords.append((start, output.count))
+            } else {
+                other += word.count
+            }
         }
+
+        while index < input.count {
+            let scalar = input[index]
+            let value = scalar.value
+            if !previousIsWord {
+                // A mention: "@" and the handle (and instance) that follows.
+                if value == 0x40 || value == 0xFF20 {
+                    index += 1
+                    while index < input.count, isHandleScalar(input[index]) { index += 1 }
+                    continue
+                }
+                // A link: skipped to the next space.
+                if value == 0x68 || value == 0x48 || value == 0x77 || value == 0x57, startsLink(input, at: index) {
+                    while index < input.count, !input[index].properties.isWhitespace { index += 1 }
+                    continue
+                }
+            }
+            let normalized = NGramKey.normalize(scalar)
+            if normalized == 0x20 {
+                endWord()
+                previousIsWord = value < 0x80 && (isASCIIAlphanumeric(value) || value == 0x5F)
+            } else {
+                word.append(normalized)
+                previousIsWord = true
+            }
+            index += 1
+        }
+        endWord()
+        var letters = latin + other
         // Mostly non-Latin text: Latin words are hashtags, brands and handles, not the language.
-        if latin * 3 < other {
-            words = zip(words, latinWords).filter { !$0.1 }.map(\.0)
+        if latin > 0, latin * 3 < other {
+            var kept: [UInt32] = []
+            kept.reserveCapacity(output.count)
+            var cursor = 0
+            for range in latinWords {
+                kept.append(contentsOf: output[cursor..<range.start])
+                cursor = range.end
+            }
+            kept.append(contentsOf: output[cursor...])
+            output = kept
+            letters = other
         }
-        return words
+        return (output, letters)
     }
 
+    private static func isIgnored(_ word: [UInt32]) -> Bool {
+        var folded = ""
+        for value in word {
+            guard value < 0x80 else { return false }
+            folded.unicodeScalars.append(Unicode.Scalar(UInt8(value | 0x20)))
+        }
+        return ignoredWords.contains(folded)
+    }
+
+    private static func lowercase(_ value: UInt32) -> UInt32 {
+        if value >= 0x41 && value <= 0x5A { return value + 0x20 }
+        guard value >= 0x80, let scalar = Unicode.Scalar(value) else { return value }
+        let lowered = scalar.properties.lowercaseMapping.unicodeScalars
+        return lowered.count == 1 ? lowered.first!.value : value
+    }
+
+    private static func isASCIIAlphanumeric(_ value: UInt32) -> Bool {
+        (value >= 0x30 && value <= 0x39) || (value | 0x20 >= 0x61 && value | 0x20 <= 0x7A)
+    }
+
+    private static func isHandleScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return isASCIIAlphanumeric(value) || value == 0x5F || value == 0x2E || value == 0x40 || value == 0x2D
+    }
+
+    private static func startsLink(_ input: [Unicode.Scalar], at index: Int) -> Bool {
+        func matches(_ prefix: String) -> Bool {
+            var position = index
+            for expected in prefix.unicodeScalars {
+                guard position < input.count, input[position].value | 0x20 == expected.value else { return false }
+                position += 1
+            }
+            return true
+        }
+        if matches("www.") { return true }
+        return matches("http") && (matches("https://") || matches("http://") || matches("http:") || matches("https:"))
+    }
     /// Twitter and placeholder words that belong to no language.
     private static let ignoredWords: Set<String> = ["rt", "http", "https", "amp", "via", "cc"]
 }
