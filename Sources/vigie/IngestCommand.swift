@@ -43,6 +43,11 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
     var dryRun = false
 
+    @Flag(help: "Do not identify the language of posts that arrive without one.")
+    var noLanguageId = false
+
+    @OptionGroup var lexicon: LexiconOptions
+
     @Flag(help: "Print the import reports as JSON.")
     var json = false
 
@@ -143,7 +148,19 @@ struct IngestCommand: ParsableCommand {
         if let delimiter {
             csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
         }
-        return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv)
+        return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv,
+                             languageIdentifier: languageIdentifier())
+    }
+
+    /// The identifier for posts without a language; without lexicons the import goes on without it.
+    private func languageIdentifier() -> LanguageIdentifier? {
+        guard !noLanguageId else { return nil }
+        do {
+            return try LanguageIdentifier(lexicons: lexicon.locate())
+        } catch {
+            FileHandle.standardError.write(Data("note: posts without a language keep none: \(error)\n".utf8))
+            return nil
+        }
     }
 
     private func summary(of report: ImportReport) -> String {
@@ -164,6 +181,7 @@ struct IngestCommand: ParsableCommand {
         if report.interactions > 0 { parts.append("\(n(report.interactions)) likes/reposts/follows") }
         if report.tombstones > 0 { parts.append("\(n(report.tombstones)) deletions") }
         if report.rejected > 0 { parts.append("\(n(report.rejected)) rejected") }
+        if report.languagesInferred > 0 { parts.append("\(n(report.languagesInferred)) languages identified") }
         var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
             + String(format: " in %.2fs", report.seconds)
         if report.seconds >= 1 {

@@ -13,7 +13,7 @@ struct Vigie: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
-            WatchCommand.self,
+            WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
         ]
     )
 }

@@ -9,13 +9,18 @@ public struct ImportOptions: Sendable {
     /// Items per transaction: large enough to amortise commits, small enough to bound memory.
     public var batchSize: Int
     public var csv: CSVOptions
+    /// Fills `Post.language` for posts that arrive without one (left `nil` when undetermined).
+    /// The model has no "inferred" flag: `ImportReport.languagesInferred` counts them.
+    public var languageIdentifier: LanguageIdentifier?
 
     public init(format: ImportFormat? = nil, workspace: String = Workspace.defaultName,
-                batchSize: Int = 10_000, csv: CSVOptions = CSVOptions()) {
+                batchSize: Int = 10_000, csv: CSVOptions = CSVOptions(),
+                languageIdentifier: LanguageIdentifier? = nil) {
         self.format = format
         self.workspace = workspace
         self.batchSize = batchSize
         self.csv = csv
+        self.languageIdentifier = languageIdentifier
     }
 }
 
@@ -46,6 +51,8 @@ public struct ImportReport: Sendable, Codable {
     /// Exact repeats of a record met moments before (a user in every page of a twarc2 file),
     /// recognised and not written again.
     public var repeatsDropped = 0
+    /// Posts without a language whose language was identified from their text.
+    public var languagesInferred = 0
     /// Well-formed records that hold nothing to store, by reason.
     public var skipped: [String: Int] = [:]
     public var written = WriteSummary()
@@ -258,10 +265,20 @@ struct ImportRun<S: Store> {
                 report.repeatsDropped += 1
                 continue
             }
-            items[kept] = item
+            items[kept] = inferLanguage(item)
             kept += 1
         }
         items.removeLast(items.count - kept)
+    }
+
+    private mutating func inferLanguage(_ item: IngestItem) -> IngestItem {
+        guard let identifier = options.languageIdentifier, case .post(var post) = item, post.language == nil,
+              !post.text.isEmpty else { return item }
+        let language = identifier.identify(post.text).language
+        guard language != LanguageIdentifier.undetermined else { return item }
+        post.language = language
+        report.languagesInferred += 1
+        return .post(post)
     }
 
     private mutating func record(_ error: RecordError, line: Int, excerpt: String) {

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import VigieCore
+
+/// Finds what the text-analysis tests read: the lexicons fetched by scripts/fetch-lexicons
+/// (scripts/test fetches them first) and the labelled tweets in ../shared/data.
+enum LanguageTestSupport {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func lexicons() throws -> LexiconDirectory {
+        if let path = ProcessInfo.processInfo.environment["VIGIE_LEXICONS"], !path.isEmpty {
+            return try LexiconDirectory(url: URL(fileURLWithPath: path))
+        }
+        return try LexiconDirectory.locate(searchingUpFrom: URL(fileURLWithPath: #filePath))
+    }
+
+    /// `../shared/data/tweets-sentiment-xlmt` beside the repository (or under `VIGIE_SHARED_DATA`).
+    static func labelledTweets() throws -> URL {
+        var candidates = [repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")]
+        if let path = ProcessInfo.processInfo.environment["VIGIE_SHARED_DATA"], !path.isEmpty {
+            candidates.insert(URL(fileURLWithPath: path), at: 0)
+        }
+        for candidate in candidates {
+            let folder = candidate.appendingPathComponent("tweets-sentiment-xlmt")
+            if FileManager.default.fileExists(atPath: folder.path) { return folder }
+        }
+        throw LabelledDataMissing(searched: candidates.map(\.path))
+    }
+
+    struct LabelledDataMissing: Error, CustomStringConvertible {
+        var searched: [String]
+        var description: String {
+            "tweets-sentiment-xlmt not found in \(searched.joined(separator: ", ")) (set VIGIE_SHARED_DATA)"
+        }
+    }
+
+    /// Loaded once for all the tests (profiles and lexicons take a fraction of a second).
+    static let identifier: Result<LanguageIdentifier, Error> = Result { try LanguageIdentifier(lexicons: lexicons()) }
+    static let analyzer: Result<SentimentAnalyzer, Error> = Result { try SentimentAnalyzer(lexicons: lexicons()) }
+}
