@@ -96,9 +96,9 @@ struct TestRandom: RandomNumberGenerator {
         for i in 0..<30 {
             input.append(time: last.addingTimeInterval(-Double(i) * 600), author: "a\(i * 6)", items: [.init(.hashtag, "nouveau")])
         }
-        // One account repeating itself 40 times, with two helpers.
+        // One account repeating itself 24 times, with three helpers.
         for i in 0..<40 {
-            input.append(time: last.addingTimeInterval(-Double(i) * 300), author: "spammer\(i % 3 == 0 ? 1 : i % 5 == 0 ? 2 : 0)",
+            input.append(time: last.addingTimeInterval(-Double(i) * 300), author: i < 24 ? "spammer0" : "spammer\(1 + i % 3)",
                          items: [.init(.hashtag, "promo")])
         }
         // Twelve accounts within one minute.

@@ -37,9 +37,9 @@ public struct WeakSignalOptions: Sendable, Hashable, Codable {
 
     public init(window: TimeInterval = 6 * 3600, baseline: TimeInterval = 14 * 86_400,
                 minimumHistory: TimeInterval = 2 * 86_400, minimumPosts: Int = 5, minimumAuthors: Int = 5,
-                minimumGrowth: Double = 3, minimumScore: Double = 6, prior: Double = 0.5,
+                minimumGrowth: Double = 3, minimumScore: Double = 8, prior: Double = 0.5,
                 maximumAuthorShare: Double = 0.5, synchronySpan: TimeInterval = 600,
-                maximumSynchronizedShare: Double = 0.8, recurrenceFactor: Double = 1.5, limit: Int = 20,
+                maximumSynchronizedShare: Double = 0.5, recurrenceFactor: Double = 1.5, limit: Int = 20,
                 bucket: TimeInterval = 3600, kinds: Set<TrendItemKind> = Set(TrendItemKind.allCases)) {
         self.window = window
         self.baseline = baseline
