@@ -7,7 +7,8 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     public var initialDelay: TimeInterval
     public var multiplier: Double
     public var maximumDelay: TimeInterval
-    /// Time allowed for one attempt (connect, send, answer).
+    /// Time allowed for one attempt (connect, send, answer), at least 1 s: Foundation on Linux
+    /// counts request timeouts in whole seconds.
     public var timeout: TimeInterval
 
     public init(maximumAttempts: Int = 5, initialDelay: TimeInterval = 1, multiplier: Double = 2,
@@ -36,7 +37,7 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
         guard initialDelay >= 0, multiplier >= 1, maximumDelay >= initialDelay else {
             throw TrendOptionError("backoff needs a delay ≥ 0, a multiplier ≥ 1 and a maximum delay ≥ the first delay")
         }
-        guard timeout > 0 else { throw TrendOptionError("the timeout must be longer than 0") }
+        guard timeout >= 1 else { throw TrendOptionError("the timeout must be at least 1 second") }
     }
 }
 

@@ -58,10 +58,11 @@ public struct AlertRunner: Sendable {
         return outcome
     }
 
-    /// Tries again every alert whose webhook never got it (after a receiver was down).
-    public func retryUndelivered(workspace: String, limit: Int = 100) throws -> [Delivery] {
+    /// Tries again every alert whose webhook never got it (after a receiver was down), except
+    /// those in `excluding` (the ones a run just tried).
+    public func retryUndelivered(workspace: String, excluding: Set<Int64> = [], limit: Int = 100) throws -> [Delivery] {
         var deliveries: [Delivery] = []
-        for stored in try store.undeliveredAlerts(workspace: workspace, limit: limit) {
+        for stored in try store.undeliveredAlerts(workspace: workspace, limit: limit) where !excluding.contains(stored.id) {
             if let delivery = try deliver(id: stored.id, key: stored.alert.key, payload: stored.payload, to: stored.webhookURL) {
                 deliveries.append(delivery)
             }
