@@ -254,7 +254,8 @@ public struct WeakSignalDetector: Sendable {
             flags: flags, buckets: buckets, explanation: text, merged: [])
     }
 
-    static func format(_ value: Double) -> String {
+    /// A count or ratio with as many digits as it needs: 0.037, 1.78, 42.5, 994.
+    public static func format(_ value: Double) -> String {
         if value >= 100 { return String(format: "%.0f", value) }
         if value >= 10 { return String(format: "%.1f", value) }
         if value >= 0.1 { return String(format: "%.2f", value) }
