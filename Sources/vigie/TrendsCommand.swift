@@ -101,7 +101,7 @@ struct SignalOptions: ParsableArguments {
     @Option(help: "Minimum significance (-log10 p) to report.")
     var minScore: Double = WeakSignalOptions().minimumScore
 
-    @Option(help: "Minimum posts and minimum distinct authors in the window.")
+    @Option(help: "Minimum posts in the window.")
     var minPosts: Int = WeakSignalOptions().minimumPosts
 
     @Option(help: "Minimum distinct authors in the window; fewer flags the signal.")

@@ -8,7 +8,8 @@ import VigieIngest
 /// replayed hour by hour as if each hour were "now": how long before its peak each planted
 /// hashtag first enters the ranking, and how many of the ranked signals are planted ones.
 ///
-/// Scale with `VIGIE_TRENDS_POSTS=1000000` (release build) — scripts/bench-trends does.
+/// Scale with `VIGIE_TRENDS_POSTS=1000000` and draw another world with `VIGIE_TRENDS_SEED=42`
+/// (the floors hold for the default 60,000 posts and seed 5).
 @Suite struct WeakSignalAccuracyTests {
     struct Measure: CustomStringConvertible {
         /// Hours between first ranking and peak, per planted tag (`nil`: never ranked).
@@ -68,7 +69,8 @@ import VigieIngest
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let postCount = ProcessInfo.processInfo.environment["VIGIE_TRENDS_POSTS"].flatMap { Int($0) } ?? 60_000
-        _ = try SynthGenerator(configuration: SynthConfiguration(posts: postCount, seed: 5, emergingHashtags: 6))
+        let seed = ProcessInfo.processInfo.environment["VIGIE_TRENDS_SEED"].flatMap { UInt64($0) } ?? 5
+        _ = try SynthGenerator(configuration: SynthConfiguration(posts: postCount, seed: seed, emergingHashtags: 6))
             .generate(format: .toolkitCSV, to: directory)
         let truth = try groundTruth(in: directory)
         let posts = try CoordinationAccuracyTests.decodePosts(directory.appendingPathComponent(SynthFormat.toolkitCSV.dataFileName))

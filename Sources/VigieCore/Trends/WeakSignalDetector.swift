@@ -25,6 +25,10 @@ public struct WeakSignalOptions: Sendable, Hashable, Codable {
     /// flagged ``WeakSignal/Flag/synchronized``.
     public var synchronySpan: TimeInterval
     public var maximumSynchronizedShare: Double
+    /// Also flagged ``WeakSignal/Flag/synchronized`` when the densest span is this improbable
+    /// (`-log10 p`) for posts spread at random over the window: a scan test, so that a campaign
+    /// whose posts are diluted by ordinary uses of the same words is still caught.
+    public var maximumSynchronyScore: Double
     /// Flagged ``WeakSignal/Flag/recurring`` when the window holds at most this factor times the
     /// busiest window of the baseline.
     public var recurrenceFactor: Double
@@ -39,7 +43,7 @@ public struct WeakSignalOptions: Sendable, Hashable, Codable {
                 minimumHistory: TimeInterval = 2 * 86_400, minimumPosts: Int = 5, minimumAuthors: Int = 5,
                 minimumGrowth: Double = 3, minimumScore: Double = 8, prior: Double = 0.5,
                 maximumAuthorShare: Double = 0.5, synchronySpan: TimeInterval = 600,
-                maximumSynchronizedShare: Double = 0.5, recurrenceFactor: Double = 1.5, limit: Int = 20,
+                maximumSynchronizedShare: Double = 0.5, maximumSynchronyScore: Double = 4, recurrenceFactor: Double = 1.5, limit: Int = 20,
                 bucket: TimeInterval = 3600, kinds: Set<TrendItemKind> = Set(TrendItemKind.allCases)) {
         self.window = window
         self.baseline = baseline
@@ -52,6 +56,7 @@ public struct WeakSignalOptions: Sendable, Hashable, Codable {
         self.maximumAuthorShare = maximumAuthorShare
         self.synchronySpan = synchronySpan
         self.maximumSynchronizedShare = maximumSynchronizedShare
+        self.maximumSynchronyScore = maximumSynchronyScore
         self.recurrenceFactor = recurrenceFactor
         self.limit = limit
         self.bucket = bucket
@@ -223,7 +228,13 @@ public struct WeakSignalDetector: Sendable {
         let topShare = Double(candidate.topAuthorPosts) / Double(posts)
         if topShare > options.maximumAuthorShare { flags.append(.dominantAuthor) }
         let synchronizedShare = Double(synchronized) / Double(posts)
-        if synchronizedShare >= options.maximumSynchronizedShare { flags.append(.synchronized) }
+        // Scan statistic: with posts spread at random, each span expects posts × span / window;
+        // Bonferroni over the window's spans.
+        let spans = max(1, options.window / options.synchronySpan)
+        let synchronyScore = max(0, PoissonTail.upperTailScore(synchronized, lambda: Double(posts) / spans) - log10(spans))
+        if synchronizedShare >= options.maximumSynchronizedShare || synchronyScore >= options.maximumSynchronyScore {
+            flags.append(.synchronized)
+        }
         if busiest > 0, Double(posts) <= options.recurrenceFactor * Double(busiest) { flags.append(.recurring) }
         let display = kind.display(key)
         let growth = Double(posts) / candidate.expected
