@@ -105,13 +105,21 @@ struct TestRandom: RandomNumberGenerator {
         for i in 0..<12 {
             input.append(time: last.addingTimeInterval(-3600 - Double(i) * 5), author: "bot\(i)", items: [.init(.hashtag, "campagne")])
         }
+        // A campaign diluted by ordinary uses: 18 posts within 3 minutes, then 22 spread over the
+        // next two hours (under half within 10 minutes, but far too many for chance).
+        for i in 0..<18 {
+            input.append(time: last.addingTimeInterval(-7200 - Double(i) * 10), author: "relay\(i)", items: [.init(.hashtag, "dilue")])
+        }
+        for i in 0..<22 {
+            input.append(time: last.addingTimeInterval(-Double(i) * 300), author: "a\(150 + i)", items: [.init(.hashtag, "dilue")])
+        }
         // Twice only: noise.
         for i in 0..<2 {
             input.append(time: last.addingTimeInterval(-Double(i) * 900), author: "a\(i)", items: [.init(.hashtag, "rare")])
         }
         // Monday again: a recurring burst, as large as the ones before.
-        for i in 0..<20 {
-            input.append(time: last.addingTimeInterval(-Double(i) * 1000), author: "a\(100 + i)", items: [.init(.hashtag, "lundi")])
+        for i in 0..<26 {
+            input.append(time: last.addingTimeInterval(-Double(i) * 780), author: "a\(100 + i)", items: [.init(.hashtag, "lundi")])
         }
         return TrendIndex(input)
     }
@@ -136,6 +144,8 @@ struct TestRandom: RandomNumberGenerator {
         #expect(flagged["#promo"]?.contains(.fewAuthors) == true)
         #expect(flagged["#promo"]?.contains(.dominantAuthor) == true)
         #expect(flagged["#campagne"] == [.synchronized])
+        let dilue = try #require(report.flagged.first { $0.display == "#dilue" })
+        #expect(dilue.flags == [.synchronized] && dilue.synchronizedShare < 0.5)
         #expect(flagged["#lundi"]?.contains(.recurring) == true)
         #expect(flagged["#rare"] == nil && flagged["#stable"] == nil)
         let campagne = try #require(report.flagged.first { $0.display == "#campagne" })

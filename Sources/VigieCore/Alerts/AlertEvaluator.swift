@@ -84,9 +84,12 @@ public struct AlertPost: Sendable, Hashable {
     public var hashtags: [String]
     public var mentions: [String]
     public var urls: [String]
+    public var isReply: Bool
+    /// Reposts count in volume (spikes) but not as uses of items (weak signals).
+    public var isRepost: Bool
 
     public init(time: Date, author: String, text: String, language: String? = nil, hashtags: [String] = [],
-                mentions: [String] = [], urls: [String] = []) {
+                mentions: [String] = [], urls: [String] = [], isReply: Bool = false, isRepost: Bool = false) {
         self.time = time
         self.author = author
         self.text = text
@@ -94,11 +97,14 @@ public struct AlertPost: Sendable, Hashable {
         self.hashtags = hashtags
         self.mentions = mentions
         self.urls = urls
+        self.isReply = isReply
+        self.isRepost = isRepost
     }
 
     public init(_ post: Post) {
         self.init(time: post.createdAt, author: post.authorID, text: post.text, language: post.language,
-                  hashtags: post.hashtags, mentions: post.mentions.map(\.handle), urls: post.urls)
+                  hashtags: post.hashtags, mentions: post.mentions.map(\.handle), urls: post.urls,
+                  isReply: post.replyToPostID != nil, isRepost: post.repostOfID != nil)
     }
 }
 
@@ -140,10 +146,10 @@ public struct AlertEvaluator: Sendable {
                 }
         case .weakSignal:
             var input = TrendInput(extractor: extractor)
-            for post in posts {
+            for post in posts where !post.isRepost {
                 input.append(time: post.time, author: post.author,
                              items: extractor.items(text: post.text, language: post.language, hashtags: post.hashtags,
-                                                    mentions: post.mentions, urls: post.urls))
+                                                    mentions: post.mentions, urls: post.urls, isReply: post.isReply))
             }
             let report = WeakSignalDetector(options: s.signal).report(in: TrendIndex(input), at: at)
             return report.signals.filter { $0.score >= s.minimumSignalScore }.map { signal in

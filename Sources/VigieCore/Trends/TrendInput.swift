@@ -27,15 +27,22 @@ public struct TrendInput: Sendable {
     private(set) var postItemStart: [Int] = [0]
     private(set) var postItems: [Int32] = []
 
-    public init(extractor: TrendItemExtractor = TrendItemExtractor()) {
+    /// Whether reposts count. By default they do not: a repost repeats its original's text,
+    /// links and mentions, so one popular post would look like an emerging link, phrase and
+    /// account; weak signals count independent uses.
+    public let countsReposts: Bool
+
+    public init(extractor: TrendItemExtractor = TrendItemExtractor(), countsReposts: Bool = false) {
         self.extractor = extractor
+        self.countsReposts = countsReposts
     }
 
     public var postCount: Int { postTime.count }
     public var itemCount: Int { itemKeys.count }
 
-    /// Appends a post's items (``TrendItemExtractor/items(of:)``).
+    /// Appends a post's items (``TrendItemExtractor/items(of:)``); skips reposts unless ``countsReposts``.
     public mutating func append(_ post: Post) {
+        if post.repostOfID != nil && !countsReposts { return }
         append(time: post.createdAt, author: post.authorID, items: extractor.items(of: post))
     }
 

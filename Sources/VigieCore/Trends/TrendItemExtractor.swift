@@ -78,12 +78,15 @@ public struct TrendItemExtractor: Sendable {
     /// The distinct items of a post, in order of first appearance.
     public func items(of post: Post) -> [Item] {
         items(text: post.text, language: post.language, hashtags: post.hashtags,
-              mentions: post.mentions.map(\.handle), urls: post.urls)
+              mentions: post.mentions.map(\.handle), urls: post.urls, isReply: post.replyToPostID != nil)
     }
 
     /// The distinct items of a text with the entities its source gave (hashtags without `#`).
+    ///
+    /// In a reply, the mentions that open the text only say who is answered (`@a @b merci !`):
+    /// they are left out, or every busy conversation would look like an emerging account.
     public func items(text: String, language: String?, hashtags: [String] = [], mentions: [String] = [],
-                      urls: [String] = []) -> [Item] {
+                      urls: [String] = [], isReply: Bool = false) -> [Item] {
         var seen = Set<Item>()
         var out: [Item] = []
         func add(_ kind: TrendItemKind, _ key: String) {
@@ -91,10 +94,17 @@ public struct TrendItemExtractor: Sendable {
             let item = Item(kind, key)
             if seen.insert(item).inserted { out.append(item) }
         }
-        for tag in hashtags { add(.hashtag, TextFolding.fold(tag)) }
-        for handle in mentions { add(.mention, TextFolding.fold(handle)) }
-        var links = urls
         let tokens = Tokenizer.tokenize(text)
+        var addressed = Set<String>()
+        if isReply {
+            for token in tokens {
+                guard token.kind == .mention else { break }
+                addressed.insert(token.folded)
+            }
+        }
+        for tag in hashtags { add(.hashtag, TextFolding.fold(tag)) }
+        for handle in mentions where !addressed.contains(TextFolding.fold(handle)) { add(.mention, TextFolding.fold(handle)) }
+        var links = urls
         var words: [String] = []
         var window: [String] = []
         func flushPhrase() { window.removeAll(keepingCapacity: true) }
@@ -104,7 +114,7 @@ public struct TrendItemExtractor: Sendable {
                 add(.hashtag, token.folded)
                 flushPhrase()
             case .mention:
-                add(.mention, token.folded)
+                if !addressed.contains(token.folded) { add(.mention, token.folded) }
                 flushPhrase()
             case .url:
                 if urls.isEmpty { links.append(token.text) }
