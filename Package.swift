@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "VigieIngest", targets: ["VigieIngest"]),
         .library(name: "VigieStore", targets: ["VigieStore"]),
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
+        .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -32,10 +33,12 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Alert delivery over HTTP (URLSession): kept out of the core, which does no I/O.
+        .target(name: "VigieDelivery", dependencies: ["VigieCore"]),
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieIngest", "VigieStore", "VigieSynth",
+                "VigieCore", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,5 +47,6 @@ let package = Package(
         .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest"]),
         .testTarget(name: "VigieCLITests", dependencies: ["vigie"]),
+        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore"]),
     ]
 )

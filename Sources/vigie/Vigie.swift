@@ -14,6 +14,7 @@ struct Vigie: ParsableCommand {
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
             WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
+            TrendsCommand.self, AlertsCommand.self,
         ]
     )
 }

@@ -13,6 +13,7 @@ enum StoreMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
         migrator.registerMigration("v2-watches", migrate: createV2Watches)
+        migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         return migrator
     }
 
@@ -291,5 +292,53 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
         try FullTextDocuments.rebuild(db)
+    }
+
+    /// Alert rules, the alerts they fired and the webhook delivery log. Rules name their watch
+    /// (`watch_name`) instead of a foreign key: watches live in their own migration.
+    private static func createV2Alerts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE alert_rule (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                -- Exactly one target: a watch by name, a query, or neither (all posts).
+                watch_name TEXT,
+                query TEXT,
+                settings TEXT NOT NULL,        -- AlertSettings as JSON
+                webhook_url TEXT,
+                enabled INTEGER NOT NULL DEFAULT 1,
+                created_at INTEGER NOT NULL,
+                UNIQUE (workspace_id, name)
+            );
+
+            CREATE TABLE fired_alert (
+                id INTEGER PRIMARY KEY,
+                rule_id INTEGER NOT NULL REFERENCES alert_rule(id) ON DELETE CASCADE,
+                dedup_key TEXT NOT NULL,       -- the event: a spike's start, a signal's item…
+                fired_at INTEGER NOT NULL,
+                observed_at INTEGER NOT NULL,
+                summary TEXT NOT NULL,
+                alert TEXT NOT NULL,           -- FiredAlert as JSON (evidence included)
+                payload TEXT NOT NULL,         -- the webhook document
+                delivered INTEGER NOT NULL DEFAULT 0,
+                UNIQUE (rule_id, dedup_key)
+            );
+            CREATE INDEX fired_alert_time ON fired_alert(rule_id, fired_at);
+
+            CREATE TABLE alert_delivery (
+                id INTEGER PRIMARY KEY,
+                fired_alert_id INTEGER NOT NULL REFERENCES fired_alert(id) ON DELETE CASCADE,
+                attempt INTEGER NOT NULL,
+                attempted_at INTEGER NOT NULL,
+                url TEXT NOT NULL,
+                status_code INTEGER,
+                error TEXT,
+                duration_ms INTEGER NOT NULL,
+                delivered INTEGER NOT NULL
+            );
+            CREATE INDEX alert_delivery_alert ON alert_delivery(fired_alert_id);
+            """)
     }
 }

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Decides which folded words are too common to be terms of their own.
+///
+/// The text feature's per-language stop-word lists plug in here; until then
+/// ``BasicStopWords`` gives a short French and English list.
+public protocol StopWordFilter: Sendable {
+    /// Whether `folded` (``TextFolding`` form) is a stop word in `language` (`fr`, `en`; `nil`
+    /// when unknown: a filter should then try every language it knows).
+    func isStopWord(_ folded: String, language: String?) -> Bool
+}
+
+/// A ``StopWordFilter`` made from a closure, to plug in another component's lists.
+public struct ClosureStopWords: StopWordFilter {
+    private let body: @Sendable (String, String?) -> Bool
+    public init(_ body: @escaping @Sendable (_ folded: String, _ language: String?) -> Bool) { self.body = body }
+    public func isStopWord(_ folded: String, language: String?) -> Bool { body(folded, language) }
+}
+
+/// A short list of the most frequent French and English function words (folded), used whatever
+/// the language: enough to keep them out of the term ranking until full lists are plugged in.
+public struct BasicStopWords: StopWordFilter {
+    static let words: Set<String> = [
+        // French
+        "les", "des", "une", "est", "pas", "pour", "que", "qui", "dans", "sur", "avec", "plus", "par",
+        "mais", "sont", "ont", "aux", "ses", "son", "sa", "nous", "vous", "ils", "elles", "elle", "lui",
+        "leur", "leurs", "ces", "cette", "cet", "tout", "tous", "toute", "toutes", "comme", "fait",
+        "faire", "bien", "tres", "aussi", "encore", "deja", "etre", "avoir", "meme", "ete", "sans",
+        "entre", "donc", "alors", "quand", "chez", "ici", "moi", "toi", "notre", "votre", "nos", "vos",
+        "mes", "tes", "peu", "trop", "rien", "ca", "cela", "ceci", "celui", "celle", "dont", "quoi",
+        "car", "puis", "apres", "avant", "depuis", "vers", "sous", "non", "oui", "aujourd", "hui",
+        "etait", "sera", "suis", "sommes", "etes", "fois", "jour", "voila", "juste", "vraiment",
+        // English
+        "the", "and", "for", "are", "but", "not", "you", "all", "any", "can", "her", "was", "one",
+        "our", "out", "has", "have", "had", "his", "him", "how", "its", "may", "new", "now", "see",
+        "who", "did", "get", "got", "let", "say", "she", "too", "use", "that", "with", "this", "from",
+        "they", "will", "would", "there", "their", "what", "about", "which", "when", "were", "been",
+        "your", "them", "than", "then", "into", "just", "like", "more", "some", "only", "also", "very",
+        "here", "over", "such", "even", "most", "much", "why", "where", "these", "those", "being",
+        "does", "doing", "could", "should", "because", "while", "after", "before", "really", "today",
+        "cant", "im", "ive", "youre", "thats", "amp", "via", "http", "https", "www",
+    ]
+
+    public init() {}
+
+    public func isStopWord(_ folded: String, language: String?) -> Bool { Self.words.contains(folded) }
+}
+
+/// Turns a post into the items weak signals count: each distinct hashtag, mention, link, link
+/// domain, term and word 3-gram once per post.
+///
+/// ```swift
+/// let extractor = TrendItemExtractor(kinds: [.hashtag, .term])
+/// let items = extractor.items(of: post)   // [(.hashtag, "velotaf"), (.term, "piste"), …]
+/// ```
+public struct TrendItemExtractor: Sendable {
+    public var kinds: Set<TrendItemKind>
+    public var stopWords: any StopWordFilter
+    /// Terms shorter than this (in characters) are ignored.
+    public var minimumTermLength: Int
+
+    public init(kinds: Set<TrendItemKind> = Set(TrendItemKind.allCases), stopWords: any StopWordFilter = BasicStopWords(),
+                minimumTermLength: Int = 3) {
+        self.kinds = kinds
+        self.stopWords = stopWords
+        self.minimumTermLength = minimumTermLength
+    }
+
+    public struct Item: Sendable, Hashable {
+        public var kind: TrendItemKind
+        public var key: String
+        public init(_ kind: TrendItemKind, _ key: String) {
+            self.kind = kind
+            self.key = key
+        }
+    }
+
+    /// The distinct items of a post, in order of first appearance.
+    public func items(of post: Post) -> [Item] {
+        items(text: post.text, language: post.language, hashtags: post.hashtags,
+              mentions: post.mentions.map(\.handle), urls: post.urls, isReply: post.replyToPostID != nil)
+    }
+
+    /// The distinct items of a text with the entities its source gave (hashtags without `#`).
+    ///
+    /// In a reply, the mentions that open the text only say who is answered (`@a @b merci !`):
+    /// they are left out, or every busy conversation would look like an emerging account.
+    public func items(text: String, language: String?, hashtags: [String] = [], mentions: [String] = [],
+                      urls: [String] = [], isReply: Bool = false) -> [Item] {
+        var seen = Set<Item>()
+        var out: [Item] = []
+        func add(_ kind: TrendItemKind, _ key: String) {
+            guard kinds.contains(kind), !key.isEmpty else { return }
+            let item = Item(kind, key)
+            if seen.insert(item).inserted { out.append(item) }
+        }
+        let tokens = Tokenizer.tokenize(text)
+        var addressed = Set<String>()
+        if isReply {
+            for token in tokens {
+                guard token.kind == .mention else { break }
+                addressed.insert(token.folded)
+            }
+        }
+        for tag in hashtags { add(.hashtag, TextFolding.fold(tag)) }
+        for handle in mentions where !addressed.contains(TextFolding.fold(handle)) { add(.mention, TextFolding.fold(handle)) }
+        var links = urls
+        var words: [String] = []
+        var window: [String] = []
+        func flushPhrase() { window.removeAll(keepingCapacity: true) }
+        for token in tokens {
+            switch token.kind {
+            case .hashtag:
+                add(.hashtag, token.folded)
+                flushPhrase()
+            case .mention:
+                if !addressed.contains(token.folded) { add(.mention, token.folded) }
+                flushPhrase()
+            case .url:
+                if urls.isEmpty { links.append(token.text) }
+                flushPhrase()
+            case .emoji:
+                flushPhrase()
+            case .elision:
+                continue
+            case .word:
+                let word = token.folded
+                words.append(word)
+                guard kinds.contains(.phrase) else { continue }
+                window.append(word)
+                if window.count > 3 { window.removeFirst() }
+                if window.count == 3 {
+                    let content = window.filter { isContentWord($0, language) }.count
+                    if content >= 2 { add(.phrase, window.joined(separator: " ")) }
+                }
+            }
+        }
+        if kinds.contains(.term) {
+            for word in words where isContentWord(word, language) {
+                add(.term, word)
+            }
+        }
+        if kinds.contains(.link) || kinds.contains(.domain) {
+            for link in links {
+                guard let normalized = CoordinationText.normalizedURL(link) else { continue }
+                add(.link, normalized)
+                let host = normalized.prefix { $0 != "/" && $0 != "?" }
+                add(.domain, String(host))
+            }
+        }
+        return out
+    }
+
+    /// A word long enough, not a number and not a stop word.
+    private func isContentWord(_ word: String, _ language: String?) -> Bool {
+        word.count >= minimumTermLength && !isNumber(word) && !stopWords.isStopWord(word, language: language)
+    }
+
+    private func isNumber(_ word: String) -> Bool { word.allSatisfy(\.isNumber) }
+}
