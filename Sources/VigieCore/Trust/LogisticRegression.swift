@@ -149,7 +149,7 @@ public struct PlattScaling: Sendable, Hashable, Codable {
 }
 
 /// A small deterministic generator (SplitMix64) for fold assignment and test data.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct TrustRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed }
@@ -175,7 +175,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 /// Stratified k-fold assignment: each fold gets its share of positives and negatives,
 /// deterministic for a seed.
 public func stratifiedFolds(labels: [Double], folds k: Int, seed: UInt64) -> [Int] {
-    var generator = SplitMix64(seed: seed)
+    var generator = TrustRandom(seed: seed)
     var assignment = [Int](repeating: 0, count: labels.count)
     for positive in [true, false] {
         var indices = labels.indices.filter { (labels[$0] >= 0.5) == positive }
