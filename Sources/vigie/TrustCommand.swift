@@ -145,7 +145,9 @@ extension TrustCommand {
                 }) else { continue }
                 let subject = scored.subjects[index]
                 let engagements = try sqlite.engagements(workspace: store.workspace, accountID: subject.id)
-                let audience = analyzer.analyse(subject, engagements: engagements, scoreOf: scored.score(of:))
+                let snapshots = try sqlite.metricSnapshots(workspace: store.workspace, accountID: subject.id)
+                let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots,
+                                                scoreOf: scored.score(of:))
                 results.append(AccountScore(subject: subject, score: scored.scores[index], reasons: reasons, audience: audience))
             }
             if json {

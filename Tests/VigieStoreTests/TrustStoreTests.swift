@@ -65,4 +65,26 @@ import VigieCore
         #expect(Set(engagements.compactMap(\.postID)) == ["p0", "p1", "p2"])
         #expect(try store.trustSubjects(workspace: "nobody").isEmpty)
     }
+
+    @Test func importsKeepCountSnapshotsForFollowerJumps() throws {
+        let store = try SQLiteStore.inMemory()
+        let day = 86_400.0
+        for (followers, seconds) in [(1_000, 0.0), (1_000, day), (1_100, 2 * day), (9_000, 3 * day)] {
+            try store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: followers, observedAt: seconds))]),
+                            workspace: "default")
+        }
+        // The same record again adds nothing; a record without an observation time adds no snapshot.
+        try store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: 9_000, observedAt: 3 * day))]),
+                        workspace: "default")
+        try store.write(Fixture.batch([.account(Fixture.account("i2", handle: "plain", followers: 5))]), workspace: "default")
+        let subjects = try store.trustSubjects(workspace: "default")
+        let influ = try #require(subjects.first { $0.account.platformID == "i1" })
+        let snapshots = try store.metricSnapshots(workspace: "default", accountID: influ.id)
+        #expect(snapshots.map(\.followers) == [1_000, 1_000, 1_100, 9_000])
+        let jumps = AudienceQuality.followerJumps(snapshots)
+        #expect(jumps.count == 1 && jumps.first?.before == 1_100 && jumps.first?.after == 9_000)
+        let plain = try #require(subjects.first { $0.account.platformID == "i2" })
+        #expect(try store.metricSnapshots(workspace: "default", accountID: plain.id).isEmpty)
+        #expect(try store.metricSnapshots(workspace: "other", accountID: influ.id).isEmpty)
+    }
 }

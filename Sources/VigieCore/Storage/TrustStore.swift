@@ -10,6 +10,24 @@ public protocol TrustStore: Sendable {
     /// Interactions other accounts made towards `accountID` (a `TrustSubject.id`): likes,
     /// reposts, replies, quotes and follows, each with its source account and target post.
     func engagements(workspace: String, accountID: Int64) throws -> [Engagement]
+
+    /// The account's counts each time an import saw them change, oldest first.
+    func metricSnapshots(workspace: String, accountID: Int64) throws -> [MetricSnapshot]
+}
+
+/// An account's counts as observed at one time.
+public struct MetricSnapshot: Sendable, Hashable, Codable {
+    public var at: Date
+    public var followers: Int?
+    public var following: Int?
+    public var postsCount: Int?
+
+    public init(at: Date, followers: Int?, following: Int?, postsCount: Int?) {
+        self.at = at
+        self.followers = followers
+        self.following = following
+        self.postsCount = postsCount
+    }
 }
 
 /// One interaction received by an account.

@@ -38,8 +38,40 @@ public struct AudienceQuality: Sendable, Codable, Hashable {
     public var likesPerReply: Double?
     public var tierLikesPerReply: Double?
     public var pod: Pod?
+    /// Follower jumps between consecutive snapshots of the account's counts.
+    public var followerJumps: [FollowerJump]
+    /// How many count snapshots the store holds for the account.
+    public var snapshots: Int
     /// Readable findings, the notable ones first.
     public var findings: [String]
+
+    public struct FollowerJump: Sendable, Codable, Hashable {
+        public var from: Date
+        public var to: Date
+        public var before: Int
+        public var after: Int
+    }
+
+    /// A jump: at least this relative growth and `jumpMinimumGain` followers between two
+    /// snapshots at most `jumpMaximumDays` apart.
+    public static let jumpMinimumGrowth = 0.3
+    public static let jumpMinimumGain = 500
+    public static let jumpMaximumDays = 30.0
+
+    /// Follower jumps in a series of snapshots (oldest first).
+    public static func followerJumps(_ snapshots: [MetricSnapshot]) -> [FollowerJump] {
+        let known = snapshots.filter { $0.followers != nil }
+        guard known.count >= 2 else { return [] }
+        var jumps: [FollowerJump] = []
+        for (a, b) in zip(known, known.dropFirst()) {
+            let before = a.followers!, after = b.followers!
+            let days = b.at.timeIntervalSince(a.at) / 86_400
+            guard days <= jumpMaximumDays, after - before >= jumpMinimumGain,
+                  Double(after - before) >= jumpMinimumGrowth * Double(max(before, 1)) else { continue }
+            jumps.append(FollowerJump(from: a.at, to: b.at, before: before, after: after))
+        }
+        return jumps
+    }
 
     /// Minimum posts with engagement for the pod test.
     public static let podMinimumPosts = 5
@@ -81,9 +113,17 @@ public struct AudienceAnalyzer: Sendable {
 
     /// `scoreOf` gives the inauthenticity score of an account id, `nil` when it cannot be scored
     /// (unknown to the store, or not enough data).
-    public func analyse(_ subject: TrustSubject, engagements: [Engagement],
+    public func analyse(_ subject: TrustSubject, engagements: [Engagement], snapshots: [MetricSnapshot] = [],
                         scoreOf: (Int64) -> InauthenticityScore?) -> AudienceQuality {
         var findings: [String] = []
+        let jumps = AudienceQuality.followerJumps(snapshots)
+        for jump in jumps {
+            findings.append("followers jumped from \(TrustFormat.count(jump.before)) to \(TrustFormat.count(jump.after)) between "
+                            + "\(DateParsing.iso8601(jump.from).prefix(10)) and \(DateParsing.iso8601(jump.to).prefix(10)): bought followers?")
+        }
+        if snapshots.count < 2 {
+            findings.append("follower growth unknown: \(snapshots.count) snapshot of the counts (import the account again later to compare)")
+        }
         let followers = subject.account.followers
         let tier = followers.map(InfluenceTier.init(followers:))
         var rate: Double?
@@ -175,6 +215,7 @@ public struct AudienceAnalyzer: Sendable {
         return AudienceQuality(
             followers: followers, tier: tier, engagementRate: rate, postsMeasured: recent.count, benchmark: band,
             benchmarkRatio: ratio, followersSuspicious: followersSuspicious, engagersSuspicious: engagersSuspicious,
-            likesPerReply: likesPerReply, tierLikesPerReply: typical, pod: pod, findings: findings)
+            likesPerReply: likesPerReply, tierLikesPerReply: typical, pod: pod, followerJumps: jumps,
+            snapshots: snapshots.count, findings: findings)
     }
 }

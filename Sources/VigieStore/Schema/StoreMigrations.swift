@@ -12,6 +12,7 @@ enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
+        migrator.registerMigration("v2-trust", migrate: createV2Trust)
         return migrator
     }
 
@@ -223,5 +224,20 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
         try createReadIndexes(db)
+    }
+
+    /// Follower/following/post counts of an account each time an import saw them change, so
+    /// trust analyses can find sudden follower jumps (the account row keeps the latest only).
+    private static func createV2Trust(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE account_metrics (
+                account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                observed_at INTEGER NOT NULL,
+                followers INTEGER,
+                following INTEGER,
+                posts_count INTEGER,
+                PRIMARY KEY (account_id, observed_at)
+            ) WITHOUT ROWID;
+            """)
     }
 }

@@ -98,4 +98,20 @@ extension SQLiteStore: TrustStore {
             }
         }
     }
+
+    public func metricSnapshots(workspace: String, accountID: Int64) throws -> [MetricSnapshot] {
+        try mapErrors {
+            try writer.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT m.observed_at, m.followers, m.following, m.posts_count FROM account_metrics AS m
+                    JOIN account ON account.id = m.account_id
+                    JOIN workspace ON workspace.id = account.workspace_id AND workspace.name = ?
+                    WHERE m.account_id = ? ORDER BY m.observed_at
+                    """, arguments: [workspace, accountID]).map { row in
+                    let at: Int64 = row[0]
+                    return MetricSnapshot(at: Date(unixMillis: at), followers: row[1], following: row[2], postsCount: row[3])
+                }
+            }
+        }
+    }
 }
