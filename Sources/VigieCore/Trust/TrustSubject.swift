@@ -242,7 +242,8 @@ public enum TrustFeatureExtractor {
         var counts: [Int: Int] = [:]
         for symbol in symbols { counts[symbol, default: 0] += 1 }
         let n = Double(symbols.count)
-        return counts.values.reduce(0) { sum, c in
+        // Summed in key order: a dictionary's order changes between runs, and the sum's last bits with it.
+        return counts.keys.sorted().map { counts[$0]! }.reduce(0) { sum, c in
             let p = Double(c) / n
             return sum - p * log2(p)
         }
