@@ -84,6 +84,15 @@ import Testing
         #expect(w[.repostShare] == nil && w[.gapEntropy] == nil && w[.automationApp] == nil && w[.engagementRate] == nil)
     }
 
+    @Test func repeatedTextHashIgnoresCaseDigitsLinksAndSpacing() {
+        let a = PostingActivity.textHash("Best deals 12 today https://a.test/x")
+        #expect(a == PostingActivity.textHash("best  DEALS 99 today\nHTTPS://other.test/y"))
+        #expect(a == PostingActivity.textHash("Best deals today www.site.test"))
+        #expect(a != PostingActivity.textHash("Best offers today"))
+        #expect(PostingActivity.textHash("Élan réseau") == PostingActivity.textHash("Élan réseau 2"))
+        #expect(PostingActivity.textHash("https://only.link 123") == 0)
+    }
+
     @Test func sourceApplicationsAreClassified() {
         #expect(SourceApplication.classify("dlvr.it") == .automation)
         #expect(SourceApplication.classify("PostBot Pro") == .automation)

@@ -64,25 +64,49 @@ public struct PostingActivity: Sendable, Hashable {
         }
     }
 
-    /// FNV-1a over the text folded to lower case with links and digits removed and spaces
-    /// collapsed, so a template with a changing number or link counts as the same text.
+    /// FNV-1a over the text with ASCII letters folded to lower case, links (`http://`, `https://`,
+    /// `www.` words) and digits removed and spaces collapsed, so a template with a changing
+    /// number or link counts as the same text. Works on the UTF-8 bytes without allocating.
     /// 0 for a text with nothing left.
     static func textHash(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        var any = false
-        for word in text.lowercased().split(whereSeparator: \.isWhitespace) {
-            if word.hasPrefix("http://") || word.hasPrefix("https://") || word.hasPrefix("www.") { continue }
-            var wrote = false
-            for byte in word.utf8 where !(byte >= 48 && byte <= 57) {
-                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-                wrote = true
+        var copy = text
+        return copy.withUTF8 { bytes -> UInt64 in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            var any = false
+            var i = 0
+            let n = bytes.count
+            func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+            func startsWith(_ prefix: StaticString, at index: Int) -> Bool {
+                let count = prefix.utf8CodeUnitCount
+                guard index + count <= n else { return false }
+                let p = prefix.utf8Start
+                for k in 0..<count {
+                    var b = bytes[index + k]
+                    if b >= 65 && b <= 90 { b += 32 }
+                    if b != p[k] { return false }
+                }
+                return true
             }
-            if wrote {
-                hash = (hash ^ 32) &* 0x100_0000_01b3
-                any = true
+            while i < n {
+                while i < n && isSpace(bytes[i]) { i += 1 }
+                guard i < n else { break }
+                let isLink = startsWith("http://", at: i) || startsWith("https://", at: i) || startsWith("www.", at: i)
+                var wrote = false
+                while i < n && !isSpace(bytes[i]) {
+                    var b = bytes[i]
+                    i += 1
+                    if isLink || (b >= 48 && b <= 57) { continue }
+                    if b >= 65 && b <= 90 { b += 32 }
+                    hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3
+                    wrote = true
+                }
+                if wrote {
+                    hash = (hash ^ 32) &* 0x100_0000_01b3
+                    any = true
+                }
             }
+            return any ? hash : 0
         }
-        return any ? hash : 0
     }
 }
 
