@@ -15,6 +15,7 @@ struct Vigie: ParsableCommand {
             AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
             WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
             TrendsCommand.self, AlertsCommand.self,
+            TrustCommand.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1", migrate: createV1)
         migrator.registerMigration("v2-watches", migrate: createV2Watches)
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
+        migrator.registerMigration("v2-trust", migrate: createV2Trust)
         return migrator
     }
 
@@ -339,6 +340,20 @@ enum StoreMigrations {
                 delivered INTEGER NOT NULL
             );
             CREATE INDEX alert_delivery_alert ON alert_delivery(fired_alert_id);
+    }
+
+    /// Follower/following/post counts of an account each time an import saw them change, so
+    /// trust analyses can find sudden follower jumps (the account row keeps the latest only).
+    private static func createV2Trust(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE account_metrics (
+                account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                observed_at INTEGER NOT NULL,
+                followers INTEGER,
+                following INTEGER,
+                posts_count INTEGER,
+                PRIMARY KEY (account_id, observed_at)
+            ) WITHOUT ROWID;
             """)
     }
 }

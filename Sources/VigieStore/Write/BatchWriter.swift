@@ -176,8 +176,10 @@ struct BatchWriter {
             let placeholders = Array(repeating: "?", count: 20).joined(separator: ", ")
             try db.cachedStatement(sql: "INSERT INTO account(\(Self.accountColumns)) VALUES (\(placeholders))")
                 .execute(arguments: account.columnArguments(workspaceID: workspaceID))
-            cache.remember(key, .init(rowID: db.lastInsertedRowID, hasHandle: account.handle != nil))
+            let rowID = db.lastInsertedRowID
+            cache.remember(key, .init(rowID: rowID, hasHandle: account.handle != nil))
             summary.accountsInserted += 1
+            try snapshotMetrics(of: account, rowID: rowID)
             return
         }
         let rowID: Int64 = stored["id"]
@@ -191,6 +193,18 @@ struct BatchWriter {
         try db.cachedStatement(sql: "UPDATE account SET \(assignments.joined(separator: ", ")) WHERE id = ?")
             .execute(arguments: arguments)
         summary.accountsUpdated += 1
+        try snapshotMetrics(of: account, rowID: rowID)
+    }
+
+    /// Keeps the counts an import saw (table `account_metrics`, migration v2-trust), when the
+    /// record has an observation time and changed the account.
+    private func snapshotMetrics(of account: Account, rowID: Int64) throws {
+        guard let observedAt = account.observedAt,
+              account.followers != nil || account.following != nil || account.postsCount != nil else { return }
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO account_metrics(account_id, observed_at, followers, following, posts_count)
+            VALUES (?, ?, ?, ?, ?)
+            """).execute(arguments: [rowID, observedAt.unixMillis, account.followers, account.following, account.postsCount])
     }
 
     // MARK: Posts

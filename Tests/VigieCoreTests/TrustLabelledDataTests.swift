@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import VigieCore
+
+/// The real labelled sets in ../shared/data (beside the repository, or beside a worktree's parent).
+func trustSharedData(_ name: String) -> URL {
+    var url = URL(fileURLWithPath: #filePath)
+    while url.pathComponents.count > 1 {
+        url.deleteLastPathComponent()
+        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
+    }
+    var folder = url.deletingLastPathComponent()
+    for _ in 0..<3 {
+        let candidate = folder.appendingPathComponent("shared/data").appendingPathComponent(name)
+        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
+        folder.deleteLastPathComponent()
+    }
+    return url.deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(name)
+}
+
+@Suite struct TrustLabelledDataTests {
+    @Test func twibotAnnotationStudyBecomesTwoLabelledSets() throws {
+        let sets = try LabelledData.load(directory: trustSharedData("bot-labels-twibot"))
+        #expect(sets.map(\.name) == ["twibot20", "twibot22"])
+        for set in sets {
+            // 500 profiles each; those the experts disagree on are left out.
+            #expect(set.accounts.count + set.excluded == 500)
+            #expect(set.excluded > 0 && set.excluded < 150)
+            let bots = set.accounts.filter { $0.label == 1 }.count
+            #expect(bots > 10 && bots < 60)
+            let first = set.accounts[0].subject.account
+            #expect(first.createdAt != nil && first.followers != nil && first.bio != nil && first.defaultProfileImage != nil)
+        }
+        #expect(sets[0].accounts.count == 399 && sets[1].accounts.count == 448)
+    }
+
+    @Test func srfStudyHasFakeFollowers() throws {
+        let sets = try LabelledData.load(directory: trustSharedData("instagram-fake-followers-srf"))
+        let srf = try #require(sets.first)
+        #expect(srf.accounts.count == 975)
+        #expect(srf.accounts.filter { $0.label == 1 }.count == 98)
+        let fake = try #require(srf.accounts.first { $0.subject.account.handle == "ernestovalverde6609" })
+        #expect(fake.label == 1 && fake.subject.account.defaultProfileImage == true && fake.subject.account.following == 601)
+        #expect(fake.subject.account.createdAt == nil && fake.subject.account.bio == nil)
+    }
+
+    @Test func badFoldersAndFilesAreNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-labels-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: TrustError.self) { try LabelledData.load(directory: folder) }
+        try Data("id,label,annotator\nu1,7,1\n".utf8).write(to: folder.appendingPathComponent("annotation_combine.csv"))
+        do {
+            _ = try LabelledData.load(directory: folder)
+            Issue.record("a label of 7 was accepted")
+        } catch let error as TrustError {
+            #expect(error.message.contains("annotation_combine.csv:2"))
+        }
+    }
+}

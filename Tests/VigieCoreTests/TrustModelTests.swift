@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import VigieCore
+
+@Suite struct TrustModelTests {
+    /// Rows of standard normal features and labels drawn from a known logistic model.
+    static func planted(weights: [Double], intercept: Double, count: Int, seed: UInt64) -> ([[Double]], [Double]) {
+        var random = TrustRandom(seed: seed)
+        var rows: [[Double]] = [], labels: [Double] = []
+        for _ in 0..<count {
+            let row = weights.map { _ in random.normal() }
+            var z = intercept
+            for (w, x) in zip(weights, row) { z += w * x }
+            rows.append(row)
+            labels.append(random.unit() < sigmoid(z) ? 1 : 0)
+        }
+        return (rows, labels)
+    }
+
+    @Test func logisticRegressionRecoversPlantedWeights() {
+        let truth = [1.5, -2.0, 0.0, 0.7]
+        let (rows, labels) = Self.planted(weights: truth, intercept: -1, count: 20_000, seed: 3)
+        let fit = LogisticRegression(l2: 0.01).fit(rows, labels)
+        for (estimated, planted) in zip(fit.weights, truth) {
+            #expect(abs(estimated - planted) < 0.1, "weight \(estimated) vs planted \(planted)")
+        }
+        #expect(abs(fit.intercept - -1) < 0.1)
+        #expect(fit.iterations < 30)
+    }
+
+    @Test func strongRegularisationShrinksWeights() {
+        let (rows, labels) = Self.planted(weights: [2, -2], intercept: 0, count: 2_000, seed: 5)
+        let loose = LogisticRegression(l2: 0.01).fit(rows, labels)
+        let tight = LogisticRegression(l2: 2_000).fit(rows, labels)
+        #expect(abs(tight.weights[0]) < abs(loose.weights[0]) / 2)
+        #expect(abs(tight.weights[1]) < abs(loose.weights[1]) / 2)
+    }
+
+    @Test func offsetWithoutInterceptLearnsOnlyTheNewWeights() {
+        // The label depends on a known offset plus 1.0 × x; the fit must find 1.0 and keep the intercept at 0.
+        var random = TrustRandom(seed: 9)
+        var rows: [[Double]] = [], labels: [Double] = [], offsets: [Double] = []
+        for _ in 0..<20_000 {
+            let x = random.normal(), offset = 2 * random.normal() - 1
+            rows.append([x]); offsets.append(offset)
+            labels.append(random.unit() < sigmoid(offset + x) ? 1 : 0)
+        }
+        let fit = LogisticRegression(l2: 0.01, fitIntercept: false).fit(rows, labels, offsets: offsets)
+        #expect(fit.intercept == 0)
+        #expect(abs(fit.weights[0] - 1) < 0.08)
+    }
+
+    @Test func plattScalingCorrectsOverconfidentScores() {
+        // True probability sigmoid(z); a model that reports 3z is overconfident.
+        var random = TrustRandom(seed: 11)
+        var logits: [Double] = [], labels: [Double] = []
+        for _ in 0..<20_000 {
+            let z = random.normal()
+            logits.append(3 * z)
+            labels.append(random.unit() < sigmoid(z) ? 1 : 0)
+        }
+        let platt = PlattScaling.fit(logits: logits, labels: labels)
+        #expect(abs(platt.a - 1.0 / 3) < 0.03)
+        let raw = ClassifierMetrics(probabilities: logits.map(sigmoid), labels: labels, threshold: 0.5)
+        let calibrated = ClassifierMetrics(probabilities: logits.map { sigmoid(platt.calibrated($0)) }, labels: labels, threshold: 0.5)
+        #expect(calibrated.brier < raw.brier)
+        for bin in calibrated.reliability where bin.count > 500 {
+            #expect(abs(bin.meanPredicted - bin.observedRate) < 0.04, "bin \(bin.lower): \(bin.meanPredicted) vs \(bin.observedRate)")
+        }
+    }
+
+    @Test func metricsOnKnownValues() {
+        #expect(ClassifierMetrics.rocAUC([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75)
+        #expect(ClassifierMetrics.rocAUC([0.5, 0.5], [0, 1]) == 0.5)
+        let m = ClassifierMetrics(probabilities: [0.9, 0.8, 0.3, 0.6, 0.1], labels: [1, 1, 1, 0, 0], threshold: 0.5)
+        #expect(m.truePositives == 2 && m.falsePositives == 1 && m.falseNegatives == 1)
+        #expect(abs(m.precision - 2.0 / 3) < 1e-9 && abs(m.recall - 2.0 / 3) < 1e-9)
+        #expect(abs(m.brier - (0.01 + 0.04 + 0.49 + 0.36 + 0.01) / 5) < 1e-9)
+        #expect(m.reliability.map(\.count).reduce(0, +) == 5)
+    }
+
+    @Test func foldsAreStratifiedAndDeterministic() {
+        let labels = (0..<100).map { $0 < 20 ? 1.0 : 0.0 }
+        let folds = stratifiedFolds(labels: labels, folds: 5, seed: 1)
+        #expect(folds == stratifiedFolds(labels: labels, folds: 5, seed: 1))
+        #expect(folds != stratifiedFolds(labels: labels, folds: 5, seed: 2))
+        for fold in 0..<5 {
+            #expect(labels.indices.filter { folds[$0] == fold && labels[$0] == 1 }.count == 4)
+            #expect(folds.filter { $0 == fold }.count == 20)
+        }
+    }
+
+    static func tinyModel() -> InauthenticityModel {
+        InauthenticityModel(
+            name: "test", notes: "", intercept: -2,
+            parameters: [
+                .init(feature: .followRatio, mean: 0, scale: 1, weight: -1, importance: 0.5, learnedFrom: "test"),
+                .init(feature: .defaultImage, mean: 0.1, scale: 0.3, weight: 0.6, importance: 0.3, learnedFrom: "test"),
+                .init(feature: .repostShare, mean: 0.2, scale: 0.2, weight: 0.8, importance: 0.2, learnedFrom: "test"),
+                .init(feature: .declaredBot, mean: 0, scale: 1, weight: 3, importance: 0, learnedFrom: "prior"),
+            ],
+            threshold: 0.5, platt: PlattScaling(), evaluation: nil)
+    }
+
+    @Test func scoreAddsContributionsAndMissingFeaturesCountForNothing() {
+        let model = Self.tinyModel()
+        let full = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1, .repostShare: 0.9, .declaredBot: 0]))
+        let expected = -2 + -1 * (log10(0.011)) + 0.6 * (1 - 0.1) / 0.3 + 0.8 * (0.9 - 0.2) / 0.2
+        #expect(abs(full.logit - expected) < 1e-9)
+        #expect(abs(full.contributions.reduce(-2) { $0 + $1.contribution } - full.logit) < 1e-9)
+        #expect(full.confidence == 1)
+        #expect(full.reasons(up: 1).first?.feature == .repostShare)
+        #expect(full.label == .likelyInauthentic)
+
+        // Without the repost share: no contribution, named unknown, confidence lower.
+        let partial = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1]))
+        #expect(partial.unknown.contains(.repostShare))
+        #expect(!partial.contributions.contains { $0.feature == .repostShare })
+        #expect(abs(partial.confidence - 0.8) < 1e-9)
+        #expect(abs(partial.logit - (expected - 0.8 * 0.7 / 0.2)) < 1e-9)
+
+        let nothing = model.score(TrustFeatureVector())
+        #expect(nothing.label == .unknown)
+        #expect(nothing.confidence == 0)
+        #expect(abs(nothing.probability - sigmoid(-2)) < 1e-12)
+    }
+
+    @Test func modelFileRoundTripsAndBadFilesAreNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-trust-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("m.json")
+        try Self.tinyModel().write(to: url)
+        #expect(try InauthenticityModel.load(from: url) == Self.tinyModel())
+
+        let bad = folder.appendingPathComponent("bad.json")
+        try Data(#"{"format": 1, "name": "x"}"#.utf8).write(to: bad)
+        do {
+            _ = try InauthenticityModel.load(from: bad)
+            Issue.record("a model without parameters loaded")
+        } catch let error as TrustError {
+            #expect(error.message.contains("bad.json") && error.message.contains("missing field"))
+        }
+        let unknownFeature = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"repostShare\"", with: "\"shoeSize\"")
+        try Data(unknownFeature.utf8).write(to: bad)
+        #expect(throws: TrustError.self) { try InauthenticityModel.load(from: bad) }
+    }
+
+    @Test func trainerIsDeterministicAndLearnsAPlantedSignal() {
+        // Synthetic labelled accounts: fakes follow many and are followed by few.
+        var random = TrustRandom(seed: 21)
+        var examples: [InauthenticityTrainer.Example] = []
+        for i in 0..<400 {
+            let fake = i % 5 == 0
+            let following = fake ? 1_000 + random.unit() * 3_000 : 50 + random.unit() * 800
+            let followers = fake ? random.unit() * 100 : 20 + random.unit() * 2_000
+            var v = TrustFeatureVector([.followers: followers, .following: following,
+                                        .followRatio: followers / following])
+            if i % 3 == 0 { v[.handleDigits] = random.unit() } // known for a third only
+            examples.append(.init(features: v, label: fake ? 1 : 0, dataset: i % 2 == 0 ? "a" : "b"))
+        }
+        let trainer = InauthenticityTrainer(l2: 1, folds: 5, seed: 4)
+        let model = trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }])
+        #expect(model == trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }]))
+        let pooled = try! #require(model.evaluation?.pooled)
+        #expect(pooled.auc > 0.95)
+        #expect(pooled.brier < pooled.brierBaseline)
+        #expect(model.parameters.first { $0.feature == .followRatio }!.weight < 0)
+        #expect(model.parameters.contains { $0.feature == .declaredBot && $0.learnedFrom == "prior" })
+        #expect(model.evaluation?.transfer.isEmpty == true) // no twibot/srf names
+        // Features never seen in training are not in the model.
+        #expect(!model.parameters.contains { $0.feature == .repostShare })
+    }
+}
