@@ -13,6 +13,8 @@ struct Vigie: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
+            InfluencersCommand.self, DiscoverCommand.self, CommunitiesCommand.self, LookalikesCommand.self,
+            GraphCommand.self,
         ]
     )
 }
