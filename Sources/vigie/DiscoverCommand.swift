@@ -14,8 +14,11 @@ struct DiscoverCommand: ParsableCommand {
             log-likelihood G² of that association is at least 15.14 (p < 0.0001). Accounts are \
             proposed when the seed's authors engage with them far more than other accounts do (same \
             test over their engagers). Accept items with --accept (repeatable, as printed: #tag, \
-            word, site:domain, author:handle) or every hashtag/word/domain with --accept-all: the \
-            expanded query ORs them into the seed, and its posts and accounts are counted.
+            word, site:domain, author:handle) or, with --accept-all, every hashtag, word and domain \
+            whose estimated precision is at least 0.75 — its seed share P(seed | item) over the \
+            seed's recall, estimated from the strongest items. The expanded query ORs them into the \
+            seed, and its posts and accounts are counted. For accounts, the last column is the \
+            share of their engagers that are seed authors.
             """
     )
 
@@ -25,8 +28,10 @@ struct DiscoverCommand: ParsableCommand {
     @Argument(help: "The seed query (quote it for the shell).") var query: String
     @Option(parsing: .singleValue, help: ArgumentHelp("Add this item to the expanded query (repeatable).", valueName: "item"))
     var accept: [String] = []
-    @Flag(help: "Accept every proposed hashtag, word and domain (not accounts).") var acceptAll = false
+    @Flag(help: "Accept every proposed hashtag, word and domain whose estimated precision is at least 0.75 (not accounts).") var acceptAll = false
     @Option(help: "Proposals shown per kind.") var limit = 15
+    @Option(help: "With --accept-all, rounds of expansion: each later round takes the expansion so far as its seed.")
+    var rounds = 3
     @Flag(help: "Match the query's words by their stem.") var stemmed = false
     @Option(help: ArgumentHelp("Measure the seed and expanded queries against a `vigie synth` ground-truth.json (needs --topic).", valueName: "file"))
     var evaluate: String?
@@ -35,6 +40,7 @@ struct DiscoverCommand: ParsableCommand {
 
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
+        guard (1...10).contains(rounds) else { throw ValidationError("--rounds must be between 1 and 10.") }
         if evaluate != nil, topic == nil { throw ValidationError("--evaluate needs --topic NAME (a topic of the ground truth).") }
     }
 
@@ -54,57 +60,82 @@ struct DiscoverCommand: ParsableCommand {
         var accountRecall: Double
     }
 
+    struct Scan {
+        var counter = TopicDiscovery.Counter()
+        var authors: [Bool]
+        var posts: [String] = []
+        var authorCount: Int { authors.reduce(0) { $0 + ($1 ? 1 : 0) } }
+    }
+
+    func parse(_ text: String) throws -> Query {
+        do {
+            return try Query.parse(text, options: QueryOptions(stemmed: stemmed))
+        } catch {
+            throw CLIError("an accepted item does not make a valid query (\(accept.joined(separator: " "))):\n\(error.description)")
+        }
+    }
+
     func run() throws {
         let seed = try store.parseQuery(query, stemmed: stemmed)
         let opened = try store.openStore(mustExist: true)
         let loader = GraphLoader(store: opened, workspace: store.workspace, options: graphOptions)
         let nodes = try loader.nodes()
-        var counter = TopicDiscovery.Counter()
-        var seedAuthors = [Bool](repeating: false, count: nodes.count)
-        var seedPosts: [String] = []
         let options = graphOptions
-        try loader.time("scan posts") {
-            try opened.forEachGraphPost(workspace: store.workspace) { authorRowID, post in
-                guard options.includes(post), let node = nodes.node(ofRow: authorRowID) else { return }
-                let document = QueryDocument(post: post)
-                let inSeed = seed.matches(document)
-                if inSeed { seedPosts.append(post.platformID); seedAuthors[Int(node)] = true }
-                if post.repostOfID == nil { counter.add(document, inSeed: inSeed) }
+        let workspace = store.workspace
+        /// One pass: which posts and authors `current` finds, and feature counts against it.
+        func scan(_ current: Query) throws -> Scan {
+            var result = Scan(authors: [Bool](repeating: false, count: nodes.count))
+            try loader.time("scan posts") {
+                try opened.forEachGraphPost(workspace: workspace) { authorRowID, post in
+                    guard options.includes(post), let node = nodes.node(ofRow: authorRowID) else { return }
+                    let document = QueryDocument(post: post)
+                    let inSeed = current.matches(document)
+                    if inSeed { result.posts.append(post.platformID); result.authors[Int(node)] = true }
+                    if post.repostOfID == nil { result.counter.add(document, inSeed: inSeed) }
+                }
             }
+            return result
         }
-        guard !seedPosts.isEmpty else {
+        let seedScan = try scan(seed)
+        guard !seedScan.posts.isEmpty else {
             throw CLIError("the seed query \(seed.description) matches no post in workspace '\(store.workspace)': try a broader query")
         }
         let graph = try loader.graph(nodes: nodes)
         let discovery = TopicDiscovery()
         let seedWords = Set(Tokenizer.tokenize(query).map(\.folded))
-        let proposals = discovery.proposals(from: counter, excluding: seedWords)
-        let accounts = discovery.accountProposals(graph: graph, seedAuthors: seedAuthors)
+        let proposals = discovery.proposals(from: seedScan.counter, excluding: seedWords)
+        let accounts = discovery.accountProposals(graph: graph, seedAuthors: seedScan.authors)
 
         var accepted = accept
-        if acceptAll { accepted += proposals.map(\.queryTerm).filter { !accepted.contains($0) } }
-        let expandedText = TopicDiscovery.expandedQuery(seed: query, accepted: accepted)
-        let expanded: Query
-        do {
-            expanded = try Query.parse(expandedText, options: QueryOptions(stemmed: stemmed))
-        } catch {
-            throw CLIError("an accepted item does not make a valid query (\(accepted.joined(separator: " "))):\n\(error.description)")
-        }
-        var expandedPosts: [String] = []
-        var expandedAuthors = Set<Int32>()
-        if !accepted.isEmpty {
-            try loader.time("count expanded") {
-                try opened.forEachGraphPost(workspace: store.workspace) { authorRowID, post in
-                    guard options.includes(post), let node = nodes.node(ofRow: authorRowID), expanded.matches(post) else { return }
-                    expandedPosts.append(post.platformID)
-                    expandedAuthors.insert(node)
-                }
+        var laterRounds: [[TopicDiscovery.Proposal]] = []
+        var expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
+        var expandedScan = seedScan
+        if acceptAll {
+            accepted += discovery.acceptable(proposals).map(\.queryTerm).filter { !accepted.contains($0) }
+            // Later rounds take the expansion so far as their seed (pseudo-relevance feedback):
+            // items too rare in the keyword posts to be tested become testable.
+            var recall = proposals.first?.seedRecall ?? 0
+            for _ in 1..<rounds {
+                expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
+                expandedScan = try scan(expanded)
+                let known = Set(accepted)
+                let next = discovery.proposals(from: expandedScan.counter, excluding: seedWords.union(known), recallFloor: recall)
+                recall = next.first?.seedRecall ?? recall
+                let more = discovery.acceptable(next).filter { !known.contains($0.queryTerm) }
+                if more.isEmpty { break }
+                laterRounds.append(more)
+                accepted += more.map(\.queryTerm)
             }
-        } else {
-            expandedPosts = seedPosts
         }
-        let seedAuthorCount = seedAuthors.reduce(0) { $0 + ($1 ? 1 : 0) }
-        if expandedAuthors.isEmpty { for v in seedAuthors.indices where seedAuthors[v] { expandedAuthors.insert(Int32(v)) } }
+        let expandedText = TopicDiscovery.expandedQuery(seed: query, accepted: accepted)
+        if expandedText != expanded.description || expandedScan.posts.count == seedScan.posts.count && !accepted.isEmpty {
+            expanded = try parse(expandedText)
+            expandedScan = try scan(expanded)
+        }
+        let seedPosts = seedScan.posts, seedAuthors = seedScan.authors, counter = seedScan.counter
+        let expandedPosts = expandedScan.posts
+        let expandedAuthors = Set(expandedScan.authors.indices.filter { expandedScan.authors[$0] }.map(Int32.init))
+        let seedAuthorCount = seedScan.authorCount
 
         var seedFound = Found(query: seed.description, posts: seedPosts.count, accounts: seedAuthorCount)
         var expandedFound = Found(query: expanded.description, posts: expandedPosts.count, accounts: expandedAuthors.count)
@@ -119,11 +150,13 @@ struct DiscoverCommand: ParsableCommand {
             struct Result: Encodable {
                 var proposals: [TopicDiscovery.Proposal]
                 var accounts: [TopicDiscovery.Proposal]
+                var laterRounds: [[TopicDiscovery.Proposal]]
                 var accepted: [String]
                 var seed: Found
                 var expanded: Found
             }
-            print(try Output.json(Result(proposals: proposals, accounts: Array(accounts.prefix(limit)), accepted: accepted,
+            print(try Output.json(Result(proposals: proposals, accounts: Array(accounts.prefix(limit)),
+                                         laterRounds: laterRounds, accepted: accepted,
                                          seed: seedFound, expanded: expandedFound)))
             return
         }
@@ -136,6 +169,10 @@ struct DiscoverCommand: ParsableCommand {
         }
         print("\naccounts the seed's authors engage with (\(accounts.count) proposed):")
         print(Self.table(Array(accounts.prefix(limit))))
+        for (index, round) in laterRounds.enumerated() {
+            print("\nround \(index + 2) (seed: the expansion so far) accepted \(round.count) more: "
+                  + round.map { "\($0.queryTerm) (\(String(format: "%.2f", $0.estimatedPrecision)))" }.joined(separator: ", "))
+        }
         print("\nExpanded query: \(expandedText)")
         for (name, found) in [("seed", seedFound), ("expanded", expandedFound)] {
             var line = "  \(name): \(Output.count(found.posts)) posts, \(Output.count(found.accounts)) accounts"
@@ -154,8 +191,9 @@ struct DiscoverCommand: ParsableCommand {
 
     static func table(_ items: [TopicDiscovery.Proposal]) -> String {
         guard !items.isEmpty else { return "  (none)" }
-        return Output.table(["item", "seed", "elsewhere", "lift", "G2"], items.map {
-            [$0.queryTerm, String($0.inSeed), String($0.outsideSeed), String(format: "%.1f", $0.lift), String(format: "%.0f", $0.logLikelihood)]
+        return Output.table(["item", "seed", "elsewhere", "lift", "G2", "est. precision"], items.map {
+            [$0.queryTerm, String($0.inSeed), String($0.outsideSeed), String(format: "%.1f", $0.lift),
+             String(format: "%.0f", $0.logLikelihood), String(format: "%.2f", $0.estimatedPrecision)]
         })
     }
 }

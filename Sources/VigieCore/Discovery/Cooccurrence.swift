@@ -48,6 +48,12 @@ public struct TopicDiscovery: Sendable {
         public var outsideSeed: Int
         public var lift: Double
         public var logLikelihood: Double
+        /// Estimated share of on-topic posts among those the item would add: its seed share
+        /// P(seed | item) over the seed share of the topic's strongest items (the seed's recall).
+        /// A word common everywhere has a low seed share even when it is over-represented.
+        public var estimatedPrecision: Double
+        /// The seed's estimated recall of the topic that `estimatedPrecision` divides by.
+        public var seedRecall: Double
     }
 
     public struct Thresholds: Sendable, Hashable, Codable {
@@ -57,13 +63,16 @@ public struct TopicDiscovery: Sendable {
         public var minimumLogLikelihood: Double
         /// Words shorter than this are not proposed (articles, pronouns).
         public var minimumTermLength: Int
+        /// `--accept-all` takes the items whose estimated precision reaches this.
+        public var minimumEstimatedPrecision: Double
 
         public init(minimumSeedCount: Int = 3, minimumLift: Double = 3, minimumLogLikelihood: Double = 15.14,
-                    minimumTermLength: Int = 4) {
+                    minimumTermLength: Int = 4, minimumEstimatedPrecision: Double = 0.75) {
             self.minimumSeedCount = minimumSeedCount
             self.minimumLift = minimumLift
             self.minimumLogLikelihood = minimumLogLikelihood
             self.minimumTermLength = minimumTermLength
+            self.minimumEstimatedPrecision = minimumEstimatedPrecision
         }
     }
 
@@ -114,29 +123,57 @@ public struct TopicDiscovery: Sendable {
     public init(thresholds: Thresholds = Thresholds()) { self.thresholds = thresholds }
 
     /// Hashtags, words and domains associated with the seed, strongest (G²) first. Features the
-    /// seed query already names are left out (`excluding`, folded).
-    public func proposals(from counter: Counter, excluding: Set<String> = []) -> [Proposal] {
+    /// seed query already names are left out (`excluding`: folded values or query terms such as
+    /// `#tag`, `site:domain`): inside the seed by construction, they say nothing about it.
+    ///
+    /// `recallFloor`: a seed that grew from an earlier round's seed has at least that round's
+    /// recall; the floor stops the estimate from falling — and imprecise items from passing —
+    /// once the topic's own items are all in the seed and only generic ones remain to test.
+    public func proposals(from counter: Counter, excluding: Set<String> = [], recallFloor: Double = 0) -> [Proposal] {
         var result: [Proposal] = []
         for kind in [Kind.hashtag, .term, .domain] {
             for (value, entry) in counter.entries(kind) {
                 let a = Int(entry.seed), b = Int(entry.other)
-                guard a >= thresholds.minimumSeedCount, !excluding.contains(value) else { continue }
-                if kind == .term && value.count < thresholds.minimumTermLength { continue }
-                let lift = Association.lift(a: a, b: b, seedTotal: counter.seedDocuments, total: counter.documents)
-                guard lift >= thresholds.minimumLift else { continue }
-                let g2 = Association.logLikelihood(a: a, b: b, seedTotal: counter.seedDocuments, total: counter.documents)
-                guard g2 >= thresholds.minimumLogLikelihood else { continue }
                 let term: String
                 switch kind {
                 case .hashtag: term = "#" + value
                 case .domain: term = "site:" + value
                 default: term = value
                 }
+                guard a >= thresholds.minimumSeedCount, !excluding.contains(value), !excluding.contains(term) else { continue }
+                if kind == .term && value.count < thresholds.minimumTermLength { continue }
+                let lift = Association.lift(a: a, b: b, seedTotal: counter.seedDocuments, total: counter.documents)
+                guard lift >= thresholds.minimumLift else { continue }
+                let g2 = Association.logLikelihood(a: a, b: b, seedTotal: counter.seedDocuments, total: counter.documents)
+                guard g2 >= thresholds.minimumLogLikelihood else { continue }
                 result.append(Proposal(kind: kind, value: value, queryTerm: term, inSeed: a, outsideSeed: b,
-                                       lift: lift, logLikelihood: g2))
+                                       lift: lift, logLikelihood: g2, estimatedPrecision: 0, seedRecall: 0))
             }
         }
-        return result.sorted { $0.logLikelihood != $1.logLikelihood ? $0.logLikelihood > $1.logLikelihood : $0.value < $1.value }
+        result.sort { $0.logLikelihood != $1.logLikelihood ? $0.logLikelihood > $1.logLikelihood : $0.value < $1.value }
+        let recall = max(recallFloor, Self.seedRecall(result))
+        for i in result.indices {
+            let share = Double(result[i].inSeed) / Double(result[i].inSeed + result[i].outsideSeed)
+            result[i].estimatedPrecision = recall > 0 ? min(1, share / recall) : 0
+            result[i].seedRecall = recall
+        }
+        return result
+    }
+
+    /// The seed's recall of the topic, estimated as the median seed share P(seed | item) of the
+    /// ten strongest items seen in at least 20 posts: an item that only on-topic posts use is in
+    /// the seed as often as the topic is.
+    static func seedRecall(_ sorted: [Proposal]) -> Double {
+        var strong = sorted.filter { $0.inSeed + $0.outsideSeed >= 20 }.prefix(10)
+        if strong.isEmpty { strong = sorted.prefix(10) }
+        let shares = strong.map { Double($0.inSeed) / Double($0.inSeed + $0.outsideSeed) }.sorted()
+        guard !shares.isEmpty else { return 0 }
+        return shares.count % 2 == 1 ? shares[shares.count / 2] : (shares[shares.count / 2 - 1] + shares[shares.count / 2]) / 2
+    }
+
+    /// The items `--accept-all` takes: hashtags, words and domains estimated precise enough.
+    public func acceptable(_ proposals: [Proposal]) -> [Proposal] {
+        proposals.filter { $0.kind != .account && $0.estimatedPrecision >= thresholds.minimumEstimatedPrecision }
     }
 
     /// Accounts the seed's authors engage with far more than everyone else does: for each
@@ -161,7 +198,8 @@ public struct TopicDiscovery: Sendable {
             let account = graph.nodes.accounts[v]
             result.append(Proposal(kind: .account, value: account.label,
                                    queryTerm: "author:" + (account.handle ?? account.platformID),
-                                   inSeed: a, outsideSeed: b, lift: lift, logLikelihood: g2))
+                                   inSeed: a, outsideSeed: b, lift: lift, logLikelihood: g2,
+                                   estimatedPrecision: Double(a) / Double(a + b), seedRecall: 0))
         }
         return result.sorted { $0.logLikelihood != $1.logLikelihood ? $0.logLikelihood > $1.logLikelihood : $0.value < $1.value }
     }
