@@ -153,7 +153,7 @@ struct InfluencersCommand: ParsableCommand {
         if let rate = a.engagementRate {
             var line = String(format: "  engagement rate: %.2f%% over the last %d posts", rate * 100, a.engagementRatePosts)
             if let bench = a.benchmarkEngagementRate, let ratio = a.engagementRateRatio {
-                line += String(format: " — benchmark for its size %.2f%%, ratio %.2fx", bench * 100, ratio)
+                line += String(format: " — benchmark for %@ followers %.2f%%, ratio %.2fx", a.benchmarkBand ?? "its size", bench * 100, ratio)
             } else {
                 line += " — no benchmark below 1,000 followers"
             }

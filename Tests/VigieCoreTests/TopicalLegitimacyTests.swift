@@ -51,6 +51,7 @@ import Testing
         #expect(abs(expert.engagementRate! - 37.0 / 800) < 1e-9)
         #expect(expert.benchmarkEngagementRate == nil) // no benchmark under 1,000 followers
         #expect(abs(star.benchmarkEngagementRate! - 0.0186) < 1e-12)
+        #expect(star.benchmarkBand == ">1M")
         #expect(expert.topPosts.count == 3)
         #expect(expert.topEngagers.count == 5)
     }
@@ -78,8 +79,9 @@ import Testing
         #expect(InfluenceTier(followers: 10_000) == .micro)
         #expect(InfluenceTier(followers: 100_000) == .macro)
         #expect(InfluenceTier(followers: 1_000_001) == .mega)
-        #expect(InfluenceTier.benchmarkEngagementRate(followers: 3_000) == 0.0721)
-        #expect(InfluenceTier.benchmarkEngagementRate(followers: 50_000) == 0.0247)
+        #expect(EngagementBenchmark.band(followers: 3_000)?.meanRate == 0.0721)
+        #expect(EngagementBenchmark.band(followers: 50_000)?.meanRate == 0.0247)
+        #expect(EngagementBenchmark.band(followers: 999) == nil)
     }
 }
 

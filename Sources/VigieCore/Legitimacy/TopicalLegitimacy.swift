@@ -69,6 +69,8 @@ public struct TopicalLegitimacy: Sendable {
         public var engagementRate: Double?
         public var engagementRatePosts: Int
         public var benchmarkEngagementRate: Double?
+        /// The follower band of that benchmark (`5k–20k`).
+        public var benchmarkBand: String?
         /// `engagementRate / benchmarkEngagementRate`.
         public var engagementRateRatio: Double?
         public var inauthenticity: Double?
@@ -136,7 +138,8 @@ public struct TopicalLegitimacy: Sendable {
             let followers = account.followers
             let recent = signals.recentEngagement(of: Int32(raw.node))
             let rate: Double? = followers.flatMap { f in f > 0 ? recent.map { $0.mean / Double(f) } : nil }
-            let benchmark = followers.flatMap(InfluenceTier.benchmarkEngagementRate(followers:))
+            let band = followers.flatMap { EngagementBenchmark.band(followers: $0) }
+            let benchmark = band?.meanRate
             return RankedAccount(
                 rank: 0, account: account.label, platformID: account.platformID, platform: account.platform,
                 followers: followers, tier: followers.map(InfluenceTier.init(followers:)), score: score,
@@ -145,7 +148,7 @@ public struct TopicalLegitimacy: Sendable {
                 topicShare: signals.ownPosts[raw.node] > 0 ? Double(signals.onTopicPosts[raw.node]) / Double(signals.ownPosts[raw.node]) : 0,
                 onTopicEngagers: raw.engagers, engagerDiversity: raw.diversity, onTopicEngagement: raw.engagement,
                 peerEngagementShare: raw.peer, engagementRate: rate, engagementRatePosts: recent?.posts ?? 0,
-                benchmarkEngagementRate: benchmark,
+                benchmarkEngagementRate: benchmark, benchmarkBand: band?.label,
                 engagementRateRatio: rate.flatMap { r in benchmark.map { r / $0 } },
                 inauthenticity: fake, topPosts: [], topEngagers: [], communities: [])
         }
