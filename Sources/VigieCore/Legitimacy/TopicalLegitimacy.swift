@@ -8,7 +8,8 @@ public protocol InauthenticityScoring: Sendable {
 
 /// Ranks accounts by their legitimacy on a topic — not by follower count.
 ///
-/// Four signals, each normalised to 0…1 over the candidates, then mixed by `Weights`:
+/// Four signals, each normalised to 0…1 over the candidates; score = (0.5 authority +
+/// 0.35 engagers + 0.15 peer engagement) × √focus (`Weights`):
 /// - **authority**: PageRank personalised on the topic's authors (teleport ∝ √ own on-topic
 ///   posts) over the *on-topic* interaction graph only (engagement with on-topic posts), so
 ///   popularity earned elsewhere does not flow in;
@@ -23,14 +24,16 @@ public struct TopicalLegitimacy: Sendable {
     public struct Weights: Sendable, Hashable, Codable {
         public var authority: Double
         public var engagers: Double
-        public var focus: Double
         public var peerEngagement: Double
+        /// The mix above is multiplied by focus^focusExponent: an account that rarely posts on
+        /// topic cannot rank high on the engagement its few on-topic posts draw.
+        public var focusExponent: Double
 
-        public init(authority: Double = 0.4, engagers: Double = 0.3, focus: Double = 0.2, peerEngagement: Double = 0.1) {
+        public init(authority: Double = 0.5, engagers: Double = 0.35, peerEngagement: Double = 0.15, focusExponent: Double = 0.5) {
             self.authority = authority
             self.engagers = engagers
-            self.focus = focus
             self.peerEngagement = peerEngagement
+            self.focusExponent = focusExponent
         }
     }
 
@@ -132,7 +135,8 @@ public struct TopicalLegitimacy: Sendable {
             let a = maxAuthority > 0 ? raw.authority / maxAuthority : 0
             let d = maxDiversity > 0 ? log1p(raw.diversity) / log1p(maxDiversity) : 0
             let f = maxFocus > 0 ? raw.focus / maxFocus : 0
-            var score = weights.authority * a + weights.engagers * d + weights.focus * f + weights.peerEngagement * raw.peer
+            let reach = weights.authority * a + weights.engagers * d + weights.peerEngagement * raw.peer
+            var score = reach * pow(f, weights.focusExponent)
             let fake = inauthenticity?.inauthenticity(of: account)
             if let fake { score *= 1 - min(1, max(0, fake)) }
             let followers = account.followers
