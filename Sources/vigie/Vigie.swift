@@ -16,6 +16,8 @@ struct Vigie: ParsableCommand {
             WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
             TrendsCommand.self, AlertsCommand.self,
             TrustCommand.self,
+            InfluencersCommand.self, DiscoverCommand.self, CommunitiesCommand.self, LookalikesCommand.self,
+            GraphCommand.self,
         ]
     )
 }
