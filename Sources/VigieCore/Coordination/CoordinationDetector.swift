@@ -200,18 +200,21 @@ public struct CoordinationDetector: Sendable {
     func aggregate(_ pairs: PostPairs, type: CoordinationType, input: CoordinationInput) -> [CoordinationEdge] {
         let authors = input.postAuthor
         let times = input.postTime
-        // Distinct pairs of posts: a post with two links shared with another post is one pair.
-        var order = Array(0..<pairs.count)
-        order.sort { (pairs.first[$0], pairs.second[$0], $0) < (pairs.first[$1], pairs.second[$1], $1) }
+        // Distinct pairs of posts: a post with two links shared with another post is one pair
+        // (the first one generated is kept). Sorting packed codes beats sorting indexes.
+        var order: [PairOrder] = []
+        order.reserveCapacity(pairs.count)
+        for index in 0..<pairs.count {
+            order.append(PairOrder(code: UInt64(UInt32(pairs.first[index])) << 32 | UInt64(UInt32(pairs.second[index])),
+                                   index: Int32(index)))
+        }
+        order.sort()
         var distinct: [Int] = []
         distinct.reserveCapacity(order.count)
-        for (position, index) in order.enumerated() {
-            if position > 0 {
-                let previous = order[position - 1]
-                if pairs.first[previous] == pairs.first[index], pairs.second[previous] == pairs.second[index] { continue }
-            }
-            distinct.append(index)
+        for position in order.indices where position == 0 || order[position - 1].code != order[position].code {
+            distinct.append(Int(order[position].index))
         }
+        order = []
 
         // Directed weight: the distinct posts of one account matched by the other account.
         var matched: [UInt64] = []
@@ -283,6 +286,13 @@ public struct CoordinationDetector: Sendable {
         }
         edges.sort { ($0.source, $0.target) < ($1.source, $1.target) }
         return edges
+    }
+
+    private struct PairOrder: Comparable {
+        var code: UInt64
+        var index: Int32
+
+        static func < (a: PairOrder, b: PairOrder) -> Bool { (a.code, a.index) < (b.code, b.index) }
     }
 
     private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {

@@ -414,6 +414,13 @@ struct PostPlanner {
         case .nearDuplicate:
             copyBody(base, into: &post)
             editSlightly(&post)
+        case .coReply:
+            if let target = groups[g].original {
+                writeBrigadeReply(&post, to: target)
+                reference = target
+            } else {
+                copyBody(base, into: &post)
+            }
         }
         post.group = Int16(g)
         post.campaign = groups[g].campaign
@@ -461,6 +468,28 @@ struct PostPlanner {
         campaigns.append(CampaignRecord(id: campaignID, group: Int16(g), behaviour: behaviour, startMillis: millis,
                                         endMillis: millis, originalID: 0, originalAuthor: -1,
                                         linkDomain: world.groupDomains[g], linkPath: path, posts: 0))
+        // A reply brigade targets a recent post on the group's topic by someone outside it.
+        if behaviour == .coReply, let target = pickTarget(topic: topic, author: groups[g].participants[0]),
+           world.population.group[Int(target.author)] != Int16(g) {
+            groups[g].original = target
+            campaigns[Int(campaignID)].originalID = target.id
+            campaigns[Int(campaignID)].originalAuthor = target.author
+        }
+    }
+
+    /// One member's reply in a brigade: the target's author mentioned, then a reply template of
+    /// the group's topic filled for this member, negative.
+    private mutating func writeBrigadeReply(_ post: inout PostContent, to target: PostContent) {
+        post.kind = .reply
+        post.replyToID = target.id
+        post.replyToAuthor = target.author
+        post.conversationID = target.conversationID
+        post.conversationAuthor = target.conversationAuthor
+        composer.appendMention(target.author, to: &post)
+        post.text.append(0x20)
+        let topic = Int(world.population.topic[Int(post.author)])
+        let texts = world.texts(french: post.french)
+        writeBody(random.pick(topic >= 0 ? texts.replyOnTopic : texts.replyOffTopic), &post, topic: topic, sentiment: -1)
     }
 
     private func copyBody(_ base: PostContent, into post: inout PostContent) {
