@@ -31,11 +31,17 @@ struct CoordinationOptions: ParsableArguments {
         valueName: "keys"))
     var keys: CoordinationInput.Keys = .normalized
 
+    @Option(help: ArgumentHelp(
+        "Leave out texts and hashtag sets whose co-occurrences are fewer than this many times chance (stock phrases); 0 keeps all.",
+        valueName: "factor"))
+    var chanceFactor = 4.0
+
     func validate() throws {
         guard Self.seconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration: use 30s, 5m or 1h.")
         }
         guard minWeight >= 1 else { throw ValidationError("--min-weight must be at least 1.") }
+        guard chanceFactor >= 0 else { throw ValidationError("--chance-factor must be 0 (off) or more.") }
         guard similarity > 0 && similarity <= 1 else { throw ValidationError("--similarity must be in (0, 1].") }
         _ = try parsedTypes()
         for path in inputs where !FileManager.default.fileExists(atPath: path) {
@@ -76,7 +82,8 @@ struct CoordinationOptions: ParsableArguments {
             input = try read(inputs, into: empty)
         }
         let options = CoordinationDetector.Options(window: Self.seconds(window)!, minWeight: minWeight,
-                                                   types: types, similarityThreshold: similarity)
+                                                   types: types, similarityThreshold: similarity,
+                                                   chanceFactor: chanceFactor)
         return CoordinationDetector(options: options).detect(in: input)
     }
 
@@ -156,6 +163,11 @@ struct CoordinationCommand: ParsableCommand {
         let accounts = Set(network.edges.flatMap { [$0.source, $0.target] }).count
         print("\(Output.count(network.edges.count)) edges between \(Output.count(accounts)) accounts "
               + "(window \(coordination.window), min weight \(coordination.minWeight))")
+        let common = network.commonKeysIgnored.filter { $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+        if !common.isEmpty {
+            print("left out as stock phrases (co-occurring less than \(coordination.chanceFactor)x chance): "
+                  + common.map { "\(Output.count($0.value)) \($0.key == .coPost ? "texts" : "hashtag sets")" }.joined(separator: ", "))
+        }
         let rows = network.edges.sorted { $0.weight > $1.weight }.prefix(limit)
         for edge in rows {
             let a = network.accounts[edge.source].label
