@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieIngest
 import VigieStore
 
 /// Options shared by `vigie coordination` and `vigie coordination clusters`.
@@ -18,13 +19,34 @@ struct CoordinationOptions: ParsableArguments {
     @Option(help: "Jaccard similarity from which texts are near-identical (co-similar).")
     var similarity = 0.7
 
+    @Option(name: .customLong("input"), help: ArgumentHelp(
+        "Read posts from this file (repeatable) instead of the store: no import needed.", valueName: "file"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("Format of --input files (default: detected).", valueName: "format"))
+    var format: ImportFormat?
+
+    @Option(help: ArgumentHelp(
+        "How co-text and co-link keys are made: normalized (Vigie's) or toolkit (the coordination-network-toolkit's, to compare with it).",
+        valueName: "keys"))
+    var keys: CoordinationInput.Keys = .normalized
+
+    @Option(help: ArgumentHelp(
+        "Leave out texts and hashtag sets whose co-occurrences are fewer than this many times chance (stock phrases); 0 keeps all.",
+        valueName: "factor"))
+    var chanceFactor = 4.0
+
     func validate() throws {
         guard Self.seconds(window) != nil else {
             throw ValidationError("--window '\(window)' is not a duration: use 30s, 5m or 1h.")
         }
         guard minWeight >= 1 else { throw ValidationError("--min-weight must be at least 1.") }
+        guard chanceFactor >= 0 else { throw ValidationError("--chance-factor must be 0 (off) or more.") }
         guard similarity > 0 && similarity <= 1 else { throw ValidationError("--similarity must be in (0, 1].") }
         _ = try parsedTypes()
+        for path in inputs where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--input \(path): no such file.")
+        }
     }
 
     func parsedTypes() throws -> Set<CoordinationType> {
@@ -47,13 +69,46 @@ struct CoordinationOptions: ParsableArguments {
         return Double(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
-    /// Reads the workspace's posts and detects the network.
+    /// Reads the posts (the `--input` files, else the workspace's) and detects the network.
     func detect(_ store: StoreOptions) throws -> CoordinationNetwork {
-        var input = CoordinationInput()
-        try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { input.append($0) }
+        let types = try parsedTypes()
+        let empty = CoordinationInput(keys: keys, keepsShingles: types.contains(.coSimilar))
+        let input: CoordinationInput
+        if inputs.isEmpty {
+            var fromStore = empty
+            try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { fromStore.append($0) }
+            input = fromStore
+        } else {
+            input = try read(inputs, into: empty)
+        }
         let options = CoordinationDetector.Options(window: Self.seconds(window)!, minWeight: minWeight,
-                                                   types: try parsedTypes(), similarityThreshold: similarity)
+                                                   types: types, similarityThreshold: similarity,
+                                                   chanceFactor: chanceFactor)
         return CoordinationDetector(options: options).detect(in: input)
+    }
+
+    /// Streams files through the importers' decoders into the input, without a store. What was
+    /// read goes to standard error, so that an export on standard output stays clean.
+    private func read(_ paths: [String], into empty: CoordinationInput) throws -> CoordinationInput {
+        let collector = CoordinationInputCollector(input: empty)
+        let importer = Importer(store: collector)
+        for path in paths {
+            let report = try importer.importFile(at: path, options: ImportOptions(format: format))
+            var line = "\(path) [\(report.format)]: \(Output.count(report.posts)) posts read"
+            if report.rejected > 0 { line += ", \(Output.count(report.rejected)) bad records skipped" }
+            line += String(format: " in %.2fs", report.seconds)
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        for reject in collector.firstRejects {
+            FileHandle.standardError.write(Data("  \(reject.file):\(reject.line): \(reject.reason)\n".utf8))
+        }
+        if collector.duplicatePosts > 0 {
+            FileHandle.standardError.write(Data("\(Output.count(collector.duplicatePosts)) repeated post ids ignored (the first copy counts)\n".utf8))
+        }
+        if collector.ignoredDeletions > 0 {
+            FileHandle.standardError.write(Data("\(Output.count(collector.ignoredDeletions)) deletion records not applied (import into a store to apply them)\n".utf8))
+        }
+        return collector.input
     }
 }
 
@@ -108,6 +163,11 @@ struct CoordinationCommand: ParsableCommand {
         let accounts = Set(network.edges.flatMap { [$0.source, $0.target] }).count
         print("\(Output.count(network.edges.count)) edges between \(Output.count(accounts)) accounts "
               + "(window \(coordination.window), min weight \(coordination.minWeight))")
+        let common = network.commonKeysIgnored.filter { $0.value > 0 }.sorted { $0.key.rawValue < $1.key.rawValue }
+        if !common.isEmpty {
+            print("left out as stock phrases (co-occurring less than \(coordination.chanceFactor)x chance): "
+                  + common.map { "\(Output.count($0.value)) \($0.key == .coPost ? "texts" : "hashtag sets")" }.joined(separator: ", "))
+        }
         let rows = network.edges.sorted { $0.weight > $1.weight }.prefix(limit)
         for edge in rows {
             let a = network.accounts[edge.source].label
@@ -152,3 +212,5 @@ struct CoordinationCommand: ParsableCommand {
         }
     }
 }
+
+extension CoordinationInput.Keys: ExpressibleByArgument {}

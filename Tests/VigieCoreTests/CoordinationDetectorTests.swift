@@ -80,6 +80,33 @@ import VigieCore
         #expect(network.edge(.coPost, "a", "b")?.evidence.first?.key == "le reseau ment partagez avant suppression")
     }
 
+    /// A stock phrase posted all along by many accounts meets itself by chance; a campaign's
+    /// copies within seconds do not look like chance.
+    @Test func stockPhrasesCoincidingByChanceTieNobody() throws {
+        let stock = "pause cafe avant la reunion comme toujours"
+        var posts: [Post] = []
+        for i in 0..<400 {
+            posts.append(F.post("s\(i)", by: "p\(i % 40)", at: Double(i) * 2160, text: stock))
+        }
+        for day in [2.0, 6.0] {
+            posts.append(F.post("x\(day)", by: "x", at: day * 86_400 + 100, text: stock))
+            posts.append(F.post("y\(day)", by: "y", at: day * 86_400 + 110, text: stock))
+            for member in ["c1", "c2", "c3"] {
+                posts.append(F.post("\(member)-\(day)", by: member, at: day * 86_400 + 5000 + Double(member.count),
+                                    text: "ils nous mentent partagez avant la suppression \(Int(day))"))
+            }
+        }
+        let types: Set<CoordinationType> = [.coPost, .coSimilar]
+        let network = F.detect(posts, minWeight: 2, types: types)
+        #expect(network.pairs(.coPost) == ["c1-c2", "c1-c3", "c2-c3"])
+        #expect(network.pairs(.coSimilar) == ["c1-c2", "c1-c3", "c2-c3"], "the stock phrase is left out of co-similar too")
+        #expect(network.commonKeysIgnored[.coPost] == 1)
+        let everything = CoordinationDetector(options: .init(minWeight: 2, types: types, chanceFactor: 0))
+            .detect(in: CoordinationInput(posts: posts))
+        #expect(everything.edge(.coPost, "x", "y") != nil)
+        #expect(everything.edge(.coSimilar, "x", "y") != nil)
+    }
+
     @Test func repostsGiveNoTextOrLinkKeys() {
         let text = "the very same words in both of these posts"
         let network = F.detect([

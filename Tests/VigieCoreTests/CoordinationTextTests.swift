@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import VigieCore
+@testable import VigieCore
 
 @Suite struct CoordinationTextTests {
     @Test(arguments: [
@@ -41,6 +41,17 @@ import VigieCore
         #expect(CoordinationText.toolkitText("RT @Bob: Hello  WORLD https://x.co/A mail@host.fr ok")
                 == "rt hello world https://x.co/a mail ok")
         #expect(CoordinationText.toolkitText("  ") == "")
+    }
+
+    /// ASCII text takes a byte path; it must agree with the Unicode path, which a trailing
+    /// non-ASCII word forces.
+    @Test(arguments: ["RT @Bob: Hello  WORLD https://x.co/A mail@host.fr ok", "a@b c", "@x", " lead\ttab\nline @m end ",
+                      "foo@bar baz", "Same TEXT", "x\r\ny", "@a@b c@d e", ""])
+    func toolkitTextAsciiPathAgreesWithUnicodePath(text: String) {
+        let ascii = CoordinationText.toolkitText(text)
+        #expect(CoordinationText.asciiToolkitText(text) == ascii)
+        let unicode = CoordinationText.toolkitText(text + " Été")
+        #expect(unicode == (ascii.isEmpty ? "été" : ascii + " été"))
     }
 
     @Test func toolkitKeysMatchShortTextsAndRawLinks() {

@@ -182,9 +182,10 @@ import VigieCore
             if let first = times.min(), let last = times.max() { #expect(last.timeIntervalSince(first) <= window) }
             let posts = rows.compactMap { rowsByID[$0["post_id"] ?? ""] }
             #expect(posts.count == rows.count)
-            // Every post carries the campaign link.
+            // Every post carries the campaign link, apart from reply brigades.
             let link = rows[0]["link"] ?? ""
-            #expect(posts.allSatisfy { $0[7].split(separator: " ").contains(Substring(link)) })
+            #expect(link.isEmpty == (rows[0]["behaviour"] == "co-reply"))
+            if !link.isEmpty { #expect(posts.allSatisfy { $0[7].split(separator: " ").contains(Substring(link)) }) }
             switch rows[0]["behaviour"] {
             case "co-repost":
                 let original = rows[0]["original_id"] ?? ""
@@ -193,6 +194,10 @@ import VigieCore
                 #expect(Set(posts.map { $0[5] }).count == 1)
             case "near-duplicate":
                 #expect(posts.count < 3 || Set(posts.map { $0[5] }).count > 1)
+            case "co-reply":
+                let target = rows[0]["original_id"] ?? ""
+                #expect(!target.isEmpty && posts.allSatisfy { $0[4] == target && $0[3].isEmpty })
+                #expect(rows.allSatisfy { $0["kind"] == "reply" })
             default:
                 Issue.record("unknown behaviour")
             }

@@ -32,10 +32,19 @@ public struct CoordinationDetector: Sendable {
         /// compared at most. Bounds the work when thousands of copies land in one minute (exact
         /// copies are found by co-text anyway); the default is far above what campaigns do.
         public var maxSimilarCandidates: Int
+        /// Stock phrases: a text (co-text, and the posts carrying it for co-similar) or a
+        /// hashtag set whose co-occurrences within the window are fewer than this many times
+        /// what chance gives — posts spread evenly over the data's period, `n(n-1)·window/span`
+        /// pairs for `n` posts — ties nobody. "Pause café avant la réunion" posted 2,000 times a
+        /// month meets itself within a minute by chance; a campaign's 20 copies in one minute
+        /// are hundreds of times above chance. 0 turns the test off; it applies only to data
+        /// spanning at least 100 windows, and never to the toolkit's keys
+        /// (``CoordinationInput/Keys/toolkit``), which reproduce the toolkit.
+        public var chanceFactor: Double
 
         public init(window: TimeInterval = 60, minWeight: Int = 2, types: Set<CoordinationType> = Set(CoordinationType.allCases),
                     similarityThreshold: Double = 0.7, evidencePerEdge: Int = 5, keysPerEdge: Int = 5,
-                    maxSimilarCandidates: Int = 500) {
+                    maxSimilarCandidates: Int = 500, chanceFactor: Double = 4) {
             self.window = window
             self.minWeight = minWeight
             self.types = types
@@ -43,6 +52,7 @@ public struct CoordinationDetector: Sendable {
             self.evidencePerEdge = evidencePerEdge
             self.keysPerEdge = keysPerEdge
             self.maxSimilarCandidates = maxSimilarCandidates
+            self.chanceFactor = chanceFactor
         }
     }
 
@@ -54,12 +64,69 @@ public struct CoordinationDetector: Sendable {
 
     public func detect(in input: CoordinationInput) -> CoordinationNetwork {
         var edges: [CoordinationEdge] = []
+        var common: [CoordinationType: [Bool]] = [:]
+        for type in Self.chanceTested where options.types.contains(type) || (type == .coPost && options.types.contains(.coSimilar)) {
+            common[type] = commonKeys(type, input)
+        }
+        var commonText: [Bool]?
+        if options.types.contains(.coSimilar), let keys = common[.coPost] {
+            // Co-similar leaves out the posts whose exact text is a stock phrase.
+            var flags = [Bool](repeating: false, count: input.count)
+            for entry in input.entries[CoordinationType.coPost.ordinal] where keys[Int(entry.key)] { flags[Int(entry.post)] = true }
+            commonText = flags
+        }
         for type in CoordinationType.allCases where options.types.contains(type) {
-            let pairs = type == .coSimilar ? similarPairs(input) : keyedPairs(type, input)
+            let pairs = type == .coSimilar ? similarPairs(input, skipping: commonText) : keyedPairs(type, input, skipping: common[type])
             edges += aggregate(pairs, type: type, input: input)
         }
         let accounts = zip(input.accountIDs, input.accountHandles).map { CoordinationAccount(id: $0, handle: $1) }
-        return CoordinationNetwork(options: options, accounts: accounts, edges: edges)
+        var network = CoordinationNetwork(options: options, accounts: accounts, edges: edges)
+        for (type, flags) in common where options.types.contains(type) {
+            network.commonKeysIgnored[type] = flags.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        return network
+    }
+
+    /// The types whose keys are tested against chance (see ``Options/chanceFactor``).
+    static let chanceTested: [CoordinationType] = [.coPost, .coHashtag]
+
+    /// Per key of `type`, whether it is a stock phrase: co-occurring pairs (different authors,
+    /// within the window) fewer than ``Options/chanceFactor`` times the pairs expected by chance.
+    func commonKeys(_ type: CoordinationType, _ input: CoordinationInput) -> [Bool] {
+        var common = [Bool](repeating: false, count: input.keyNames[type.ordinal].count)
+        // Chance is told from intent only over a period much longer than the window.
+        guard options.chanceFactor > 0, input.keys == .normalized, let first = input.postTime.min(),
+              let last = input.postTime.max(), last - first >= 100 * options.window else { return common }
+        let span = last - first
+        let times = input.postTime
+        let authors = input.postAuthor
+        var timed = input.entries[type.ordinal].map { TimedEntry(key: $0.key, post: $0.post, time: times[Int($0.post)]) }
+        timed.sort { ($0.key, $0.time, $0.post) < ($1.key, $1.time, $1.post) }
+        var runStart = 0
+        while runStart < timed.count {
+            var runEnd = runStart + 1
+            while runEnd < timed.count, timed[runEnd].key == timed[runStart].key { runEnd += 1 }
+            let n = Double(runEnd - runStart)
+            let expected = n * (n - 1) * options.window / span
+            // Fewer pairs than the factor times chance: count them, stopping once above.
+            if expected * options.chanceFactor >= 1 {
+                let limit = expected * options.chanceFactor
+                var observed = 0.0
+                outer: for i in runStart..<runEnd {
+                    var j = i + 1
+                    while j < runEnd, timed[j].time - timed[i].time <= options.window {
+                        if authors[Int(timed[i].post)] != authors[Int(timed[j].post)] {
+                            observed += 1
+                            if observed >= limit { break outer }
+                        }
+                        j += 1
+                    }
+                }
+                if observed < limit { common[Int(timed[runStart].key)] = true }
+            }
+            runStart = runEnd
+        }
+        return common
     }
 
     // MARK: - Pairs of posts
@@ -81,7 +148,7 @@ public struct CoordinationDetector: Sendable {
         var time: Double
     }
 
-    func keyedPairs(_ type: CoordinationType, _ input: CoordinationInput) -> PostPairs {
+    func keyedPairs(_ type: CoordinationType, _ input: CoordinationInput, skipping common: [Bool]? = nil) -> PostPairs {
         let times = input.postTime
         var timed = input.entries[type.ordinal].map { TimedEntry(key: $0.key, post: $0.post, time: times[Int($0.post)]) }
         timed.sort { ($0.key, $0.time, $0.post) < ($1.key, $1.time, $1.post) }
@@ -91,6 +158,10 @@ public struct CoordinationDetector: Sendable {
         while runStart < timed.count {
             var runEnd = runStart + 1
             while runEnd < timed.count, timed[runEnd].key == timed[runStart].key { runEnd += 1 }
+            if let common, common[Int(timed[runStart].key)] {
+                runStart = runEnd
+                continue
+            }
             for i in runStart..<runEnd {
                 let post = timed[i].post
                 var j = i + 1
@@ -117,7 +188,7 @@ public struct CoordinationDetector: Sendable {
 
     /// Candidates from LSH buckets within the window, verified by exact Jaccard similarity. A
     /// pair that shares several buckets is examined in the first band it shares only.
-    func similarPairs(_ input: CoordinationInput) -> PostPairs {
+    func similarPairs(_ input: CoordinationInput, skipping common: [Bool]? = nil) -> PostPairs {
         let count = input.similarPosts.count
         var bandKeys: [UInt32] = []
         bandKeys.reserveCapacity(count * MinHash.bands)
@@ -132,7 +203,7 @@ public struct CoordinationDetector: Sendable {
         entries.reserveCapacity(count)
         for band in 0..<MinHash.bands {
             entries.removeAll(keepingCapacity: true)
-            for index in 0..<count {
+            for index in 0..<count where !(common?[Int(input.similarPosts[index])] ?? false) {
                 entries.append(BandEntry(bucket: bandKeys[index * MinHash.bands + band], index: Int32(index),
                                          time: times[Int(input.similarPosts[index])]))
             }
@@ -200,18 +271,21 @@ public struct CoordinationDetector: Sendable {
     func aggregate(_ pairs: PostPairs, type: CoordinationType, input: CoordinationInput) -> [CoordinationEdge] {
         let authors = input.postAuthor
         let times = input.postTime
-        // Distinct pairs of posts: a post with two links shared with another post is one pair.
-        var order = Array(0..<pairs.count)
-        order.sort { (pairs.first[$0], pairs.second[$0], $0) < (pairs.first[$1], pairs.second[$1], $1) }
+        // Distinct pairs of posts: a post with two links shared with another post is one pair
+        // (the first one generated is kept). Sorting packed codes beats sorting indexes.
+        var order: [PairOrder] = []
+        order.reserveCapacity(pairs.count)
+        for index in 0..<pairs.count {
+            order.append(PairOrder(code: UInt64(UInt32(pairs.first[index])) << 32 | UInt64(UInt32(pairs.second[index])),
+                                   index: Int32(index)))
+        }
+        order.sort()
         var distinct: [Int] = []
         distinct.reserveCapacity(order.count)
-        for (position, index) in order.enumerated() {
-            if position > 0 {
-                let previous = order[position - 1]
-                if pairs.first[previous] == pairs.first[index], pairs.second[previous] == pairs.second[index] { continue }
-            }
-            distinct.append(index)
+        for position in order.indices where position == 0 || order[position - 1].code != order[position].code {
+            distinct.append(Int(order[position].index))
         }
+        order = []
 
         // Directed weight: the distinct posts of one account matched by the other account.
         var matched: [UInt64] = []
@@ -283,6 +357,13 @@ public struct CoordinationDetector: Sendable {
         }
         edges.sort { ($0.source, $0.target) < ($1.source, $1.target) }
         return edges
+    }
+
+    private struct PairOrder: Comparable {
+        var code: UInt64
+        var index: Int32
+
+        static func < (a: PairOrder, b: PairOrder) -> Bool { (a.code, a.index) < (b.code, b.index) }
     }
 
     private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {

@@ -23,7 +23,9 @@ public struct CoordinationInput: Sendable {
         case normalized
         /// The coordination-network-toolkit's, to compare edge sets with it: the text
         /// lowercased, every `@…` run up to whitespace removed, whitespace collapsed, links kept,
-        /// no minimum length (even empty texts match each other); links exactly as given.
+        /// no minimum length (even empty texts match each other); links exactly as given, and
+        /// a post without links carries the empty link (the toolkit's `"".split(" ")` gives
+        /// `[""]`, so its co-link network ties accounts that post links-free messages together).
         case toolkit
     }
 
@@ -97,6 +99,9 @@ public struct CoordinationInput: Sendable {
             let link = keys == .toolkit ? url : CoordinationText.normalizedURL(url)
             if let link, links.insert(link).inserted { add(.coLink, link, postIndex) }
         }
+        // The toolkit splits an empty `urls` field into one empty link, which every post
+        // without links then shares: reproduced so that the edge sets can be compared.
+        if keys == .toolkit, post.urls.isEmpty { add(.coLink, "", postIndex) }
         if keys == .toolkit { add(.coPost, CoordinationText.toolkitText(post.text), postIndex) }
         // Tokens serve Vigie's co-text key and shingles; the toolkit's key needs neither.
         guard keys == .normalized || keepsShingles else { return }

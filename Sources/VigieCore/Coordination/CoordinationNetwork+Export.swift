@@ -83,15 +83,18 @@ extension CoordinationNetwork {
         return out
     }
 
-    /// `source,target,type,weight,first,last,source_label,target_label`: account ids (what
-    /// Gephi's edge import expects), then handles (or ids) for reading. RFC 4180 quoting.
+    /// `source,target,type,weight,first,last,source_label,target_label,source_weight,target_weight,pairs`:
+    /// account ids (what Gephi's edge import expects), then handles (or ids) for reading, then
+    /// the directed weights (the coordination-network-toolkit's `weight` of each direction) and
+    /// the co-occurring post pairs. RFC 4180 quoting.
     public func csv() -> String {
-        var out = "source,target,type,weight,first,last,source_label,target_label\n"
+        var out = "source,target,type,weight,first,last,source_label,target_label,source_weight,target_weight,pairs\n"
         for edge in edges {
             let source = accounts[edge.source]
             let target = accounts[edge.target]
             let fields = [source.id, target.id, edge.type.rawValue, String(edge.weight), Self.iso(edge.first),
-                          Self.iso(edge.last), source.label, target.label]
+                          Self.iso(edge.last), source.label, target.label, String(edge.sourceWeight),
+                          String(edge.targetWeight), String(edge.pairs)]
             out += fields.map(CSVText.field).joined(separator: ",")
             out += "\n"
         }

@@ -82,6 +82,8 @@ public struct CoordinationNetwork: Sendable {
     public var accounts: [CoordinationAccount]
     /// Sorted by type, then source, then target.
     public var edges: [CoordinationEdge]
+    /// Per type, the keys left out as stock phrases (``CoordinationDetector/Options/chanceFactor``).
+    public var commonKeysIgnored: [CoordinationType: Int] = [:]
 
     public init(options: CoordinationDetector.Options, accounts: [CoordinationAccount], edges: [CoordinationEdge]) {
         self.options = options

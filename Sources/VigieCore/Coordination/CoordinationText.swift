@@ -26,6 +26,7 @@ public enum CoordinationText {
     /// The coordination-network-toolkit's co-tweet key (its `message_preprocessor`): lowercased,
     /// each `@` and what follows it up to whitespace removed, whitespace runs made one space.
     public static func toolkitText(_ text: String) -> String {
+        if let ascii = asciiToolkitText(text) { return ascii }
         var words: [Substring] = []
         let lowered = text.lowercased()
         var wordStart: String.Index?
@@ -48,6 +49,38 @@ public enum CoordinationText {
         }
         if let start = wordStart { words.append(lowered[start...]) }
         return words.joined(separator: " ")
+    }
+
+    /// ``toolkitText(_:)`` on bytes, for ASCII text (most posts): the same result without
+    /// going through Characters. `nil` when the text has a non-ASCII byte.
+    static func asciiToolkitText(_ text: String) -> String? {
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var inMention = false
+            var pendingSpace = false
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                // Python's str.split() whitespace in ASCII: \t \n \v \f \r, 0x1C-0x1F and space;
+                // Character.isWhitespace differs on 0x1C-0x1F, which the Unicode path keeps.
+                if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                    inMention = false
+                    pendingSpace = !out.isEmpty
+                } else if (0x1C...0x1F).contains(byte) {
+                    return nil
+                } else if byte == UInt8(ascii: "@") {
+                    inMention = true
+                } else if !inMention {
+                    if pendingSpace {
+                        out.append(0x20)
+                        pendingSpace = false
+                    }
+                    out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Folded tokens kept for comparison, and how many of them are words.

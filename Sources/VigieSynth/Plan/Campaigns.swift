@@ -8,12 +8,16 @@ enum CoordinationBehaviour: UInt8, CaseIterable {
     case coPost
     /// Members post the same text with small edits, the same link and hashtags.
     case nearDuplicate
+    /// Members reply to the same post within seconds, each in words of their own, without the
+    /// group's link or hashtags (a reply brigade): only the shared target ties them.
+    case coReply
 
     var name: String {
         switch self {
         case .coRepost: return "co-repost"
         case .coPost: return "co-post"
         case .nearDuplicate: return "near-duplicate"
+        case .coReply: return "co-reply"
         }
     }
 }
@@ -25,6 +29,7 @@ struct CampaignRecord {
     var behaviour: CoordinationBehaviour
     var startMillis: Int64
     var endMillis: Int64
+    /// The reposted original (co-repost) or the replied-to post (co-reply).
     var originalID: UInt64
     var originalAuthor: Int32
     var linkDomain: Int32

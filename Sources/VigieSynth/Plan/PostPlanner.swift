@@ -8,6 +8,8 @@ struct PostPlanner {
     let world: World
     private let composer: TextComposer
     private var random: SeededGenerator
+    /// Draws for reply brigades only, so that planting them leaves every other post as it was.
+    private var brigadeRandom: SeededGenerator
     private var rhythm: DailyRhythm
     private var zoneAuthors: [AliasTable]
     private var heap = EventHeap()
@@ -45,6 +47,7 @@ struct PostPlanner {
         let configuration = world.configuration
         let population = world.population
         var random = SeededGenerator(seed: configuration.seed, stream: 3)
+        brigadeRandom = SeededGenerator(seed: configuration.seed, stream: 11)
         startMillis = Int64(configuration.start.timeIntervalSince1970 * 1000)
         spanMillis = Int64(configuration.days) * 86_400_000
         totalPosts = configuration.posts
@@ -414,6 +417,13 @@ struct PostPlanner {
         case .nearDuplicate:
             copyBody(base, into: &post)
             editSlightly(&post)
+        case .coReply:
+            if let target = groups[g].original {
+                writeBrigadeReply(&post, to: target, base: base)
+                reference = target
+            } else {
+                copyBody(base, into: &post)
+            }
         }
         post.group = Int16(g)
         post.campaign = groups[g].campaign
@@ -439,7 +449,11 @@ struct PostPlanner {
         times.sort()
         groups[g].times = [millis] + times
         groups[g].position = 0
-        let behaviour = CoordinationBehaviour.allCases[(groups[g].plannedCampaigns + g) % CoordinationBehaviour.allCases.count]
+        // Three behaviours in turn; every other co-post campaign is a reply brigade instead.
+        let turn = groups[g].plannedCampaigns + g
+        let cycle: [CoordinationBehaviour] = [.coRepost, .coPost, .nearDuplicate]
+        var behaviour = cycle[turn % cycle.count]
+        if behaviour == .coPost, (turn / cycle.count) % 2 == 1 { behaviour = .coReply }
         groups[g].behaviour = behaviour
         groups[g].original = nil
         let campaignID = Int32(campaigns.count)
@@ -461,6 +475,48 @@ struct PostPlanner {
         campaigns.append(CampaignRecord(id: campaignID, group: Int16(g), behaviour: behaviour, startMillis: millis,
                                         endMillis: millis, originalID: 0, originalAuthor: -1,
                                         linkDomain: world.groupDomains[g], linkPath: path, posts: 0))
+        // A reply brigade targets a recent post on the group's topic by someone outside it.
+        // Without a target (nothing posted yet), the campaign posts its message instead.
+        if behaviour == .coReply {
+            if let target = brigadeTarget(topic: topic, group: g) {
+                groups[g].original = target
+                campaigns[Int(campaignID)].originalID = target.id
+                campaigns[Int(campaignID)].originalAuthor = target.author
+            } else {
+                groups[g].behaviour = .coPost
+                campaigns[Int(campaignID)].behaviour = .coPost
+            }
+        }
+    }
+
+    /// A recent post on the topic (else a popular one) by someone outside the group.
+    private mutating func brigadeTarget(topic: Int, group g: Int) -> PostContent? {
+        let groupOf = world.population.group
+        let outsider = { (post: PostContent) in groupOf[Int(post.author)] != Int16(g) }
+        if topic >= 0, let target = topicRings[topic].recent(&brigadeRandom), outsider(target) { return target }
+        if let target = general.recent(&brigadeRandom), outsider(target) { return target }
+        return nil
+    }
+
+    /// One member's reply in a brigade: the target's author mentioned, then a reply template of
+    /// the campaign's topic filled for this member, negative; language and topic as the
+    /// campaign's message.
+    private mutating func writeBrigadeReply(_ post: inout PostContent, to target: PostContent, base: PostContent) {
+        post.kind = .reply
+        post.french = base.french
+        post.replyToID = target.id
+        post.replyToAuthor = target.author
+        post.conversationID = target.conversationID
+        post.conversationAuthor = target.conversationAuthor
+        composer.appendMention(target.author, to: &post)
+        post.text.append(0x20)
+        let topic = Int(base.topic)
+        let texts = world.texts(french: post.french)
+        let template = brigadeRandom.pick(topic >= 0 ? texts.replyOnTopic : texts.replyOffTopic)
+        let result = composer.fill(template, into: &post, topic: topic, keyword: false, sentiment: -1, random: &brigadeRandom)
+        post.topic = base.topic
+        post.hasKeyword = result.usedKeyword
+        post.sentiment = result.sentiment
     }
 
     private func copyBody(_ base: PostContent, into post: inout PostContent) {

@@ -106,15 +106,19 @@ final class TruthRecorder {
             out.append(UInt8(ascii: ","))
             out.append(string: campaignLink(campaign))
             out.append(UInt8(ascii: ","))
-            out.append(string: world.groupTags[Int(campaign.group)].map { world.tagNames[Int($0)] }.joined(separator: " "))
+            if campaign.behaviour != .coReply {
+                out.append(string: world.groupTags[Int(campaign.group)].map { world.tagNames[Int($0)] }.joined(separator: " "))
+            }
             out.append(UInt8(ascii: "\n"))
             coordinationFile.buffer = out
             try coordinationFile.flushIfFull()
         }
     }
 
+    /// The link every post of the campaign carries; none for a reply brigade.
     func campaignLink(_ campaign: CampaignRecord) -> String {
-        "https://" + world.domainNames[Int(campaign.linkDomain)] + "/articles/" + String(campaign.linkPath)
+        guard campaign.behaviour != .coReply else { return "" }
+        return "https://" + world.domainNames[Int(campaign.linkDomain)] + "/articles/" + String(campaign.linkPath)
     }
 
     func close() throws(SynthError) {

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A ``Store`` that keeps nothing but a ``CoordinationInput``: an importer writing into it
+/// streams a file straight into coordination detection, without a database
+/// (`vigie coordination --input FILE`).
+///
+/// Posts are deduplicated by platform id, the first occurrence winning, as the
+/// coordination-network-toolkit does (`insert or ignore`). Deletions are not applied: a post
+/// deleted later in the same file still counts (import into a store to apply them); how many
+/// were seen is reported. Batches arrive on the importer's writer thread, hence the lock.
+///
+/// ```swift
+/// let collector = CoordinationInputCollector(input: CoordinationInput(keys: .toolkit))
+/// _ = try Importer(store: collector).importFile(at: "messages.csv")
+/// let network = CoordinationDetector().detect(in: collector.input)
+/// ```
+public final class CoordinationInputCollector: Store, @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: CoordinationInput
+    private var seenPosts: Set<String> = []
+    private var duplicates = 0
+    private var deletions = 0
+    private var keptRejects: [Reject] = []
+    /// Bad records kept for display, the first ones met.
+    public let rejectsKept: Int
+
+    public init(input: CoordinationInput = CoordinationInput(), rejectsKept: Int = 10) {
+        collected = input
+        self.rejectsKept = rejectsKept
+    }
+
+    /// What was collected so far.
+    public var input: CoordinationInput { lock.withLock { collected } }
+    /// Posts dropped because a post with the same id came earlier.
+    public var duplicatePosts: Int { lock.withLock { duplicates } }
+    /// Deletion records met (not applied).
+    public var ignoredDeletions: Int { lock.withLock { deletions } }
+    /// The first bad records (at most ``rejectsKept``), with file, line and reason.
+    public var firstRejects: [Reject] { lock.withLock { keptRejects } }
+
+    public func write(_ batch: IngestBatch, workspace: String) throws -> WriteSummary {
+        lock.withLock {
+            var summary = WriteSummary()
+            for item in batch.items {
+                switch item {
+                case .post(let post):
+                    guard seenPosts.insert(post.platformID).inserted else {
+                        duplicates += 1
+                        summary.postsUnchanged += 1
+                        continue
+                    }
+                    collected.append(post)
+                    summary.postsInserted += 1
+                case .account(let account):
+                    collected.register(account)
+                case .tombstone:
+                    deletions += 1
+                case .interaction:
+                    continue
+                }
+            }
+            summary.rejectsInserted = batch.rejects.count
+            keptRejects += batch.rejects.prefix(max(0, rejectsKept - keptRejects.count))
+            return summary
+        }
+    }
+
+    public func stats(workspace: String) throws -> StoreStats { StoreStats(workspace: workspace) }
+    public func rejects(workspace: String, limit: Int) throws -> [Reject] { [] }
+    public func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] { [] }
+    public func accounts(workspace: String, handle: String) throws -> [AccountDetail] { [] }
+    public func checkpoint(workspace: String, file: String) throws -> ImportCheckpoint? { nil }
+}
