@@ -340,6 +340,7 @@ enum StoreMigrations {
                 delivered INTEGER NOT NULL
             );
             CREATE INDEX alert_delivery_alert ON alert_delivery(fired_alert_id);
+            """)
     }
 
     /// Follower/following/post counts of an account each time an import saw them change, so
