@@ -110,12 +110,12 @@ import Testing
                 evaluation.add(truth: truth, predicted: identifier.identify(example.text).language)
             }
         }
-        let floors: [String: Double] = ["ar": 0.98, "de": 0.88, "en": 0.98, "es": 0.93, "fr": 0.95, "it": 0.94, "pt": 0.88]
+        let floors: [String: Double] = ["ar": 0.98, "de": 0.90, "en": 0.98, "es": 0.97, "fr": 0.96, "it": 0.95, "pt": 0.88]
         for row in evaluation.rows {
             guard let floor = floors[row.language] else { continue }
             #expect(row.accuracy >= floor, "\(row.language): \(row.accuracy) < \(floor)")
         }
-        #expect(evaluation.accuracy(over: Set(floors.keys)) >= 0.94)
+        #expect(evaluation.accuracy(over: Set(floors.keys)) >= 0.95)
         #expect(evaluation.rows.count == 8)
     }
 }
