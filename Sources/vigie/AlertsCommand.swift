@@ -121,10 +121,11 @@ struct AlertsAddCommand: ParsableCommand {
 
     func run() throws {
         let rule = try makeRule()
-        if case .watch(let name) = rule.target {
-            Output.printError("note: rule '\(rule.name)' targets watch '\(name)'; watches are not part of this build yet, so it cannot be evaluated until they are")
+        let opened = try store.openStore()
+        if case .watch(let name) = rule.target, try opened.watch(named: name, workspace: store.workspace) == nil {
+            throw CLIError("no watch named '\(name)' in workspace '\(store.workspace)': add it first (vigie watch add \(name) QUERY) or see vigie watch list")
         }
-        try store.openStore().addAlertRule(rule, workspace: store.workspace)
+        try opened.addAlertRule(rule, workspace: store.workspace)
         print("Added \(rule.kind.rawValue) rule '\(rule.name)' on \(rule.target) (\(Self.describe(rule)))"
               + (rule.webhookURL.map { "; webhook \($0)" } ?? "; no webhook: alerts are stored only"))
     }

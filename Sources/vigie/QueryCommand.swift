@@ -10,15 +10,15 @@ struct QueryCommand: ParsableCommand {
         discussion: """
             Examples: 'velo OR cyclisme', '"piste cyclable" NOT lyon', 'influenc* NEAR/3 marque', \
             '#climat lang:fr since:2024-01-01', 'author:marie_velo site:lemonde.fr'. Matching folds \
-            case and accents. The grammar is in docs/query-language.md. This version reads every \
-            post of the workspace; indexed watches come with the listening issue.
+            case and accents. The grammar is in docs/query-language.md. The full-text index narrows \
+            the posts tested; every match is counted. Save a query as a watch with `vigie watch add`.
             """
     )
 
     @OptionGroup var store: StoreOptions
 
     @Argument(help: "The query (quote it for the shell).")
-    var query: String
+    var query: String?
 
     @Option(help: ArgumentHelp("Only posts from this date on (e.g. 2024-01-01).", valueName: "date"))
     var since: String?
@@ -39,6 +39,7 @@ struct QueryCommand: ParsableCommand {
     var csv = false
 
     func validate() throws {
+        guard query != nil || benchQueries != nil else { throw ValidationError("give a query, e.g. vigie query 'velo OR cyclisme'.") }
         guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv.") }
         for (flag, value) in [("--since", since), ("--until", until)] {
@@ -48,28 +49,29 @@ struct QueryCommand: ParsableCommand {
         }
     }
 
+    @Option(name: .customLong("bench-queries"), help: .hidden)
+    var benchQueries: String?
+
+    @Option(help: .hidden)
+    var repeats = 5
+
     func run() throws {
+        if let benchQueries {
+            try runBenchmark(file: benchQueries)
+            return
+        }
         let parsed: Query
         do {
-            parsed = try Query.parse(query, options: QueryOptions(stemmed: stemmed))
+            parsed = try Query.parse(query ?? "", options: QueryOptions(stemmed: stemmed))
         } catch {
             throw CLIError("invalid query\n\(error.description)")
         }
-        let sinceDate = since.flatMap(DateParsing.parse)
-        let untilDate = until.flatMap(DateParsing.parse)
-        var newest = NewestPosts(limit: limit)
-        var matched = 0
-        var authors = Set<String>()
         let started = Date()
-        try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { post in
-            if let sinceDate, post.createdAt < sinceDate { return }
-            if let untilDate, post.createdAt >= untilDate { return }
-            guard parsed.matches(post) else { return }
-            matched += 1
-            authors.insert(post.authorID)
-            newest.offer(post)
-        }
-        let posts = newest.sorted
+        let page = try store.openStore(mustExist: true).query(
+            parsed, workspace: store.workspace, since: since.flatMap(DateParsing.parse),
+            until: until.flatMap(DateParsing.parse), limit: limit)
+        let seconds = Date().timeIntervalSince(started)
+        let posts = page.posts
         if json {
             struct Result: Encodable {
                 var query: String
@@ -77,7 +79,7 @@ struct QueryCommand: ParsableCommand {
                 var authors: Int
                 var posts: [Post]
             }
-            print(try Output.json(Result(query: parsed.description, matched: matched, authors: authors.count, posts: posts)))
+            print(try Output.json(Result(query: parsed.description, matched: page.matched, authors: page.authors, posts: posts)))
             return
         }
         if csv {
@@ -88,30 +90,46 @@ struct QueryCommand: ParsableCommand {
             }
             return
         }
-        print("\(Output.count(matched)) posts by \(Output.count(authors.count)) accounts match \(parsed.description)"
-              + String(format: " (%.2fs)", Date().timeIntervalSince(started)))
+        print("\(Output.count(page.matched)) posts by \(Output.count(page.authors)) accounts match \(parsed.description)"
+              + String(format: " (%.3fs)", seconds))
         for post in posts {
             print(Output.post(post))
         }
     }
-}
 
-/// The `limit` newest posts seen so far, without holding every match.
-struct NewestPosts {
-    let limit: Int
-    private(set) var posts: [Post] = []
-
-    init(limit: Int) { self.limit = limit }
-
-    mutating func offer(_ post: Post) {
-        guard limit > 0 else { return }
-        if posts.count < limit {
-            posts.append(post)
-        } else if let oldest = posts.indices.min(by: { posts[$0].createdAt < posts[$1].createdAt }),
-                  posts[oldest].createdAt < post.createdAt {
-            posts[oldest] = post
+    /// The query benchmark (scripts/bench-query): each line of `file` is a query (`stemmed: ` in
+    /// front for the stemmed mode); each runs `repeats` times in this process, returning a page of
+    /// `--limit` posts and the counts. Prints one TSV row per run.
+    private func runBenchmark(file: String) throws {
+        let store = try self.store.openStore(mustExist: true)
+        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+        // CPU time of this thread too: on a shared machine the wall time also counts waiting for a core.
+        func cpuNanoseconds() -> UInt64 {
+            var time = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+            return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+        }
+        print("query\trun\tmilliseconds\tmatched\tcandidates\texact\tfull_text_filter\tcpu_milliseconds")
+        for line in lines {
+            let isStemmed = line.hasPrefix("stemmed: ")
+            let text = isStemmed ? String(line.dropFirst("stemmed: ".count)) : line
+            let parsed: Query
+            do {
+                parsed = try Query.parse(text, options: QueryOptions(stemmed: isStemmed))
+            } catch {
+                throw CLIError("\(file): invalid query '\(text)'\n\(error.description)")
+            }
+            for run in 1...max(repeats, 1) {
+                let started = DispatchTime.now().uptimeNanoseconds
+                let cpuStarted = cpuNanoseconds()
+                let page = try store.query(parsed, workspace: self.store.workspace, limit: limit)
+                let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
+                let cpuMilliseconds = Double(cpuNanoseconds() - cpuStarted) / 1e6
+                print([line, String(run), String(format: "%.2f", milliseconds), String(page.matched),
+                       String(page.candidates), page.exact ? "yes" : "no", page.fullTextFilter ?? "(scan)",
+                       String(format: "%.2f", cpuMilliseconds)].joined(separator: "\t"))
+            }
         }
     }
-
-    var sorted: [Post] { posts.sorted { $0.createdAt > $1.createdAt } }
 }

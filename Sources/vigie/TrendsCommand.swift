@@ -44,7 +44,15 @@ enum TargetPosts {
                 throw CLIError("invalid query\n\(error.description)")
             }
         case .watch(let name):
-            throw CLIError("watch '\(name)': watches are not part of this build yet; use --query with the watch's query")
+            // Reading a watch first brings it up to date with what was imported since (incremental).
+            do {
+                try store.forEachWatchedPost(named: name, workspace: workspace, in: Date.distantPast..<Date.distantFuture) {
+                    try body($0.post)
+                }
+            } catch let error as WatchError {
+                throw CLIError(error.description)
+            }
+            return
         }
         try store.forEachPost(workspace: workspace) { post in
             if let matcher, !matcher.matches(post) { return }

@@ -13,7 +13,7 @@ struct Vigie: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, QueryCommand.self, CoordinationCommand.self, SynthCommand.self,
-            TrendsCommand.self, AlertsCommand.self,
+            WatchCommand.self, TrendsCommand.self, AlertsCommand.self,
         ]
     )
 }

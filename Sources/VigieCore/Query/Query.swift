@@ -51,6 +51,13 @@ public struct QueryDocument: Sendable {
         tokens = Tokenizer.tokenize(post.text)
         tokenStems = stems ? MatchDocument.stems(of: tokens) : nil
     }
+
+    /// Tokens and stems computed by the caller (``QueryMatcher`` remembers stems across posts).
+    init(post: Post, tokens: [Token], tokenStems: [[String]]) {
+        self.post = post
+        self.tokens = tokens
+        self.tokenStems = tokenStems
+    }
 }
 
 /// How a query matches words.

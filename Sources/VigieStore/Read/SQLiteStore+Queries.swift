@@ -50,7 +50,7 @@ extension SQLiteStore {
 
     /// Posts whose text holds every word of `text` (case and accents folded), best match first.
     public func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] {
-        guard let query = Self.fullTextQuery(text) else { return [] }
+        guard let query = QueryIndex.searchFilter(text) else { return [] }
         return try mapErrors {
             try writer.read { db in
                 guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
@@ -64,16 +64,6 @@ extension SQLiteStore {
                 return try PostDecoding.posts(from: rows, db: db)
             }
         }
-    }
-
-    /// An FTS5 query that matches every word of the user's text, each quoted so that punctuation
-    /// (`-`, `:`, `*`, `"`) is never read as query syntax. `nil` when nothing searchable remains.
-    static func fullTextQuery(_ text: String) -> String? {
-        let words = text.split(whereSeparator: \.isWhitespace).filter { word in
-            word.contains { $0.isLetter || $0.isNumber }
-        }
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " ")
     }
 
     /// Accounts whose handle (without `@`, any case) or platform id is `handle`.

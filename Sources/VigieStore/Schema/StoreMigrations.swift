@@ -12,6 +12,7 @@ enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createV1)
+        migrator.registerMigration("v2-watches", migrate: createV2Watches)
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         return migrator
     }
@@ -224,6 +225,73 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
         try createReadIndexes(db)
+    }
+
+    /// Watches (saved queries) with their matches, the post change log that keeps them up to date,
+    /// workspace settings (the time zone of dashboards), and a full-text index that answers most
+    /// queries alone: `post_fts` now holds the five columns of ``QueryIndex/document(for:)`` instead
+    /// of the raw text, so it is rebuilt. See docs/watches.md.
+    private static func createV2Watches(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE workspace_setting (
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                name TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (workspace_id, name)
+            ) WITHOUT ROWID;
+
+            -- `post_mark`: every post with a smaller or equal row id has been tested (it may go down
+            -- when the newest posts are deleted, so that a reused row id is tested again).
+            -- `change_mark`: every `post_change` entry up to it has been applied.
+            CREATE TABLE watch (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                name TEXT NOT NULL,
+                query TEXT NOT NULL,
+                stemmed INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                post_mark INTEGER NOT NULL DEFAULT 0,
+                change_mark INTEGER NOT NULL DEFAULT 0,
+                refreshed_at INTEGER,
+                UNIQUE (workspace_id, name)
+            );
+
+            -- The post's created_at is copied so that a watch's volume is read from this index alone.
+            CREATE TABLE watch_match (
+                watch_id INTEGER NOT NULL REFERENCES watch(id) ON DELETE CASCADE,
+                post_id INTEGER NOT NULL REFERENCES post(id) ON DELETE CASCADE,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (watch_id, post_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX watch_match_time ON watch_match(watch_id, created_at);
+            CREATE INDEX watch_match_post ON watch_match(post_id);
+
+            -- Posts edited or deleted after they were stored, written by the batch writer while the
+            -- workspace has watches; trimmed once every watch has applied an entry.
+            CREATE TABLE post_change (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                post_id INTEGER NOT NULL
+            );
+
+            -- What a query answered by the full-text index reads of each hit: a small covering
+            -- index instead of the wide post rows (a frequent word otherwise touches every page of
+            -- the table). Appended in id order on import, so it costs little to keep.
+            CREATE INDEX post_query_meta ON post(id, workspace_id, created_at, author_account_id, platform, language);
+            -- `author:eric` must find `Éric`: the few handles with non-ASCII letters are folded one
+            -- by one, found through this partial index instead of a scan of every account.
+            CREATE INDEX account_folded_handle ON account(workspace_id) WHERE handle_lower GLOB '*[^ -~]*';
+
+            DROP TABLE post_fts;
+            -- Contentless: the indexed document is not the post's text, so nothing can be read back
+            -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
+            -- one query token, encoded in ASCII letters and digits (`QueryIndex.encode`).
+            CREATE VIRTUAL TABLE post_fts USING fts5(
+                pos, nw, tags, handles, sites, content = '', tokenize = 'unicode61'
+            );
+            INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
+            INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
+            """)
+        try FullTextDocuments.rebuild(db)
     }
 
     /// Alert rules, the alerts they fired and the webhook delivery log. Rules name their watch

@@ -24,6 +24,8 @@ struct BatchWriter {
     /// per-post tombstone lookup is skipped.
     private var hasPostTombstones: Bool
     private var hasInteractionTombstones: Bool
+    /// Whether the workspace has watches, which need edits and deletions logged in `post_change`.
+    private let hasWatches: Bool
 
     // Hot statements (once or more per post) go through the C API; the rest through GRDB.
     private let insertAccountStub: HotStatement
@@ -55,6 +57,8 @@ struct BatchWriter {
         // A repost tombstone also hides a retweet stored as a post.
         hasPostTombstones = targets.contains(Tombstone.Target.post.rawValue) || targets.contains(Tombstone.Target.repost.rawValue)
         hasInteractionTombstones = targets.contains { $0 != Tombstone.Target.post.rawValue && $0 != Tombstone.Target.account.rawValue }
+        hasWatches = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM watch WHERE workspace_id = ?)",
+                                       arguments: [workspaceID]) ?? false
 
         insertAccountStub = try HotStatement(db, sql: """
             INSERT INTO account(workspace_id, platform, platform_id, handle, handle_lower) VALUES (?, ?, ?, ?, ?)
@@ -90,7 +94,7 @@ struct BatchWriter {
                                     target_post_platform_id, via_platform_id, at, derived)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
-        insertFullText = try HotStatement(db, sql: "INSERT INTO post_fts(rowid, text) VALUES (?, ?)")
+        insertFullText = try HotStatement(db, sql: FullTextDocuments.insertSQL)
         selectPostTombstone = try HotStatement(db, sql: """
             SELECT 1 FROM tombstone
             WHERE workspace_id = ? AND platform = ? AND target IN ('post', 'repost') AND platform_id IN (?, ?) LIMIT 1
@@ -209,7 +213,8 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            try insertFullText.run { row in row.add(postRowID); row.add(post.text) }
+            let document = QueryIndex.document(for: post)
+            try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
             if post.editOf != nil {
                 // An edit's own id must stay findable (for its tombstone) although the row is the root's.
                 try db.cachedStatement(sql: """
@@ -237,15 +242,14 @@ struct BatchWriter {
         let stored = StoredPostContent(row: row)
         let addedVersion = try recordVersion(of: post, content: content, stored: stored, postRowID: postRowID)
         let (merged, replacesVersion) = stored.merged(with: content)
+        // The indexed document holds the hashtags and mentions too: read it before they change.
+        let oldDocument = merged.text != stored.text || replacesVersion
+            ? try FullTextDocuments.stored(db, postRowID: postRowID, text: stored.text) : nil
         if merged != stored {
             let assignments = Self.postContentColumns.map { "\($0) = ?" }.joined(separator: ", ")
             var arguments = merged.arguments
             arguments += [postRowID]
             try db.cachedStatement(sql: "UPDATE post SET \(assignments) WHERE id = ?").execute(arguments: arguments)
-            if merged.text != stored.text {
-                try deleteFullText(postRowID: postRowID, text: stored.text)
-                try insertFullText.run { row in row.add(postRowID); row.add(merged.text) }
-            }
         }
         if replacesVersion {
             for table in ["post_hashtag", "post_mention", "post_url"] {
@@ -254,6 +258,16 @@ struct BatchWriter {
             try writeEntities(of: post, postRowID: postRowID)
             try deleteDerivedInteractions(authorRowID: authorRowID, rootID: rootID)
             try writeDerivedInteractions(of: post, cache: &cache)
+        }
+        if let oldDocument {
+            let newDocument = try FullTextDocuments.stored(db, postRowID: postRowID, text: merged.text)
+            if newDocument != oldDocument {
+                try deleteFullText(postRowID: postRowID, document: oldDocument)
+                try insertFullText.run { row in row.add(postRowID); for column in newDocument { row.add(column) } }
+            }
+        }
+        if hasWatches, merged != stored || replacesVersion {
+            try FullTextDocuments.logChange(db, postRowID: postRowID)
         }
         if merged != stored || addedVersion || replacesVersion {
             summary.postsUpdated += 1
@@ -411,15 +425,17 @@ struct BatchWriter {
         let postRowID: Int64 = row["id"]
         let rootID: String = row["platform_id"]
         try deleteDerivedInteractions(authorRowID: row["author_account_id"], rootID: rootID)
-        try deleteFullText(postRowID: postRowID, text: row["text"])
+        try deleteFullText(postRowID: postRowID,
+                           document: try FullTextDocuments.stored(db, postRowID: postRowID, text: row["text"]))
         try db.cachedStatement(sql: "DELETE FROM post WHERE id = ?").execute(arguments: [postRowID])
+        if hasWatches { try FullTextDocuments.logChange(db, postRowID: postRowID) }
         return rootID
     }
 
-    /// An external-content FTS5 entry is removed by restating the text it indexed.
-    private func deleteFullText(postRowID: Int64, text: String) throws {
-        try db.cachedStatement(sql: "INSERT INTO post_fts(post_fts, rowid, text) VALUES ('delete', ?, ?)")
-            .execute(arguments: [postRowID, text])
+    /// A contentless FTS5 entry is removed by restating the document it indexed.
+    private func deleteFullText(postRowID: Int64, document: [String]) throws {
+        try db.cachedStatement(sql: FullTextDocuments.deleteSQL)
+            .execute(arguments: StatementArguments([postRowID] as [any DatabaseValueConvertible] + document))
     }
 
     // MARK: Rejects and checkpoint

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// How the store runs a listening query: FTS5 narrows (``QueryIndex/filter(for:)``), SQL narrows by
+/// the fields that every match must satisfy (dates, platform, language, author: the conjuncts at
+/// the top of the query), and ``Query/matches(_:)`` decides for each candidate unless the index
+/// answer is exact — so results are always exactly the matcher's. Only the columns and entities
+/// the query reads are loaded.
+struct QueryPlan {
+    let query: Query
+    let fullText: String?
+    /// The index and SQL conditions select exactly the matches: no candidate needs testing.
+    let exact: Bool
+    private(set) var since: Int64?
+    private(set) var until: Int64?
+    private(set) var platforms: [String] = []
+    private(set) var languages: [String] = []
+    private(set) var authors: [String] = []
+    private let needsHashtags: Bool
+    private let needsMentions: Bool
+    private let needsURLs: Bool
+    private let needsAuthorHandle: Bool
+
+    init(_ query: Query, since: Date? = nil, until: Date? = nil) {
+        self.query = query
+        (fullText, exact) = QueryIndex.filter(for: query)
+        self.since = since?.unixMillis
+        self.until = until?.unixMillis
+        let conjuncts: [QueryExpression]
+        if case .and(let operands) = query.expression { conjuncts = operands } else { conjuncts = [query.expression] }
+        for conjunct in conjuncts {
+            switch conjunct {
+            case .since(let date): self.since = max(self.since ?? .min, date.unixMillis)
+            case .until(let date): self.until = min(self.until ?? .max, date.unixMillis)
+            case .platform(let platform): platforms.append(platform.rawValue)
+            case .language(let code): languages.append(code)
+            case .author(let handle): authors.append(handle)
+            default: break
+            }
+        }
+        var kinds = Set<String>()
+        Self.collectKinds(query.expression, into: &kinds)
+        needsHashtags = kinds.contains("hashtag")
+        needsMentions = kinds.contains("mention")
+        needsURLs = kinds.contains("url")
+        needsAuthorHandle = kinds.contains("author")
+    }
+
+    private static func collectKinds(_ expression: QueryExpression, into kinds: inout Set<String>) {
+        switch expression {
+        case .hashtag: kinds.insert("hashtag")
+        case .mention: kinds.insert("mention")
+        case .url, .site: kinds.insert("url")
+        case .author: kinds.insert("author")
+        case .near(let left, let right, _):
+            collectKinds(left, into: &kinds)
+            collectKinds(right, into: &kinds)
+        case .not(let operand): collectKinds(operand, into: &kinds)
+        case .and(let operands), .or(let operands): operands.forEach { collectKinds($0, into: &kinds) }
+        default: break
+        }
+    }
+
+    /// A post that matched, with what a page and the counts need.
+    struct Match {
+        var id: Int64
+        var createdAt: Int64
+        var authorRowID: Int64
+    }
+
+    struct Counts {
+        /// Posts that reached the matcher (none for an exact plan).
+        var candidates = 0
+        var matched = 0
+    }
+
+    /// Calls `body` with every matching post of the workspace whose row id is in `ids` (all when
+    /// `nil`), in no particular order. Returns how many were tested and how many matched.
+    @discardableResult
+    func forEachMatch(_ db: Database, workspaceID: Int64, ids: ClosedRange<Int64>? = nil,
+                      _ body: (Match) throws -> Void) throws -> Counts {
+        var conditions = ["post.workspace_id = ?"]
+        var arguments: StatementArguments = [workspaceID]
+        var from = "post"
+        if let fullText {
+            from = "post_fts CROSS JOIN post ON post.id = post_fts.rowid"
+            conditions.insert("post_fts MATCH ?", at: 0)
+            arguments = [fullText, workspaceID]
+            if let ids {
+                conditions.append("post_fts.rowid BETWEEN ? AND ?")
+                arguments += [ids.lowerBound, ids.upperBound]
+            }
+        } else if let ids {
+            conditions.append("post.id BETWEEN ? AND ?")
+            arguments += [ids.lowerBound, ids.upperBound]
+        }
+        if let since {
+            conditions.append("post.created_at >= ?")
+            arguments += [since]
+        }
+        if let until {
+            conditions.append("post.created_at < ?")
+            arguments += [until]
+        }
+        for platform in platforms {
+            conditions.append("post.platform = ?")
+            arguments += [platform]
+        }
+        for code in languages {
+            // The matcher's rule: the code itself or a subtag of it (`fr-CA`, `fr_CA`).
+            conditions.append("(lower(post.language) = ? OR lower(post.language) LIKE ? ESCAPE '\\' OR lower(post.language) LIKE ? ESCAPE '\\')")
+            let escaped = code.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_")
+            arguments += [code, escaped + "-%", escaped + "\\_%"]
+        }
+        for handle in authors {
+            let ids = try Self.accountRowIDs(db, workspaceID: workspaceID, handle: handle)
+            if ids.isEmpty { return Counts() }
+            conditions.append("post.author_account_id IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        var counts = Counts()
+        if exact {
+            if fullText != nil { from = "post_fts CROSS JOIN post INDEXED BY post_query_meta ON post.id = post_fts.rowid" }
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT post.id, post.created_at, post.author_account_id
+                FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+                """, arguments: arguments)
+            while let row = try rows.next() {
+                counts.matched += 1
+                try body(Match(id: row[0], createdAt: row[1], authorRowID: row[2]))
+            }
+            return counts
+        }
+        let handleColumn = needsAuthorHandle
+            ? "(SELECT handle FROM account WHERE account.id = post.author_account_id)" : "NULL"
+        let sql = """
+            SELECT post.id, post.created_at, post.author_account_id, post.platform, post.text, post.language, \(handleColumn)
+            FROM \(from) WHERE \(conditions.joined(separator: " AND "))
+            """
+        let hashtags = needsHashtags ? try db.cachedStatement(sql: "SELECT tag FROM post_hashtag WHERE post_id = ? ORDER BY position") : nil
+        let mentions = needsMentions ? try db.cachedStatement(sql: """
+            SELECT handle, account_platform_id FROM post_mention WHERE post_id = ? ORDER BY position
+            """) : nil
+        let urls = needsURLs ? try db.cachedStatement(sql: "SELECT url FROM post_url WHERE post_id = ? ORDER BY position") : nil
+        var matcher = QueryMatcher(query)
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            counts.candidates += 1
+            let id: Int64 = row[0]
+            let createdAt: Int64 = row[1]
+            var post = Post(platform: Platform(rawValue: row[3]) ?? .other, platformID: "", authorID: "",
+                            authorHandle: row[6], createdAt: Date(unixMillis: createdAt), text: row[4], language: row[5])
+            if let hashtags { post.hashtags = try String.fetchAll(hashtags, arguments: [id]) }
+            if let mentions {
+                post.mentions = try Row.fetchAll(mentions, arguments: [id]).map { Mention(accountID: $0[1], handle: $0[0]) }
+            }
+            if let urls { post.urls = try String.fetchAll(urls, arguments: [id]) }
+            guard matcher.matches(post) else { continue }
+            counts.matched += 1
+            try body(Match(id: id, createdAt: createdAt, authorRowID: row[2]))
+        }
+        return counts
+    }
+
+    /// Accounts whose handle matches `author:handle` the way the matcher does: the handle, or
+    /// `handle@instance` when it names no instance. Handles are compared folded (accents too),
+    /// which the lowercased index cannot do for non-ASCII handles: those are checked one by one.
+    static func accountRowIDs(_ db: Database, workspaceID: Int64, handle: String) throws -> [Int64] {
+        var ids = try Int64.fetchAll(db, sql: """
+            SELECT id FROM account WHERE workspace_id = ?1 AND (handle_lower = ?2 OR (?3 AND handle_lower >= ?2 || '@' AND handle_lower < ?2 || 'A'))
+            """, arguments: [workspaceID, handle, !handle.contains("@")])
+        // Read through the partial index `account_folded_handle` (few rows: most handles are ASCII).
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, handle FROM account WHERE workspace_id = ? AND handle_lower GLOB '*[^ -~]*'
+            """, arguments: [workspaceID])
+        while let row = try rows.next() {
+            let stored: String = row[1]
+            let folded = TextFolding.fold(stored.hasPrefix("@") ? String(stored.dropFirst()) : stored)
+            if folded == handle || (!handle.contains("@") && folded.hasPrefix(handle + "@")) { ids.append(row[0]) }
+        }
+        return Array(Set(ids)).sorted()
+    }
+}

@@ -1,0 +1,244 @@
+import Foundation
+import GRDB
+import VigieCore
+
+/// Watches in SQLite: `watch` rows with two high-water marks, `watch_match` rows, and the
+/// `post_change` log the batch writer fills while a workspace has watches. docs/watches.md
+/// describes the design.
+extension SQLiteStore: WatchStore {
+    @discardableResult
+    public func addWatch(_ watch: Watch, workspace: String) throws -> WatchRefresh {
+        try Self.validate(workspace: workspace, path: path)
+        try watch.validate()
+        return try mapErrors {
+            try writer.write { db in
+                let workspaceID = try Self.ensureWorkspace(db, workspace)
+                if try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) != nil {
+                    throw WatchError.alreadyExists(watch.name)
+                }
+                try db.execute(sql: """
+                    INSERT INTO watch(workspace_id, name, query, stemmed, created_at) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [workspaceID, watch.name, watch.query, watch.stemmed, watch.createdAt.unixMillis])
+                // Changes logged before the watch existed are covered by its first full match.
+                try db.execute(sql: "UPDATE watch SET change_mark = ? WHERE id = ?",
+                               arguments: [try Self.lastChange(db), db.lastInsertedRowID])
+                guard let row = try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) else {
+                    throw DatabaseError(message: "watch '\(watch.name)' vanished")
+                }
+                return try Self.refresh(db, row, workspaceID: workspaceID)
+            }
+        }
+    }
+
+    public func watches(workspace: String) throws -> [Watch] {
+        try mapErrors {
+            try writer.read { db in
+                guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
+                return try Row.fetchAll(db, sql: "SELECT * FROM watch WHERE workspace_id = ? ORDER BY name",
+                                        arguments: [workspaceID]).map(WatchRow.init).map(\.watch)
+            }
+        }
+    }
+
+    public func watch(named name: String, workspace: String) throws -> Watch? {
+        try mapErrors {
+            try writer.read { db in
+                guard let workspaceID = try Self.workspaceID(db, workspace) else { return nil }
+                return try Self.watchRow(db, workspaceID: workspaceID, name: name)?.watch
+            }
+        }
+    }
+
+    @discardableResult
+    public func removeWatch(named name: String, workspace: String) throws -> Bool {
+        try mapErrors {
+            try writer.write { db in
+                guard let workspaceID = try Self.workspaceID(db, workspace) else { return false }
+                try db.execute(sql: "DELETE FROM watch WHERE workspace_id = ? AND name = ?", arguments: [workspaceID, name])
+                let removed = db.changesCount > 0
+                try Self.trimChangeLog(db)
+                return removed
+            }
+        }
+    }
+
+    @discardableResult
+    public func refreshWatch(named name: String, workspace: String) throws -> WatchRefresh {
+        try mapErrors {
+            try writer.write { db in
+                let (row, workspaceID) = try Self.requireWatch(db, workspace: workspace, name: name)
+                return try Self.refresh(db, row, workspaceID: workspaceID)
+            }
+        }
+    }
+
+    public func watchVolume(named name: String, workspace: String, buckets: TimeBuckets) throws -> [Int] {
+        try refreshWatch(named: name, workspace: workspace)
+        return try mapErrors {
+            try writer.read { db in
+                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+                var counts = Array(repeating: 0, count: buckets.count)
+                let dates = try Int64.fetchCursor(db, sql: """
+                    SELECT created_at FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
+                    """, arguments: [row.id, buckets.range.lowerBound.unixMillis, buckets.range.upperBound.unixMillis])
+                while let millis = try dates.next() {
+                    if let index = buckets.index(of: Date(unixMillis: millis)) { counts[index] += 1 }
+                }
+                return counts
+            }
+        }
+    }
+
+    public func forEachWatchedPost(named name: String, workspace: String, in range: Range<Date>,
+                                   _ body: (WatchedPost) throws -> Void) throws {
+        try refreshWatch(named: name, workspace: workspace)
+        try mapErrors {
+            try writer.read { db in
+                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT post_id FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
+                    ORDER BY created_at, post_id
+                    """, arguments: [row.id, range.lowerBound.unixMillis, range.upperBound.unixMillis])
+                // Decoded by chunks: one query per table per chunk instead of three per post.
+                var start = 0
+                while start < ids.count {
+                    let chunk = ids[start..<min(start + 500, ids.count)]
+                    start += chunk.count
+                    let rows = try Row.fetchAll(db, sql: """
+                        \(PostDecoding.select) WHERE post.id IN (\(chunk.map(String.init).joined(separator: ",")))
+                        """)
+                    let posts = try PostDecoding.posts(from: rows, db: db)
+                    var byID: [Int64: Post] = [:]
+                    for (row, post) in zip(rows, posts) { byID[row["id"]] = post }
+                    for id in chunk {
+                        if let post = byID[id] { try body(WatchedPost(id: id, post: post)) }
+                    }
+                }
+            }
+        }
+    }
+
+    public func watchSpan(named name: String, workspace: String) throws -> ClosedRange<Date>? {
+        try refreshWatch(named: name, workspace: workspace)
+        return try mapErrors {
+            try writer.read { db in
+                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+                guard let span = try Row.fetchOne(db, sql: """
+                    SELECT min(created_at), max(created_at) FROM watch_match WHERE watch_id = ?
+                    """, arguments: [row.id]), let first: Int64 = span[0], let last: Int64 = span[1] else { return nil }
+                return Date(unixMillis: first)...Date(unixMillis: last)
+            }
+        }
+    }
+
+    public func timeZone(workspace: String) throws -> TimeZone {
+        try mapErrors {
+            try writer.read { db in
+                guard let workspaceID = try Self.workspaceID(db, workspace),
+                      let identifier = try String.fetchOne(db, sql: """
+                        SELECT value FROM workspace_setting WHERE workspace_id = ? AND name = 'time_zone'
+                        """, arguments: [workspaceID]),
+                      let zone = TimeZone(identifier: identifier) else { return TimeZone(identifier: "UTC")! }
+                return zone
+            }
+        }
+    }
+
+    public func setTimeZone(_ timeZone: TimeZone, workspace: String) throws {
+        try Self.validate(workspace: workspace, path: path)
+        try mapErrors {
+            try writer.write { db in
+                let workspaceID = try Self.ensureWorkspace(db, workspace)
+                try db.execute(sql: """
+                    INSERT INTO workspace_setting(workspace_id, name, value) VALUES (?, 'time_zone', ?)
+                    ON CONFLICT(workspace_id, name) DO UPDATE SET value = excluded.value
+                    """, arguments: [workspaceID, timeZone.identifier])
+            }
+        }
+    }
+
+    // MARK: Matching
+
+    /// Applies the change log (edited and deleted posts up to the post mark are tested again),
+    /// then tests the posts above the post mark, and moves both marks.
+    static func refresh(_ db: Database, _ row: WatchRow, workspaceID: Int64) throws -> WatchRefresh {
+        let plan = QueryPlan(try row.watch.parsedQuery())
+        var result = WatchRefresh()
+        let lastPost = try Int64.fetchOne(db, sql: "SELECT max(id) FROM post") ?? 0
+        let lastChange = try Self.lastChange(db)
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO watch_match(watch_id, post_id, created_at) VALUES (?, ?, ?)
+            ON CONFLICT(watch_id, post_id) DO UPDATE SET created_at = excluded.created_at
+            """)
+        let changed = try Int64.fetchAll(db, sql: """
+            SELECT DISTINCT post_id FROM post_change WHERE seq > ? AND seq <= ? AND post_id <= ? ORDER BY post_id
+            """, arguments: [row.changeMark, lastChange, row.postMark])
+        for postID in changed {
+            result.changedPostsExamined += 1
+            try db.execute(sql: "DELETE FROM watch_match WHERE watch_id = ? AND post_id = ?", arguments: [row.id, postID])
+            try plan.forEachMatch(db, workspaceID: workspaceID, ids: postID...postID) { match in
+                try insert.execute(arguments: [row.id, match.id, match.createdAt])
+            }
+        }
+        if lastPost > row.postMark {
+            let counts = try plan.forEachMatch(db, workspaceID: workspaceID, ids: (row.postMark + 1)...lastPost) { match in
+                try insert.execute(arguments: [row.id, match.id, match.createdAt])
+            }
+            result.newPostsExamined = counts.candidates
+            result.newPostsMatched = counts.matched
+        }
+        // The post mark follows the largest row id even downwards: when the newest posts were
+        // deleted, SQLite reuses their row ids, and those posts must count as new.
+        try db.execute(sql: "UPDATE watch SET post_mark = ?, change_mark = ?, refreshed_at = ? WHERE id = ?",
+                       arguments: [lastPost, lastChange, Date().unixMillis, row.id])
+        try trimChangeLog(db)
+        result.totalMatches = try Int.fetchOne(db, sql: "SELECT count(*) FROM watch_match WHERE watch_id = ?",
+                                               arguments: [row.id]) ?? 0
+        return result
+    }
+
+    static func lastChange(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'post_change'") ?? 0
+    }
+
+    /// Entries every watch has applied are dropped; without watches the writer logs nothing.
+    static func trimChangeLog(_ db: Database) throws {
+        if let oldest = try Int64.fetchOne(db, sql: "SELECT min(change_mark) FROM watch") {
+            try db.execute(sql: "DELETE FROM post_change WHERE seq <= ?", arguments: [oldest])
+        } else {
+            try db.execute(sql: "DELETE FROM post_change")
+        }
+    }
+
+    struct WatchRow {
+        var id: Int64
+        var watch: Watch
+        var postMark: Int64
+        var changeMark: Int64
+
+        init(_ row: Row) {
+            id = row["id"]
+            watch = Watch(name: row["name"], query: row["query"], stemmed: row["stemmed"],
+                          createdAt: Date(unixMillis: row["created_at"]))
+            postMark = row["post_mark"]
+            changeMark = row["change_mark"]
+        }
+    }
+
+    static func watchRow(_ db: Database, workspaceID: Int64, name: String) throws -> WatchRow? {
+        try Row.fetchOne(db, sql: "SELECT * FROM watch WHERE workspace_id = ? AND name = ?",
+                         arguments: [workspaceID, name]).map(WatchRow.init)
+    }
+
+    static func requireWatch(_ db: Database, workspace: String, name: String) throws -> (WatchRow, Int64) {
+        guard let workspaceID = try workspaceID(db, workspace),
+              let row = try watchRow(db, workspaceID: workspaceID, name: name) else { throw WatchError.notFound(name) }
+        return (row, workspaceID)
+    }
+
+    static func ensureWorkspace(_ db: Database, _ name: String) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO workspace(name) VALUES (?) ON CONFLICT(name) DO NOTHING", arguments: [name])
+        guard let id = try workspaceID(db, name) else { throw DatabaseError(message: "workspace '\(name)' vanished") }
+        return id
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import GRDB
+import Testing
+import VigieCore
+@testable import VigieStore
+
+@Suite struct WatchStoreTests {
+    let ws = "default"
+
+    func store(_ posts: [Post]) throws -> SQLiteStore {
+        let store = try SQLiteStore.inMemory()
+        try store.write(Fixture.batch(posts.map { .post($0) }), workspace: ws)
+        return store
+    }
+
+    func matchedIDs(_ store: SQLiteStore, _ name: String) throws -> [String] {
+        var ids: [String] = []
+        try store.forEachWatchedPost(named: name, workspace: ws, in: Date.distantPast..<Date.distantFuture) { ids.append($0.post.platformID) }
+        return ids.sorted()
+    }
+
+    @Test func aWatchMatchesWhatIsStoredAndWhatArrivesLater() throws {
+        let store = try store([
+            Fixture.post("1", text: "Le réseau cyclable de Lyon", at: 0),
+            Fixture.post("2", text: "Rien à voir", at: 10),
+        ])
+        let added = try store.addWatch(Watch(name: "velo", query: "reseau OR velo"), workspace: ws)
+        #expect(added.totalMatches == 1)
+        try store.write(Fixture.batch([.post(Fixture.post("3", text: "Vive le vélo", at: 20)),
+                                       .post(Fixture.post("4", text: "autre chose", at: 30))]), workspace: ws)
+        let refresh = try store.refreshWatch(named: "velo", workspace: ws)
+        // Only the two new posts are tested, not the whole corpus again.
+        #expect(refresh.newPostsExamined <= 2)
+        #expect(refresh.newPostsMatched == 1)
+        #expect(try matchedIDs(store, "velo") == ["1", "3"])
+        #expect(try store.refreshWatch(named: "velo", workspace: ws).newPostsExamined == 0)
+    }
+
+    @Test func editedPostsAreTestedAgainAndDeletedPostsLeave() throws {
+        let store = try store([
+            Fixture.post("1", text: "velo du matin", at: 0),
+            Fixture.post("2", text: "velo du soir", at: 10),
+            Fixture.post("3", text: "marche à pied", at: 20),
+        ])
+        try store.addWatch(Watch(name: "velo", query: "velo"), workspace: ws)
+        #expect(try matchedIDs(store, "velo") == ["1", "2"])
+        // Post 1 is edited away from the topic, post 3 onto it, post 2 is deleted.
+        try store.write(Fixture.batch([
+            .post(Fixture.post("1", text: "course du matin", at: 0, editedAt: Fixture.at(100))),
+            .post(Fixture.post("3", text: "marche puis velo", at: 20, editedAt: Fixture.at(100))),
+            .tombstone(Fixture.tombstone("2")),
+        ]), workspace: ws)
+        let refresh = try store.refreshWatch(named: "velo", workspace: ws)
+        #expect(refresh.changedPostsExamined >= 2)
+        #expect(try matchedIDs(store, "velo") == ["3"])
+        // The change log is trimmed once every watch has read it.
+        #expect(try store.count("SELECT count(*) FROM post_change") == 0)
+        // The full-text index forgot the old text.
+        #expect(try store.searchPosts(workspace: ws, text: "matin", limit: 10).map(\.text) == ["course du matin"])
+        #expect(try store.searchPosts(workspace: ws, text: "marche velo", limit: 10).map(\.platformID) == ["3"])
+    }
+
+    @Test func aReusedRowIDOfADeletedNewestPostCountsAsNew() throws {
+        let store = try store([Fixture.post("1", text: "velo", at: 0), Fixture.post("2", text: "velo", at: 10)])
+        try store.addWatch(Watch(name: "velo", query: "velo"), workspace: ws)
+        try store.write(Fixture.batch([.tombstone(Fixture.tombstone("2"))]), workspace: ws)
+        try store.refreshWatch(named: "velo", workspace: ws)
+        // SQLite gives the next post the row id the deleted one had.
+        try store.write(Fixture.batch([.post(Fixture.post("3", text: "velo encore", at: 20))]), workspace: ws)
+        #expect(try matchedIDs(store, "velo") == ["1", "3"])
+        // And without a refresh between the deletion and the new post.
+        try store.write(Fixture.batch([.tombstone(Fixture.tombstone("3"))]), workspace: ws)
+        try store.write(Fixture.batch([.post(Fixture.post("4", text: "velo toujours", at: 30))]), workspace: ws)
+        #expect(try matchedIDs(store, "velo") == ["1", "4"])
+    }
+
+    @Test func badQueriesAndNamesAreRefusedWithTheReason() throws {
+        let store = try SQLiteStore.inMemory()
+        #expect {
+            try store.addWatch(Watch(name: "x", query: "(velo AND"), workspace: ws)
+        } throws: { error in
+            guard case WatchError.invalidQuery(let query) = error else { return false }
+            return query.column == 10 && (error as? WatchError)?.description.contains("^") == true
+        }
+        #expect(throws: WatchError.invalidName("a b")) { try store.addWatch(Watch(name: "a b", query: "velo"), workspace: ws) }
+        try store.addWatch(Watch(name: "v", query: "velo"), workspace: ws)
+        #expect(throws: WatchError.alreadyExists("v")) { try store.addWatch(Watch(name: "v", query: "x"), workspace: ws) }
+        #expect(throws: WatchError.notFound("nope")) { try store.refreshWatch(named: "nope", workspace: ws) }
+        #expect(try store.removeWatch(named: "v", workspace: ws))
+        #expect(try store.watches(workspace: ws).isEmpty)
+        #expect(try !store.removeWatch(named: "v", workspace: ws))
+    }
+
+    @Test func watchesAreSeparatedByWorkspace() throws {
+        let store = try store([Fixture.post("1", text: "velo")])
+        try store.write(Fixture.batch([.post(Fixture.post("1", text: "velo ailleurs"))]), workspace: "other")
+        try store.addWatch(Watch(name: "velo", query: "velo"), workspace: ws)
+        #expect(try store.refreshWatch(named: "velo", workspace: ws).totalMatches == 1)
+        #expect(try store.watches(workspace: "other").isEmpty)
+    }
+
+    @Test func volumeIsCountedInTheWorkspaceTimeZone() throws {
+        // 2025-03-29 23:30 UTC is already the 30th in Paris.
+        let late = Date(timeIntervalSince1970: 1_743_291_000)
+        let store = try SQLiteStore.inMemory()
+        try store.write(Fixture.batch([
+            .post(Post(platform: .twitter, platformID: "1", authorID: "a", createdAt: late, text: "velo")),
+            .post(Post(platform: .twitter, platformID: "2", authorID: "a", createdAt: late.addingTimeInterval(-7200), text: "velo")),
+        ]), workspace: ws)
+        try store.addWatch(Watch(name: "velo", query: "velo"), workspace: ws)
+        #expect(try store.timeZone(workspace: ws) == TimeZone(identifier: "UTC"))
+        let paris = TimeZone(identifier: "Europe/Paris")!
+        try store.setTimeZone(paris, workspace: ws)
+        #expect(try store.timeZone(workspace: ws) == paris)
+        // Paris days 29, 30 and 31 March; UTC days 28, 29 and 30.
+        let buckets = TimeBuckets(size: .day, timeZone: paris, count: 3, endingAt: late.addingTimeInterval(86_400))
+        #expect(try store.watchVolume(named: "velo", workspace: ws, buckets: buckets) == [1, 1, 0])
+        let utc = TimeBuckets(size: .day, timeZone: TimeZone(identifier: "UTC")!, count: 3, endingAt: late.addingTimeInterval(86_400))
+        #expect(try store.watchVolume(named: "velo", workspace: ws, buckets: utc) == [0, 2, 0])
+    }
+
+    @Test func dashboardComesFromTheMatchedPosts() throws {
+        let store = try store([
+            Fixture.post("1", author: "a", text: "velo #Paris", at: 0, hashtags: ["Paris"], urls: ["https://www.lemonde.fr/x"],
+                         metrics: PostMetrics(likes: 3, reposts: 1)),
+            Fixture.post("2", author: "b", text: "velo encore", at: 3600, metrics: PostMetrics(likes: 2)),
+            Fixture.post("3", author: "b", text: "pas ici", at: 7200),
+        ])
+        try store.addWatch(Watch(name: "velo", query: "velo"), workspace: ws)
+        let buckets = TimeBuckets(size: .hour, timeZone: TimeZone(identifier: "UTC")!, covering: Fixture.at(0)..<Fixture.at(7200))
+        let dashboard = try store.dashboard(named: "velo", workspace: ws, buckets: buckets)
+        #expect(dashboard.posts.current == 2)
+        #expect(dashboard.uniqueAuthors.current == 2)
+        #expect(dashboard.engagement.likes.current == 5)
+        #expect(dashboard.top.hashtags.map(\.value) == ["#paris"])
+        #expect(dashboard.top.domains.map(\.value) == ["lemonde.fr"])
+        #expect(dashboard.sentiment == nil)
+    }
+}
+
+/// `SQLiteStore.query` must return exactly what the matcher finds in a full scan.
+@Suite struct IndexedQueryTests {
+    static let texts = [
+        "Le réseau cyclable s'agrandit à Lyon #vélo", "Nouvelle piste cyclable à Paris @mairie", "Cycling to work is great",
+        "Les influenceuses du vélo en ville", "l'influenceur parle d'une marque de vélos", "RÉSEAU saturé ce matin",
+        "https://velo.example.org/plan le plan vélo", "covid-19 et mobilité", "peut-être demain à vélo 🚲",
+        "marque partenaire, influenceur payé", "#climat #velo manif", "@velo_fan merci", "Le cœur de Lyon",
+        "piste cyclable fermée", "cyclisme sur piste", "pistes cyclables à Paris et Lyon",
+        // A mention with the same folded form as a word, elisions, apostrophes, z, fediverse handles, subdomains.
+        "merci @velo pour tout", "aujourd'hui l'influenceur zoe", "voir https://www.sport.lemonde.fr/velo vite",
+        "bonjour @zoe@masto.social et @Eric", "zzz z zèbre", "Ça roule 🚲🚲 #Vélo_Paris",
+    ]
+
+    static func makeStore() throws -> SQLiteStore {
+        let store = try SQLiteStore.inMemory()
+        var items: [IngestItem] = []
+        for (i, text) in texts.enumerated() {
+            let hashtags = text.split(separator: " ").filter { $0.hasPrefix("#") }.map { String($0.dropFirst()) }
+            let mentions = text.split(separator: " ").filter { $0.hasPrefix("@") }.map { Mention(handle: String($0.dropFirst())) }
+            items.append(.post(Post(platform: i % 3 == 0 ? .mastodon : .twitter, platformID: "\(i)", authorID: "a\(i % 4)",
+                                    authorHandle: ["marie", "Éric", "tom", "zoe@masto.social"][i % 4],
+                                    createdAt: Fixture.at(Double(i) * 86_400), text: text, language: i % 2 == 0 ? "fr" : "fr-CA",
+                                    hashtags: hashtags, mentions: mentions,
+                                    urls: text.contains("https") ? ["https://velo.example.org/plan"] : [])))
+        }
+        try store.write(IngestBatch(items: items), workspace: "default")
+        return store
+    }
+
+    @Test(arguments: [
+        "velo", "reseau OR cyclisme", "\"piste cyclable\"", "piste NOT paris", "#velo", "@mairie", "author:eric",
+        "author:zoe", "lang:fr velo", "platform:mastodon", "site:example.org", "url:plan", "influenc*",
+        "influenceur NEAR/3 marque", "-velo", "coeur", "covid", "since:2023-11-18 velo", "until:2023-11-20",
+        "(velo OR piste) AND lyon", "🚲", "peut-etre",
+        "@velo", "\"merci velo\"", "aujourd'hui", "l'", "\"l'influenceur\"", "@zoe", "@zoe@masto.social", "@eric",
+        "site:lemonde.fr", "site:sport.lemonde.fr", "site:fr -velo", "zebre", "z*", "#velo_paris", "#vélo",
+        "velo NOT (lyon OR paris)", "(velo OR lang:en) platform:twitter", "piste NEAR/1 cyclable", "merci NEAR/0 velo",
+        "(piste OR reseau) NOT lang:fr-ca",
+    ])
+    func indexedResultsEqualAFullScan(_ text: String) throws {
+        let store = try Self.makeStore()
+        for stemmed in [false, true] {
+            let query = try Query.parse(text, options: QueryOptions(stemmed: stemmed))
+            var expected = Set<String>()
+            try store.forEachPost(workspace: "default") { post in
+                if query.matches(post) { expected.insert(post.platformID) }
+            }
+            let page = try store.query(query, workspace: "default", limit: 100)
+            #expect(Set(page.posts.map(\.platformID)) == expected, "\(text) stemmed=\(stemmed)")
+            #expect(page.matched == expected.count)
+        }
+    }
+
+    @Test func commonQueriesAreAnsweredByTheIndexAlone() throws {
+        let store = try Self.makeStore()
+        for text in ["velo", "\"piste cyclable\"", "#velo", "@zoe", "velo lang:fr", "velo NOT lyon", "site:lemonde.fr",
+                     "(velo OR cyclisme) since:2023-11-16 platform:twitter", "author:eric piste"] {
+            #expect(try store.query(try Query.parse(text), workspace: "default", limit: 5).exact, "\(text)")
+        }
+        for text in ["velo NEAR/2 lyon", "influenc*", "url:plan", "velo OR lang:en"] {
+            #expect(try !store.query(try Query.parse(text), workspace: "default", limit: 5).exact, "\(text)")
+        }
+        #expect(try !store.query(try Query.parse("influenceur", options: QueryOptions(stemmed: true)), workspace: "default", limit: 5).exact)
+    }
+
+    @Test func pageIsTheNewestAndCountsAreAll() throws {
+        let store = try Self.makeStore()
+        let page = try store.query(try Query.parse("lang:fr"), workspace: "default", limit: 3)
+        #expect(page.matched == Self.texts.count)
+        #expect(page.posts.map(\.platformID) == ["\(Self.texts.count - 1)", "\(Self.texts.count - 2)", "\(Self.texts.count - 3)"])
+        // Four author ids, each on two platforms.
+        #expect(page.authors == 8)
+        let since = try store.query(try Query.parse("lang:fr"), workspace: "default", since: Fixture.at(14 * 86_400), limit: 10)
+        #expect(since.matched == Self.texts.count - 14)
+    }
+
+    /// A store written by the v1 schema (raw text in post_fts) is upgraded: the index is rebuilt.
+    @Test func migrationRebuildsTheFullTextIndex() throws {
+        let queue = try DatabaseQueue()
+        try StoreMigrations.migrator.migrate(queue, upTo: "v1")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO workspace(id, name) VALUES (1, 'default');
+                INSERT INTO account(id, workspace_id, platform, platform_id) VALUES (1, 1, 'twitter', 'a');
+                INSERT INTO post(id, workspace_id, platform, platform_id, author_account_id, created_at, version_at,
+                                 current_version_id, text)
+                    VALUES (1, 1, 'twitter', 'p1', 1, 0, 0, 'p1', 'Le Cœur du réseau');
+                INSERT INTO post_hashtag(post_id, position, tag, tag_lower) VALUES (1, 0, 'Vélo', 'vélo');
+                INSERT INTO post_fts(rowid, text) VALUES (1, 'Le Cœur du réseau');
+                """)
+        }
+        try StoreMigrations.migrator.migrate(queue)
+        let hits = try queue.read { db in
+            try Int64.fetchAll(db, sql: "SELECT rowid FROM post_fts WHERE post_fts MATCH 'pos : \"coeur\" AND tags : \"velo\"'")
+        }
+        #expect(hits == [1])
+    }
+}
