@@ -19,9 +19,11 @@ struct AlertsCommand: ParsableCommand {
         defaultSubcommand: AlertsListCommand.self
     )
 
-    /// The sentiment classifier for sentiment-shift rules. None is built in yet: the text
-    /// feature's analyser plugs in here (`{ text, language in (label, score) }`).
-    static let sentimentClassifier: AlertSentimentClassifier? = nil
+    /// The sentiment classifier for sentiment-shift rules, made only when such a rule runs.
+    /// None is built in yet: the text feature's analyser plugs in here, e.g.
+    /// `let analyzer = try SentimentAnalyzer(lexicons: directory)` then
+    /// `return { text, language in let r = analyzer.analyze(text, language: language); return (r.label.rawValue, r.score) }`.
+    static func makeSentimentClassifier() throws -> AlertSentimentClassifier? { nil }
 }
 
 struct AlertsListCommand: ParsableCommand {
@@ -121,10 +123,11 @@ struct AlertsAddCommand: ParsableCommand {
 
     func run() throws {
         let rule = try makeRule()
-        if case .watch(let name) = rule.target {
-            Output.printError("note: rule '\(rule.name)' targets watch '\(name)'; watches are not part of this build yet, so it cannot be evaluated until they are")
+        let opened = try store.openStore()
+        if case .watch(let name) = rule.target, try opened.watch(named: name, workspace: store.workspace) == nil {
+            throw CLIError("no watch named '\(name)' in workspace '\(store.workspace)': add it first (vigie watch add \(name) QUERY) or see vigie watch list")
         }
-        try store.openStore().addAlertRule(rule, workspace: store.workspace)
+        try opened.addAlertRule(rule, workspace: store.workspace)
         print("Added \(rule.kind.rawValue) rule '\(rule.name)' on \(rule.target) (\(Self.describe(rule)))"
               + (rule.webhookURL.map { "; webhook \($0)" } ?? "; no webhook: alerts are stored only"))
     }
@@ -196,7 +199,9 @@ enum AlertRun {
         let history = at.addingTimeInterval(-AlertEvaluator.history(for: rule))
         posts.removeAll { $0.time < history || $0.time > at }
         let runner = AlertRunner(store: store, transport: delivery.noDeliver ? nil : WebhookSender(), policy: delivery.policy,
-                                 evaluator: AlertEvaluator(sentiment: AlertsCommand.sentimentClassifier))
+                                 evaluator: AlertEvaluator(
+                                    extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()),
+                                    sentiment: rule.kind == .sentimentShift ? try AlertsCommand.makeSentimentClassifier() : nil))
         do {
             return try runner.run(rule, posts: posts, at: at, workspace: workspace, deliver: !delivery.noDeliver, test: test)
         } catch let error as TrendOptionError {

@@ -44,7 +44,15 @@ enum TargetPosts {
                 throw CLIError("invalid query\n\(error.description)")
             }
         case .watch(let name):
-            throw CLIError("watch '\(name)': watches are not part of this build yet; use --query with the watch's query")
+            // Reading a watch first brings it up to date with what was imported since (incremental).
+            do {
+                try store.forEachWatchedPost(named: name, workspace: workspace, in: Date.distantPast..<Date.distantFuture) {
+                    try body($0.post)
+                }
+            } catch let error as WatchError {
+                throw CLIError(error.description)
+            }
+            return
         }
         try store.forEachPost(workspace: workspace) { post in
             if let matcher, !matcher.matches(post) { return }
@@ -85,6 +93,10 @@ struct TrendsCommand: ParsableCommand {
         subcommands: [TrendsSignalsCommand.self, TrendsSpikesCommand.self, TrendsBacktestCommand.self],
         defaultSubcommand: TrendsSignalsCommand.self
     )
+
+    /// Stop words for terms and phrases: the built-in short list until the text feature's
+    /// per-language lists plug in here (`ClosureStopWords { word, language in lists.contains(word, language: language) }`).
+    static func makeStopWords() throws -> any StopWordFilter { BasicStopWords() }
 }
 
 /// Options shared by the weak-signal subcommands.
@@ -157,7 +169,7 @@ struct TrendsSignalsCommand: ParsableCommand {
 
     func run() throws {
         let opened = try store.openStore(mustExist: true)
-        var input = TrendInput()
+        var input = TrendInput(extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()))
         try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: opened, workspace: store.workspace) { input.append($0) }
         let index = TrendIndex(input)
         let atDate = try date(at, option: "--at") ?? index.timeRange?.upperBound
@@ -293,7 +305,7 @@ struct TrendsBacktestCommand: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock()
-        var input = TrendInput()
+        var input = TrendInput(extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()))
         let loaded = clock.now
         try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
                                 workspace: store.workspace) { input.append($0) }

@@ -80,4 +80,25 @@ import Testing
         let gone = try cli.run(["alerts", "test", "volume"])
         #expect(gone.status != 0 && gone.stderr.contains("no alert named 'volume'"))
     }
+
+    @Test func watchesAreTargetsOfTrendsAndAlerts() throws {
+        let cli = try corpus()
+        defer { cli.cleanUp() }
+        #expect(try cli.run(["watch", "add", "transport", "velo OR #nouvelleligne"]).status == 0)
+        #expect(try cli.run(["watch", "add", "bike", "velo"]).status == 0)
+        let tagged = try cli.run(["trends", "--watch", "transport", "--json"])
+        #expect(tagged.status == 0, "\(tagged.stderr)")
+        #expect(tagged.stdout.contains("\"key\" : \"nouvelleligne\""))
+        let bike = try cli.run(["trends", "--watch", "bike", "--json"])
+        #expect(bike.status == 0 && !bike.stdout.contains("nouvelleligne"))
+        let missing = try cli.run(["trends", "--watch", "nope"])
+        #expect(missing.status != 0 && missing.stderr.contains("no watch named 'nope'"), "\(missing.stderr)")
+
+        let unknown = try cli.run(["alerts", "add", "a", "--watch", "nope", "--kind", "spike"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("no watch named 'nope'"), "\(unknown.stderr)")
+        #expect(try cli.run(["alerts", "add", "a", "--watch", "transport", "--kind", "spike"]).status == 0)
+        let run = try cli.run(["alerts", "test", "a", "--no-deliver"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("1 fired") && run.stdout.contains("volume spike"), "\(run.stdout)")
+    }
 }
