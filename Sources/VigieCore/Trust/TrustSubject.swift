@@ -33,13 +33,22 @@ public struct PostingActivity: Sendable, Hashable {
     /// Adds one post. `text` may be empty for reposts; `source` is the posting application.
     public mutating func add(at seconds: Int64, text: String, isRepost: Bool, urls: Int, hashtags: Int,
                              source: String?, likes: Int?, replies: Int?, reposts repostCount: Int?) {
+        add(at: seconds, text: text, isRepost: isRepost, urls: urls, hashtags: hashtags,
+            sourceKind: source.flatMap { $0.isEmpty ? nil : SourceApplication.classify($0) },
+            likes: likes, replies: replies, reposts: repostCount)
+    }
+
+    /// Adds one post whose posting application is already classified (`nil`: not given), so a
+    /// pass over millions of posts classifies each distinct application name once.
+    public mutating func add(at seconds: Int64, text: String, isRepost: Bool, urls: Int, hashtags: Int,
+                             sourceKind: SourceApplication?, likes: Int?, replies: Int?, reposts repostCount: Int?) {
         posts += 1
         times.append(seconds)
         self.urls += urls
         self.hashtags += hashtags
-        if let source, !source.isEmpty {
+        if let sourceKind {
             withSource += 1
-            switch SourceApplication.classify(source) {
+            switch sourceKind {
             case .automation: automationSource += 1
             case .scheduler: schedulerSource += 1
             case .client: break
@@ -112,7 +121,7 @@ public struct PostingActivity: Sendable, Hashable {
 
 /// Posting applications by kind: automation tools post by themselves; schedulers post what a
 /// person wrote in advance (brands, community managers) and are a weaker signal.
-public enum SourceApplication: Sendable {
+public enum SourceApplication: Sendable, Hashable {
     case automation, scheduler, client
 
     static let automationMarkers = ["bot", "auto", "dlvr.it", "ifttt", "zapier", "twittbot", "feed", "rss",

@@ -29,7 +29,9 @@ extension SQLiteStore: TrustStore {
                     }
                 }
 
-                var activities = [PostingActivity?](repeating: nil, count: subjects.count)
+                var activities = [PostingActivity](repeating: PostingActivity(), count: subjects.count)
+                // A workspace has a few hundred application names at most: classify each once.
+                var sourceKinds: [String: SourceApplication] = [:]
                 let posts = try Row.fetchCursor(db, sql: """
                     SELECT p.author_account_id, p.created_at, p.text, p.repost_of_platform_id IS NOT NULL,
                            p.source, p.likes, p.replies, p.reposts,
@@ -43,12 +45,20 @@ extension SQLiteStore: TrustStore {
                     let millis: Int64 = row[1]
                     let isRepost: Bool = row[3]
                     let text: String = isRepost ? "" : row[2]
-                    if activities[i] == nil { activities[i] = PostingActivity() }
-                    activities[i]!.add(at: millis / 1000, text: text, isRepost: isRepost, urls: row[8], hashtags: row[9],
-                                       source: row[4], likes: row[5], replies: row[6], reposts: row[7])
+                    var kind: SourceApplication?
+                    if let source: String = row[4], !source.isEmpty {
+                        if let known = sourceKinds[source] {
+                            kind = known
+                        } else {
+                            kind = SourceApplication.classify(source)
+                            sourceKinds[source] = kind
+                        }
+                    }
+                    activities[i].add(at: millis / 1000, text: text, isRepost: isRepost, urls: row[8], hashtags: row[9],
+                                       sourceKind: kind, likes: row[5], replies: row[6], reposts: row[7])
                 }
-                for i in subjects.indices {
-                    guard let activity = activities[i] else { continue }
+                for i in subjects.indices where activities[i].posts > 0 {
+                    let activity = activities[i]
                     subjects[i].activity = activity
                     if let last = activity.times.max() {
                         subjects[i].referenceDate = Date(timeIntervalSince1970: TimeInterval(last))
