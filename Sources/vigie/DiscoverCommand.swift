@@ -110,6 +110,7 @@ struct DiscoverCommand: ParsableCommand {
         var laterRounds: [[TopicDiscovery.Proposal]] = []
         var expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
         var expandedScan = seedScan
+        var scannedFor: [String] = [] // the accepted items `expandedScan` counted
         if acceptAll {
             accepted += discovery.acceptable(proposals).map(\.queryTerm).filter { !accepted.contains($0) }
             // Later rounds take the expansion so far as their seed (pseudo-relevance feedback):
@@ -118,6 +119,7 @@ struct DiscoverCommand: ParsableCommand {
             for _ in 1..<rounds {
                 expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
                 expandedScan = try scan(expanded)
+                scannedFor = accepted
                 let known = Set(accepted)
                 let next = discovery.proposals(from: expandedScan.counter, excluding: seedWords.union(known), recallFloor: recall)
                 recall = next.first?.seedRecall ?? recall
@@ -128,7 +130,7 @@ struct DiscoverCommand: ParsableCommand {
             }
         }
         let expandedText = TopicDiscovery.expandedQuery(seed: query, accepted: accepted)
-        if expandedText != expanded.description || expandedScan.posts.count == seedScan.posts.count && !accepted.isEmpty {
+        if accepted != scannedFor {
             expanded = try parse(expandedText)
             expandedScan = try scan(expanded)
         }
