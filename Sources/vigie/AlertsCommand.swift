@@ -20,10 +20,13 @@ struct AlertsCommand: ParsableCommand {
     )
 
     /// The sentiment classifier for sentiment-shift rules, made only when such a rule runs.
-    /// None is built in yet: the text feature's analyser plugs in here, e.g.
-    /// `let analyzer = try SentimentAnalyzer(lexicons: directory)` then
-    /// `return { text, language in let r = analyzer.analyze(text, language: language); return (r.label.rawValue, r.score) }`.
-    static func makeSentimentClassifier() throws -> AlertSentimentClassifier? { nil }
+    static func makeSentimentClassifier() throws -> AlertSentimentClassifier? {
+        guard let analyzer = try TextAnalysis.sentimentAnalyzer(TextAnalysis.lexicons()) else { return nil }
+        return { text, language in
+            let result = analyzer.analyze(text, language: language)
+            return (result.label.rawValue, result.score)
+        }
+    }
 }
 
 struct AlertsListCommand: ParsableCommand {

@@ -94,9 +94,10 @@ struct TrendsCommand: ParsableCommand {
         defaultSubcommand: TrendsSignalsCommand.self
     )
 
-    /// Stop words for terms and phrases: the built-in short list until the text feature's
-    /// per-language lists plug in here (`ClosureStopWords { word, language in lists.contains(word, language: language) }`).
-    static func makeStopWords() throws -> any StopWordFilter { BasicStopWords() }
+    /// Stop words for terms and phrases: per-language lists when the lexicons are there.
+    static func makeStopWords() throws -> any StopWordFilter {
+        try TextAnalysis.stopWords(TextAnalysis.lexicons())
+    }
 }
 
 /// Options shared by the weak-signal subcommands.

@@ -229,8 +229,7 @@ struct DashboardOptions: ParsableArguments {
             for name in names { refreshes.append(try store.refreshWatch(named: name, workspace: options.workspace)) }
             let refreshed = DispatchTime.now().uptimeNanoseconds
             buckets = try self.buckets(store: store, workspace: options.workspace, names: names)
-            // The sentiment analyzer is plugged in here when the build has one (see docs/watches.md).
-            let analyzers = DashboardAnalyzers()
+            let analyzers = try TextAnalysis.dashboardAnalyzers(TextAnalysis.lexicons())
             dashboards = try names.map { name in
                 try store.dashboard(named: name, workspace: options.workspace, buckets: buckets,
                                     analyzers: analyzers, topCount: top)

@@ -1,10 +1,5 @@
 import Foundation
 
-/// The sentiment label a dashboard counts.
-public enum ListeningSentiment: String, Sendable, Hashable, Codable, CaseIterable {
-    case negative, neutral, positive
-}
-
 /// The text analyses a dashboard uses, injected so that better ones plug in without changing it.
 ///
 /// ```swift
@@ -15,7 +10,7 @@ public enum ListeningSentiment: String, Sendable, Hashable, Codable, CaseIterabl
 public struct DashboardAnalyzers: Sendable {
     /// Classifies one post's text (`language` as the post gives it, maybe `nil`); returning `nil`
     /// leaves the post unclassified. Without a classifier, a dashboard says sentiment is not available.
-    public typealias SentimentClassifier = @Sendable (_ text: String, _ language: String?) -> ListeningSentiment?
+    public typealias SentimentClassifier = @Sendable (_ text: String, _ language: String?) -> SentimentLabel?
     /// The terms of one post's text that "top terms" counts (each counted once per post).
     public typealias TermExtractor = @Sendable (_ text: String, _ language: String?) -> [String]
 

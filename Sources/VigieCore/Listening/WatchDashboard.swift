@@ -145,7 +145,7 @@ public struct DashboardBuilder {
         var authors = Set<String>()
         var likes = 0, reposts = 0, replies = 0, quotes = 0
         var withMetrics = 0
-        var sentiment: [ListeningSentiment: Int] = [:]
+        var sentiment: [SentimentLabel: Int] = [:]
         var unclassified = 0
         var hashtags: [String: Int] = [:]
         var terms: [String: Int] = [:]
@@ -223,7 +223,7 @@ public struct DashboardBuilder {
         }
         var sentiment: WatchDashboard.SentimentSplit?
         if analyzers.sentiment != nil {
-            func label(_ l: ListeningSentiment) -> WatchDashboard.Figure {
+            func label(_ l: SentimentLabel) -> WatchDashboard.Figure {
                 .init(current: now.sentiment[l] ?? 0, previous: before.sentiment[l] ?? 0)
             }
             sentiment = .init(negative: label(.negative), neutral: label(.neutral), positive: label(.positive),
