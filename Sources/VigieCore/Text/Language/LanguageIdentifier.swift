@@ -33,7 +33,7 @@ public struct LanguageIdentifier: Sendable {
     public var effectiveNGrams: Double
 
     /// n-gram (packed scalars) → row in `logProbabilities`.
-    private let rows: [UInt64: Int32]
+    private let rows: NGramTable
     /// `rows.count × languages.count` log(P(n-gram | language) + smoothing).
     private let logProbabilities: [Float]
 
@@ -94,7 +94,7 @@ public struct LanguageIdentifier: Sendable {
         for row in probabilities {
             for probability in row { flat.append(Float(log(probability + smoothing))) }
         }
-        self.rows = rows
+        self.rows = NGramTable(rows)
         logProbabilities = flat
     }
 
@@ -141,7 +141,7 @@ public struct LanguageIdentifier: Sendable {
                 @inline(__always) func add(_ key: UInt64) {
                     ngrams += 1
                     // An n-gram no language knows says nothing about which one it is.
-                    guard let row = rows[key] else { return }
+                    guard let row = rows.row(for: key) else { return }
                     let base = Int(row) * width
                     for index in 0..<width { sums[index] += table[base + index] }
                 }
@@ -353,6 +353,43 @@ struct LanguageProfile: Decodable, Sendable {
             self = try JSONDecoder().decode(LanguageProfile.self, from: Data(contentsOf: file))
         } catch {
             throw LexiconError.malformed(file: file.path, line: 1, reason: "not a langdetect profile (\(error))")
+        }
+    }
+}
+
+/// n-gram key → row, with open addressing and a multiplicative hash: about three times faster to
+/// probe than `Dictionary` (whose hash is seeded SipHash) in the identifier's inner loop.
+struct NGramTable: Sendable {
+    private let keys: [UInt64]
+    private let values: [Int32]
+    private let shift: UInt64
+
+    init(_ rows: [UInt64: Int32]) {
+        var bits: UInt64 = 4
+        while (1 << bits) < rows.count * 2 { bits += 1 }
+        let capacity = 1 << Int(bits)
+        var keys = [UInt64](repeating: 0, count: capacity)
+        var values = [Int32](repeating: -1, count: capacity)
+        shift = 64 - bits
+        for (key, row) in rows {
+            var slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+            while keys[slot] != 0 { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            values[slot] = row
+        }
+        self.keys = keys
+        self.values = values
+    }
+
+    /// Keys are never 0 (every scalar of an n-gram is non-zero), so 0 marks an empty slot.
+    @inline(__always) func row(for key: UInt64) -> Int32? {
+        let mask = keys.count - 1
+        var slot = Int((key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+        while true {
+            let found = keys[slot]
+            if found == key { return values[slot] }
+            if found == 0 { return nil }
+            slot = (slot + 1) & mask
         }
     }
 }
