@@ -21,7 +21,7 @@ struct FileStoreTests {
         #expect(try reopened.searchPosts(workspace: "default", text: "reseau", limit: 5).count == 1)
         let again = try reopened.write(Fixture.batch([.post(Fixture.post("p1", text: "persistant réseau"))]), workspace: "default")
         #expect(again.postsUnchanged == 1)
-        #expect(try reopened.strings("SELECT identifier FROM grdb_migrations") == ["v1", "v2-watches"])
+        #expect(try reopened.strings("SELECT identifier FROM grdb_migrations") == ["v1", "v2-watches", "v2-alerts"])
         #expect(try reopened.strings("PRAGMA journal_mode") == ["wal"])
     }
 
