@@ -98,12 +98,12 @@ struct QueryCommand: ParsableCommand {
     }
 
     /// The query benchmark (scripts/bench-query): each line of `file` is a query (`stemmed: ` in
-    /// front for the stemmed mode); each runs `repeats` times in this process, returning a page of
+    /// front for the stemmed mode; `# ` starts a comment, `#tag` is a hashtag query); each runs `repeats` times in this process, returning a page of
     /// `--limit` posts and the counts. Prints one TSV row per run.
     private func runBenchmark(file: String) throws {
         let store = try self.store.openStore(mustExist: true)
         let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("#") }
+            .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("# ") }
         // CPU time of this thread too: on a shared machine the wall time also counts waiting for a core.
         func cpuNanoseconds() -> UInt64 {
             var time = timespec()

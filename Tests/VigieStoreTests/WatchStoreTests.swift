@@ -236,3 +236,23 @@ import VigieCore
         #expect(hits == [1])
     }
 }
+
+@Suite struct ChunkDecodingTests {
+    /// Watched posts are decoded by position; they must equal what `PostDecoding` gives.
+    @Test func watchedPostsEqualTheStoredPosts() throws {
+        let store = try IndexedQueryTests.makeStore()
+        try store.write(Fixture.batch([
+            .post(Fixture.post("e1", text: "velo edit", at: 5, metrics: PostMetrics(likes: 4, reposts: 1, views: 10))),
+            .post(Fixture.post("e2", text: "velo edited", at: 5, editOf: "e1", editedAt: Fixture.at(50))),
+        ]), workspace: "default")
+        try store.addWatch(Watch(name: "all", query: "velo OR piste OR lang:fr OR #velo"), workspace: "default")
+        var expected: [String: Post] = [:]
+        try store.forEachPost(workspace: "default") { expected[$0.rootID] = $0 }
+        var seen = 0
+        try store.forEachWatchedPost(named: "all", workspace: "default", in: Date.distantPast..<Date.distantFuture) { watched in
+            seen += 1
+            #expect(watched.post == expected[watched.post.rootID])
+        }
+        #expect(seen > 10)
+    }
+}
