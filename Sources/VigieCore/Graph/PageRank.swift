@@ -39,8 +39,12 @@ public struct PageRank: Sendable {
         let outWeight = graph.rowSums()
         var inverse = [Double](repeating: 0, count: n)
         for v in 0..<n where outWeight[v] > 0 { inverse[v] = 1 / outWeight[v] }
-        var rank = teleport
-        var next = [Double](repeating: 0, count: n)
+        // Two buffers of our own, swapped by pointer: no copy-on-write on the hot path (a
+        // release build once shared the teleport vector's storage with the rank vector here).
+        var rank = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        var next = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
+        defer { rank.deallocate(); next.deallocate() }
+        for v in 0..<n { rank[v] = teleport[v]; next[v] = 0 }
         var iterations = 0
         var residual = Double.infinity
         let offsets = graph.offsets
@@ -61,8 +65,10 @@ public struct PageRank: Sendable {
             }
             residual = 0
             for v in 0..<n { residual += abs(next[v] - rank[v]) }
-            swap(&rank, &next)
+            let finished = next
+            next = rank
+            rank = finished
         }
-        return Result(ranks: rank, iterations: iterations, residual: residual)
+        return Result(ranks: Array(rank), iterations: iterations, residual: residual)
     }
 }
