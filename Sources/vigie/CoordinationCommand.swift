@@ -120,8 +120,9 @@ struct CoordinationCommand: ParsableCommand {
             Behaviours: co-repost (same original), co-text (identical text after normalisation), \
             co-similar (near-identical text, MinHash), co-link (same normalised link), co-hashtag \
             (same hashtag set), co-reply (same reply target). Export for Gephi (GEXF), NetworkX \
-            (GraphML) or a spreadsheet (CSV). Import coordination-network-toolkit CSVs with \
-            `vigie ingest --format toolkit-csv`.
+            (GraphML) or a spreadsheet (CSV). --input reads files (any format `vigie ingest` reads, \
+            the coordination-network-toolkit CSV included) without a store; --keys toolkit \
+            reproduces the toolkit's co-tweet and co-link keys. See docs/coordination.md.
             """,
         subcommands: [Clusters.self]
     )
