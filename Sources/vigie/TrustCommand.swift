@@ -186,8 +186,8 @@ extension TrustCommand {
             abstract: "Accounts ranked by inauthenticity score, with their main reasons.",
             discussion: """
                 --query restricts the report to the authors of the posts that match a listening \
-                query (docs/query-language.md). Accounts with too little data to score are left \
-                out unless --include-unknown.
+                query (docs/query-language.md), --watch to the authors of a watch's posts (`vigie \
+                watch`). Accounts with too little data to score are left out unless --include-unknown.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -195,6 +195,9 @@ extension TrustCommand {
 
         @Option(help: ArgumentHelp("Only authors of posts matching this query.", valueName: "query"))
         var query: String?
+
+        @Option(help: ArgumentHelp("Only authors of this watch's posts.", valueName: "name"))
+        var watch: String?
 
         @Option(help: "Only accounts scored at least this (0–1).")
         var minScore = 0.7
@@ -215,10 +218,25 @@ extension TrustCommand {
             guard (0...1).contains(minScore) else { throw ValidationError("--min-score must be between 0 and 1.") }
             guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
             guard !(json && csv) else { throw ValidationError("choose one of --json and --csv.") }
+            guard query == nil || watch == nil else { throw ValidationError("choose one of --query and --watch.") }
         }
 
-        /// The accounts (platform:id) that authored posts matching the query; nil without a query.
+        /// The accounts (platform:id) that authored the watch's or the query's posts; nil without either.
         func selectedAuthors(_ sqlite: SQLiteStore) throws -> Set<String>? {
+            if let watch {
+                // The watch's matches are kept up to date incrementally: no scan of every post.
+                do {
+                    guard let span = try sqlite.watchSpan(named: watch, workspace: store.workspace) else { return [] }
+                    var authors = Set<String>()
+                    try sqlite.forEachWatchedPost(named: watch, workspace: store.workspace,
+                                                  in: span.lowerBound..<span.upperBound.addingTimeInterval(1)) { matched in
+                        authors.insert(matched.post.platform.rawValue + ":" + matched.post.authorID)
+                    }
+                    return authors
+                } catch let error as WatchError {
+                    throw CLIError(error.description)
+                }
+            }
             guard let query else { return nil }
             let parsed: Query
             do { parsed = try Query.parse(query) } catch { throw CLIError("invalid --query\n\(error.description)") }
