@@ -130,6 +130,15 @@ final class StepTimer {
 }
 
 extension StoreOptions {
+    /// The topic of an analysis: `--query` as given, or `--watch`'s saved query and mode.
+    func topicQuery(query: String?, watch: String?, stemmed: Bool, in sqlite: SQLiteStore) throws -> Query {
+        guard let watch else { return try parseQuery(query ?? "", stemmed: stemmed) }
+        guard let saved = try sqlite.watch(named: watch, workspace: workspace) else {
+            throw CLIError(WatchError.notFound(watch).description)
+        }
+        return try parseQuery(saved.query, stemmed: saved.stemmed)
+    }
+
     func parseQuery(_ text: String, stemmed: Bool) throws -> Query {
         do {
             return try Query.parse(text, options: QueryOptions(stemmed: stemmed))

@@ -24,6 +24,14 @@ struct InfluencersCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The topic as a listening query (see `vigie query`).", valueName: "query"))
     var query: String?
 
+    @Option(help: ArgumentHelp("The topic as a saved watch (see `vigie watch`): its query.", valueName: "name"))
+    var watch: String?
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(help: "Do not score accounts with the trust model (faster; no inauthenticity in the evidence).")
+    var noTrust = false
+
     @Flag(help: "Match the query's words by their stem.")
     var stemmed = false
 
@@ -52,7 +60,9 @@ struct InfluencersCommand: ParsableCommand {
     @Flag(help: "Print how long each step took (standard error).") var timings = false
 
     func validate() throws {
-        guard query != nil else { throw ValidationError("give the topic with --query 'QUERY'.") }
+        guard (query == nil) != (watch == nil) else {
+            throw ValidationError("give the topic with --query 'QUERY' or --watch NAME (one of them).")
+        }
         guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv.") }
         guard resolution > 0 else { throw ValidationError("--resolution must be positive.") }
@@ -63,14 +73,16 @@ struct InfluencersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let parsed = try store.parseQuery(query!, stemmed: stemmed)
-        let loader = GraphLoader(store: try store.openStore(mustExist: true), workspace: store.workspace, options: graphOptions)
+        let sqlite = try store.openStore(mustExist: true)
+        let parsed = try store.topicQuery(query: query, watch: watch, stemmed: stemmed, in: sqlite)
+        let trust = try noTrust ? nil : ScoredWorkspace(optionalModel: modelOptions, store: sqlite, workspace: store.workspace)
+        let loader = GraphLoader(store: sqlite, workspace: store.workspace, options: graphOptions)
         let nodes = try loader.nodes()
         let topicData = try loader.topic(nodes: nodes, query: parsed)
         let partition = loader.communities(topicData.graph, resolution: resolution)
         let ranked = loader.time("rank") {
             TopicalLegitimacy().rank(nodes: nodes, topicGraph: topicData.topicGraph, signals: topicData.signals,
-                                     communities: partition.community, inauthenticity: nil)
+                                     communities: partition.community, inauthenticity: trust)
         }
         if timings { loader.printTimings() }
 
@@ -165,7 +177,7 @@ struct InfluencersCommand: ParsableCommand {
         lines.append(String(format: "  own posts on topic: %d of %d (%.0f%%)", a.onTopicPosts, a.ownPosts, a.topicShare * 100))
         lines.append(String(format: "  on-topic engagement: %.1f from %d accounts (effective number %.1f); %.0f%% from accounts that post on topic",
                             a.onTopicEngagement, a.onTopicEngagers, a.engagerDiversity, a.peerEngagementShare * 100))
-        lines.append("  inauthenticity: " + (a.inauthenticity.map { String(format: "%.2f", $0) } ?? "not scored (the trust model is not wired in yet)"))
+        lines.append("  inauthenticity: " + (a.inauthenticity.map { String(format: "%.2f", $0) } ?? "not scored (no trust model, --no-trust, or too little data)"))
         if !a.topPosts.isEmpty {
             lines.append("  top on-topic posts:")
             for post in a.topPosts {

@@ -57,7 +57,7 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// Every account of a workspace, scored.
-struct ScoredWorkspace {
+struct ScoredWorkspace: InauthenticityScoring {
     var subjects: [TrustSubject]
     var scores: [InauthenticityScore]
     var indexByID: [Int64: Int]
@@ -69,6 +69,23 @@ struct ScoredWorkspace {
     }
 
     func score(of id: Int64) -> InauthenticityScore? { indexByID[id].map { scores[$0] } }
+
+    /// The workspace scored when a model file is found; `nil` after a note otherwise, so that
+    /// analyses that only show the score (influencer rankings) still run.
+    init?(optionalModel options: ModelOptions, store: SQLiteStore, workspace: String) throws {
+        let model: InauthenticityModel
+        do { model = try options.load() } catch let error as CLIError {
+            Output.printError("note: \(error.description); inauthenticity is not shown")
+            return nil
+        }
+        try self.init(store: store, workspace: workspace, model: model)
+    }
+
+    /// For rankings: the calibrated probability, none when too little is known to say.
+    func inauthenticity(of account: GraphAccount) -> Double? {
+        guard let score = score(of: account.rowID), score.label != .unknown else { return nil }
+        return score.probability
+    }
 }
 
 /// One account's score for output.
