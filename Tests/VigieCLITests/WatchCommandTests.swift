@@ -32,7 +32,10 @@ import Testing
         #expect(show.status == 0, "\(show.stderr)")
         #expect(show.stdout.contains("#vélo"), "\(show.stdout)")
         #expect(show.stdout.contains("lemonde.fr"), "\(show.stdout)")
-        #expect(show.stdout.contains("sentiment: not available"), "\(show.stdout)")
+        // The lexicons are there (scripts/test fetches them): every matched post gets a label.
+        let unclassified = show.stdout.split(separator: "\n").first { $0.hasPrefix("unclassified") }
+        #expect(!show.stdout.contains("sentiment: not available"), "\(show.stdout)")
+        #expect(unclassified?.split(separator: " ").dropFirst().first == "0", "\(show.stdout)")
 
         // 2024-03-02T23:30Z is 3 March in Paris: the day buckets move.
         let utc = try cli.run(["watch", "show", "velo", "--since", "2024-03-01", "--until", "2024-03-04", "--csv"])

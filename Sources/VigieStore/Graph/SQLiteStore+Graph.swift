@@ -58,31 +58,6 @@ extension SQLiteStore: GraphStore {
     }
 
     public func forEachGraphPost(workspace: String, _ body: (_ authorRowID: Int64, _ post: Post) throws -> Void) throws {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return }
-                func entityCursor(_ table: String, _ columns: String) throws -> RowCursor {
-                    try Row.fetchCursor(db, sql: """
-                        SELECT e.post_id, \(columns) FROM \(table) AS e JOIN post ON post.id = e.post_id
-                        WHERE post.workspace_id = ? ORDER BY e.post_id, e.position
-                        """, arguments: [workspaceID])
-                }
-                var hashtags = EntityStream(try entityCursor("post_hashtag", "e.tag")) { row -> String in row[1] }
-                var mentions = EntityStream(try entityCursor("post_mention", "e.handle, e.account_platform_id")) { row in
-                    Mention(accountID: row[2], handle: row[1])
-                }
-                var urls = EntityStream(try entityCursor("post_url", "e.url")) { row -> String in row[1] }
-                let posts = try Row.fetchCursor(db, sql: "\(PostDecoding.select) WHERE post.workspace_id = ? ORDER BY post.id",
-                                                arguments: [workspaceID])
-                while let row = try posts.next() {
-                    let postRowID: Int64 = row["id"]
-                    let entities = PostDecoding.Entities(
-                        hashtags: try hashtags.values(for: postRowID),
-                        mentions: try mentions.values(for: postRowID),
-                        urls: try urls.values(for: postRowID))
-                    try body(row["author_account_id"], try PostDecoding.post(from: row, entities: entities))
-                }
-            }
-        }
+        try forEachPostWithAuthorRow(workspace: workspace, body)
     }
 }

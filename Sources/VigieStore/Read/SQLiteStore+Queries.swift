@@ -142,6 +142,12 @@ extension SQLiteStore {
     /// ```
     /// `body` runs inside one read transaction (a consistent snapshot); it must not use the store.
     public func forEachPost(workspace: String, _ body: (Post) throws -> Void) throws {
+        try forEachPostWithAuthorRow(workspace: workspace) { _, post in try body(post) }
+    }
+
+    /// ``forEachPost(workspace:_:)`` with the author's account row id, for analyses that index
+    /// accounts by row (the interaction graph).
+    func forEachPostWithAuthorRow(workspace: String, _ body: (_ authorRowID: Int64, _ post: Post) throws -> Void) throws {
         try mapErrors {
             try writer.read { db in
                 guard let workspaceID = try Self.workspaceID(db, workspace) else { return }
@@ -164,7 +170,7 @@ extension SQLiteStore {
                         hashtags: try hashtags.values(for: postRowID),
                         mentions: try mentions.values(for: postRowID),
                         urls: try urls.values(for: postRowID))
-                    try body(try PostDecoding.post(from: row, entities: entities))
+                    try body(row["author_account_id"], try PostDecoding.post(from: row, entities: entities))
                 }
             }
         }
