@@ -23,6 +23,16 @@ import VigieCore
         #expect(edge.last == Date(timeIntervalSince1970: F.origin + 60))
     }
 
+    @Test func undatedPostsAreLeftOut() {
+        // TwiBot-20's tweets carry no date: all at the epoch, they would all fall in one window.
+        var undated = [F.post("1", by: "a", at: 0, hashtags: ["x"]), F.post("2", by: "b", at: 0, hashtags: ["x"])]
+        for i in undated.indices { undated[i].createdAt = Post.undated }
+        let input = CoordinationInput(posts: undated + [F.post("3", by: "c", at: 0, hashtags: ["x"])])
+        #expect(input.count == 1 && input.undatedPostsSkipped == 2)
+        let network = CoordinationDetector(options: .init(window: 60, minWeight: 1)).detect(in: input)
+        #expect(network.edges.isEmpty)
+    }
+
     @Test func sameAuthorIsNeverTiedToItself() {
         let network = F.detect([
             F.post("1", by: "a", at: 0, repostOf: "orig"),

@@ -70,7 +70,7 @@ import VigieCore
         let second = try #require(posts.first { $0.platformID == "twibot20-17461978-1" })
         #expect(second.text == "Who has time for receipts? Not me. @epson receipt scanners make it easy. No mess = "
             + "no stress! Check it out at https://t.co/ofqbTdz0Qk. https://t.co/BtYwuyz9N5")
-        #expect(second.createdAt == TwitterV1Decoder.undatedPostDate)
+        #expect(second.createdAt == Post.undated)
         #expect(second.authorHandle == "SHAQ")
         #expect(second.mentions == [Mention(handle: "epson")])
         #expect(second.urls == ["https://t.co/ofqbTdz0Qk", "https://t.co/BtYwuyz9N5"])

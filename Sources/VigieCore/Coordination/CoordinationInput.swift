@@ -78,7 +78,14 @@ public struct CoordinationInput: Sendable {
         if let handle = account.handle, !handle.isEmpty { accountHandles[Int(index)] = handle }
     }
 
+    /// Posts left out because their source gave no date: a time window cannot place them.
+    public private(set) var undatedPostsSkipped = 0
+
     public mutating func append(_ post: Post) {
+        guard post.isDated else {
+            undatedPostsSkipped += 1
+            return
+        }
         let postIndex = Int32(postIDs.count)
         let author = intern(account: post.authorID)
         if let handle = post.authorHandle, !handle.isEmpty, accountHandles[Int(author)] == nil {

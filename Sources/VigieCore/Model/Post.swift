@@ -12,6 +12,7 @@ public struct Post: Sendable, Hashable, Codable {
     public var authorID: String
     /// Author handle where the source gives it next to the post (helps when no account record comes).
     public var authorHandle: String?
+    /// ``Post/undated`` when the source gives no date.
     public var createdAt: Date
     public var text: String
     /// BCP-47 language code as given by the source (`fr`, `en`); `nil` when not given or undetermined.
@@ -129,4 +130,13 @@ public enum PostState: Sendable, Hashable, Codable {
     case visible
     /// Withheld in the listed countries (ISO codes), as Twitter reports it.
     case withheld(countries: [String])
+}
+
+extension Post {
+    /// The date given to posts whose source has none (TwiBot-20 keeps tweets as bare texts): the
+    /// Unix epoch, which no real post has. Timing analyses (coordination windows, posting rhythm)
+    /// leave such posts out instead of seeing them all at one instant.
+    public static let undated = Date(timeIntervalSince1970: 0)
+
+    public var isDated: Bool { createdAt != Post.undated }
 }

@@ -43,7 +43,8 @@ public struct PostingActivity: Sendable, Hashable {
     public mutating func add(at seconds: Int64, text: String, isRepost: Bool, urls: Int, hashtags: Int,
                              sourceKind: SourceApplication?, likes: Int?, replies: Int?, reposts repostCount: Int?) {
         posts += 1
-        times.append(seconds)
+        // An undated post (``Post/undated``, the epoch) counts as a post but has no timing.
+        if seconds != 0 { times.append(seconds) }
         self.urls += urls
         self.hashtags += hashtags
         if let sourceKind {

@@ -9,7 +9,7 @@ import VigieCore
 /// and no entities. They are still worth importing (text is what bot detection reads), so:
 /// - the id is made from the profile id and the tweet's position: `twibot20-<user id>-<index>`.
 ///   It is stable across re-imports and, not being a number, never collides with a real tweet id;
-/// - the date is `TwitterV1Decoder.undatedPostDate` (the Unix epoch), a value no real tweet has,
+/// - the date is `Post.undated` (the Unix epoch), a value no real tweet has,
 ///   rather than a plausible invented date that would place every account's tweets at one
 ///   instant and fake a coordinated burst;
 /// - hashtags, mentions and links are read from the text.
@@ -57,7 +57,7 @@ extension TwitterV1Decoder {
         return Post(
             platform: .twitter, platformID: "twibot20-\(author.platformID)-\(index)",
             authorID: author.platformID, authorHandle: author.handle,
-            createdAt: undatedPostDate, text: text,
+            createdAt: Post.undated, text: text,
             hashtags: entities.hashtags, mentions: entities.mentions.map { Mention(handle: $0) },
             urls: entities.urls)
     }
@@ -80,7 +80,7 @@ extension TwitterV1Decoder {
                 let (follower, followed) = outgoing ? (userID, otherID) : (otherID, userID)
                 items.append(.interaction(Interaction(
                     platform: .twitter, kind: .follow, sourceAccountID: follower, targetAccountID: followed,
-                    targetPostID: nil, viaID: "twibot20-follow-\(follower)-\(followed)", at: Self.undatedPostDate)))
+                    targetPostID: nil, viaID: "twibot20-follow-\(follower)-\(followed)", at: Post.undated)))
             }
         }
     }

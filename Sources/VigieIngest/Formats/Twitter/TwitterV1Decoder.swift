@@ -14,11 +14,6 @@ import VigieCore
 public struct TwitterV1Decoder: JSONRecordDecoder {
     public static let format = ImportFormat.twitterV1
 
-    /// The date given to posts whose source has none (TwiBot-20 keeps tweets as bare texts):
-    /// the Unix epoch, which no real tweet can have (Twitter opened in 2006), so time-based
-    /// analyses can tell these posts apart and leave them out.
-    public static let undatedPostDate = Date(timeIntervalSince1970: 0)
-
     public private(set) var rejectedParts: [RecordError] = []
 
     // Ids already emitted by the current unit (a retweet and its original share an author).
