@@ -29,17 +29,23 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Number of days the data spans.")
     var days = 30
 
+    @Option(help: ArgumentHelp("Share of on-topic posts that contain the topic's main keyword (0–1): lower makes discovery beyond keywords matter more.",
+                               valueName: "share"))
+    var keywordShare = SynthConfiguration(posts: 1).keywordShare
+
     @Flag(name: .shortAndLong, help: "No progress display.")
     var quiet = false
 
     func validate() throws {
         guard posts > 0 else { throw ValidationError("--posts must be positive.") }
         guard days > 0 else { throw ValidationError("--days must be positive.") }
+        guard (0...1).contains(keywordShare) else { throw ValidationError("--keyword-share must be between 0 and 1.") }
     }
 
     func run() throws {
         var configuration = SynthConfiguration(posts: posts, seed: seed)
         configuration.days = days
+        configuration.keywordShare = keywordShare
         let generator = SynthGenerator(configuration: configuration)
         let directory = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
