@@ -61,6 +61,19 @@ import Testing
         #expect(v[.engagementRate] == 0)
     }
 
+    @Test func undatedPostsCountButGiveNoTiming() {
+        // TwiBot-20's tweets all carry the epoch marker (`Post.undated`).
+        var activity = PostingActivity()
+        for i in 0..<20 {
+            activity.add(at: Int64(Post.undated.timeIntervalSince1970), text: "tweet \(i)", isRepost: false, urls: 0,
+                         hashtags: 0, source: nil, likes: nil, replies: nil, reposts: nil)
+        }
+        let account = Account(platform: .twitter, platformID: "t", handle: "t")
+        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account, activity: activity))
+        #expect(v[.observedPostRate] == nil && v[.gapEntropy] == nil && v[.hourSpread] == nil)
+        #expect(v[.urlsPerPost] == 0 && v[.repostShare] == 0)
+    }
+
     @Test func humanPostingIsIrregularAndFewPostsLeaveBehaviourUnknown() {
         var activity = PostingActivity()
         let gaps: [Int64] = [40, 7_200, 300, 86_000, 15, 2_000, 600_000, 90, 20_000]

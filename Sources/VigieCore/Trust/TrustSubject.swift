@@ -236,8 +236,10 @@ public enum TrustFeatureExtractor {
         if let activity, activity.posts >= minimumPosts {
             let posts = Double(activity.posts)
             let times = activity.times.sorted()
-            let spanDays = max(Double(times.last! - times.first!) / 86_400, 1)
-            v[.observedPostRate] = posts / spanDays
+            if let first = times.first, let last = times.last {
+                // Over the dated posts only: undated ones (`Post.undated`) have no place in time.
+                v[.observedPostRate] = Double(times.count) / max(Double(last - first) / 86_400, 1)
+            }
             v[.repostShare] = Double(activity.reposts) / posts
             if activity.originals >= minimumPosts {
                 v[.duplicateTextShare] = Double(activity.duplicateTexts) / Double(activity.originals)
