@@ -41,9 +41,3 @@ enum TextAnalysis {
             terms: { text, language in extractor.terms(in: text, language: language).map(\.text) })
     }
 }
-
-extension StopWords: StopWordFilter {
-    public func isStopWord(_ folded: String, language: String?) -> Bool {
-        contains(folded, language: language)
-    }
-}
