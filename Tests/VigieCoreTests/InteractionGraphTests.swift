@@ -103,7 +103,7 @@ func makeGraph(accounts count: Int, edges: [(Int, Int, Interaction.Kind)], handl
         #expect(graphML.components(separatedBy: "<edge ").count - 1 == 2)
         let csv = exporter.string(.csv)
         #expect(csv == "source,target,weight\n0,1,2.0\n2,1,0.5\n")
-        #expect(GraphExporter.xml("x\u{1}y") == "xy")
+        #expect(XMLText.escaped("x\u{1}y") == "xy")
     }
 }
 

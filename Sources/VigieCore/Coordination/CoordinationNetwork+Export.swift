@@ -30,13 +30,13 @@ extension CoordinationNetwork {
         """
         for account in connectedAccounts() {
             let node = accounts[account]
-            out += "      <node id=\"\(Self.xml(node.id))\" label=\"\(Self.xml(node.label))\">"
-            out += "<attvalues><attvalue for=\"0\" value=\"\(Self.xml(node.handle ?? ""))\"/></attvalues></node>\n"
+            out += "      <node id=\"\(XMLText.escaped(node.id))\" label=\"\(XMLText.escaped(node.label))\">"
+            out += "<attvalues><attvalue for=\"0\" value=\"\(XMLText.escaped(node.handle ?? ""))\"/></attvalues></node>\n"
         }
         out += "    </nodes>\n    <edges>\n"
         for (index, edge) in edges.enumerated() {
-            out += "      <edge id=\"\(index)\" source=\"\(Self.xml(accounts[edge.source].id))\" "
-            out += "target=\"\(Self.xml(accounts[edge.target].id))\" kind=\"\(edge.type.rawValue)\" weight=\"\(edge.weight)\">"
+            out += "      <edge id=\"\(index)\" source=\"\(XMLText.escaped(accounts[edge.source].id))\" "
+            out += "target=\"\(XMLText.escaped(accounts[edge.target].id))\" kind=\"\(edge.type.rawValue)\" weight=\"\(edge.weight)\">"
             out += "<attvalues><attvalue for=\"0\" value=\"\(edge.type.rawValue)\"/>"
             out += "<attvalue for=\"1\" value=\"\(edge.pairs)\"/><attvalue for=\"2\" value=\"\(edge.sourceWeight)\"/>"
             out += "<attvalue for=\"3\" value=\"\(edge.targetWeight)\"/>"
@@ -66,13 +66,13 @@ extension CoordinationNetwork {
         """
         for account in connectedAccounts() {
             let node = accounts[account]
-            out += "    <node id=\"\(Self.xml(node.id))\"><data key=\"label\">\(Self.xml(node.label))</data>"
-            if let handle = node.handle { out += "<data key=\"handle\">\(Self.xml(handle))</data>" }
+            out += "    <node id=\"\(XMLText.escaped(node.id))\"><data key=\"label\">\(XMLText.escaped(node.label))</data>"
+            if let handle = node.handle { out += "<data key=\"handle\">\(XMLText.escaped(handle))</data>" }
             out += "</node>\n"
         }
         for (index, edge) in edges.enumerated() {
-            out += "    <edge id=\"e\(index)\" source=\"\(Self.xml(accounts[edge.source].id))\" "
-            out += "target=\"\(Self.xml(accounts[edge.target].id))\">"
+            out += "    <edge id=\"e\(index)\" source=\"\(XMLText.escaped(accounts[edge.source].id))\" "
+            out += "target=\"\(XMLText.escaped(accounts[edge.target].id))\">"
             out += "<data key=\"type\">\(edge.type.rawValue)</data><data key=\"weight\">\(edge.weight)</data>"
             out += "<data key=\"pairs\">\(edge.pairs)</data><data key=\"source_weight\">\(edge.sourceWeight)</data>"
             out += "<data key=\"target_weight\">\(edge.targetWeight)</data>"
@@ -109,25 +109,6 @@ extension CoordinationNetwork {
             seen[edge.target] = true
         }
         return seen.indices.filter { seen[$0] }
-    }
-
-    private static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                // XML 1.0 forbids most control characters even escaped.
-                if scalar.value < 0x20, scalar != "\t", scalar != "\n", scalar != "\r" { continue }
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     private static func iso(_ date: Date) -> String {

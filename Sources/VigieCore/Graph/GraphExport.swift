@@ -71,9 +71,9 @@ public struct GraphExporter: Sendable {
         var chunk = ""
         for v in 0..<graph.nodeCount where included[v] {
             let account = graph.nodes.accounts[v]
-            chunk += "      <node id=\"\(v)\" label=\"\(Self.xml(account.label))\"><attvalues>"
-                + "<attvalue for=\"platform\" value=\"\(Self.xml(account.platform))\"/>"
-                + "<attvalue for=\"platform_id\" value=\"\(Self.xml(account.platformID))\"/>"
+            chunk += "      <node id=\"\(v)\" label=\"\(XMLText.escaped(account.label))\"><attvalues>"
+                + "<attvalue for=\"platform\" value=\"\(XMLText.escaped(account.platform))\"/>"
+                + "<attvalue for=\"platform_id\" value=\"\(XMLText.escaped(account.platformID))\"/>"
                 + (account.followers.map { "<attvalue for=\"followers\" value=\"\($0)\"/>" } ?? "")
                 + (community.map { "<attvalue for=\"community\" value=\"\($0[v])\"/>" } ?? "")
                 + (pageRank.map { "<attvalue for=\"pagerank\" value=\"\($0[v])\"/>" } ?? "")
@@ -108,9 +108,9 @@ public struct GraphExporter: Sendable {
         var chunk = ""
         for v in 0..<graph.nodeCount where included[v] {
             let account = graph.nodes.accounts[v]
-            chunk += "    <node id=\"\(v)\"><data key=\"label\">\(Self.xml(account.label))</data>"
-                + "<data key=\"platform\">\(Self.xml(account.platform))</data>"
-                + "<data key=\"platform_id\">\(Self.xml(account.platformID))</data>"
+            chunk += "    <node id=\"\(v)\"><data key=\"label\">\(XMLText.escaped(account.label))</data>"
+                + "<data key=\"platform\">\(XMLText.escaped(account.platform))</data>"
+                + "<data key=\"platform_id\">\(XMLText.escaped(account.platformID))</data>"
                 + (account.followers.map { "<data key=\"followers\">\($0)</data>" } ?? "")
                 + (community.map { "<data key=\"community\">\($0[v])</data>" } ?? "")
                 + (pageRank.map { "<data key=\"pagerank\">\($0[v])</data>" } ?? "")
@@ -146,24 +146,5 @@ public struct GraphExporter: Sendable {
             if chunk.utf8.count > 1 << 16 { emit(chunk); chunk = "" }
         }
         emit(chunk)
-    }
-
-    /// Text safe inside XML 1.0 content and attribute values.
-    static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0x26: out += "&amp;"
-            case 0x3C: out += "&lt;"
-            case 0x3E: out += "&gt;"
-            case 0x22: out += "&quot;"
-            case 0x27: out += "&apos;"
-            case 0x09, 0x0A, 0x0D: out.unicodeScalars.append(scalar)
-            case ..<0x20, 0xFFFE, 0xFFFF: continue // not allowed in XML 1.0, even escaped
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
