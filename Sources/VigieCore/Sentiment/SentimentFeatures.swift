@@ -16,8 +16,8 @@ import Foundation
 ///
 /// ```swift
 /// let extractor = SentimentFeatureExtractor(language: "fr", lexicon: analyzer.french)
-/// extractor.tokens("J'aime pas l'éolien, c'est moche").sorted()
-/// // ["not:aim", "w:c", "w:eolien", "w:est", "w:moch"] (with "pas" as "w:pas")
+/// extractor.tokens("Je n'aime pas l'éolien, c'est moche")
+/// // ["w:je", "w:n'", "not:aim", "w:pas", "not:eolien", "w:est", "w:moch"]
 /// ```
 public struct SentimentFeatureOptions: Sendable, Codable, Hashable {
     /// Stem words with Snowball (else the folded word).
