@@ -39,7 +39,7 @@ public struct SentimentModel: Sendable, Codable, Hashable {
         // Per part: its three logit pushes, and its index (dense feature j, or token position).
         var pushes: [(values: [Double], dense: Int, token: Int)] = []
         for j in 0..<min(raw.count, denseNames.count) {
-            let x = (raw[j] - means[j]) / scales[j]
+            let x = Self.standardise(raw[j], mean: means[j], scale: scales[j])
             let c = denseWeights[j].map { $0 * x }
             for k in 0..<3 { logits[k] += c[k] }
             pushes.append((c, j, -1))
@@ -69,6 +69,13 @@ public struct SentimentModel: Sendable, Codable, Hashable {
                                          text: token.surface, value: 1, contribution: contribution)
         }
         return (probabilities, contributions)
+    }
+
+    /// A dense feature standardised and clipped to ±3 standard deviations: a feature that is rare
+    /// in training (an idiom, an emoji) cannot, through a tiny standard deviation, outweigh
+    /// everything else in one text.
+    public static func standardise(_ value: Double, mean: Double, scale: Double) -> Double {
+        max(-3, min(3, (value - mean) / scale))
     }
 
     /// "positive sum 2.60: adore +1.90, belle +0.70".

@@ -230,7 +230,7 @@ public struct SentimentModelTrainer: Sendable {
         var position: [String: Int32] = [:]
         for (offset, feature) in vocabulary.enumerated() { position[feature] = Int32(offset) }
         let rows = indices.map { index in
-            SoftmaxRegression.Row(dense: (0..<width).map { (prepared.dense[index][$0] - means[$0]) / scales[$0] },
+            SoftmaxRegression.Row(dense: (0..<width).map { SentimentModel.standardise(prepared.dense[index][$0], mean: means[$0], scale: scales[$0]) },
                                   sparse: tokens[index].compactMap { position[$0] }.sorted(), label: prepared.labels[index])
         }
         let fitted = SoftmaxRegression.fit(rows, denseCount: width, sparseCount: vocabulary.count, l2: l2)
@@ -259,7 +259,7 @@ extension SentimentModel {
     public func probabilities(dense raw: [Double], tokens: [String]) -> [Double] {
         var logits = bias
         for j in 0..<min(raw.count, denseNames.count) {
-            let x = (raw[j] - means[j]) / scales[j]
+            let x = SentimentModel.standardise(raw[j], mean: means[j], scale: scales[j])
             for k in 0..<3 { logits[k] += denseWeights[j][k] * x }
         }
         for token in tokens {
