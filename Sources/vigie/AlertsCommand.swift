@@ -23,7 +23,7 @@ struct AlertsCommand: ParsableCommand {
     static func makeSentimentClassifier() throws -> AlertSentimentClassifier? {
         guard let analyzer = try TextAnalysis.sentimentAnalyzer(TextAnalysis.lexicons()) else { return nil }
         return { text, language in
-            let result = analyzer.analyze(text, language: language)
+            let result = analyzer.classify(text, language: language)
             return (result.label.rawValue, result.score)
         }
     }

@@ -9,20 +9,36 @@ struct SentimentCommand: ParsableCommand {
         discussion: """
             VADER lexicons (vaderSentiment, vaderSentiment-fr; fetched by scripts/fetch-lexicons) \
             with negation, boosters, contrast (mais/but), emoji, capitals and exclamation rules, \
-            then a calibrated layer trained on the xlm-t training split. See docs/text-analysis.md.
+            then a supervised model (logistic regression over the rules' output and stemmed, \
+            negation-marked tokens) trained on the xlm-t training split: models/sentiment-v3.json. \
+            Without that file, the lexicon-only calibration labels (less accurate), with a note. \
+            See docs/text-analysis.md.
             """,
         subcommands: [SentimentAnalyzeCommand.self, SentimentEvaluateCommand.self, SentimentTrainCommand.self],
         defaultSubcommand: SentimentAnalyzeCommand.self
     )
 }
 
+/// `--model FILE`: the sentiment model file (default: $VIGIE_SENTIMENT_MODEL, else models/sentiment-v3.json).
+struct SentimentModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Sentiment model file (default: $VIGIE_SENTIMENT_MODEL, else models/\(SentimentModelFile.fileName) here or above the executable).",
+        valueName: "file"))
+    var model: String?
+
+    func analyzer(_ lexicons: LexiconDirectory) throws -> SentimentAnalyzer {
+        try SentimentAnalyzer(lexicons: lexicons, models: TextAnalysis.sentimentModels(explicit: model))
+    }
+}
+
 struct SentimentAnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Score one text: label, compound score, probabilities and evidence."
+        abstract: "Score one text: label, score, probabilities, the features that drove the label, the lexicon evidence."
     )
 
     @OptionGroup var lexicon: LexiconOptions
+    @OptionGroup var modelOptions: SentimentModelOptions
 
     @Argument(help: "The text (quote it for the shell).")
     var text: String
@@ -30,12 +46,15 @@ struct SentimentAnalyzeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Its language: fr or en (default: identified from the text).", valueName: "code"))
     var lang: String?
 
+    @Option(help: ArgumentHelp("How many of the model's features to show.", valueName: "n"))
+    var top = 8
+
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
         let directory = try lexicon.locate()
-        let analyzer = try SentimentAnalyzer(lexicons: directory)
+        let analyzer = try modelOptions.analyzer(directory)
         var language = lang
         var identified: (language: String, confidence: Double)?
         if language == nil {
@@ -55,8 +74,16 @@ struct SentimentAnalyzeCommand: ParsableCommand {
         } else {
             print("language: \(result.language)")
         }
+        print("labelled by: \(result.labeller)")
+        if !result.contributions.isEmpty {
+            print("why \(result.label.rawValue) (push on its logit vs the other labels):")
+            for item in result.contributions.prefix(max(0, top)) {
+                print(String(format: "  %+.2f  %@ %@", item.contribution, item.kind.rawValue, item.text))
+            }
+        }
+        print(String(format: "lexicon evidence (compound %+.3f):", result.compound))
         if result.evidence.isEmpty {
-            print("evidence: no sentiment word, emoji or emoticon")
+            print("  no sentiment word, emoji or emoticon")
         }
         for item in result.evidence {
             let rules = item.rules.isEmpty ? "" : "  — " + item.rules.joined(separator: "; ")
@@ -69,10 +96,11 @@ struct SentimentAnalyzeCommand: ParsableCommand {
 struct SentimentEvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Accuracy and macro-F1 on labelled tweets (a folder laid out like tweets-sentiment-xlmt)."
+        abstract: "Accuracy and macro-F1 per language on labelled tweets (a folder laid out like tweets-sentiment-xlmt)."
     )
 
     @OptionGroup var lexicon: LexiconOptions
+    @OptionGroup var modelOptions: SentimentModelOptions
 
     @Argument(help: "The labelled folder (one folder per language: english, french).")
     var data: String
@@ -80,7 +108,10 @@ struct SentimentEvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The split to read.", valueName: "train|val"))
     var split = "val"
 
-    @Flag(help: "Ignore the calibration: VADER's ±0.05 thresholds on the compound score.")
+    @Flag(help: "Ignore the model: the lexicon-only calibration (the fallback without models/sentiment-v3.json).")
+    var calibration = false
+
+    @Flag(help: "Ignore the model and the calibration: VADER's ±0.05 thresholds on the compound score.")
     var uncalibrated = false
 
     @Option(help: ArgumentHelp("Analyse every text this many times (for throughput).", valueName: "n"))
@@ -95,8 +126,9 @@ struct SentimentEvaluateCommand: ParsableCommand {
 
     func run() throws {
         let loading = Date()
-        var analyzer = try SentimentAnalyzer(lexicons: lexicon.locate())
+        var analyzer = try modelOptions.analyzer(lexicon.locate())
         let loadSeconds = Date().timeIntervalSince(loading)
+        if calibration || uncalibrated { analyzer.models = [:] }
         if uncalibrated { analyzer.calibrations = [:] }
         let split = LabelledTweets.Split(rawValue: split) ?? .validation
         var rows: [[String]] = []
@@ -105,10 +137,13 @@ struct SentimentEvaluateCommand: ParsableCommand {
         for (folder, language) in [("english", "en"), ("french", "fr")] {
             let set = try LabelledTweets.load(root: URL(fileURLWithPath: data), language: folder, split: split)
             var evaluation = SentimentEvaluation()
+            var labeller = ""
             let started = Date()
+            // The labels as dashboards get them (no explanation built); the labeller from one analysis.
+            if let first = set.examples.first { labeller = analyzer.analyze(first.text, language: language).labeller }
             for round in 0..<`repeat` {
                 for example in set.examples {
-                    let label = analyzer.analyze(example.text, language: language).label
+                    let label = analyzer.classify(example.text, language: language).label
                     analysed += 1
                     if round == 0 { evaluation.add(truth: example.label, predicted: label) }
                 }
@@ -116,10 +151,10 @@ struct SentimentEvaluateCommand: ParsableCommand {
             seconds += Date().timeIntervalSince(started)
             rows.append([language, split.rawValue, "\(evaluation.count)", String(format: "%.3f", evaluation.accuracy),
                          String(format: "%.3f", evaluation.macroF1),
-                         SentimentLabel.allCases.map { String(format: "%.2f", evaluation.f1($0)) }.joined(separator: "/")])
+                         SentimentLabel.allCases.map { String(format: "%.2f", evaluation.f1($0)) }.joined(separator: "/"), labeller])
         }
-        print(Output.table(["language", "split", "tweets", "accuracy", "macro-F1", "F1 neg/neu/pos"], rows))
-        print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); lexicons loaded in %.3f s",
+        print(Output.table(["language", "split", "tweets", "accuracy", "macro-F1", "F1 neg/neu/pos", "labelled by"], rows))
+        print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); lexicons and model loaded in %.3f s",
                      analysed, seconds, Double(analysed) / seconds, seconds / Double(analysed) * 1e6, loadSeconds))
     }
 }
@@ -127,10 +162,15 @@ struct SentimentEvaluateCommand: ParsableCommand {
 struct SentimentTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Fit the calibrated layer on the training split and write its Swift source.",
+        abstract: "Train the sentiment models on the training split and write models/sentiment-v3.json.",
         discussion: """
-            Reads only the train split. Writes Sources/VigieCore/Sentiment/SentimentCalibration+Trained.swift \
-            (or --out) and prints train-split figures; rebuild, then `vigie sentiment evaluate` for validation.
+            Reads only the train split of each language (english, french). For each language, every \
+            grid point (L2 penalty × minimum token count × bigrams × stemming) is measured by \
+            stratified k-fold cross-validation on the training split; the best macro-F1 (within \
+            0.002 of it, the fewest token features) is fitted on the whole split and saved. \
+            Deterministic: the same data gives the same file. Then `vigie sentiment evaluate DATA` \
+            reports the validation figures. --calibration also rewrites the lexicon-only fallback \
+            (Sources/VigieCore/Sentiment/SentimentCalibration+Trained.swift; rebuild after).
             """
     )
 
@@ -139,35 +179,95 @@ struct SentimentTrainCommand: ParsableCommand {
     @Argument(help: "The labelled folder (tweets-sentiment-xlmt).")
     var data: String
 
-    @Option(help: ArgumentHelp("Where to write the Swift source.", valueName: "file"))
-    var out = "Sources/VigieCore/Sentiment/SentimentCalibration+Trained.swift"
+    @Option(help: ArgumentHelp("Where to write the model file.", valueName: "file"))
+    var out = "models/\(SentimentModelFile.fileName)"
 
-    @Option(help: "L2 penalty.")
-    var l2 = 0.01
+    @Option(help: ArgumentHelp("Cross-validation folds.", valueName: "k"))
+    var folds = 5
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("L2 penalties to try.", valueName: "values"))
+    var l2: [Double] = SentimentTrainingGrid().l2
+
+    @Option(name: .customLong("min-count"), parsing: .upToNextOption,
+            help: ArgumentHelp("Minimum numbers of training texts a token feature must appear in, to try.", valueName: "values"))
+    var minimumCounts: [Int] = SentimentTrainingGrid().minimumCounts
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Bigram settings to try.", valueName: "true|false"))
+    var bigrams: [Bool] = SentimentTrainingGrid().bigrams
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Stemming settings to try.", valueName: "true|false"))
+    var stemming: [Bool] = SentimentTrainingGrid().stemming
+
+    @Option(help: ArgumentHelp("How many of the best grid points to print per language.", valueName: "n"))
+    var show = 8
+
+    @Flag(help: "Also refit the lexicon-only calibration (the fallback) and rewrite its Swift source.")
+    var calibration = false
+
+    @Option(help: ArgumentHelp("Where --calibration writes the Swift source.", valueName: "file"))
+    var calibrationOut = "Sources/VigieCore/Sentiment/SentimentCalibration+Trained.swift"
+
+    func validate() throws {
+        guard folds >= 2 else { throw ValidationError("--folds must be at least 2.") }
+        guard !l2.isEmpty, l2.allSatisfy({ $0 > 0 }) else { throw ValidationError("--l2 needs positive values.") }
+        guard !minimumCounts.isEmpty, minimumCounts.allSatisfy({ $0 >= 1 }) else {
+            throw ValidationError("--min-count needs values of at least 1.")
+        }
+        guard !bigrams.isEmpty, !stemming.isEmpty else { throw ValidationError("--bigrams and --stemming need a value.") }
+    }
 
     func run() throws {
-        var analyzer = try SentimentAnalyzer(lexicons: lexicon.locate(), calibrations: [:])
+        let analyzer = try SentimentAnalyzer(lexicons: lexicon.locate(), calibrations: [:])
+        let grid = SentimentTrainingGrid(l2: l2, minimumCounts: minimumCounts, bigrams: bigrams, stemming: stemming)
+        var models: [String: SentimentModel] = [:]
         var calibrations: [SentimentCalibration] = []
         for (folder, language) in [("english", "en"), ("french", "fr")] {
             let set = try LabelledTweets.load(root: URL(fileURLWithPath: data), language: folder, split: .train)
-            let scores = set.examples.map { analyzer.score($0.text, language: language) }
-            let calibration = SentimentCalibration.train(
-                language: language, features: scores.map(\.features), labels: set.examples.map(\.label.classIndex), l2: l2,
-                trainedOn: "xlm-t \(folder) train, \(set.examples.count) tweets")
-            calibrations.append(calibration)
-            analyzer.calibrations[language] = calibration
-            var evaluation = SentimentEvaluation()
-            for (score, example) in zip(scores, set.examples) {
-                evaluation.add(truth: example.label, predicted: analyzer.label(score).label)
+            let started = Date()
+            let trainer = SentimentModelTrainer(analyzer: analyzer, language: language, folds: folds)
+            let (model, points) = trainer.train(set.examples, grid: grid, data: "xlm-t \(folder) train, \(set.examples.count) tweets")
+            models[language] = model
+            let record = model.training
+            print("\(language): \(set.examples.count) training tweets, \(grid.points.count) grid points × \(folds) folds in "
+                  + String(format: "%.1f s", Date().timeIntervalSince(started)))
+            let best = points.sorted { $0.macroF1 > $1.macroF1 }.prefix(max(1, show))
+            print(Output.table(["stem", "bigrams", "min count", "L2", "CV accuracy", "CV macro-F1", "tokens"], best.map { point in
+                [point.options.stemming ? "yes" : "no", point.options.bigrams ? "yes" : "no", "\(point.minimumCount)",
+                 String(format: "%g", point.l2), String(format: "%.3f", point.accuracy), String(format: "%.3f", point.macroF1),
+                 String(format: "%.0f", point.tokenFeatures)]
+            }))
+            print(String(format: "  chosen: stem %@, bigrams %@, min count %d, L2 %g — CV accuracy %.3f, macro-F1 %.3f "
+                         + "(lexicon features alone: %.3f / %.3f)",
+                         model.options.stemming ? "yes" : "no", model.options.bigrams ? "yes" : "no", model.minimumCount, model.l2,
+                         record.crossValidatedAccuracy, record.crossValidatedMacroF1, record.lexiconOnlyAccuracy, record.lexiconOnlyMacroF1))
+            print(String(format: "  fitted on all %d: train accuracy %.3f, macro-F1 %.3f; %d token features kept of %d",
+                         record.examples, record.trainAccuracy, record.trainMacroF1, record.tokenFeatures, record.tokenFeaturesBeforePruning))
+            if calibration {
+                let scores = set.examples.map { analyzer.score($0.text, language: language) }
+                calibrations.append(SentimentCalibration.train(
+                    language: language, features: scores.map(\.features), labels: set.examples.map(\.label.classIndex),
+                    trainedOn: "xlm-t \(folder) train, \(set.examples.count) tweets"))
             }
-            print("\(language) train: accuracy \(String(format: "%.3f", evaluation.accuracy)), macro-F1 \(String(format: "%.3f", evaluation.macroF1))")
         }
-        let source = SentimentCalibration.swiftSource(calibrations, command: "vigie sentiment train DATA")
+        let file = SentimentModelFile(
+            notes: "Trained by `vigie sentiment train DATA` on the xlm-t training splits only; hyper-parameters by "
+                + "\(folds)-fold cross-validation on them. Lexicons: vaderSentiment, vaderSentiment-fr (not included).",
+            models: models)
+        let text = try file.encoded()
         do {
-            try source.write(toFile: out, atomically: true, encoding: .utf8)
+            try text.write(toFile: out, atomically: true, encoding: .utf8)
         } catch {
             throw CLIError("cannot write \(out): \(error.localizedDescription)")
         }
-        print("wrote \(out)")
+        print("wrote \(out) (\(text.utf8.count / 1024) KiB)")
+        if calibration {
+            let source = SentimentCalibration.swiftSource(calibrations, command: "vigie sentiment train DATA --calibration")
+            do {
+                try source.write(toFile: calibrationOut, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("cannot write \(calibrationOut): \(error.localizedDescription)")
+            }
+            print("wrote \(calibrationOut); rebuild to use it")
+        }
     }
 }

@@ -35,7 +35,19 @@ enum LanguageTestSupport {
         }
     }
 
+    /// Whether the labelled tweets are there; the accuracy tests are skipped (with this said) otherwise.
+    static var hasLabelledTweets: Bool { (try? labelledTweets()) != nil }
+    static let missingLabelledTweets: Comment = "../shared/data/tweets-sentiment-xlmt not found beside the repository: set VIGIE_SHARED_DATA"
+
+    /// The shipped sentiment models, `models/sentiment-v3.json` of this repository.
+    static let sentimentModels: Result<SentimentModelFile, Error> = Result {
+        try SentimentModelFile.load(from: SentimentModelFile.locate(searchingUpFrom: URL(fileURLWithPath: #filePath)))
+    }
+
     /// Loaded once for all the tests (profiles and lexicons take a fraction of a second).
     static let identifier: Result<LanguageIdentifier, Error> = Result { try LanguageIdentifier(lexicons: lexicons()) }
-    static let analyzer: Result<SentimentAnalyzer, Error> = Result { try SentimentAnalyzer(lexicons: lexicons()) }
+    /// The lexicons with the shipped models (what the CLI and dashboards use).
+    static let analyzer: Result<SentimentAnalyzer, Error> = Result {
+        try SentimentAnalyzer(lexicons: lexicons(), models: sentimentModels.get().models)
+    }
 }

@@ -1,8 +1,10 @@
 import Foundation
 
-/// Sentiment of French and English posts: VADER's lexicons and rules, then a small calibrated
-/// layer (multinomial logistic regression on the rule scores, trained on the xlm-t training
-/// split) that picks the label.
+/// Sentiment of French and English posts: VADER's lexicons and rules, then a supervised model
+/// (``SentimentModel``: multinomial logistic regression over the rules' output and a bag of
+/// stemmed, negation-marked tokens, trained on the xlm-t training split, shipped in
+/// `models/sentiment-v3.json`) that picks the label. Without a model for the language, the
+/// lexicon-only calibrated layer (``SentimentCalibration``) labels it, and `rules` says so.
 ///
 /// Rules, applied to each sentiment word in the order VADER applies them:
 /// - **boosters and dampeners** in the three words before it (`very`, `très`, `un peu`),
@@ -18,10 +20,12 @@ import Foundation
 /// French elisions are split (`j'adore` → `j'` + `adore`); matching folds case and accents.
 ///
 /// ```swift
-/// let analyzer = try SentimentAnalyzer(lexicons: LexiconDirectory.locate())
+/// let models = try SentimentModelFile.load(from: SentimentModelFile.locate()).models
+/// let analyzer = try SentimentAnalyzer(lexicons: LexiconDirectory.locate(), models: models)
 /// let result = analyzer.analyze("C'est pas terrible, mais j'adore la musique 😍", language: "fr")
 /// result.label      // .positive
 /// result.evidence   // "pas terrible" -1.6 ×0.5 before 'mais', "adore" ×1.5, "😍"…
+/// result.contributions   // the model's features that pushed toward the label, strongest first
 /// ```
 public struct SentimentAnalyzer: Sendable {
     public static let supportedLanguages = ["en", "fr"]
@@ -29,14 +33,32 @@ public struct SentimentAnalyzer: Sendable {
     public let english: SentimentLexicon
     public let french: SentimentLexicon
     public let emoji: EmojiLexicon
-    /// Language → calibration; a language without one is labelled by VADER's ±0.05 thresholds.
+    /// Language → supervised model; it labels the texts of its language.
+    public var models: [String: SentimentModel] {
+        didSet { extractors = Self.extractors(for: models, english: english, french: french) }
+    }
+    private var extractors: [String: SentimentFeatureExtractor]
+    /// Language → calibration (lexicon features only), for a language without a model; a
+    /// language with neither is labelled by VADER's ±0.05 thresholds.
     public var calibrations: [String: SentimentCalibration]
 
-    public init(lexicons: LexiconDirectory, calibrations: [String: SentimentCalibration] = SentimentCalibration.trained) throws {
+    public init(lexicons: LexiconDirectory, models: [String: SentimentModel] = [:],
+                calibrations: [String: SentimentCalibration] = SentimentCalibration.trained) throws {
         english = try SentimentLexicon.english(lexicons: lexicons)
         french = try SentimentLexicon.french(lexicons: lexicons)
         emoji = try EmojiLexicon(lexicons: lexicons, english: english)
+        self.models = models
         self.calibrations = calibrations
+        extractors = Self.extractors(for: models, english: english, french: french)
+    }
+
+    private static func extractors(for models: [String: SentimentModel], english: SentimentLexicon, french: SentimentLexicon)
+        -> [String: SentimentFeatureExtractor] {
+        models.compactMapValues { model in
+            guard model.language == "en" || model.language == "fr" else { return nil }
+            return SentimentFeatureExtractor(language: model.language, lexicon: model.language == "fr" ? french : english,
+                                             options: model.options)
+        }
     }
 
     /// Analyses `text` in `language` (`en`, `fr`; a regional tag like `fr-CA` counts as `fr`).
@@ -44,7 +66,23 @@ public struct SentimentAnalyzer: Sendable {
     /// language gets emoji and emoticons only, and says so in `rules`.
     public func analyze(_ text: String, language: String?) -> SentimentResult {
         let scored = score(text, language: language)
-        return label(scored)
+        guard let model = models[scored.language], let extractor = extractors[scored.language] else { return label(scored) }
+        let dense = extractor.dense(scored, text: text)
+        let (probabilities, contributions) = model.predict(dense: dense, tokens: extractor.tokenFeatures(text), evidence: scored.evidence)
+        return result(scored, probabilities: probabilities, rules: scored.rules, labeller: "model \(SentimentModelFile.fileName) (\(model.language))",
+                      contributions: contributions)
+    }
+
+    /// The label and score only, as ``analyze(_:language:)`` gives them, without building the
+    /// explanation: for dashboards and alerts that count labels over many posts.
+    public func classify(_ text: String, language: String?) -> (label: SentimentLabel, score: Double) {
+        let scored = score(text, language: language)
+        guard let model = models[scored.language], let extractor = extractors[scored.language] else {
+            let result = label(scored)
+            return (result.label, result.score)
+        }
+        let p = model.probabilities(dense: extractor.dense(scored, text: text), tokens: extractor.tokens(text))
+        return (SentimentModelTrainer.label(p), p[2] - p[0])
     }
 
     /// The rule-based part only: valences, compound score and the features the calibration reads.
@@ -65,24 +103,37 @@ public struct SentimentAnalyzer: Sendable {
         }
     }
 
-    /// The label for a rule-based score: the calibrated model where the language has one.
+    /// The label for a rule-based score without the supervised model: the lexicon-only
+    /// calibration where the language has one, else VADER's thresholds.
     public func label(_ scored: SentimentScore) -> SentimentResult {
         var rules = scored.rules
         let probabilities: [Double]
+        let labeller: String
         if let calibration = calibrations[scored.language], scored.language == "en" || scored.language == "fr" {
             probabilities = calibration.probabilities(scored.features)
+            labeller = "lexicon calibration v\(calibration.version) (\(scored.language))"
+            rules.append("no sentiment model for '\(scored.language)': lexicon-only calibration")
         } else {
             let index = scored.compound >= 0.05 ? 2 : scored.compound <= -0.05 ? 0 : 1
             probabilities = (0..<3).map { $0 == index ? 1 : 0 }
+            labeller = "VADER thresholds"
             rules.append("uncalibrated: VADER thresholds ±0.05 on the compound score")
         }
+        return result(scored, probabilities: probabilities, rules: rules, labeller: labeller, contributions: [])
+    }
+
+    private func result(_ scored: SentimentScore, probabilities: [Double], rules: [String], labeller: String,
+                        contributions: [SentimentContribution]) -> SentimentResult {
         var best = 0
         for index in 1..<3 where probabilities[index] > probabilities[best] { best = index }
         var byLabel: [SentimentLabel: Double] = [:]
         for label in SentimentLabel.allCases { byLabel[label] = probabilities[label.classIndex] }
-        return SentimentResult(label: SentimentLabel(classIndex: best) ?? .neutral, score: scored.compound,
-                               probabilities: byLabel, language: scored.language, evidence: scored.evidence,
-                               rules: rules)
+        let label = SentimentLabel(classIndex: best) ?? .neutral
+        // Uncalibrated, the score is the compound itself; otherwise P(positive) − P(negative).
+        let score = labeller == "VADER thresholds" ? scored.compound : probabilities[2] - probabilities[0]
+        return SentimentResult(label: label, score: score, compound: scored.compound, probabilities: byLabel,
+                               language: scored.language, labeller: labeller, evidence: scored.evidence, rules: rules,
+                               contributions: contributions)
     }
 }
 

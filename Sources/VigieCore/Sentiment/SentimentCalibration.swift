@@ -2,7 +2,7 @@ import Foundation
 
 /// The trainable layer on top of the lexicon rules: a multinomial logistic regression from a
 /// ``SentimentScore``'s features to the three labels. Its weights are small and versioned in the
-/// repository (`SentimentCalibration+Trained.swift`, written by `vigie sentiment train`); the
+/// repository (`SentimentCalibration+Trained.swift`, written by `vigie sentiment train --calibration`); the
 /// lexicon words that drove a result are still its evidence, since every feature is a sum or
 /// count of that evidence.
 ///

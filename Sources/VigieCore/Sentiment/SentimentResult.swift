@@ -26,19 +26,40 @@ public enum SentimentLabel: String, Sendable, Codable, CaseIterable, Hashable {
 
 /// What ``SentimentAnalyzer`` says about one text, with the evidence behind it.
 public struct SentimentResult: Sendable, Codable, Hashable {
-    /// The label the calibrated model chose.
+    /// The label the model chose (the most probable).
     public var label: SentimentLabel
-    /// VADER-style compound score in -1…1 from the lexicon and rules (before calibration).
+    /// In -1…1: P(positive) − P(negative) from the model (or the calibration); the compound
+    /// itself when the label comes from VADER's thresholds.
     public var score: Double
-    /// The calibrated model's probability of each label (negative, neutral, positive); sums to 1.
+    /// VADER-style compound score in -1…1 from the lexicon and rules alone.
+    public var compound: Double
+    /// The model's probability of each label (negative, neutral, positive); sums to 1.
     public var probabilities: [SentimentLabel: Double]
     /// The language whose lexicon was used (`en` or `fr`).
     public var language: String
+    /// What chose the label: `model sentiment-v3.json (fr)`, `lexicon calibration v2 (fr)`, `VADER thresholds`.
+    public var labeller: String
     /// Every word, emoji or emoticon that carried sentiment, in text order, with its final
     /// valence and the rules that changed it.
     public var evidence: [SentimentEvidence]
     /// Rules applied to the whole text (contrast, exclamation, question marks).
     public var rules: [String]
+    /// The model's features that moved the chosen label's logit, strongest first (positive:
+    /// toward the label); empty without a model.
+    public var contributions: [SentimentContribution]
+
+    public init(label: SentimentLabel, score: Double, compound: Double, probabilities: [SentimentLabel: Double], language: String,
+                labeller: String, evidence: [SentimentEvidence], rules: [String], contributions: [SentimentContribution]) {
+        self.label = label
+        self.score = score
+        self.compound = compound
+        self.probabilities = probabilities
+        self.language = language
+        self.labeller = labeller
+        self.evidence = evidence
+        self.rules = rules
+        self.contributions = contributions
+    }
 
     /// The evidence whose valence moved the score the most, strongest first.
     public func drivers(limit: Int = 5) -> [SentimentEvidence] {
