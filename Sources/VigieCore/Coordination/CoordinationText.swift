@@ -55,32 +55,38 @@ public enum CoordinationText {
     /// going through Characters. `nil` when the text has a non-ASCII byte.
     static func asciiToolkitText(_ text: String) -> String? {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var inMention = false
-            var pendingSpace = false
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                // Python's str.split() whitespace in ASCII: \t \n \v \f \r, 0x1C-0x1F and space;
-                // Character.isWhitespace differs on 0x1C-0x1F, which the Unicode path keeps.
-                if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                    inMention = false
-                    pendingSpace = !out.isEmpty
-                } else if (0x1C...0x1F).contains(byte) {
-                    return nil
-                } else if byte == UInt8(ascii: "@") {
-                    inMention = true
-                } else if !inMention {
-                    if pendingSpace {
-                        out.append(0x20)
-                        pendingSpace = false
-                    }
-                    out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+        var out: [UInt8] = []
+        let ascii = text.withUTF8 { asciiToolkitText($0, into: &out) }
+        return ascii ? String(decoding: out, as: UTF8.self) : nil
+    }
+
+    /// ``toolkitText(_:)`` of ASCII bytes, written to `out` (emptied first); false, with `out`
+    /// unspecified, when a byte is not ASCII or is one of the separators 0x1C–0x1F (the
+    /// `String` path then decides).
+    public static func asciiToolkitText(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var inMention = false
+        var pendingSpace = false
+        for byte in bytes {
+            guard byte < 0x80 else { return false }
+            // Python's str.split() whitespace in ASCII: \t \n \v \f \r, 0x1C-0x1F and space;
+            // Character.isWhitespace differs on 0x1C-0x1F, which the Unicode path keeps.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                inMention = false
+                pendingSpace = !out.isEmpty
+            } else if (0x1C...0x1F).contains(byte) {
+                return false
+            } else if byte == UInt8(ascii: "@") {
+                inMention = true
+            } else if !inMention {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
                 }
+                out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
             }
-            return String(decoding: out, as: UTF8.self)
         }
+        return true
     }
 
     /// Folded tokens kept for comparison, and how many of them are words.
