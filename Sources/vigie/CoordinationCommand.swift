@@ -86,7 +86,10 @@ struct CoordinationOptions: ParsableArguments {
                                                    types: types, similarityThreshold: similarity,
                                                    evidencePerEdge: evidence ? 5 : 0, keysPerEdge: sharedKeys ? 5 : 0,
                                                    chanceFactor: chanceFactor)
-        return CoordinationDetector(options: options).detect(in: input)
+        let started = Date()
+        let network = CoordinationDetector(options: options).detect(in: input)
+        Self.say("\(Output.count(network.edges.count)) edges detected in \(String(format: "%.2fs", Date().timeIntervalSince(started)))")
+        return network
     }
 
     /// Streams files into the input, without a store: toolkit CSVs through

@@ -207,3 +207,59 @@ struct PairCountTable {
         }
     }
 }
+
+/// Open-addressing counts per directed pair of accounts (`UInt64` key), saturating at
+/// `UInt16.max`: enough to tell which pairs reach a minimum weight, at 10 bytes a slot.
+struct DirectedCountTable {
+    private static let empty = UInt64.max
+    private var keys: [UInt64]
+    private var counts: [UInt16]
+    private(set) var count = 0
+    private var mask: Int
+
+    init(capacity: Int = 1 << 16) {
+        var size = 64
+        while size < capacity * 2 { size <<= 1 }
+        keys = Array(repeating: Self.empty, count: size)
+        counts = Array(repeating: 0, count: size)
+        mask = size - 1
+    }
+
+    @inline(__always)
+    mutating func increment(_ key: UInt64) {
+        var slot = Int(truncatingIfNeeded: MinHash.mix(key)) & mask
+        while true {
+            let existing = keys[slot]
+            if existing == key {
+                if counts[slot] < UInt16.max { counts[slot] += 1 }
+                return
+            }
+            if existing == Self.empty { break }
+            slot = (slot + 1) & mask
+        }
+        keys[slot] = key
+        counts[slot] = 1
+        count += 1
+        if count * 2 > keys.count { grow() }
+    }
+
+    /// Every key counted at least `minimum` times.
+    func forEach(atLeast minimum: Int, _ body: (UInt64) -> Void) {
+        for slot in keys.indices where keys[slot] != Self.empty && Int(counts[slot]) >= minimum { body(keys[slot]) }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys
+        let oldCounts = counts
+        let size = keys.count * 2
+        keys = Array(repeating: Self.empty, count: size)
+        counts = Array(repeating: 0, count: size)
+        mask = size - 1
+        for slot in oldKeys.indices where oldKeys[slot] != Self.empty {
+            var fresh = Int(truncatingIfNeeded: MinHash.mix(oldKeys[slot])) & mask
+            while keys[fresh] != Self.empty { fresh = (fresh + 1) & mask }
+            keys[fresh] = oldKeys[slot]
+            counts[fresh] = oldCounts[slot]
+        }
+    }
+}

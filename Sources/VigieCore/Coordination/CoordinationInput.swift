@@ -238,7 +238,7 @@ public struct CoordinationInput: Sendable {
     /// The toolkit's co-text key of `text` (bytes), added to a begun post: the bytes are
     /// transformed in `scratch` without a `String` when the text is ASCII.
     public mutating func addToolkitText(_ text: UnsafeBufferPointer<UInt8>, post: Int32, scratch: inout [UInt8]) {
-        if CoordinationText.asciiToolkitText(text, into: &scratch) {
+        if CoordinationText.asciiToolkitText(text, into: &scratch) || CoordinationText.unicodeToolkitText(text, into: &scratch) {
             scratch.withUnsafeBufferPointer { add(.coPost, key: $0, post: post) }
         } else {
             add(.coPost, CoordinationText.toolkitText(String(decoding: text, as: UTF8.self)), post)

@@ -89,6 +89,59 @@ public enum CoordinationText {
         return true
     }
 
+    /// ``toolkitText(_:)`` of UTF-8 text, one Unicode scalar at a time (no `Character`s, no
+    /// whole-text `lowercased()`): scalars lowercased by their own mapping, whitespace by the
+    /// Unicode property, as the `String` path does for ordinary text. False, with `out`
+    /// unspecified, where grapheme clusters could make the two differ (a mark or joiner right
+    /// after whitespace or `@`, a prepended scalar, the ASCII separators 0x1C–0x1F): the
+    /// `String` path then decides.
+    public static func unicodeToolkitText(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var inMention = false
+        var pendingSpace = false
+        var afterBoundary = false
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            let value = scalar.value
+            let whitespace: Bool
+            if value < 0x80 {
+                if (0x1C...0x1F).contains(value) { return false }
+                whitespace = value == 0x20 || (0x09...0x0D).contains(value)
+            } else {
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark:
+                    if afterBoundary { return false }
+                default:
+                    if afterBoundary, value == 0x200D || (0x1F3FB...0x1F3FF).contains(value) || (0xE0020...0xE007F).contains(value) {
+                        return false
+                    }
+                }
+                if (0x0600...0x08FF).contains(value) || (0x11000...0x11FFF).contains(value) { return false }
+                whitespace = properties.isWhitespace
+            }
+            afterBoundary = whitespace || value == 0x40
+            if whitespace {
+                inMention = false
+                pendingSpace = !out.isEmpty
+            } else if value == 0x40 {
+                inMention = true
+            } else if !inMention {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                if value < 0x80 {
+                    out.append((0x41...0x5A).contains(value) ? UInt8(value + 0x20) : UInt8(value))
+                } else if scalar.properties.changesWhenLowercased {
+                    out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                } else {
+                    UTF8.encode(scalar) { out.append($0) }
+                }
+            }
+        }
+        return true
+    }
+
     /// Folded tokens kept for comparison, and how many of them are words.
     static func comparableTokens(_ text: String) -> (tokens: [String], wordCount: Int) {
         let tokens = Tokenizer.tokenize(text)

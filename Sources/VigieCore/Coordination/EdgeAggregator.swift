@@ -27,42 +27,78 @@ struct EdgeAggregator: Sendable {
 
     mutating func addKeyed(_ type: CoordinationType, _ allRuns: KeyRuns, skipping common: [Bool]?) {
         let runs = allRuns.without(common)
-        let kept = countKeyed(runs)
-        guard !kept.isEmpty else { return }
-        var collector = DetailCollector(kept: kept, type: type, options: options)
+        let strong = strongPairs(runs)
+        guard !strong.isEmpty else { return }
+        var collector = DetailCollector(kept: strong.map { (key: $0, counts: UInt64(0)) }, type: type, options: options)
         let window = options.window
         let multiKey = runs.multiKey
         var repeated = Set<UInt64>()
+        var multiRecords: [UInt64] = []
+        // Per partner account: the post it was last met for (a stamp) and the edge slot (-1: none).
+        var seen = [Int32](repeating: -1, count: input.accountCount)
+        var slotOf = [Int32](repeating: -1, count: input.accountCount)
         runs.time.withUnsafeBufferPointer { time in
             runs.author.withUnsafeBufferPointer { author in
                 var runStart = 0
                 for runEnd in runs.runEnds {
                     defer { runStart = runEnd }
+                    var lo = runStart, hi = runStart
                     for i in runStart..<runEnd {
-                        var j = i + 1
-                        while j < runEnd, time[j] - time[i] <= window {
-                            defer { j += 1 }
-                            let a = author[i], b = author[j]
-                            guard a != b, let slot = collector.slot(of: Self.pairKey(a, b)) else { continue }
-                            let p = runs.post[i], q = runs.post[j]
+                        while time[lo] < time[i] - window { lo += 1 }
+                        hi = max(hi, i + 1)
+                        while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
+                        let a = author[i]
+                        let p = runs.post[i]
+                        let stamp = Int32(truncatingIfNeeded: i)
+                        let several = multiKey?[Int(p)] ?? false
+                        for j in lo..<hi {
+                            let b = author[j]
+                            guard b != a else { continue }
+                            if seen[Int(b)] != stamp {
+                                // First post of b in p's window: p counts once towards a→b.
+                                seen[Int(b)] = stamp
+                                let slot = collector.slot(of: Self.pairKey(a, b)).map(Int32.init) ?? -1
+                                slotOf[Int(b)] = slot
+                                if slot >= 0 {
+                                    if several {
+                                        multiRecords.append(UInt64(UInt32(p)) << 32 | UInt64(UInt32(b)))
+                                    } else {
+                                        collector.count(slot: Int(slot), from: a, to: b)
+                                    }
+                                }
+                            }
+                            // Each pair of posts once, from its earlier post.
+                            guard j > i, time[j] - time[i] <= window else { continue }
+                            let slot = slotOf[Int(b)]
+                            guard slot >= 0 else { continue }
+                            let q = runs.post[j]
                             // Two posts sharing two keys (two links) are one pair.
                             if let multiKey, multiKey[Int(p)], multiKey[Int(q)],
                                !repeated.insert(UInt64(UInt32(min(p, q))) << 32 | UInt64(UInt32(max(p, q)))).inserted {
                                 continue
                             }
-                            collector.add(slot: slot, p, q, key: runs.key[i], similarity: 0, time[i], time[j], input)
+                            collector.add(slot: Int(slot), p, q, key: runs.key[i], similarity: 0, time[i], time[j], input)
                         }
                     }
                 }
             }
         }
+        // A post with several keys: once per partner account over all its keys.
+        multiRecords.sort()
+        for (index, record) in multiRecords.enumerated() where index == 0 || multiRecords[index - 1] != record {
+            let a = input.postAuthor[Int(record >> 32)]
+            let b = Int32(truncatingIfNeeded: record & 0xFFFF_FFFF)
+            if let slot = collector.slot(of: Self.pairKey(a, b)) { collector.count(slot: slot, from: a, to: b) }
+        }
         append(collector)
     }
 
-    /// Directed weights of every pair of accounts, partitioned by hash and counted on the
-    /// cores; the pairs whose weight reaches `minWeight` in a direction, sorted by pair key.
-    private func countKeyed(_ runs: KeyRuns) -> [(key: UInt64, counts: UInt64)] {
-        // Window sizes give an upper bound of the distinct pairs: the number of partitions.
+    /// The pairs of accounts with a directed weight of at least `minWeight` in one direction,
+    /// sorted by pair key. Counted per author partition (each post's window is scanned by the
+    /// partition of its author only), partitions on the cores; counts saturate, as only
+    /// "at least `minWeight`" matters here (the exact weights come from the second pass).
+    private func strongPairs(_ runs: KeyRuns) -> [UInt64] {
+        // Window sizes give an upper bound of the directed pairs: the number of partitions.
         var events = 0
         runs.time.withUnsafeBufferPointer { time in
             var runStart = 0
@@ -79,28 +115,32 @@ struct EdgeAggregator: Sendable {
         }
         guard events > 0 else { return [] }
         let perTable = options.pairsPerTable
-        // At most 64 scans of the windows; beyond, tables grow past `perTable`.
-        var needed = min(64, max(1, (events / 2 + perTable - 1) / perTable))
+        var needed = min(256, max(1, (events + perTable - 1) / perTable))
         if needed > 1 { needed = (needed + options.threads - 1) / options.threads * options.threads }
         let partitions = needed
-        let capacity = min(events / 2 / partitions + 1, perTable)
+        let capacity = min(events / partitions + 1, perTable)
         let results = PartitionResults(count: partitions)
         let work: @Sendable (Int) -> Void = { [self] part in
-            results.set(part, countPartition(runs, part: part, of: partitions, capacity: capacity))
+            results.set(part, strongPartition(runs, part: part, of: partitions, capacity: capacity))
         }
         if options.threads > 1, partitions > 1 {
             DispatchQueue.concurrentPerform(iterations: partitions, execute: work)
         } else {
             for part in 0..<partitions { work(part) }
         }
-        var kept = results.all.flatMap { $0 }
-        kept.sort { $0.key < $1.key }
-        return kept
+        var strong = results.all.flatMap { $0 }
+        strong.sort()
+        var write = 0
+        for read in strong.indices where read == 0 || strong[read] != strong[read - 1] {
+            strong[write] = strong[read]
+            write += 1
+        }
+        strong.removeLast(strong.count - write)
+        return strong
     }
 
-    private func countPartition(_ runs: KeyRuns, part: Int, of partitions: Int,
-                                capacity: Int) -> [(key: UInt64, counts: UInt64)] {
-        var table = PairCountTable(capacity: capacity)
+    private func strongPartition(_ runs: KeyRuns, part: Int, of partitions: Int, capacity: Int) -> [UInt64] {
+        var table = DirectedCountTable(capacity: capacity)
         var seen = [Int32](repeating: -1, count: input.accountCount)
         var multiRecords: [UInt64] = []
         let window = options.window
@@ -117,6 +157,7 @@ struct EdgeAggregator: Sendable {
                             hi = max(hi, i + 1)
                             while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
                             let a = author[i]
+                            guard partitions == 1 || Self.partition(a, partitions) == part else { continue }
                             let stamp = Int32(truncatingIfNeeded: i)
                             let post = runs.post[i]
                             let several = multiKey?[Int(post)] ?? false
@@ -126,12 +167,10 @@ struct EdgeAggregator: Sendable {
                                 // counted for this post.
                                 guard b != a, seen[Int(b)] != stamp else { continue }
                                 seen[Int(b)] = stamp
-                                let key = Self.pairKey(a, b)
-                                guard partitions == 1 || Self.partition(key, partitions) == part else { continue }
                                 if several {
                                     multiRecords.append(UInt64(UInt32(post)) << 32 | UInt64(UInt32(b)))
                                 } else {
-                                    table.add(key, a < b ? 1 : 1 << 32)
+                                    table.increment(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
                                 }
                             }
                         }
@@ -143,10 +182,13 @@ struct EdgeAggregator: Sendable {
         multiRecords.sort()
         for (index, record) in multiRecords.enumerated() where index == 0 || multiRecords[index - 1] != record {
             let a = input.postAuthor[Int(record >> 32)]
-            let b = Int32(truncatingIfNeeded: record & 0xFFFF_FFFF)
-            table.add(Self.pairKey(a, b), a < b ? 1 : 1 << 32)
+            table.increment(UInt64(UInt32(a)) << 32 | (record & 0xFFFF_FFFF))
         }
-        return Self.keptPairs(table, minWeight: options.minWeight)
+        var strong: [UInt64] = []
+        table.forEach(atLeast: min(options.minWeight, Int(UInt16.max))) { directed in
+            strong.append(Self.pairKey(Int32(truncatingIfNeeded: directed >> 32), Int32(truncatingIfNeeded: directed & 0xFFFF_FFFF)))
+        }
+        return strong
     }
 
     private static func keptPairs(_ table: PairCountTable, minWeight: Int) -> [(key: UInt64, counts: UInt64)] {
@@ -208,7 +250,8 @@ struct EdgeAggregator: Sendable {
         let base = Int32(details.evidenceStart.count - 1)
         details.append(collector, options: options, times: input.postTime)
         for (slot, pair) in collector.kept.enumerated() {
-            let low = Int(pair.counts & 0xFFFF_FFFF), high = Int(pair.counts >> 32)
+            let low = Int(collector.weights[slot] & 0xFFFF_FFFF), high = Int(collector.weights[slot] >> 32)
+            guard max(low, high) >= options.minWeight else { continue }
             edges.append(CoordinationEdge(
                 type: collector.type, source: Int(pair.key >> 32), target: Int(UInt32(truncatingIfNeeded: pair.key)),
                 weight: max(low, high), sourceWeight: low, targetWeight: high, pairs: Int(collector.pairs[slot]),
@@ -225,21 +268,21 @@ struct EdgeAggregator: Sendable {
     }
 
     @inline(__always)
-    private static func partition(_ key: UInt64, _ partitions: Int) -> Int {
-        Int(truncatingIfNeeded: ((key &* 0x9E37_79B9_7F4A_7C15) >> 40) % UInt64(partitions))
+    private static func partition(_ account: Int32, _ partitions: Int) -> Int {
+        Int(truncatingIfNeeded: ((UInt64(UInt32(account)) &* 0x9E37_79B9_7F4A_7C15) >> 32) % UInt64(partitions))
     }
 }
 
 /// Per-partition results written from the counting threads.
 private final class PartitionResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [[(key: UInt64, counts: UInt64)]]
+    private var results: [[UInt64]]
 
     init(count: Int) { results = Array(repeating: [], count: count) }
 
-    func set(_ part: Int, _ value: [(key: UInt64, counts: UInt64)]) { lock.withLock { results[part] = value } }
+    func set(_ part: Int, _ value: [UInt64]) { lock.withLock { results[part] = value } }
 
-    var all: [[(key: UInt64, counts: UInt64)]] { lock.withLock { results } }
+    var all: [[UInt64]] { lock.withLock { results } }
 }
 
 /// The details of the kept edges of one type, gathered from their post pairs.
@@ -248,6 +291,9 @@ struct DetailCollector {
     /// Kept pairs of accounts sorted by pair key, with their directed counts.
     let kept: [(key: UInt64, counts: UInt64)]
     private var index: PairCountTable
+    /// Per edge: low 32 bits, the lower account's posts matched by the higher; high 32 bits,
+    /// the reverse (the toolkit's two directed weights).
+    private(set) var weights: [UInt64]
     private(set) var pairs: [Int32]
     private(set) var first: [Double]
     private(set) var last: [Double]
@@ -272,6 +318,7 @@ struct DetailCollector {
         self.kept = kept
         index = PairCountTable(capacity: kept.count)
         for (slot, pair) in kept.enumerated() { index.add(pair.key, UInt64(slot)) }
+        weights = kept.map(\.counts)
         pairs = Array(repeating: 0, count: kept.count)
         first = Array(repeating: .infinity, count: kept.count)
         last = Array(repeating: -.infinity, count: kept.count)
@@ -288,6 +335,12 @@ struct DetailCollector {
     @inline(__always)
     func slot(of pairKey: UInt64) -> Int? {
         index.find(pairKey).map { Int(index.counts[$0]) }
+    }
+
+    /// One more post of `from` matched by a post of `to`.
+    @inline(__always)
+    mutating func count(slot: Int, from: Int32, to: Int32) {
+        weights[slot] &+= from < to ? 1 : 1 << 32
     }
 
     mutating func add(slot: Int, _ p: Int32, _ q: Int32, key: Int32, similarity: Float, _ timeP: Double, _ timeQ: Double,
