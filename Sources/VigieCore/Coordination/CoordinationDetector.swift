@@ -8,14 +8,16 @@ import Foundation
 /// 1. the entries (key, post) are sorted by key, then time: one run per key, in time order;
 /// 2. **counting** — for each post `p` of account `A`, the distinct other accounts `B` with a
 ///    post in the same run within `window` of `p` (a sliding window over the run); each adds 1
-///    to the directed weight A→B ("A's post matched by at least one post of B", the toolkit's
-///    `count(distinct e_1.message_id)`), in an open-addressing table of pair counts. A post
-///    with several keys of the type (two links) is counted once per partner account across
-///    its keys. The pairs are split into partitions by hash, counted in parallel on the cores,
-///    so that memory holds one partition's table per core, not every pair at once;
-/// 3. **evidence** — only for the kept edges (weight ≥ `minWeight` in either direction), a
-///    second pass over the runs gathers the distinct post pairs, first and last times, the
-///    earliest pairs and the keys shared most.
+///    to the directed count A→B ("A's post matched by at least one post of B", the toolkit's
+///    `count(distinct e_1.message_id)`), in open-addressing tables of directed pair counts. A
+///    post with several keys of the type (two links) is counted once per partner account
+///    across its keys. The tables are split into partitions by author (each post's window is
+///    scanned by its author's partition only) counted in parallel on the cores, so that memory
+///    holds one partition's table per core; the counts saturate, as this pass only tells which
+///    pairs reach `minWeight` in a direction;
+/// 3. **details** — only for those kept edges, a second pass over the runs gathers the exact
+///    directed weights, the distinct post pairs, first and last times, the earliest evidence
+///    and the keys shared most.
 ///
 /// Cost: sorting (`O(n log n)`) and `O(Σ n_k · w_k)` window steps, where `w_k` is how many posts
 /// of key `k` fall in one window: linear in the posts for anything but keys posted by many
