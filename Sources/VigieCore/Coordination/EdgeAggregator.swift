@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Keyed types come as ``KeyRuns`` (sliding windows over each key's time-sorted run);
 /// co-similar comes as explicit post pairs. Both go through the same two steps: directed
-/// weights counted per pair of accounts in a ``PairCountTable``, then, for the kept edges only,
+/// weights counted per pair of accounts, then, for the kept edges only,
 /// their details (exact directed weights, distinct post pairs, first and last time, earliest
 /// evidence, top keys). Keyed types count in ``DirectedCountTable``s partitioned by author;
 /// co-similar, with few pairs, in one ``PairCountTable``.
