@@ -70,45 +70,70 @@ struct CoordinationOptions: ParsableArguments {
     }
 
     /// Reads the posts (the `--input` files, else the workspace's) and detects the network.
-    func detect(_ store: StoreOptions) throws -> CoordinationNetwork {
+    /// `evidence` and `sharedKeys` say whether the edges' post pairs and top keys are needed
+    /// (they cost memory on networks of millions of edges).
+    func detect(_ store: StoreOptions, evidence: Bool = true, sharedKeys: Bool = true) throws -> CoordinationNetwork {
         let types = try parsedTypes()
-        let empty = CoordinationInput(keys: keys, keepsShingles: types.contains(.coSimilar))
         let input: CoordinationInput
         if inputs.isEmpty {
-            var fromStore = empty
+            var fromStore = CoordinationInput(keys: keys, types: types)
             try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { fromStore.append($0) }
             input = fromStore
         } else {
-            input = try read(inputs, into: empty)
+            input = try read(inputs, into: CoordinationInput(keys: keys, types: types, deduplicatesPosts: true))
         }
         let options = CoordinationDetector.Options(window: Self.seconds(window)!, minWeight: minWeight,
                                                    types: types, similarityThreshold: similarity,
+                                                   evidencePerEdge: evidence ? 5 : 0, keysPerEdge: sharedKeys ? 5 : 0,
                                                    chanceFactor: chanceFactor)
-        return CoordinationDetector(options: options).detect(in: input)
+        let started = Date()
+        let network = CoordinationDetector(options: options).detect(in: input)
+        Self.say("\(Output.count(network.edges.count)) edges detected in \(String(format: "%.2fs", Date().timeIntervalSince(started)))")
+        return network
     }
 
-    /// Streams files through the importers' decoders into the input, without a store. What was
-    /// read goes to standard error, so that an export on standard output stays clean.
+    /// Streams files into the input, without a store: toolkit CSVs through
+    /// ``ToolkitCoordinationReader`` (bytes to arrays), other formats through the importers'
+    /// decoders. What was read goes to standard error, so that an export on standard output
+    /// stays clean.
     private func read(_ paths: [String], into empty: CoordinationInput) throws -> CoordinationInput {
-        let collector = CoordinationInputCollector(input: empty)
-        let importer = Importer(store: collector)
+        var input = empty
+        var rejects: [Reject] = []
         for path in paths {
-            let report = try importer.importFile(at: path, options: ImportOptions(format: format))
-            var line = "\(path) [\(report.format)]: \(Output.count(report.posts)) posts read"
-            if report.rejected > 0 { line += ", \(Output.count(report.rejected)) bad records skipped" }
-            line += String(format: " in %.2fs", report.seconds)
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            if format == .toolkitCSV || (format == nil && ToolkitCoordinationReader.recognizes(path: path)) {
+                let report = try ToolkitCoordinationReader.read(path: path, into: &input)
+                Self.say(path, "\(ImportFormat.toolkitCSV.rawValue)", posts: report.posts, rejected: report.rejected,
+                         seconds: report.seconds)
+                rejects += report.firstRejects
+                continue
+            }
+            let collector = CoordinationInputCollector(input: input)
+            input = CoordinationInput()
+            let report = try Importer(store: collector).importFile(at: path, options: ImportOptions(format: format))
+            Self.say(path, report.format, posts: report.posts, rejected: report.rejected, seconds: report.seconds)
+            rejects += collector.firstRejects
+            if collector.ignoredDeletions > 0 {
+                Self.say("\(Output.count(collector.ignoredDeletions)) deletion records not applied (import into a store to apply them)")
+            }
+            input = collector.take()
         }
-        for reject in collector.firstRejects {
-            FileHandle.standardError.write(Data("  \(reject.file):\(reject.line): \(reject.reason)\n".utf8))
+        for reject in rejects.prefix(10) {
+            Self.say("  \(reject.file):\(reject.line): \(reject.reason)")
         }
-        if collector.duplicatePosts > 0 {
-            FileHandle.standardError.write(Data("\(Output.count(collector.duplicatePosts)) repeated post ids ignored (the first copy counts)\n".utf8))
+        if input.duplicatePostsSkipped > 0 {
+            Self.say("\(Output.count(input.duplicatePostsSkipped)) repeated post ids ignored (the first copy counts)")
         }
-        if collector.ignoredDeletions > 0 {
-            FileHandle.standardError.write(Data("\(Output.count(collector.ignoredDeletions)) deletion records not applied (import into a store to apply them)\n".utf8))
-        }
-        return collector.input
+        return input
+    }
+
+    private static func say(_ path: String, _ format: String, posts: Int, rejected: Int, seconds: Double) {
+        var line = "\(path) [\(format)]: \(Output.count(posts)) posts read"
+        if rejected > 0 { line += ", \(Output.count(rejected)) bad records skipped" }
+        say(line + String(format: " in %.2fs", seconds))
+    }
+
+    private static func say(_ line: String) {
+        FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 }
 
@@ -150,14 +175,15 @@ struct CoordinationCommand: ParsableCommand {
     }
 
     func run() throws {
-        let network = try coordination.detect(store)
+        let network = try coordination.detect(store, evidence: evidence, sharedKeys: false)
         if let export {
-            let text = export == "gexf" ? network.gexf() : export == "graphml" ? network.graphML() : network.csv()
+            let bytes = export == "gexf" ? Array(network.gexf().utf8) : export == "graphml" ? Array(network.graphML().utf8)
+                : network.csvBytes()
             if let out {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+                try Data(bytes).write(to: URL(fileURLWithPath: out))
                 print("wrote \(Output.count(network.edges.count)) edges to \(out)")
             } else {
-                print(text, terminator: "")
+                FileHandle.standardOutput.write(Data(bytes))
             }
             return
         }
@@ -176,7 +202,7 @@ struct CoordinationCommand: ParsableCommand {
             print("\(edge.type.rawValue)  @\(a) — @\(b)  weight \(edge.weight)  "
                   + "\(DateParsing.iso8601(edge.first)) → \(DateParsing.iso8601(edge.last))")
             if evidence {
-                for proof in edge.evidence {
+                for proof in network.evidence(of: edge) {
                     let similarity = proof.similarity.map { String(format: "  similarity %.2f", $0) } ?? ""
                     print("    \(proof.sourcePostID) at \(DateParsing.iso8601(proof.sourceTime)) ~ "
                           + "\(proof.targetPostID) at \(DateParsing.iso8601(proof.targetTime))  [\(proof.key)]\(similarity)")
@@ -197,7 +223,7 @@ struct CoordinationCommand: ParsableCommand {
         var minSize = 3
 
         func run() throws {
-            let network = try coordination.detect(store)
+            let network = try coordination.detect(store, evidence: false)
             let clusters = network.clusters(minimumSize: minSize)
             print("\(clusters.count) clusters of \(minSize) or more coordinated accounts")
             for (index, cluster) in clusters.enumerated() {

@@ -79,3 +79,28 @@ import Testing
         #expect(detector.detect(in: CoordinationInput(posts: posts)).pairs(.coSimilar) == ["a-b"])
     }
 }
+
+@Suite struct ToolkitTextOnBytesTests {
+    /// The scalar-by-scalar path gives the `String` path's key, or declines.
+    @Test func unicodePathAgreesWithTheStringPath() {
+        let texts = [
+            "ÉCOLE fermée @Jean-Éric demain", "Ça va\u{00A0}bien, et TOI ?", "prix\u{202F}: 10 €", "İstanbul ÇOK güzel",
+            "ΣΑΣ ΟΔΟΣ", "ǅemal ǈ", "Straße GROSS", "👍🏽 OK 👨‍👩‍👧 fine", "été \u{2003}hiver\u{3000}printemps",
+            "@MarieCurie\u{00A0}bonjour", "line\u{2028}separated", "ﬁn ＡＢＣ",
+        ]
+        var out: [UInt8] = []
+        var agreed = 0
+        for text in texts {
+            var copy = text
+            let handled = copy.withUTF8 { CoordinationText.unicodeToolkitText($0, into: &out) }
+            if handled {
+                #expect(String(decoding: out, as: UTF8.self) == CoordinationText.toolkitText(text), "\(text)")
+                agreed += 1
+            }
+        }
+        #expect(agreed >= texts.count - 1)
+        // A combining mark right after a space would join the space's grapheme: declined.
+        var tricky = "a \u{0301}b"
+        #expect(!tricky.withUTF8 { CoordinationText.unicodeToolkitText($0, into: &out) })
+    }
+}

@@ -4,12 +4,25 @@ import Foundation
 /// `window` seconds of each other tie their authors; ties are counted per pair of accounts and
 /// kept when frequent enough (see ``CoordinationEdge`` for the weight).
 ///
-/// Cost, per type: sorting the key entries (`O(n log n)`), then for each post the posts with
-/// the same key that follow it within the window: `O(Σ n_k · w_k)` pairs, where `w_k` is how
-/// many posts of key `k` fall in one window. A viral original reposted 100 000 times over a
-/// day gives about 100 000 × (reposts per minute) pairs: linear in the posts. Only keys posted
-/// by many accounts *within the same minute* cost more, and those are what the method is for.
-/// Co-similar bounds its work per post: see ``Options/maxSimilarCandidates``.
+/// How, per type (``EdgeAggregator`` holds the counting shared by every type):
+/// 1. the entries (key, post) are sorted by key, then time: one run per key, in time order;
+/// 2. **counting** — for each post `p` of account `A`, the distinct other accounts `B` with a
+///    post in the same run within `window` of `p` (a sliding window over the run); each adds 1
+///    to the directed count A→B ("A's post matched by at least one post of B", the toolkit's
+///    `count(distinct e_1.message_id)`), in open-addressing tables of directed pair counts. A
+///    post with several keys of the type (two links) is counted once per partner account
+///    across its keys. The tables are split into partitions by author (each post's window is
+///    scanned by its author's partition only) counted in parallel on the cores, so that memory
+///    holds one partition's table per core; the counts saturate, as this pass only tells which
+///    pairs reach `minWeight` in a direction;
+/// 3. **details** — only for those kept edges, a second pass over the runs gathers the exact
+///    directed weights, the distinct post pairs, first and last times, the earliest evidence
+///    and the keys shared most.
+///
+/// Cost: sorting (`O(n log n)`) and `O(Σ n_k · w_k)` window steps, where `w_k` is how many posts
+/// of key `k` fall in one window: linear in the posts for anything but keys posted by many
+/// accounts within the same minute, which is what the method is for. Co-similar bounds its
+/// work per post: see ``Options/maxSimilarCandidates``.
 ///
 /// ```swift
 /// let network = CoordinationDetector(options: .init(window: 60, minWeight: 2)).detect(in: input)
@@ -24,7 +37,7 @@ public struct CoordinationDetector: Sendable {
         public var types: Set<CoordinationType>
         /// Jaccard similarity of word 3-shingles at or above which two texts are near-identical.
         public var similarityThreshold: Double
-        /// Evidence post pairs kept per edge.
+        /// Evidence post pairs kept per edge (0: none, which saves memory on huge networks).
         public var evidencePerEdge: Int
         /// Shared keys kept per edge (the most frequent).
         public var keysPerEdge: Int
@@ -41,10 +54,17 @@ public struct CoordinationDetector: Sendable {
         /// spanning at least 100 windows, and never to the toolkit's keys
         /// (``CoordinationInput/Keys/toolkit``), which reproduce the toolkit.
         public var chanceFactor: Double
+        /// Threads for counting (default: the active processor count).
+        public var threads: Int
+        /// Pairs of accounts counted per table: when the windows hold more, the pairs are split
+        /// by hash into partitions counted one after the other (one table per thread in
+        /// memory). Bounds memory whatever the data: a table takes at most 64 bytes per pair.
+        public var pairsPerTable: Int
 
         public init(window: TimeInterval = 60, minWeight: Int = 2, types: Set<CoordinationType> = Set(CoordinationType.allCases),
                     similarityThreshold: Double = 0.7, evidencePerEdge: Int = 5, keysPerEdge: Int = 5,
-                    maxSimilarCandidates: Int = 500, chanceFactor: Double = 4) {
+                    maxSimilarCandidates: Int = 500, chanceFactor: Double = 4,
+                    threads: Int = ProcessInfo.processInfo.activeProcessorCount, pairsPerTable: Int = 4 << 20) {
             self.window = window
             self.minWeight = minWeight
             self.types = types
@@ -53,6 +73,8 @@ public struct CoordinationDetector: Sendable {
             self.keysPerEdge = keysPerEdge
             self.maxSimilarCandidates = maxSimilarCandidates
             self.chanceFactor = chanceFactor
+            self.threads = max(1, threads)
+            self.pairsPerTable = max(1, pairsPerTable)
         }
     }
 
@@ -63,24 +85,28 @@ public struct CoordinationDetector: Sendable {
     }
 
     public func detect(in input: CoordinationInput) -> CoordinationNetwork {
-        var edges: [CoordinationEdge] = []
+        let order = TimeOrder(input)
+        var aggregator = EdgeAggregator(input: input, options: options)
         var common: [CoordinationType: [Bool]] = [:]
-        for type in Self.chanceTested where options.types.contains(type) || (type == .coPost && options.types.contains(.coSimilar)) {
-            common[type] = commonKeys(type, input)
+        for type in CoordinationType.allCases where type != .coSimilar {
+            let testsChance = Self.chanceTested.contains(type)
+                && (options.types.contains(type) || (type == .coPost && options.types.contains(.coSimilar)))
+            guard options.types.contains(type) || testsChance else { continue }
+            let runs = KeyRuns(type, input, order)
+            if testsChance { common[type] = commonKeys(runs, input) }
+            if options.types.contains(type) { aggregator.addKeyed(type, runs, skipping: common[type]) }
         }
-        var commonText: [Bool]?
-        if options.types.contains(.coSimilar), let keys = common[.coPost] {
-            // Co-similar leaves out the posts whose exact text is a stock phrase.
-            var flags = [Bool](repeating: false, count: input.count)
-            for entry in input.entries[CoordinationType.coPost.ordinal] where keys[Int(entry.key)] { flags[Int(entry.post)] = true }
-            commonText = flags
+        if options.types.contains(.coSimilar) {
+            var commonText: [Bool]?
+            if let keys = common[.coPost] {
+                // Co-similar leaves out the posts whose exact text is a stock phrase.
+                var flags = [Bool](repeating: false, count: input.count)
+                for entry in input.entries[CoordinationType.coPost.ordinal] where keys[Int(entry.key)] { flags[Int(entry.post)] = true }
+                commonText = flags
+            }
+            aggregator.addPairs(.coSimilar, similarPairs(input, skipping: commonText))
         }
-        for type in CoordinationType.allCases where options.types.contains(type) {
-            let pairs = type == .coSimilar ? similarPairs(input, skipping: commonText) : keyedPairs(type, input, skipping: common[type])
-            edges += aggregate(pairs, type: type, input: input)
-        }
-        let accounts = zip(input.accountIDs, input.accountHandles).map { CoordinationAccount(id: $0, handle: $1) }
-        var network = CoordinationNetwork(options: options, accounts: accounts, edges: edges)
+        var network = aggregator.network()
         for (type, flags) in common where options.types.contains(type) {
             network.commonKeysIgnored[type] = flags.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
@@ -90,46 +116,40 @@ public struct CoordinationDetector: Sendable {
     /// The types whose keys are tested against chance (see ``Options/chanceFactor``).
     static let chanceTested: [CoordinationType] = [.coPost, .coHashtag]
 
-    /// Per key of `type`, whether it is a stock phrase: co-occurring pairs (different authors,
-    /// within the window) fewer than ``Options/chanceFactor`` times the pairs expected by chance.
-    func commonKeys(_ type: CoordinationType, _ input: CoordinationInput) -> [Bool] {
-        var common = [Bool](repeating: false, count: input.keyNames[type.ordinal].count)
+    /// Per key of the runs' type, whether it is a stock phrase: co-occurring pairs (different
+    /// authors, within the window) fewer than ``Options/chanceFactor`` times the pairs expected
+    /// by chance.
+    func commonKeys(_ runs: KeyRuns, _ input: CoordinationInput) -> [Bool] {
+        var common = [Bool](repeating: false, count: input.keyCount(runs.type))
         // Chance is told from intent only over a period much longer than the window.
         guard options.chanceFactor > 0, input.keys == .normalized, let first = input.postTime.min(),
               let last = input.postTime.max(), last - first >= 100 * options.window else { return common }
         let span = last - first
-        let times = input.postTime
-        let authors = input.postAuthor
-        var timed = input.entries[type.ordinal].map { TimedEntry(key: $0.key, post: $0.post, time: times[Int($0.post)]) }
-        timed.sort { ($0.key, $0.time, $0.post) < ($1.key, $1.time, $1.post) }
         var runStart = 0
-        while runStart < timed.count {
-            var runEnd = runStart + 1
-            while runEnd < timed.count, timed[runEnd].key == timed[runStart].key { runEnd += 1 }
+        for runEnd in runs.runEnds {
+            defer { runStart = runEnd }
             let n = Double(runEnd - runStart)
             let expected = n * (n - 1) * options.window / span
             // Fewer pairs than the factor times chance: count them, stopping once above.
-            if expected * options.chanceFactor >= 1 {
-                let limit = expected * options.chanceFactor
-                var observed = 0.0
-                outer: for i in runStart..<runEnd {
-                    var j = i + 1
-                    while j < runEnd, timed[j].time - timed[i].time <= options.window {
-                        if authors[Int(timed[i].post)] != authors[Int(timed[j].post)] {
-                            observed += 1
-                            if observed >= limit { break outer }
-                        }
-                        j += 1
+            guard expected * options.chanceFactor >= 1 else { continue }
+            let limit = expected * options.chanceFactor
+            var observed = 0.0
+            outer: for i in runStart..<runEnd {
+                var j = i + 1
+                while j < runEnd, runs.time[j] - runs.time[i] <= options.window {
+                    if runs.author[i] != runs.author[j] {
+                        observed += 1
+                        if observed >= limit { break outer }
                     }
+                    j += 1
                 }
-                if observed < limit { common[Int(timed[runStart].key)] = true }
             }
-            runStart = runEnd
+            if observed < limit { common[Int(runs.key[runStart])] = true }
         }
         return common
     }
 
-    // MARK: - Pairs of posts
+    // MARK: - Near-identical text
 
     /// Co-occurring posts by different accounts: parallel arrays, one element per pair.
     struct PostPairs {
@@ -140,44 +160,6 @@ public struct CoordinationDetector: Sendable {
         var similarity: [Float] = []
 
         var count: Int { first.count }
-    }
-
-    private struct TimedEntry {
-        var key: Int32
-        var post: Int32
-        var time: Double
-    }
-
-    func keyedPairs(_ type: CoordinationType, _ input: CoordinationInput, skipping common: [Bool]? = nil) -> PostPairs {
-        let times = input.postTime
-        var timed = input.entries[type.ordinal].map { TimedEntry(key: $0.key, post: $0.post, time: times[Int($0.post)]) }
-        timed.sort { ($0.key, $0.time, $0.post) < ($1.key, $1.time, $1.post) }
-        var pairs = PostPairs()
-        let authors = input.postAuthor
-        var runStart = 0
-        while runStart < timed.count {
-            var runEnd = runStart + 1
-            while runEnd < timed.count, timed[runEnd].key == timed[runStart].key { runEnd += 1 }
-            if let common, common[Int(timed[runStart].key)] {
-                runStart = runEnd
-                continue
-            }
-            for i in runStart..<runEnd {
-                let post = timed[i].post
-                var j = i + 1
-                while j < runEnd, timed[j].time - timed[i].time <= options.window {
-                    let other = timed[j].post
-                    if authors[Int(post)] != authors[Int(other)] {
-                        pairs.first.append(post)
-                        pairs.second.append(other)
-                        pairs.key.append(timed[i].key)
-                    }
-                    j += 1
-                }
-            }
-            runStart = runEnd
-        }
-        return pairs
     }
 
     private struct BandEntry {
@@ -250,140 +232,89 @@ public struct CoordinationDetector: Sendable {
         }
         return false
     }
+}
 
-    // MARK: - Edges
+/// Posts numbered in time order (ties by post number), to sort entries by packed integers.
+struct TimeOrder {
+    /// Per post, its position in time order.
+    let rank: [UInt32]
+    /// Per position, the post.
+    let post: [Int32]
 
-    private struct EdgeCounts {
-        var sourceWeight: Int32 = 0
-        var targetWeight: Int32 = 0
-    }
-
-    private struct EdgeDetail {
-        var pairs = 0
-        var first = Double.infinity
-        var last = -Double.infinity
-        var evidence: [Int] = []
-        var keyPairs: [Int32: Int] = [:]
-    }
-
-    /// Pairs of posts to edges between accounts, weighted as the toolkit does, filtered by
-    /// `minWeight`, with their evidence.
-    func aggregate(_ pairs: PostPairs, type: CoordinationType, input: CoordinationInput) -> [CoordinationEdge] {
-        let authors = input.postAuthor
+    init(_ input: CoordinationInput) {
         let times = input.postTime
-        // Distinct pairs of posts: a post with two links shared with another post is one pair
-        // (the first one generated is kept). Sorting packed codes beats sorting indexes.
-        var order: [PairOrder] = []
-        order.reserveCapacity(pairs.count)
-        for index in 0..<pairs.count {
-            order.append(PairOrder(code: UInt64(UInt32(pairs.first[index])) << 32 | UInt64(UInt32(pairs.second[index])),
-                                   index: Int32(index)))
-        }
-        order.sort()
-        var distinct: [Int] = []
-        distinct.reserveCapacity(order.count)
-        for position in order.indices where position == 0 || order[position - 1].code != order[position].code {
-            distinct.append(Int(order[position].index))
-        }
-        order = []
+        var order = (0..<Int32(input.count)).map { $0 }
+        order.sort { (times[Int($0)], $0) < (times[Int($1)], $1) }
+        var rank = [UInt32](repeating: 0, count: order.count)
+        for (position, post) in order.enumerated() { rank[Int(post)] = UInt32(position) }
+        self.rank = rank
+        post = order
+    }
+}
 
-        // Directed weight: the distinct posts of one account matched by the other account.
-        var matched: [UInt64] = []
-        matched.reserveCapacity(distinct.count * 2)
-        for index in distinct {
-            let p = pairs.first[index]
-            let q = pairs.second[index]
-            matched.append(UInt64(UInt32(p)) << 32 | UInt64(UInt32(authors[Int(q)])))
-            matched.append(UInt64(UInt32(q)) << 32 | UInt64(UInt32(authors[Int(p)])))
-        }
-        matched.sort()
-        var counts: [UInt64: EdgeCounts] = [:]
-        for (position, record) in matched.enumerated() where position == 0 || matched[position - 1] != record {
-            let post = Int(record >> 32)
-            let partner = Int32(truncatingIfNeeded: record)
-            let author = authors[post]
-            let pairKey = Self.pairKey(author, partner)
-            if author < partner {
-                counts[pairKey, default: EdgeCounts()].sourceWeight += 1
-            } else {
-                counts[pairKey, default: EdgeCounts()].targetWeight += 1
-            }
-        }
-        var detailIndex: [UInt64: Int] = [:]
-        var keptKeys: [UInt64] = []
-        for (key, count) in counts where Int(max(count.sourceWeight, count.targetWeight)) >= options.minWeight {
-            detailIndex[key] = keptKeys.count
-            keptKeys.append(key)
-        }
-        guard !keptKeys.isEmpty else { return [] }
-        var details = [EdgeDetail](repeating: EdgeDetail(), count: keptKeys.count)
+/// The entries of one type sorted by key, then time, then post: one run per key.
+struct KeyRuns: Sendable {
+    let type: CoordinationType
+    private(set) var post: [Int32] = []
+    private(set) var key: [Int32] = []
+    private(set) var time: [Double] = []
+    private(set) var author: [Int32] = []
+    /// End (exclusive) of each run.
+    private(set) var runEnds: [Int] = []
+    /// Per post, whether it has more than one key of the type (nil: no post has).
+    private(set) var multiKey: [Bool]?
 
-        let earliest = { (index: Int) in min(times[Int(pairs.first[index])], times[Int(pairs.second[index])]) }
-        for index in distinct {
-            let p = Int(pairs.first[index])
-            let q = Int(pairs.second[index])
-            guard let slot = detailIndex[Self.pairKey(authors[p], authors[q])] else { continue }
-            details[slot].pairs += 1
-            details[slot].first = min(details[slot].first, times[p], times[q])
-            details[slot].last = max(details[slot].last, times[p], times[q])
-            details[slot].keyPairs[pairs.key[index], default: 0] += 1
-            // Keep the earliest pairs only, so a huge edge holds a few indexes, not all.
-            if details[slot].evidence.count < options.evidencePerEdge {
-                details[slot].evidence.append(index)
-            } else if let latest = details[slot].evidence.indices.max(by: { earliest(details[slot].evidence[$0]) < earliest(details[slot].evidence[$1]) }),
-                      earliest(index) < earliest(details[slot].evidence[latest]) {
-                details[slot].evidence[latest] = index
-            }
+    init(_ type: CoordinationType, _ input: CoordinationInput, _ order: TimeOrder) {
+        self.type = type
+        let entries = input.entries[type.ordinal]
+        var codes = entries.map { UInt64(UInt32(bitPattern: $0.key)) << 32 | UInt64(order.rank[Int($0.post)]) }
+        codes.sort()
+        post.reserveCapacity(codes.count)
+        key.reserveCapacity(codes.count)
+        time.reserveCapacity(codes.count)
+        author.reserveCapacity(codes.count)
+        var keysPerPost = [UInt8](repeating: 0, count: input.count)
+        var several = false
+        for (index, code) in codes.enumerated() {
+            // The same key twice on one post is one entry.
+            if index > 0, codes[index - 1] == code { continue }
+            let entryKey = Int32(bitPattern: UInt32(truncatingIfNeeded: code >> 32))
+            let entryPost = order.post[Int(UInt32(truncatingIfNeeded: code))]
+            if let last = key.last, last != entryKey { runEnds.append(key.count) }
+            post.append(entryPost)
+            key.append(entryKey)
+            time.append(input.postTime[Int(entryPost)])
+            author.append(input.postAuthor[Int(entryPost)])
+            if keysPerPost[Int(entryPost)] > 0 { several = true }
+            keysPerPost[Int(entryPost)] = 1
         }
-
-        var edges: [CoordinationEdge] = []
-        edges.reserveCapacity(details.count)
-        for (slot, key) in keptKeys.enumerated() {
-            let detail = details[slot]
-            let source = Int(key >> 32)
-            let target = Int(UInt32(truncatingIfNeeded: key))
-            let count = counts[key] ?? EdgeCounts()
-            let examples = detail.evidence
-                .sorted { (earliest($0), $0) < (earliest($1), $1) }
-                .map { evidence(pairs, $0, source: source, type: type, input: input) }
-            let keys = detail.keyPairs.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(options.keysPerEdge)
-                .map { SharedKey(type: type, key: keyName(type, $0.key, input), pairs: $0.value) }
-            edges.append(CoordinationEdge(
-                type: type, source: source, target: target,
-                weight: Int(max(count.sourceWeight, count.targetWeight)),
-                sourceWeight: Int(count.sourceWeight), targetWeight: Int(count.targetWeight), pairs: detail.pairs,
-                first: Date(timeIntervalSince1970: detail.first), last: Date(timeIntervalSince1970: detail.last),
-                evidence: examples, sharedKeys: keys))
+        if !key.isEmpty { runEnds.append(key.count) }
+        if several {
+            var counts = [UInt8](repeating: 0, count: input.count)
+            for entryPost in post where counts[Int(entryPost)] < 2 { counts[Int(entryPost)] += 1 }
+            multiKey = counts.map { $0 > 1 }
         }
-        edges.sort { ($0.source, $0.target) < ($1.source, $1.target) }
-        return edges
     }
 
-    private struct PairOrder: Comparable {
-        var code: UInt64
-        var index: Int32
-
-        static func < (a: PairOrder, b: PairOrder) -> Bool { (a.code, a.index) < (b.code, b.index) }
-    }
-
-    private static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
-        let (low, high) = a < b ? (a, b) : (b, a)
-        return UInt64(UInt32(low)) << 32 | UInt64(UInt32(high))
-    }
-
-    private func keyName(_ type: CoordinationType, _ key: Int32, _ input: CoordinationInput) -> String {
-        type == .coSimilar ? input.postIDs[Int(key)] : input.keyName(type, key)
-    }
-
-    private func evidence(_ pairs: PostPairs, _ index: Int, source: Int, type: CoordinationType,
-                          input: CoordinationInput) -> CoordinationEvidence {
-        var p = Int(pairs.first[index])
-        var q = Int(pairs.second[index])
-        if Int(input.postAuthor[p]) != source { swap(&p, &q) }
-        return CoordinationEvidence(
-            sourcePostID: input.postIDs[p], sourceTime: Date(timeIntervalSince1970: input.postTime[p]),
-            targetPostID: input.postIDs[q], targetTime: Date(timeIntervalSince1970: input.postTime[q]),
-            key: keyName(type, pairs.key[index], input),
-            similarity: type == .coSimilar ? Double(pairs.similarity[index]) : nil)
+    /// Drops the runs of the keys flagged in `skipping`.
+    func without(_ skipping: [Bool]?) -> KeyRuns {
+        guard let skipping, skipping.contains(true) else { return self }
+        var kept = self
+        kept.post = []
+        kept.key = []
+        kept.time = []
+        kept.author = []
+        kept.runEnds = []
+        var runStart = 0
+        for runEnd in runEnds {
+            defer { runStart = runEnd }
+            guard !skipping[Int(key[runStart])] else { continue }
+            kept.post += post[runStart..<runEnd]
+            kept.key += key[runStart..<runEnd]
+            kept.time += time[runStart..<runEnd]
+            kept.author += author[runStart..<runEnd]
+            kept.runEnds.append(kept.key.count)
+        }
+        return kept
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 /// (`vigie coordination --input FILE`).
 ///
 /// Posts are deduplicated by platform id, the first occurrence winning, as the
-/// coordination-network-toolkit does (`insert or ignore`). Deletions are not applied: a post
+/// coordination-network-toolkit does (`insert or ignore`), when the input does so
+/// (``CoordinationInput/deduplicatesPosts``, the default here). Deletions are not applied: a post
 /// deleted later in the same file still counts (import into a store to apply them); how many
 /// were seen is reported. Batches arrive on the importer's writer thread, hence the lock.
 ///
@@ -17,22 +18,29 @@ import Foundation
 public final class CoordinationInputCollector: Store, @unchecked Sendable {
     private let lock = NSLock()
     private var collected: CoordinationInput
-    private var seenPosts: Set<String> = []
-    private var duplicates = 0
     private var deletions = 0
     private var keptRejects: [Reject] = []
     /// Bad records kept for display, the first ones met.
     public let rejectsKept: Int
 
-    public init(input: CoordinationInput = CoordinationInput(), rejectsKept: Int = 10) {
+    public init(input: CoordinationInput = CoordinationInput(deduplicatesPosts: true), rejectsKept: Int = 10) {
         collected = input
         self.rejectsKept = rejectsKept
     }
 
     /// What was collected so far.
     public var input: CoordinationInput { lock.withLock { collected } }
+
+    /// Hands the collected input over, leaving an empty one (no copy of the arrays).
+    public func take() -> CoordinationInput {
+        lock.withLock {
+            let taken = collected
+            collected = CoordinationInput(keys: taken.keys, types: taken.types, deduplicatesPosts: taken.deduplicatesPosts)
+            return taken
+        }
+    }
     /// Posts dropped because a post with the same id came earlier.
-    public var duplicatePosts: Int { lock.withLock { duplicates } }
+    public var duplicatePosts: Int { lock.withLock { collected.duplicatePostsSkipped } }
     /// Deletion records met (not applied).
     public var ignoredDeletions: Int { lock.withLock { deletions } }
     /// The first bad records (at most ``rejectsKept``), with file, line and reason.
@@ -44,13 +52,11 @@ public final class CoordinationInputCollector: Store, @unchecked Sendable {
             for item in batch.items {
                 switch item {
                 case .post(let post):
-                    guard seenPosts.insert(post.platformID).inserted else {
-                        duplicates += 1
+                    if collected.append(post) {
+                        summary.postsInserted += 1
+                    } else {
                         summary.postsUnchanged += 1
-                        continue
                     }
-                    collected.append(post)
-                    summary.postsInserted += 1
                 case .account(let account):
                     collected.register(account)
                 case .tombstone:

@@ -88,17 +88,82 @@ extension CoordinationNetwork {
     /// the directed weights (the coordination-network-toolkit's `weight` of each direction) and
     /// the co-occurring post pairs. RFC 4180 quoting.
     public func csv() -> String {
-        var out = "source,target,type,weight,first,last,source_label,target_label,source_weight,target_weight,pairs\n"
+        String(decoding: csvBytes(), as: UTF8.self)
+    }
+
+    /// ``csv()`` as UTF-8 bytes, written without a `String` per field (millions of edges).
+    public func csvBytes() -> [UInt8] {
+        var out: [UInt8] = Array("source,target,type,weight,first,last,source_label,target_label,source_weight,target_weight,pairs\n".utf8)
+        out.reserveCapacity(edges.count * 120)
+        let ids = accounts.map { Array(CSVText.field($0.id).utf8) }
+        let labels = accounts.map { Array(CSVText.field($0.label).utf8) }
+        let typeNames = Dictionary(uniqueKeysWithValues: CoordinationType.allCases.map { ($0, Array($0.rawValue.utf8)) })
+        let comma = UInt8(ascii: ",")
         for edge in edges {
-            let source = accounts[edge.source]
-            let target = accounts[edge.target]
-            let fields = [source.id, target.id, edge.type.rawValue, String(edge.weight), Self.iso(edge.first),
-                          Self.iso(edge.last), source.label, target.label, String(edge.sourceWeight),
-                          String(edge.targetWeight), String(edge.pairs)]
-            out += fields.map(CSVText.field).joined(separator: ",")
-            out += "\n"
+            out += ids[edge.source]
+            out.append(comma)
+            out += ids[edge.target]
+            out.append(comma)
+            out += typeNames[edge.type]!
+            out.append(comma)
+            Self.appendNumber(edge.weight, to: &out)
+            out.append(comma)
+            Self.appendISO(edge.first, to: &out)
+            out.append(comma)
+            Self.appendISO(edge.last, to: &out)
+            out.append(comma)
+            out += labels[edge.source]
+            out.append(comma)
+            out += labels[edge.target]
+            out.append(comma)
+            Self.appendNumber(edge.sourceWeight, to: &out)
+            out.append(comma)
+            Self.appendNumber(edge.targetWeight, to: &out)
+            out.append(comma)
+            Self.appendNumber(edge.pairs, to: &out)
+            out.append(UInt8(ascii: "\n"))
         }
         return out
+    }
+
+    private static func appendNumber(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: [UInt8] = []
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out += digits.reversed()
+    }
+
+    /// `2026-01-05T10:00:00Z` (UTC, whole seconds), as `Date.formatted(.iso8601)` writes it.
+    private static func appendISO(_ date: Date, to out: inout [UInt8]) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        var days = seconds / 86400
+        var rest = seconds - days * 86400
+        if rest < 0 {
+            rest += 86400
+            days -= 1
+        }
+        let (year, month, day) = DateParsing.civilFromDays(days)
+        func two(_ value: Int64) {
+            out.append(UInt8(ascii: "0") + UInt8(value / 10))
+            out.append(UInt8(ascii: "0") + UInt8(value % 10))
+        }
+        two(year / 100)
+        two(year % 100)
+        out.append(UInt8(ascii: "-"))
+        two(month)
+        out.append(UInt8(ascii: "-"))
+        two(day)
+        out.append(UInt8(ascii: "T"))
+        two(rest / 3600)
+        out.append(UInt8(ascii: ":"))
+        two(rest % 3600 / 60)
+        out.append(UInt8(ascii: ":"))
+        two(rest % 60)
+        out.append(UInt8(ascii: "Z"))
     }
 
     /// Accounts with at least one edge, ascending.
@@ -112,7 +177,9 @@ extension CoordinationNetwork {
     }
 
     private static func iso(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        var bytes: [UInt8] = []
+        appendISO(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func number(_ value: Double) -> String {

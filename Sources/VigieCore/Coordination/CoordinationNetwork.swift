@@ -51,10 +51,9 @@ public struct CoordinationEdge: Sendable, Hashable {
     /// Earliest and latest time of the posts in the co-occurring pairs.
     public var first: Date
     public var last: Date
-    /// Up to ``CoordinationDetector/Options/evidencePerEdge`` pairs, earliest first.
-    public var evidence: [CoordinationEvidence]
-    /// The keys the two accounts shared most (at most ``CoordinationDetector/Options/keysPerEdge``).
-    public var sharedKeys: [SharedKey]
+    /// Where the edge's evidence and shared keys are: ask the network,
+    /// ``CoordinationNetwork/evidence(of:)`` and ``CoordinationNetwork/sharedKeys(of:)``.
+    var detail: Int32
 }
 
 /// Accounts tied by kept edges of any type, with what they shared.
@@ -85,10 +84,47 @@ public struct CoordinationNetwork: Sendable {
     /// Per type, the keys left out as stock phrases (``CoordinationDetector/Options/chanceFactor``).
     public var commonKeysIgnored: [CoordinationType: Int] = [:]
 
-    public init(options: CoordinationDetector.Options, accounts: [CoordinationAccount], edges: [CoordinationEdge]) {
+    /// Evidence and shared keys of the edges, and the posts and keys they point to.
+    private let details: EdgeDetails
+    private let input: CoordinationInput
+
+    init(options: CoordinationDetector.Options, accounts: [CoordinationAccount], edges: [CoordinationEdge],
+         details: EdgeDetails, input: CoordinationInput) {
         self.options = options
         self.accounts = accounts
         self.edges = edges
+        self.details = details
+        self.input = input
+    }
+
+    /// Up to ``CoordinationDetector/Options/evidencePerEdge`` post pairs that tie the edge's
+    /// two accounts, earliest first (none when the option is 0).
+    public func evidence(of edge: CoordinationEdge) -> [CoordinationEvidence] {
+        let detail = Int(edge.detail)
+        return (details.evidenceStart[detail]..<details.evidenceStart[detail + 1]).map { index in
+            var p = details.evidenceFirst[index]
+            var q = details.evidenceSecond[index]
+            if Int(input.postAuthor[Int(p)]) != edge.source { swap(&p, &q) }
+            return CoordinationEvidence(
+                sourcePostID: input.postID(p), sourceTime: Date(timeIntervalSince1970: input.postTime[Int(p)]),
+                targetPostID: input.postID(q), targetTime: Date(timeIntervalSince1970: input.postTime[Int(q)]),
+                key: keyName(edge.type, details.evidenceKey[index]),
+                similarity: edge.type == .coSimilar ? Double(details.evidenceSimilarity[index]) : nil)
+        }
+    }
+
+    /// The keys the edge's two accounts shared most (at most
+    /// ``CoordinationDetector/Options/keysPerEdge``), with their post pairs.
+    public func sharedKeys(of edge: CoordinationEdge) -> [SharedKey] {
+        let detail = Int(edge.detail)
+        return (details.keysStart[detail]..<details.keysStart[detail + 1]).map { index in
+            SharedKey(type: edge.type, key: keyName(edge.type, details.sharedKey[index]), pairs: Int(details.sharedPairs[index]))
+        }
+    }
+
+    /// A key's text: the reposted id, the text, the link…; for co-similar, the earlier post's id.
+    private func keyName(_ type: CoordinationType, _ key: Int32) -> String {
+        type == .coSimilar ? input.postID(key) : input.keyName(type, key)
     }
 
     /// Connected components of the kept edges (all types together) with at least `minimumSize`
@@ -163,7 +199,7 @@ public struct CoordinationNetwork: Sendable {
                 types.insert(edge.type)
                 first = min(first, edge.first)
                 last = max(last, edge.last)
-                for shared in edge.sharedKeys {
+                for shared in sharedKeys(of: edge) {
                     keyPairs[SharedKeyName(type: shared.type, key: shared.key), default: 0] += shared.pairs
                 }
             }

@@ -55,32 +55,91 @@ public enum CoordinationText {
     /// going through Characters. `nil` when the text has a non-ASCII byte.
     static func asciiToolkitText(_ text: String) -> String? {
         var text = text
-        return text.withUTF8 { bytes -> String? in
-            var out: [UInt8] = []
-            out.reserveCapacity(bytes.count)
-            var inMention = false
-            var pendingSpace = false
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                // Python's str.split() whitespace in ASCII: \t \n \v \f \r, 0x1C-0x1F and space;
-                // Character.isWhitespace differs on 0x1C-0x1F, which the Unicode path keeps.
-                if byte == 0x20 || (0x09...0x0D).contains(byte) {
-                    inMention = false
-                    pendingSpace = !out.isEmpty
-                } else if (0x1C...0x1F).contains(byte) {
-                    return nil
-                } else if byte == UInt8(ascii: "@") {
-                    inMention = true
-                } else if !inMention {
-                    if pendingSpace {
-                        out.append(0x20)
-                        pendingSpace = false
+        var out: [UInt8] = []
+        let ascii = text.withUTF8 { asciiToolkitText($0, into: &out) }
+        return ascii ? String(decoding: out, as: UTF8.self) : nil
+    }
+
+    /// ``toolkitText(_:)`` of ASCII bytes, written to `out` (emptied first); false, with `out`
+    /// unspecified, when a byte is not ASCII or is one of the separators 0x1C–0x1F (the
+    /// `String` path then decides).
+    public static func asciiToolkitText(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var inMention = false
+        var pendingSpace = false
+        for byte in bytes {
+            guard byte < 0x80 else { return false }
+            // Python's str.split() whitespace in ASCII: \t \n \v \f \r, 0x1C-0x1F and space;
+            // Character.isWhitespace differs on 0x1C-0x1F, which the Unicode path keeps.
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {
+                inMention = false
+                pendingSpace = !out.isEmpty
+            } else if (0x1C...0x1F).contains(byte) {
+                return false
+            } else if byte == UInt8(ascii: "@") {
+                inMention = true
+            } else if !inMention {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+            }
+        }
+        return true
+    }
+
+    /// ``toolkitText(_:)`` of UTF-8 text, one Unicode scalar at a time (no `Character`s, no
+    /// whole-text `lowercased()`): scalars lowercased by their own mapping, whitespace by the
+    /// Unicode property, as the `String` path does for ordinary text. False, with `out`
+    /// unspecified, where grapheme clusters could make the two differ (a mark or joiner right
+    /// after whitespace or `@`, a prepended scalar, the ASCII separators 0x1C–0x1F): the
+    /// `String` path then decides.
+    public static func unicodeToolkitText(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Bool {
+        out.removeAll(keepingCapacity: true)
+        var inMention = false
+        var pendingSpace = false
+        var afterBoundary = false
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            let value = scalar.value
+            let whitespace: Bool
+            if value < 0x80 {
+                if (0x1C...0x1F).contains(value) { return false }
+                whitespace = value == 0x20 || (0x09...0x0D).contains(value)
+            } else {
+                let properties = scalar.properties
+                switch properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark:
+                    if afterBoundary { return false }
+                default:
+                    if afterBoundary, value == 0x200D || (0x1F3FB...0x1F3FF).contains(value) || (0xE0020...0xE007F).contains(value) {
+                        return false
                     }
-                    out.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+                }
+                if (0x0600...0x08FF).contains(value) || (0x11000...0x11FFF).contains(value) { return false }
+                whitespace = properties.isWhitespace
+            }
+            afterBoundary = whitespace || value == 0x40
+            if whitespace {
+                inMention = false
+                pendingSpace = !out.isEmpty
+            } else if value == 0x40 {
+                inMention = true
+            } else if !inMention {
+                if pendingSpace {
+                    out.append(0x20)
+                    pendingSpace = false
+                }
+                if value < 0x80 {
+                    out.append((0x41...0x5A).contains(value) ? UInt8(value + 0x20) : UInt8(value))
+                } else if scalar.properties.changesWhenLowercased {
+                    out.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                } else {
+                    UTF8.encode(scalar) { out.append($0) }
                 }
             }
-            return String(decoding: out, as: UTF8.self)
         }
+        return true
     }
 
     /// Folded tokens kept for comparison, and how many of them are words.

@@ -38,14 +38,40 @@ public final class CSVRowSplitter {
     /// thrown by `body` or `onError` stop the iteration; delimiting problems are passed to
     /// `onError` and iteration goes on.
     public func forEachRow(_ body: ([String], Int) throws -> Void, onError: (UnitError) throws -> Void) throws {
+        var fields: [String] = []
+        try scanRows({ scan in try emitRow(scan, into: &fields, body) }, onError: onError)
+    }
+
+    /// Like ``forEachRow(_:onError:)``, but each row's fields come as bytes (quotes removed,
+    /// `""` unescaped) in one buffer that is valid only during the call: no `String` is made.
+    public func forEachRawRow(_ body: (CSVRawRow, Int) throws -> Void, onError: (UnitError) throws -> Void) throws {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        try scanRows({ scan in
+            if scan.isBlank(in: buffer, rowStart: rowStart) { return }
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+            buffer.withUnsafeBufferPointer { source in
+                for field in scan.fields {
+                    field.append(from: source, rowStart: rowStart, to: &bytes)
+                    ends.append(bytes.count)
+                }
+            }
+            try bytes.withUnsafeBufferPointer { bytes in
+                try ends.withUnsafeBufferPointer { try body(CSVRawRow(bytes: bytes, ends: $0), rowStartLine) }
+            }
+        }, onError: onError)
+    }
+
+    /// The row loop: `emit` gets each delimited row while `rowStart`/`rowStartLine` point at it.
+    private func scanRows(_ emit: (RowScan) throws -> Void, onError: (UnitError) throws -> Void) throws {
         try skipByteOrderMark()
         var scan = RowScan()
-        var fields: [String] = []
         while true {
             let outcome = buffer.withUnsafeBufferPointer { scan.advance($0, rowStart: rowStart, delimiter: delimiter) }
             switch outcome {
             case .rowEnd(let next):
-                try emitRow(scan, into: &fields, body)
+                try emit(scan)
                 rowStartLine += scan.newlines + 1
                 rowStart = next
                 scan.reset()
@@ -71,7 +97,7 @@ public final class CSVRowSplitter {
                     continue
                 }
                 if rowStart < buffer.count {
-                    try emitRow(scan, into: &fields, body)
+                    try emit(scan)
                     rowStart = buffer.count
                 }
                 return
@@ -171,6 +197,30 @@ public final class CSVRowSplitter {
     }
 }
 
+/// One CSV row's fields as bytes, from ``CSVRowSplitter/forEachRawRow(_:onError:)``: valid
+/// only during the call that hands it.
+public struct CSVRawRow {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private let ends: UnsafeBufferPointer<Int>
+
+    init(bytes: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>) {
+        self.bytes = bytes
+        self.ends = ends
+    }
+
+    public var count: Int { ends.count }
+
+    /// The bytes of field `index` (quotes removed, `""` unescaped).
+    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
+    }
+
+    public func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
+
+    /// The fields joined by commas, for an error's excerpt.
+    public var joined: String { (0..<count).map(string).joined(separator: ",") }
+}
+
 /// Where one field lies in the current row, as offsets from the row's start so that they stay
 /// valid when the buffer drops its consumed prefix.
 private struct FieldSpan {
@@ -185,9 +235,18 @@ private struct FieldSpan {
         let start = rowStart + start, end = rowStart + end
         if !quoted { return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self) }
         if simple { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)]), as: UTF8.self) }
-        // Rare: escaped quotes, or text after the closing quote (kept, as Python's csv does).
         var unescaped: [UInt8] = []
         unescaped.reserveCapacity(end - start)
+        append(from: bytes, rowStart: rowStart, to: &unescaped)
+        return String(decoding: unescaped, as: UTF8.self)
+    }
+
+    /// Appends the field's content (without its quotes, `""` unescaped) to `out`.
+    func append(from bytes: UnsafeBufferPointer<UInt8>, rowStart: Int, to out: inout [UInt8]) {
+        let start = rowStart + start, end = rowStart + end
+        if !quoted { return out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end])) }
+        if simple { return out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)])) }
+        // Rare: escaped quotes, or text after the closing quote (kept, as Python's csv does).
         var index = start + 1
         var inQuotes = true
         while index < end {
@@ -195,16 +254,15 @@ private struct FieldSpan {
             index += 1
             if inQuotes, byte == UInt8(ascii: "\"") {
                 if index < end, bytes[index] == UInt8(ascii: "\"") {
-                    unescaped.append(byte)
+                    out.append(byte)
                     index += 1
                 } else {
                     inQuotes = false
                 }
                 continue
             }
-            unescaped.append(byte)
+            out.append(byte)
         }
-        return String(decoding: unescaped, as: UTF8.self)
     }
 }
 
