@@ -456,9 +456,9 @@ extension TrustCommand {
         @Option(help: "Generated posts for the behaviour stage (0: profile features only).")
         var synthPosts = 30_000
 
-        @Option(help: ArgumentHelp("Weight of each TwiBot account in the pooled fit (soft-labelled: the experts' mean / 4).",
+        @Option(help: ArgumentHelp("Weight of each TwiBot account in the fit (soft-labelled: the experts' mean / 4); 0.25 keeps the pooled model as good as before on SRF (docs/trust.md).",
                                    valueName: "w"))
-        var twibotWeight = 1.0
+        var twibotWeight = 0.25
 
         @Flag(help: "Print the figures as JSON.")
         var json = false
