@@ -491,11 +491,13 @@ extension TrustCommand {
                                                       dataset: set.name, weight: set.name.hasPrefix("twibot") ? twibotWeight : 1)
                     }
                     let all = set.accounts + set.ambiguous
-                    notes.append(.init(name: set.name, accounts: set.accounts.count,
-                                       positives: set.accounts.filter { ($0.label ?? 0) >= 0.5 }.count,
-                                       excluded: set.excluded, labelRule: set.labelRule, majorityRule: set.majorityRule,
-                                       majorityPositives: set.majorityRule == nil ? nil
-                                           : all.filter { ($0.majorityLabel ?? 0) >= 0.5 }.count))
+                    var note = TrustTrainingReport.DatasetNote(
+                        name: set.name, accounts: set.accounts.count, positives: set.accounts.filter { ($0.label ?? 0) >= 0.5 }.count,
+                        excluded: set.excluded, labelRule: set.labelRule, majorityRule: set.majorityRule,
+                        majorityPositives: set.majorityRule == nil ? nil : all.filter { ($0.majorityLabel ?? 0) >= 0.5 }.count)
+                    let agreement = LabelledData.expertAgreement(all)
+                    note.expertAgreement = agreement.isEmpty ? nil : agreement
+                    notes.append(note)
                 }
             }
             var synthTrain: [InauthenticityTrainer.Example] = []

@@ -22,7 +22,12 @@ import Testing
         let bots = try #require(result["bots"] as? Int)
         #expect(bots >= 10)
         let precision = try #require(metrics["precision"] as? Double), recall = try #require(metrics["recall"] as? Double)
-        #expect(precision >= 0.9, "precision \(precision)")
+        // At the calibrated threshold (0.17, best F1 on the real labelled sets) a few people scored
+        // 0.18–0.24 are flagged; above 0.5 every account must be a planted bot.
+        #expect(precision >= 0.8, "precision \(precision)")
+        let bins = try #require(metrics["reliability"] as? [[String: Any]])
+        let high = bins.filter { ($0["lower"] as? Double ?? 0) >= 0.5 }
+        #expect(!high.isEmpty && high.allSatisfy { ($0["observedRate"] as? Double ?? 0) >= 0.95 }, "\(high)")
         #expect(recall >= 0.9, "recall \(recall)")
         #expect((metrics["auc"] as? Double ?? 0) >= 0.97)
         let hard = try #require(result["hardNegatives"] as? Int), hardFlagged = try #require(result["hardNegativesFlagged"] as? Int)

@@ -323,6 +323,8 @@ public struct TrustTrainingReport: Sendable, Codable, Hashable {
         public var labelRule: String
         public var majorityRule: String?
         public var majorityPositives: Int?
+        /// Each expert's score against the other experts' label (ROC AUC), when the set has votes.
+        public var expertAgreement: [Double]?
 
         public init(name: String, accounts: Int, positives: Int, excluded: Int, labelRule: String,
                     majorityRule: String? = nil, majorityPositives: Int? = nil) {
@@ -350,6 +352,10 @@ public struct TrustTrainingReport: Sendable, Codable, Hashable {
             out.append("\(note.name): \(note.accounts) accounts, \(note.positives) fake/bot, \(note.excluded) left out — \(note.labelRule)")
             if let rule = note.majorityRule, let positives = note.majorityPositives {
                 out.append("  also reported: \(rule) (\(note.accounts + note.excluded) accounts, \(positives) bots)")
+            }
+            if let agreement = note.expertAgreement, !agreement.isEmpty {
+                out.append("  one expert's score against the other experts' label: AUC "
+                           + agreement.map { String(format: "%.3f", $0) }.joined(separator: " / "))
             }
         }
         out.append(String(format: "threshold %.2f (best F1 on the pooled out-of-fold predictions); %d folds, L2 %.1f, seed %llu",

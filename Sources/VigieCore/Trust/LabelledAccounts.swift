@@ -13,6 +13,8 @@ public struct LabelledAccount: Sendable {
     /// definitely bot), for every account; `nil` when the set has no second rule.
     public var majorityLabel: Double?
     public var dataset: String
+    /// The experts' 0–4 scores, in the order of the labels file (empty for sets without them).
+    public var votes: [Int] = []
 
     public init(subject: TrustSubject, label: Double?, target: Double? = nil, majorityLabel: Double? = nil, dataset: String) {
         self.subject = subject
@@ -116,8 +118,9 @@ public enum LabelledData {
                     location: presentString(user["location"]) ?? "", url: presentString(user["url"]) ?? "",
                     isPrivate: bool(user["protected"]), observedAt: reference)
                 let subject = TrustSubject(id: Int64(index), account: account, referenceDate: reference)
-                let labelled = LabelledAccount(subject: subject, label: label, target: mean / 4, majorityLabel: majority,
+                var labelled = LabelledAccount(subject: subject, label: label, target: mean / 4, majorityLabel: majority,
                                                dataset: prefix.lowercased())
+                labelled.votes = votes
                 if label == nil {
                     excluded += 1
                     ambiguous.append(labelled)
@@ -169,6 +172,25 @@ public enum LabelledData {
         }
         return LabelledSet(name: "srf", accounts: accounts, excluded: excluded,
                            labelRule: "the study's hand label: rating TRUE = fake follower")
+    }
+
+    /// How well one expert agrees with the others: for each vote position, the ROC AUC of that
+    /// expert's 0–4 score against the label the other experts' mean gives (≥ 2.5 bot, ≤ 1.5 human,
+    /// in between left out). A ceiling of sorts for a model of the same labels.
+    public static func expertAgreement(_ accounts: [LabelledAccount]) -> [Double] {
+        let positions = accounts.map(\.votes.count).min() ?? 0
+        guard positions >= 2 else { return [] }
+        return (0..<positions).map { k in
+            var scores: [Double] = [], labels: [Double] = []
+            for account in accounts {
+                let others = account.votes.enumerated().filter { $0.offset != k }.map(\.element)
+                let mean = Double(others.reduce(0, +)) / Double(others.count)
+                guard mean >= 2.5 || mean <= 1.5 else { continue }
+                scores.append(Double(account.votes[k]))
+                labels.append(mean >= 2.5 ? 1 : 0)
+            }
+            return ClassifierMetrics.rocAUC(scores, labels)
+        }
     }
 
     /// Sets `bioSharedWith` from the bios of the set itself.
