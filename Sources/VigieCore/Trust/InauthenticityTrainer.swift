@@ -47,6 +47,9 @@ public struct InauthenticityTrainer: Sendable {
     public var seed: UInt64
     /// Weight given by hand to an account that declares itself automated (no labelled set has the flag).
     public static let declaredBotPrior = 3.0
+    /// Standardised inputs are clipped to ± this (training and scoring alike): no extrapolation
+    /// beyond 3 standard deviations of the training data.
+    public static let inputClip = 3.0
 
     public init(l2: Double = 2, folds: Int = 5, seed: UInt64 = 42) {
         self.l2 = l2
@@ -82,7 +85,10 @@ public struct InauthenticityTrainer: Sendable {
 
         func row(_ vector: TrustFeatureVector) -> [Double] {
             features.indices.map { j in
-                vector[features[j]].map { (features[j].modelInput($0) - mean[j]) / scale[j] } ?? 0
+                vector[features[j]].map {
+                    min(max((features[j].modelInput($0) - mean[j]) / scale[j], -InauthenticityTrainer.inputClip),
+                        InauthenticityTrainer.inputClip)
+                } ?? 0
             }
         }
     }
@@ -264,7 +270,8 @@ public struct InauthenticityTrainer: Sendable {
             notes: "Logistic model over standardised features, calibrated (Platt on held-out folds, folded into the "
                 + "weights). Profile weights from \(source) (TwiBot: soft targets = experts' mean / 4); behaviour and graph weights from \(synthDescription ?? "none"); "
                 + "declaredBot set by hand. Trained by `vigie trust train` (seed \(seed)). See docs/trust.md.",
-            intercept: intercept, parameters: parameters, threshold: threshold, platt: profile.platt, evaluation: nil)
+            intercept: intercept, parameters: parameters, threshold: threshold, platt: profile.platt, evaluation: nil,
+            inputClip: Self.inputClip)
         if !synthTest.isEmpty {
             let full = synthTest.map { model.score($0.features).probability }
             let labels = synthTest.map(\.target)
