@@ -145,35 +145,26 @@ extension TrustCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        @Flag(help: .hidden)
+        var wholeWorkspace = false
+
         func run() throws {
             let model = try modelOptions.load()
             let sqlite = try store.openStore(mustExist: true)
-            let matches = try sqlite.accounts(workspace: store.workspace, handle: handle)
-            guard !matches.isEmpty else {
+            let ids = try sqlite.trustAccountIDs(workspace: store.workspace, handle: handle)
+            guard !ids.isEmpty else {
                 throw CLIError("no account '\(handle)' in workspace '\(store.workspace)': check the handle with `vigie accounts show`")
             }
-            let scored = try ScoredWorkspace(store: sqlite, workspace: store.workspace, model: model)
-            let analyzer = AudienceAnalyzer(threshold: model.threshold,
-                                            tierLikesPerReply: AudienceAnalyzer.tierMedians(scored.subjects))
-            var results: [AccountScore] = []
-            for match in matches {
-                guard let index = scored.subjects.firstIndex(where: {
-                    $0.account.platform == match.account.platform && $0.account.platformID == match.account.platformID
-                }) else { continue }
-                let subject = scored.subjects[index]
-                let engagements = try sqlite.engagements(workspace: store.workspace, accountID: subject.id)
-                let snapshots = try sqlite.metricSnapshots(workspace: store.workspace, accountID: subject.id)
-                let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots,
-                                                scoreOf: scored.score(of:))
-                results.append(AccountScore(subject: subject, score: scored.scores[index], reasons: reasons, audience: audience))
-            }
+            let results = wholeWorkspace
+                ? try Self.scoreFromWholeWorkspace(ids, store: sqlite, workspace: store.workspace, model: model, reasons: reasons)
+                : try Self.score(ids, store: sqlite, workspace: store.workspace, model: model, reasons: reasons)
             if json {
                 print(try Output.json(results.count == 1 ? AnyEncodable(results[0]) : AnyEncodable(results)))
                 return
             }
             for (n, result) in results.enumerated() {
                 if n > 0 { print("") }
-                let known = scored.scores.isEmpty ? 0 : model.parameters.count - result.unknown.count
+                let known = model.parameters.count - result.unknown.count
                 print("\(result.name) (\(result.platform) \(result.id)): \(String(format: "%.2f", result.score)) \(result.label), "
                       + "confidence \(String(format: "%.2f", result.confidence)) (\(known) of \(model.parameters.count) signals known)")
                 if !result.reasonsUp.isEmpty {
@@ -198,6 +189,60 @@ extension TrustCommand {
         }
     }
 
+}
+
+extension TrustCommand.Score {
+    /// Scores the accounts `ids` reading only what they need: their own rows, posts and
+    /// interactions, the subjects of the accounts that engaged with them (to score those), and
+    /// the recent engagement counts of their follower tier (for the tier's likes per reply).
+    static func score(_ ids: [Int64], store: SQLiteStore, workspace: String, model: InauthenticityModel,
+                      reasons: Int) throws -> [AccountScore] {
+        let subjects = try store.trustSubjects(workspace: workspace, accountIDs: ids)
+        var results: [AccountScore] = []
+        var tierMedians: [InfluenceTier: Double] = [:]
+        var measuredTiers = Set<InfluenceTier>()
+        for subject in subjects {
+            let engagements = try store.engagements(workspace: workspace, accountID: subject.id)
+            let snapshots = try store.metricSnapshots(workspace: workspace, accountID: subject.id)
+            let engagers = try store.trustSubjects(workspace: workspace, accountIDs: engagements.map(\.source))
+            var scores: [Int64: InauthenticityScore] = [:]
+            for engager in engagers { scores[engager.id] = model.score(TrustFeatureExtractor.features(of: engager)) }
+            if let followers = subject.account.followers {
+                let tier = InfluenceTier(followers: followers)
+                if measuredTiers.insert(tier).inserted {
+                    tierMedians[tier] = AudienceAnalyzer.tierMedian(try store.recentEngagement(workspace: workspace, tier: tier))
+                }
+            }
+            let analyzer = AudienceAnalyzer(threshold: model.threshold, tierLikesPerReply: tierMedians)
+            let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots) { scores[$0] }
+            results.append(AccountScore(subject: subject, score: model.score(TrustFeatureExtractor.features(of: subject)),
+                                        reasons: reasons, audience: audience))
+        }
+        return results
+    }
+
+    /// The same result from one pass over the whole workspace (`--whole-workspace`, hidden: kept
+    /// to check that `score` agrees with it).
+    static func scoreFromWholeWorkspace(_ ids: [Int64], store: SQLiteStore, workspace: String, model: InauthenticityModel,
+                                        reasons: Int) throws -> [AccountScore] {
+        let scored = try ScoredWorkspace(store: store, workspace: workspace, model: model)
+        let analyzer = AudienceAnalyzer(threshold: model.threshold,
+                                        tierLikesPerReply: AudienceAnalyzer.tierMedians(scored.subjects))
+        var results: [AccountScore] = []
+        for id in ids {
+            guard let index = scored.indexByID[id] else { continue }
+            let subject = scored.subjects[index]
+            let engagements = try store.engagements(workspace: workspace, accountID: subject.id)
+            let snapshots = try store.metricSnapshots(workspace: workspace, accountID: subject.id)
+            let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots,
+                                            scoreOf: scored.score(of:))
+            results.append(AccountScore(subject: subject, score: scored.scores[index], reasons: reasons, audience: audience))
+        }
+        return results
+    }
+}
+
+extension TrustCommand {
     struct Report: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Accounts ranked by inauthenticity score, with their main reasons.",
@@ -411,10 +456,15 @@ extension TrustCommand {
         @Option(help: "Generated posts for the behaviour stage (0: profile features only).")
         var synthPosts = 30_000
 
+        @Option(help: ArgumentHelp("Weight of each TwiBot account in the fit (soft-labelled: the experts' mean / 4); 0.25 keeps the pooled model as good as before on SRF (docs/trust.md).",
+                                   valueName: "w"))
+        var twibotWeight = 0.25
+
         @Flag(help: "Print the figures as JSON.")
         var json = false
 
         func validate() throws {
+            guard twibotWeight > 0 else { throw ValidationError("--twibot-weight must be positive.") }
             guard folds >= 2 else { throw ValidationError("--folds must be at least 2.") }
             guard l2 > 0 else { throw ValidationError("--l2 must be positive.") }
             guard synthPosts >= 0 else { throw ValidationError("--synth-posts must not be negative.") }
@@ -434,13 +484,20 @@ extension TrustCommand {
                     throw CLIError(error.description + (data.isEmpty ? " (name the labelled data with --data DIR)" : ""))
                 }
                 for set in loaded {
-                    sets[set.name, default: []] += set.accounts.map {
+                    // Accounts the label rule leaves out are trained on (soft target), never evaluated.
+                    sets[set.name, default: []] += (set.accounts + set.ambiguous).map {
                         InauthenticityTrainer.Example(features: TrustFeatureExtractor.features(of: $0.subject),
-                                                      label: $0.label, dataset: set.name)
+                                                      label: $0.label, target: $0.target, majorityLabel: $0.majorityLabel,
+                                                      dataset: set.name, weight: set.name.hasPrefix("twibot") ? twibotWeight : 1)
                     }
-                    notes.append(.init(name: set.name, accounts: set.accounts.count,
-                                       positives: set.accounts.filter { $0.label >= 0.5 }.count,
-                                       excluded: set.excluded, labelRule: set.labelRule))
+                    let all = set.accounts + set.ambiguous
+                    var note = TrustTrainingReport.DatasetNote(
+                        name: set.name, accounts: set.accounts.count, positives: set.accounts.filter { ($0.label ?? 0) >= 0.5 }.count,
+                        excluded: set.excluded, labelRule: set.labelRule, majorityRule: set.majorityRule,
+                        majorityPositives: set.majorityRule == nil ? nil : all.filter { ($0.majorityLabel ?? 0) >= 0.5 }.count)
+                    let agreement = LabelledData.expertAgreement(all)
+                    note.expertAgreement = agreement.isEmpty ? nil : agreement
+                    notes.append(note)
                 }
             }
             var synthTrain: [InauthenticityTrainer.Example] = []

@@ -22,7 +22,12 @@ import Testing
         let bots = try #require(result["bots"] as? Int)
         #expect(bots >= 10)
         let precision = try #require(metrics["precision"] as? Double), recall = try #require(metrics["recall"] as? Double)
-        #expect(precision >= 0.9, "precision \(precision)")
+        // At the calibrated threshold (0.17, best F1 on the real labelled sets) a few people scored
+        // 0.18–0.24 are flagged; above 0.5 every account must be a planted bot.
+        #expect(precision >= 0.8, "precision \(precision)")
+        let bins = try #require(metrics["reliability"] as? [[String: Any]])
+        let high = bins.filter { ($0["lower"] as? Double ?? 0) >= 0.5 }
+        #expect(!high.isEmpty && high.allSatisfy { ($0["observedRate"] as? Double ?? 0) >= 0.95 }, "\(high)")
         #expect(recall >= 0.9, "recall \(recall)")
         #expect((metrics["auc"] as? Double ?? 0) >= 0.97)
         let hard = try #require(result["hardNegatives"] as? Int), hardFlagged = try #require(result["hardNegativesFlagged"] as? Int)
@@ -49,6 +54,15 @@ import Testing
         #expect(!up.isEmpty && up.allSatisfy { ($0["contribution"] as? Double ?? 0) > 0 && !($0["sentence"] as? String ?? "").isEmpty })
         #expect(scored["audience"] is [String: Any])
 
+        // Scoring one account reads only its neighbourhood, with the same result as the whole-workspace pass,
+        // for bots, hard negatives and the most engaged-with accounts alike.
+        let others = (truth["hardNegatives"] as? [[String: Any]] ?? []).prefix(3).compactMap { $0["handle"] as? String }
+        for name in [handle] + others + botHandles.sorted().suffix(2) {
+            let alone = try cli.run(["trust", "score", "@" + name, "--json"])
+            let whole = try cli.run(["trust", "score", "@" + name, "--json", "--whole-workspace"])
+            try #require(alone.status == 0 && whole.status == 0, "\(alone.stderr) \(whole.stderr)")
+            #expect(alone.stdout == whole.stdout, "@\(name): alone \(alone.stdout) whole \(whole.stdout)")
+        }
         let text = try cli.run(["trust", "score", handle])
         #expect(text.stdout.contains("raises the score:") && text.stdout.contains("audience: tier"))
 
@@ -98,7 +112,9 @@ import Testing
                                  "--synth-posts", "1000", "--folds", "3", "--out", model])
         try #require(train.status == 0, "\(train.stderr)")
         for needle in ["cross-validated within twibot20", "cross-validated within twibot22", "cross-validated within srf",
-                       "transfer twibot → srf", "transfer srf → twibot", "synth held out", "wrote " + model] {
+                       "transfer twibot → srf", "transfer srf → twibot", "synth held out", "wrote " + model,
+                       "at the threshold chosen inside the training folds", "majority-vote labels",
+                       "operating threshold for twibot22"] {
             #expect(train.stdout.contains(needle), "missing '\(needle)'")
         }
         let object = try json(try String(contentsOfFile: model, encoding: .utf8))

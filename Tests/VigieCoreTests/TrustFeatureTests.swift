@@ -25,6 +25,28 @@ import Testing
         }
     }
 
+    @Test func growthNameHandleAndBioFeatures() {
+        let created = Date(timeIntervalSince1970: 1_700_000_000)
+        let account = Account(platform: .twitter, platformID: "1", handle: "Helene_Dupont42", displayName: "Hélène Dupont 🚲",
+                              bio: "Cycliste #velo @lyon https://x.test #climat", createdAt: created, followers: 400,
+                              following: 100, postsCount: 10, listedCount: 2)
+        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account,
+                                                                referenceDate: created.addingTimeInterval(200 * 86_400)))
+        #expect(v[.followerGrowth] == 2 && v[.followingGrowth] == 0.5)
+        #expect(v[.listedPerFollowers] == 5)
+        #expect(v[.handleLength] == 15 && v[.handleUppercase] == 2 && v[.handleUnderscores] == 1 && v[.handleTrailingDigits] == 2)
+        // "helenedupont" of "helenedupont42" is in the (accent-folded) name: 12 of 14.
+        #expect(v[.nameHandleSimilarity] == 12.0 / 14)
+        #expect(v[.nameLength] == 15 && v[.nameDigits] == 0)
+        #expect(abs(v[.nameNonASCII]! - 3.0 / 15) < 1e-9)
+        #expect(v[.bioHashtags] == 2 && v[.bioMentions] == 1 && v[.bioLinks] == 1 && v[.bioLength] == 43)
+        // A name in another script cannot be compared with a Latin handle: unknown, not zero.
+        let other = Account(platform: .twitter, platformID: "2", handle: "abc", displayName: "محمد")
+        let w = TrustFeatureExtractor.features(of: TrustSubject(id: 2, account: other))
+        #expect(w[.nameHandleSimilarity] == nil && w[.nameNonASCII] == 1)
+        #expect(w[.followerGrowth] == nil && w[.bioLength] == nil && w[.listedPerFollowers] == nil)
+    }
+
     @Test func instagramStyleRecordLacksAgeAndBio() {
         // The SRF export has counts and the picture flag, no creation date and no bio.
         let account = Account(platform: .instagram, platformID: "x", handle: "oo.romio.3", followers: 14, following: 87,

@@ -32,6 +32,17 @@ func trustSharedData(_ name: String) -> URL {
             #expect(first.createdAt != nil && first.followers != nil && first.bio != nil && first.defaultProfileImage != nil)
         }
         #expect(sets[0].accounts.count == 399 && sets[1].accounts.count == 448)
+        for set in sets {
+            // The left-out accounts are kept for training with a soft target; every account has a majority label.
+            #expect(set.ambiguous.count == set.excluded && set.ambiguous.allSatisfy { $0.label == nil && $0.target > 0.3 && $0.target < 0.7 })
+            #expect((set.accounts + set.ambiguous).allSatisfy { $0.majorityLabel != nil && $0.votes.count == 3 })
+            // One expert agrees with the others far from perfectly: the labels themselves are noisy.
+            let agreement = LabelledData.expertAgreement(set.accounts + set.ambiguous)
+            #expect(agreement.count == 3 && agreement.allSatisfy { $0 > 0.6 && $0 < 0.8 })
+        }
+        #expect((sets[0].accounts + sets[0].ambiguous).filter { $0.majorityLabel == 1 }.count == 54)
+        // TwiBot-20 writes a missing URL as the text "None": no URL.
+        #expect(sets[0].accounts.filter { $0.subject.account.url == "None" }.isEmpty)
     }
 
     @Test func srfStudyHasFakeFollowers() throws {

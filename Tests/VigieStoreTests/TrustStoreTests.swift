@@ -55,6 +55,37 @@ import VigieCore
         #expect(v[.engagementRate] == 3.0 / 10)
     }
 
+    /// Scoring one account reads only its neighbourhood; what it reads must equal the whole pass.
+    @Test func oneAccountMatchesTheWholeWorkspace() throws {
+        let store = try Self.store()
+        let all = try store.trustSubjects(workspace: "default")
+        #expect(all.count >= 6)
+        for expected in all {
+            let alone = try #require(try store.trustSubjects(workspace: "default", accountIDs: [expected.id]).first)
+            #expect(alone.id == expected.id && alone.account == expected.account)
+            #expect(TrustFeatureExtractor.features(of: alone) == TrustFeatureExtractor.features(of: expected),
+                    "features of \(expected.account.platformID)")
+            #expect(alone.graph == expected.graph && alone.bioSharedWith == expected.bioSharedWith)
+            #expect(alone.referenceDate == expected.referenceDate)
+            #expect(alone.activity?.posts == expected.activity?.posts)
+            #expect(alone.activity?.duplicateTexts == expected.activity?.duplicateTexts)
+            #expect(alone.activity?.times.sorted() == expected.activity?.times.sorted())
+            #expect(alone.activity?.recentEngagement.map(\.at).sorted() == expected.activity?.recentEngagement.map(\.at).sorted())
+        }
+        // Several at once, duplicates and unknown ids ignored.
+        let ids = all.prefix(3).map(\.id)
+        #expect(try store.trustSubjects(workspace: "default", accountIDs: ids + ids + [999_999]).map(\.id) == ids.sorted())
+        #expect(try store.trustSubjects(workspace: "nobody", accountIDs: ids).isEmpty)
+        #expect(try store.trustAccountIDs(workspace: "default", handle: "@Spammy") == [all.first { $0.account.platformID == "u1" }!.id])
+        #expect(try store.trustAccountIDs(workspace: "default", handle: "u2").count == 1)
+        // The tier scan gives the same activities' engagement as the whole pass.
+        let nano = try store.recentEngagement(workspace: "default", tier: .nano)
+        let wholeNano = all.filter { ($0.account.followers.map(InfluenceTier.init(followers:))) == .nano }
+            .compactMap(\.activity).filter { !$0.recentEngagement.isEmpty }
+        #expect(nano.map { $0.recentEngagement.count } .sorted() == wholeNano.map { $0.recentEngagement.count }.sorted())
+        #expect(!nano.isEmpty)
+    }
+
     @Test func engagementsListWhoActedOnAnAccount() throws {
         let store = try Self.store()
         let subjects = try store.trustSubjects(workspace: "default")

@@ -104,11 +104,19 @@ public struct AudienceAnalyzer: Sendable {
             guard let followers = subject.account.followers, let ratio = likesPerReply(subject.activity) else { continue }
             byTier[InfluenceTier(followers: followers), default: []].append(ratio)
         }
-        return byTier.compactMapValues { values in
-            guard values.count >= 5 else { return nil }
-            let sorted = values.sorted()
-            return sorted[sorted.count / 2]
-        }
+        return byTier.compactMapValues(median(of:))
+    }
+
+    /// The median likes-per-reply of the given accounts' activities (all of one tier), `nil`
+    /// below 5 accounts with the ratio: what `tierMedians` gives for that tier.
+    public static func tierMedian(_ activities: [PostingActivity]) -> Double? {
+        median(of: activities.compactMap { likesPerReply($0) })
+    }
+
+    static func median(of values: [Double]) -> Double? {
+        guard values.count >= 5 else { return nil }
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
     }
 
     /// `scoreOf` gives the inauthenticity score of an account id, `nil` when it cannot be scored

@@ -28,15 +28,23 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
     public var reliability: [ReliabilityBin]
 
     public init(probabilities: [Double], labels: [Double], threshold: Double, bins: Int = 10) {
+        self.init(probabilities: probabilities, labels: labels,
+                  thresholds: [Double](repeating: threshold, count: probabilities.count), bins: bins)
+        self.threshold = threshold
+    }
+
+    /// Each prediction decided at its own threshold (the one its training folds chose);
+    /// `threshold` is then their mean.
+    public init(probabilities: [Double], labels: [Double], thresholds: [Double], bins: Int = 10) {
         count = labels.count
         positives = labels.filter { $0 >= 0.5 }.count
         auc = Self.rocAUC(probabilities, labels)
-        self.threshold = threshold
+        threshold = thresholds.isEmpty ? 0 : thresholds.reduce(0, +) / Double(thresholds.count)
         var tp = 0, fp = 0, fn = 0
         var brierSum = 0.0
-        for (p, y) in zip(probabilities, labels) {
+        for ((p, y), t) in zip(zip(probabilities, labels), thresholds) {
             let positive = y >= 0.5
-            if p >= threshold { if positive { tp += 1 } else { fp += 1 } } else if positive { fn += 1 }
+            if p >= t { if positive { tp += 1 } else { fp += 1 } } else if positive { fn += 1 }
             brierSum += (p - y) * (p - y)
         }
         truePositives = tp

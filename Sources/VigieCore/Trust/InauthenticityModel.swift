@@ -37,9 +37,13 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
     public var platt: PlattScaling
     /// The figures measured when the model was trained.
     public var evaluation: TrustTrainingReport?
+    /// Standardised inputs are clipped to ± this many training standard deviations (`nil`: not
+    /// clipped), so that an account far outside the training data (a celebrity's millions of
+    /// followers) is not pushed by a straight line extrapolated beyond it.
+    public var inputClip: Double?
 
     public init(name: String, notes: String, intercept: Double, parameters: [Parameter], threshold: Double,
-                platt: PlattScaling, evaluation: TrustTrainingReport?) {
+                platt: PlattScaling, evaluation: TrustTrainingReport?, inputClip: Double? = nil) {
         format = Self.fileFormat
         self.name = name
         self.notes = notes
@@ -48,6 +52,7 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         self.threshold = threshold
         self.platt = platt
         self.evaluation = evaluation
+        self.inputClip = inputClip
     }
 
     /// Reads a model file; errors name the file and what is wrong.
@@ -89,7 +94,8 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
                 continue
             }
             knownImportance += parameter.importance
-            let standardised = (parameter.feature.modelInput(raw) - parameter.mean) / parameter.scale
+            var standardised = (parameter.feature.modelInput(raw) - parameter.mean) / parameter.scale
+            if let inputClip { standardised = min(max(standardised, -inputClip), inputClip) }
             let contribution = parameter.weight * standardised
             logit += contribution
             contributions.append(.init(feature: parameter.feature, value: raw, contribution: contribution,

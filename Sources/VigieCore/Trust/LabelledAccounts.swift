@@ -3,13 +3,24 @@ import Foundation
 /// Accounts with a fake/genuine label, read from the labelled data sets in `../shared/data`.
 public struct LabelledAccount: Sendable {
     public var subject: TrustSubject
-    /// 1 = bot or fake, 0 = genuine.
-    public var label: Double
+    /// 1 = bot or fake, 0 = genuine, under the set's label rule; `nil` for an account the rule
+    /// leaves out (the experts disagree): it is used for training only, through `target`.
+    public var label: Double?
+    /// The training target in [0, 1]: the hard label, or for the TwiBot study the experts' mean
+    /// score / 4 (a soft label, so that accounts the experts disagree on still teach something).
+    public var target: Double
+    /// The label under the alternative rule (TwiBot: at least 2 of the 3 experts say likely or
+    /// definitely bot), for every account; `nil` when the set has no second rule.
+    public var majorityLabel: Double?
     public var dataset: String
+    /// The experts' 0–4 scores, in the order of the labels file (empty for sets without them).
+    public var votes: [Int] = []
 
-    public init(subject: TrustSubject, label: Double, dataset: String) {
+    public init(subject: TrustSubject, label: Double?, target: Double? = nil, majorityLabel: Double? = nil, dataset: String) {
         self.subject = subject
         self.label = label
+        self.target = target ?? label ?? 0
+        self.majorityLabel = majorityLabel
         self.dataset = dataset
     }
 }
@@ -17,10 +28,16 @@ public struct LabelledAccount: Sendable {
 /// One labelled data set and how its labels were made.
 public struct LabelledSet: Sendable {
     public var name: String
+    /// Accounts with a label under the set's rule.
     public var accounts: [LabelledAccount]
+    /// Accounts left out of evaluation by the rule (the experts disagree), kept with a soft
+    /// target for training.
+    public var ambiguous: [LabelledAccount] = []
     /// Accounts left out (ambiguous labels, no profile), with the reason.
     public var excluded: Int
     public var labelRule: String
+    /// The alternative rule `majorityLabel` follows, if any.
+    public var majorityRule: String?
 }
 
 /// Readers for the labelled data sets. Errors name the file, line and field.
@@ -42,7 +59,11 @@ public enum LabelledData {
 
     /// The rule turning the three experts' 0–4 scores into a label.
     public static let twibotLabelRule = "mean of the 3 experts' 0–4 scores ≥ 2.5 = bot, ≤ 1.5 = human, "
-        + "in between (experts disagree or are unsure) left out"
+        + "in between (experts disagree or are unsure) left out of evaluation; trained on every account with "
+        + "the soft target mean/4"
+    /// The alternative rule, reported beside the first one.
+    public static let twibotMajorityRule = "majority vote: bot when at least 2 of the 3 experts score 3 (likely bot) "
+        + "or 4 (definitely bot), every account kept"
 
     /// When the TwiBot profiles were collected, the date account age is measured at.
     static let twibotCollected: [String: String] = ["Twibot20": "2020-09-30", "Twibot22": "2022-03-31"]
@@ -74,6 +95,7 @@ public enum LabelledData {
             guard let users = root as? [[String: Any]] else { throw TrustError("\(file.path): expected an array of user objects") }
             let reference = DateParsing.parse(twibotCollected[prefix]!)!
             var accounts: [LabelledAccount] = []
+            var ambiguous: [LabelledAccount] = []
             var excluded = 0
             for (index, user) in users.enumerated() {
                 guard let id = string(user["id"]) else {
@@ -81,7 +103,8 @@ public enum LabelledData {
                 }
                 guard let votes = scores[id], !votes.isEmpty else { excluded += 1; continue }
                 let mean = Double(votes.reduce(0, +)) / Double(votes.count)
-                guard mean >= 2.5 || mean <= 1.5 else { excluded += 1; continue }
+                let label: Double? = mean >= 2.5 ? 1 : mean <= 1.5 ? 0 : nil
+                let majority: Double = votes.filter { $0 >= 3 }.count * 2 > votes.count ? 1 : 0
                 let metrics = user["public_metrics"] as? [String: Any] ?? [:]
                 let image = string(user["profile_image_url"])
                 let account = Account(
@@ -92,13 +115,26 @@ public enum LabelledData {
                     postsCount: int(metrics["tweet_count"]), listedCount: int(metrics["listed_count"]),
                     verified: bool(user["verified"]),
                     defaultProfileImage: image.map { $0.isEmpty || $0.contains("default_profile") },
-                    location: string(user["location"]) ?? "", url: string(user["url"]) ?? "",
+                    location: presentString(user["location"]) ?? "", url: presentString(user["url"]) ?? "",
                     isPrivate: bool(user["protected"]), observedAt: reference)
                 let subject = TrustSubject(id: Int64(index), account: account, referenceDate: reference)
-                accounts.append(LabelledAccount(subject: subject, label: mean >= 2.5 ? 1 : 0, dataset: prefix.lowercased()))
+                var labelled = LabelledAccount(subject: subject, label: label, target: mean / 4, majorityLabel: majority,
+                                               dataset: prefix.lowercased())
+                labelled.votes = votes
+                if label == nil {
+                    excluded += 1
+                    ambiguous.append(labelled)
+                } else {
+                    accounts.append(labelled)
+                }
             }
-            markSharedBios(&accounts)
-            sets.append(LabelledSet(name: prefix.lowercased(), accounts: accounts, excluded: excluded, labelRule: twibotLabelRule))
+            // Shared bios are counted over the whole study (every profile is in the "workspace").
+            var all = accounts + ambiguous
+            markSharedBios(&all)
+            accounts = Array(all.prefix(accounts.count))
+            ambiguous = Array(all.dropFirst(accounts.count))
+            sets.append(LabelledSet(name: prefix.lowercased(), accounts: accounts, ambiguous: ambiguous, excluded: excluded,
+                                    labelRule: twibotLabelRule, majorityRule: twibotMajorityRule))
         }
         guard !sets.isEmpty else { throw TrustError("\(directory.path): no Twibot20/22-anno_study.json beside annotation_combine.csv") }
         return sets
@@ -136,6 +172,25 @@ public enum LabelledData {
         }
         return LabelledSet(name: "srf", accounts: accounts, excluded: excluded,
                            labelRule: "the study's hand label: rating TRUE = fake follower")
+    }
+
+    /// How well one expert agrees with the others: for each vote position, the ROC AUC of that
+    /// expert's 0–4 score against the label the other experts' mean gives (≥ 2.5 bot, ≤ 1.5 human,
+    /// in between left out). A ceiling of sorts for a model of the same labels.
+    public static func expertAgreement(_ accounts: [LabelledAccount]) -> [Double] {
+        let positions = accounts.map(\.votes.count).min() ?? 0
+        guard positions >= 2 else { return [] }
+        return (0..<positions).map { k in
+            var scores: [Double] = [], labels: [Double] = []
+            for account in accounts {
+                let others = account.votes.enumerated().filter { $0.offset != k }.map(\.element)
+                let mean = Double(others.reduce(0, +)) / Double(others.count)
+                guard mean >= 2.5 || mean <= 1.5 else { continue }
+                scores.append(Double(account.votes[k]))
+                labels.append(mean >= 2.5 ? 1 : 0)
+            }
+            return ClassifierMetrics.rocAUC(scores, labels)
+        }
     }
 
     /// Sets `bioSharedWith` from the bios of the set itself.
@@ -187,6 +242,12 @@ public enum LabelledData {
         case let number as NSNumber: return number.stringValue
         default: return nil
         }
+    }
+
+    /// A string field, with TwiBot-20's `None` (Python's null written as text) read as absent.
+    static func presentString(_ value: Any?) -> String? {
+        guard let text = string(value), text != "None" else { return nil }
+        return text
     }
 
     static func int(_ value: Any?) -> Int? {

@@ -11,6 +11,10 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
     case accountAge, followers, following, followRatio, postsCount, listedCount, lifetimePostRate
     case defaultImage, emptyBio, sharedBio, handleDigits, handleEntropy, verified, declaredBot
     case isPrivate, profileFields
+    // Profile, added in model v2 (growth rates, name, handle shape, bio content)
+    case followerGrowth, followingGrowth, listedPerFollowers, handleLength, handleUppercase, handleUnderscores
+    case handleTrailingDigits, nameLength, nameDigits, nameNonASCII, nameHandleSimilarity
+    case bioLength, bioLinks, bioHashtags, bioMentions
     // Posting behaviour (from the posts in the store)
     case observedPostRate, gapEntropy, hourSpread, repostShare, duplicateTextShare
     case urlsPerPost, hashtagsPerPost, automationApp, schedulerApp
@@ -35,8 +39,11 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
     public func modelInput(_ raw: Double) -> Double {
         switch self {
         case .accountAge, .followers, .following, .postsCount, .listedCount, .lifetimePostRate,
-             .observedPostRate, .hashtagsPerPost:
+             .observedPostRate, .hashtagsPerPost, .followerGrowth, .followingGrowth, .listedPerFollowers, .bioLength:
             return log1p(max(raw, 0))
+        case .bioLinks, .bioHashtags, .bioMentions, .nameDigits, .handleTrailingDigits, .handleUppercase,
+             .handleUnderscores:
+            return min(max(raw, 0), 6)
         case .followRatio:
             return log10(max(raw, 0) + 0.001)
         case .engagementRate:
@@ -78,6 +85,21 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         case .schedulerApp: return "posts from scheduling tools"
         case .engagementRate: return "engagement per post relative to followers"
         case .reciprocity: return "reciprocity of interactions"
+        case .followerGrowth: return "followers gained per day"
+        case .followingGrowth: return "accounts followed per day"
+        case .listedPerFollowers: return "lists per 1,000 followers"
+        case .handleLength: return "handle length"
+        case .handleUppercase: return "capitals in the handle"
+        case .handleUnderscores: return "underscores in the handle"
+        case .handleTrailingDigits: return "digits ending the handle"
+        case .nameLength: return "display name length"
+        case .nameDigits: return "digits in the display name"
+        case .nameNonASCII: return "non-ASCII share of the display name"
+        case .nameHandleSimilarity: return "display name matching the handle"
+        case .bioLength: return "bio length"
+        case .bioLinks: return "links in the bio"
+        case .bioHashtags: return "hashtags in the bio"
+        case .bioMentions: return "mentions in the bio"
         }
     }
 
@@ -116,6 +138,21 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         case .schedulerApp: return "\(percent(raw)) of posts from scheduling tools"
         case .engagementRate: return "engagement per post = \(TrustFormat.percent(raw, digits: 2)) of followers"
         case .reciprocity: return "\(percent(raw)) of the accounts it engages with engage back"
+        case .followerGrowth: return String(format: "%.3g followers gained per day of the account's age", raw)
+        case .followingGrowth: return String(format: "follows %.3g more accounts per day of the account's age", raw)
+        case .listedPerFollowers: return String(format: "on %.3g lists per 1,000 followers", raw)
+        case .handleLength: return "handle of \(count(raw)) characters"
+        case .handleUppercase: return "\(count(raw)) capital letters in the handle"
+        case .handleUnderscores: return "\(count(raw)) underscores in the handle"
+        case .handleTrailingDigits: return raw > 0 ? "handle ends with \(count(raw)) digits" : "handle does not end with digits"
+        case .nameLength: return "display name of \(count(raw)) characters"
+        case .nameDigits: return "\(count(raw)) digits in the display name"
+        case .nameNonASCII: return "\(percent(raw)) of the display name outside ASCII (accents, scripts, emoji)"
+        case .nameHandleSimilarity: return "\(percent(raw)) of the handle found in the display name"
+        case .bioLength: return raw > 0 ? "bio of \(count(raw)) characters" : "empty bio"
+        case .bioLinks: return "\(count(raw)) links in the bio"
+        case .bioHashtags: return "\(count(raw)) hashtags in the bio"
+        case .bioMentions: return "\(count(raw)) mentions in the bio"
         }
     }
 }

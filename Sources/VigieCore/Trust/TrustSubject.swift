@@ -26,6 +26,12 @@ public struct PostingActivity: Sendable, Hashable {
         public var reposts: Int
         public var hasLikes: Bool
         public var hasReplies: Bool
+
+        /// Older first; at the same time, by counts (a total order on what the features read).
+        func precedes(_ other: RecentPost) -> Bool {
+            (at, likes, replies, reposts, hasLikes ? 1 : 0, hasReplies ? 1 : 0)
+                < (other.at, other.likes, other.replies, other.reposts, other.hasLikes ? 1 : 0, other.hasReplies ? 1 : 0)
+        }
     }
 
     public init() {}
@@ -65,10 +71,12 @@ public struct PostingActivity: Sendable, Hashable {
         if likes != nil || replies != nil || repostCount != nil {
             let post = RecentPost(at: seconds, likes: likes ?? 0, replies: replies ?? 0, reposts: repostCount ?? 0,
                                   hasLikes: likes != nil, hasReplies: replies != nil)
+            // The latest posts, ties broken by the counts: the same set whatever order the posts come in
+            // (one account scored alone reads its posts in another order than a whole-workspace pass).
             if recentEngagement.count < EngagementBenchmark.recentPosts {
                 recentEngagement.append(post)
-            } else if let oldest = recentEngagement.indices.min(by: { recentEngagement[$0].at < recentEngagement[$1].at }),
-                      recentEngagement[oldest].at < seconds {
+            } else if let oldest = recentEngagement.indices.min(by: { recentEngagement[$0].precedes(recentEngagement[$1]) }),
+                      recentEngagement[oldest].precedes(post) {
                 recentEngagement[oldest] = post
             }
         }
@@ -203,7 +211,14 @@ public enum TrustFeatureExtractor {
             ageDays = days
             v[.accountAge] = days
         }
-        if let followers = account.followers { v[.followers] = Double(followers) }
+        if let followers = account.followers {
+            v[.followers] = Double(followers)
+            if let ageDays { v[.followerGrowth] = Double(followers) / max(ageDays, 1) }
+        }
+        if let following = account.following, let ageDays { v[.followingGrowth] = Double(following) / max(ageDays, 1) }
+        if let listed = account.listedCount, let followers = account.followers {
+            v[.listedPerFollowers] = Double(listed) * 1_000 / Double(max(followers, 1))
+        }
         if let following = account.following { v[.following] = Double(following) }
         if let followers = account.followers, let following = account.following {
             v[.followRatio] = Double(followers) / Double(max(following, 1))
@@ -218,12 +233,39 @@ public enum TrustFeatureExtractor {
             let empty = bio.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
             v[.emptyBio] = empty ? 1 : 0
             if let shared = subject.bioSharedWith { v[.sharedBio] = !empty && shared > 0 ? 1 : 0 }
+            let text = bio.trimmingCharacters(in: .whitespacesAndNewlines)
+            v[.bioLength] = Double(text.count)
+            let words = text.split(whereSeparator: \.isWhitespace)
+            v[.bioLinks] = Double(words.filter {
+                let w = $0.lowercased()
+                return w.contains("http://") || w.contains("https://") || w.hasPrefix("www.")
+            }.count)
+            v[.bioHashtags] = Double(words.filter { $0.hasPrefix("#") && $0.count > 1 }.count)
+            v[.bioMentions] = Double(words.filter { $0.hasPrefix("@") && $0.count > 1 }.count)
         }
         if let handle = account.handle?.trimmingCharacters(in: .whitespaces), !handle.isEmpty {
             let characters = Array(handle.lowercased().unicodeScalars)
             let digits = characters.filter { $0.properties.numericType != nil }.count
             v[.handleDigits] = Double(digits) / Double(characters.count)
             v[.handleEntropy] = entropy(of: characters.map { Int($0.value) })
+            let original = Array(handle.unicodeScalars)
+            v[.handleLength] = Double(original.count)
+            v[.handleUppercase] = Double(original.filter { $0.properties.isUppercase }.count)
+            v[.handleUnderscores] = Double(original.filter { $0 == "_" }.count)
+            v[.handleTrailingDigits] = Double(original.reversed().prefix { $0.properties.numericType != nil }.count)
+            if let name = account.displayName {
+                let folded = alphanumerics(name), handleFolded = alphanumerics(handle)
+                // A name in another script (or only emoji) cannot be compared with a Latin handle: unknown.
+                if !folded.isEmpty && !handleFolded.isEmpty {
+                    v[.nameHandleSimilarity] = Double(longestCommonSubsequence(folded, handleFolded)) / Double(handleFolded.count)
+                }
+            }
+        }
+        if let name = account.displayName?.trimmingCharacters(in: .whitespacesAndNewlines) {
+            let scalars = Array(name.unicodeScalars)
+            v[.nameLength] = Double(name.count)
+            v[.nameDigits] = Double(scalars.filter { $0.properties.numericType != nil }.count)
+            v[.nameNonASCII] = scalars.isEmpty ? 0 : Double(scalars.filter { !$0.isASCII }.count) / Double(scalars.count)
         }
         if let value = account.verified { v[.verified] = value ? 1 : 0 }
         if let value = account.declaredBot { v[.declaredBot] = value ? 1 : 0 }
@@ -270,6 +312,26 @@ public enum TrustFeatureExtractor {
             v[.reciprocity] = Double(graph.reciprocated) / Double(graph.targets)
         }
         return v
+    }
+
+    /// Lower-case ASCII letters and digits of a text, accents folded (`Hélène_42` → `helene42`).
+    static func alphanumerics(_ text: String) -> [UInt8] {
+        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
+        return folded.utf8.filter { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
+    }
+
+    /// Length of the longest common subsequence of two short byte strings.
+    static func longestCommonSubsequence(_ a: [UInt8], _ b: [UInt8]) -> Int {
+        guard !a.isEmpty && !b.isEmpty else { return 0 }
+        var previous = [Int](repeating: 0, count: b.count + 1)
+        var current = previous
+        for x in a {
+            for (j, y) in b.enumerated() {
+                current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j])
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
     }
 
     /// Shannon entropy in bits of a sample of symbols.

@@ -32,30 +32,11 @@ extension SQLiteStore: TrustStore {
                 var activities = [PostingActivity](repeating: PostingActivity(), count: subjects.count)
                 // A workspace has a few hundred application names at most: classify each once.
                 var sourceKinds: [String: SourceApplication] = [:]
-                let posts = try Row.fetchCursor(db, sql: """
-                    SELECT p.author_account_id, p.created_at, p.text, p.repost_of_platform_id IS NOT NULL,
-                           p.source, p.likes, p.replies, p.reposts,
-                           (SELECT COUNT(*) FROM post_url AS u WHERE u.post_id = p.id),
-                           (SELECT COUNT(*) FROM post_hashtag AS h WHERE h.post_id = p.id)
-                    FROM post AS p WHERE p.workspace_id = ?
-                    """, arguments: [workspaceID])
+                let posts = try Row.fetchCursor(db, sql: "\(Self.trustPostColumns) WHERE p.workspace_id = ?",
+                                                arguments: [workspaceID])
                 while let row = try posts.next() {
-                    let author: Int64 = row[0]
-                    guard let i = index[author] else { continue }
-                    let millis: Int64 = row[1]
-                    let isRepost: Bool = row[3]
-                    let text: String = isRepost ? "" : row[2]
-                    var kind: SourceApplication?
-                    if let source: String = row[4], !source.isEmpty {
-                        if let known = sourceKinds[source] {
-                            kind = known
-                        } else {
-                            kind = SourceApplication.classify(source)
-                            sourceKinds[source] = kind
-                        }
-                    }
-                    activities[i].add(at: millis / 1000, text: text, isRepost: isRepost, urls: row[8], hashtags: row[9],
-                                       sourceKind: kind, likes: row[5], replies: row[6], reposts: row[7])
+                    guard let i = index[row[0]] else { continue }
+                    Self.addTrustPost(row, to: &activities[i], kinds: &sourceKinds)
                 }
                 for i in subjects.indices where activities[i].posts > 0 {
                     let activity = activities[i]
@@ -90,6 +71,35 @@ extension SQLiteStore: TrustStore {
                 return subjects
             }
         }
+    }
+
+    /// The post columns trust scoring reads: author, time, text, repost flag, application,
+    /// counts, and the numbers of links and hashtags.
+    static let trustPostColumns = """
+        SELECT p.author_account_id, p.created_at, p.text, p.repost_of_platform_id IS NOT NULL,
+               p.source, p.likes, p.replies, p.reposts,
+               (SELECT COUNT(*) FROM post_url AS u WHERE u.post_id = p.id),
+               (SELECT COUNT(*) FROM post_hashtag AS h WHERE h.post_id = p.id)
+        FROM post AS p
+        """
+
+    /// Adds one row of `trustPostColumns` to its author's activity; a workspace has a few
+    /// hundred application names at most, each classified once (`kinds`).
+    static func addTrustPost(_ row: Row, to activity: inout PostingActivity, kinds: inout [String: SourceApplication]) {
+        let millis: Int64 = row[1]
+        let isRepost: Bool = row[3]
+        let text: String = isRepost ? "" : row[2]
+        var kind: SourceApplication?
+        if let source: String = row[4], !source.isEmpty {
+            if let known = kinds[source] {
+                kind = known
+            } else {
+                kind = SourceApplication.classify(source)
+                kinds[source] = kind
+            }
+        }
+        activity.add(at: millis / 1000, text: text, isRepost: isRepost, urls: row[8], hashtags: row[9],
+                     sourceKind: kind, likes: row[5], replies: row[6], reposts: row[7])
     }
 
     public func engagements(workspace: String, accountID: Int64) throws -> [Engagement] {
