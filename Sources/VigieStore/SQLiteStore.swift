@@ -67,6 +67,12 @@ public final class SQLiteStore: Store, Sendable {
                 PRAGMA wal_autocheckpoint = 8192;
                 PRAGMA temp_store = MEMORY;
                 """)
+            // Readers (queries, dashboards) map the file instead of copying each page into their
+            // cache: a query over millions of posts reads more index pages than the cache holds.
+            // Not the writer: an import's resident memory would then count the mapped file.
+            if db.configuration.readonly {
+                try db.execute(sql: "PRAGMA mmap_size = 2147418112")
+            }
         }
         return config
     }

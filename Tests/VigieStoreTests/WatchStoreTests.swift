@@ -149,6 +149,9 @@ import VigieCore
         // A mention with the same folded form as a word, elisions, apostrophes, z, fediverse handles, subdomains.
         "merci @velo pour tout", "aujourd'hui l'influenceur zoe", "voir https://www.sport.lemonde.fr/velo vite",
         "bonjour @zoe@masto.social et @Eric", "zzz z zèbre", "Ça roule 🚲🚲 #Vélo_Paris",
+        // Stems: French and English, a word that is its own stem, a hashtag, a mention sharing a prefix.
+        "Networks of cyclists", "the network grows", "les cyclistes et le cycliste", "#influenceuses en vue",
+        "nos créatrices et créateurs", "énergies renouvelables @renouvelle_fr", "renouvellement du réseau",
     ]
 
     static func makeStore() throws -> SQLiteStore {
@@ -176,6 +179,10 @@ import VigieCore
         "site:lemonde.fr", "site:sport.lemonde.fr", "site:fr -velo", "zebre", "z*", "#velo_paris", "#vélo",
         "velo NOT (lyon OR paris)", "(velo OR lang:en) platform:twitter", "piste NEAR/1 cyclable", "merci NEAR/0 velo",
         "(piste OR reseau) NOT lang:fr-ca",
+        // Stemmed forms (answered by the `fr`/`en` columns), prefixes split into sure and tested.
+        "influenceuses", "cyclistes", "networks", "network", "reseaux", "createur", "creatrice", "renouvelables",
+        "renouvel*", "velo*", "cycl* NOT lyon", "-influenc*", "(influenceur OR marque) NOT pay*",
+        "influenceur NOT velo", "cyclistes OR networks", "reseau NOT renouvel*", "grows NEAR/2 network",
     ])
     func indexedResultsEqualAFullScan(_ text: String) throws {
         let store = try Self.makeStore()
@@ -200,7 +207,20 @@ import VigieCore
         for text in ["velo NEAR/2 lyon", "influenc*", "url:plan", "velo OR lang:en"] {
             #expect(try !store.query(try Query.parse(text), workspace: "default", limit: 5).exact, "\(text)")
         }
-        #expect(try !store.query(try Query.parse("influenceur", options: QueryOptions(stemmed: true)), workspace: "default", limit: 5).exact)
+        // Stemmed words are answered by the stem columns.
+        for text in ["influenceur", "cyclistes OR network", "reseaux NOT lyon"] {
+            #expect(try store.query(try Query.parse(text, options: QueryOptions(stemmed: true)), workspace: "default", limit: 5).exact, "\(text)")
+        }
+    }
+
+    /// A wildcard's posts are sure matches unless a form it finds is only a mention, elision or link.
+    @Test func wildcardsTestOnlyPostsWithNonWordForms() throws {
+        let store = try Self.makeStore()
+        let page = try store.query(try Query.parse("renouvel*"), workspace: "default", limit: 5)
+        #expect(page.matched == 2)
+        #expect(page.candidates == 1) // "énergies renouvelables @renouvelle_fr": the mention
+        let velo = try store.query(try Query.parse("velo*"), workspace: "default", limit: 50)
+        #expect(velo.candidates < velo.matched)
     }
 
     @Test func pageIsTheNewestAndCountsAreAll() throws {
@@ -234,6 +254,35 @@ import VigieCore
             try Int64.fetchAll(db, sql: "SELECT rowid FROM post_fts WHERE post_fts MATCH 'pos : \"coeur\" AND tags : \"velo\"'")
         }
         #expect(hits == [1])
+    }
+
+    /// A store indexed by v2-watches (five columns, no stems) gains the stem columns, posts kept.
+    @Test func migrationAddsTheStemColumns() throws {
+        let queue = try DatabaseQueue()
+        try StoreMigrations.migrator.migrate(queue, upTo: "v2-trust")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO workspace(id, name) VALUES (1, 'default');
+                INSERT INTO account(id, workspace_id, platform, platform_id) VALUES (1, 1, 'twitter', 'a');
+                INSERT INTO post(id, workspace_id, platform, platform_id, author_account_id, created_at, version_at,
+                                 current_version_id, text)
+                    VALUES (1, 1, 'twitter', 'p1', 1, 0, 0, 'p1', 'Les influenceuses du réseau'),
+                           (2, 1, 'twitter', 'p2', 1, 0, 0, 'p2', 'Networks everywhere');
+                INSERT INTO post_fts(rowid, pos, nw, tags, handles, sites)
+                    VALUES (1, 'les influenceuses du reseau', '', '', '', ''), (2, 'networks everywhere', '', '', '', '');
+                """)
+        }
+        try StoreMigrations.migrator.migrate(queue)
+        let (posts, french, english, word) = try queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM post"),
+             try Int64.fetchAll(db, sql: "SELECT rowid FROM post_fts WHERE post_fts MATCH 'fr : \"influenc\"'"),
+             try Int64.fetchAll(db, sql: "SELECT rowid FROM post_fts WHERE post_fts MATCH 'en : \"network\"'"),
+             try Int64.fetchAll(db, sql: "SELECT rowid FROM post_fts WHERE post_fts MATCH 'pos : \"reseau\"'"))
+        }
+        #expect(posts == 2)
+        #expect(french == [1])
+        #expect(english == [2])
+        #expect(word == [1])
     }
 }
 

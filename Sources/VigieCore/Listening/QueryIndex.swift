@@ -2,7 +2,7 @@ import Foundation
 
 /// The full-text layout that lets a store answer most listening queries from its index alone.
 ///
-/// A store keeps, per post, an FTS5 row (tokenizer `unicode61`) with five columns built by
+/// A store keeps, per post, an FTS5 row (tokenizer `unicode61`) with seven columns built by
 /// ``document(for:)``. Each ``Tokenizer`` token becomes exactly one FTS5 token, spelled with
 /// ``encode(_:)`` (ASCII letters and digits only, reversible), so FTS5 positions are token positions
 /// and no FTS5 token is ever split or merged:
@@ -14,18 +14,27 @@ import Foundation
 /// | `tags` | hashtags: from the text and from the source's list |
 /// | `handles` | mention handles (text and list), plus the part before `@` of `user@instance` |
 /// | `sites` | link hosts (text and list) and every parent domain (`a.lemonde.fr`, `lemonde.fr`, `fr`) |
+/// | `fr`, `en` | French and English stems (``QueryStemming``) of the words and hashtags, where the stem differs from the word |
 ///
-/// ``filter(for:)`` translates a query into an FTS5 expression and says whether it is **exact**:
-/// then the posts it selects (with the top-level field conditions applied by the store) are exactly
-/// those ``Query/matches(_:)`` accepts, and the store need not load and test each one. Otherwise it
-/// is a superset and the store tests every candidate. Words, phrases, hashtags, mentions, `site:`,
-/// and their `AND`/`OR`/`NOT` combinations are exact; `NEAR`, wildcards, the stemmed mode, `url:`
-/// and fields under `OR`/`NOT` are supersets (the latter two select everything).
+/// ``plan(for:)`` bounds a query's matches from both sides with FTS5 expressions: the posts that
+/// surely match (with the top-level field conditions applied by the store) and the posts that may,
+/// which the store loads and tests with ``Query/matches(_:)``. Words, phrases, hashtags, mentions,
+/// `site:`, stemmed words and their `AND`/`OR`/`NOT` combinations are **exact** (nothing to test);
+/// a wildcard leaves only the posts where a form it finds is also a non-word token; `NEAR` and
+/// `url:` are tested; fields under `OR`/`NOT` make the store test everything.
 public enum QueryIndex {
-    public static let columns = ["pos", "nw", "tags", "handles", "sites"]
+    public static let columns = ["pos", "nw", "tags", "handles", "sites", "fr", "en"]
+    /// The columns of stems, in ``QueryStemming/stems(of:)`` order.
+    static let stemColumns = ["fr", "en"]
 
-    /// The five column values for a post, in ``columns`` order.
+    /// The column values for a post, in ``columns`` order.
     public static func document(for post: Post) -> [String] {
+        var stems = StemCache()
+        return document(for: post, stems: &stems)
+    }
+
+    /// Same as ``document(for:)``, with the stems of words already seen taken from `stems`.
+    public static func document(for post: Post, stems: inout StemCache) -> [String] {
         let tokens = Tokenizer.tokenize(post.text)
         var pos = ""
         pos.reserveCapacity(post.text.utf8.count + 8)
@@ -34,9 +43,20 @@ public enum QueryIndex {
         var tags: [String] = []
         var handles: [String] = []
         var hosts: [String] = []
+        // Per language, the stems of the words (and hashtags) that differ from the word itself.
+        var stemCodes: [[String]] = Array(repeating: [], count: stemColumns.count)
         for token in tokens {
             if !pos.isEmpty { pos.append(" ") }
             pos.append(encode(token.folded))
+            if token.kind == .word || token.kind == .hashtag {
+                let wordStems = stems.stems(of: token.folded)
+                if wordStems.count == stemColumns.count {
+                    for (index, stem) in wordStems.enumerated() where stem != token.folded {
+                        let code = encode(stem)
+                        if !stemCodes[index].contains(code) { stemCodes[index].append(code) }
+                    }
+                }
+            }
             switch token.kind {
             case .word, .emoji:
                 break
@@ -83,6 +103,8 @@ public enum QueryIndex {
             tags.isEmpty ? "" : Set(tags).sorted().map(encode).joined(separator: " "),
             handleForms.sorted().joined(separator: " "),
             sites.isEmpty ? "" : sites.sorted().map(encode).joined(separator: " "),
+            stemCodes[0].joined(separator: " "),
+            stemCodes[1].joined(separator: " "),
         ]
     }
 
@@ -110,12 +132,26 @@ public enum QueryIndex {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// An FTS5 `MATCH` expression over the columns, or `nil` when nothing narrows (scan), and
-    /// whether it is exact (see the type's documentation). Top-level field conjuncts (`since:`,
-    /// `until:`, `platform:`, `lang:`, `author:`) count as exact: the store must apply them in SQL.
-    public static func filter(for query: Query) -> (expression: String?, exact: Bool) {
-        let translated = Filter.translate(query.expression, stemmed: query.options.stemmed, topLevel: true)
-        return (translated.text, translated.exact)
+    /// How a store answers `query` from the index (see ``FullTextPlan``). Top-level field
+    /// conjuncts (`since:`, `until:`, `platform:`, `lang:`, `author:`) count as satisfied: the store
+    /// must apply them in SQL to both parts of the plan.
+    public static func plan(for query: Query) -> FullTextPlan {
+        let bounds = Filter.translate(query.expression, stemmed: query.options.stemmed, topLevel: true)
+        switch (bounds.sure, bounds.maybe) {
+        case (.all, _):
+            return FullTextPlan(sure: .all, tested: .none)
+        case (_, .all):
+            return FullTextPlan(sure: .none, tested: .all)
+        case (_, .none):
+            return FullTextPlan(sure: .none, tested: .none)
+        case (.fts(let sure), .fts(let maybe)) where sure == maybe:
+            return FullTextPlan(sure: .fts(sure), tested: .none)
+        case (.fts(let sure), .fts(let maybe)):
+            if let rest = bounds.rest, rest != .all { return FullTextPlan(sure: .fts(sure), tested: rest) }
+            return FullTextPlan(sure: .fts(sure), tested: .fts("(" + maybe + ") NOT (" + sure + ")"))
+        case (.none, .fts(let maybe)):
+            return FullTextPlan(sure: .none, tested: .fts(maybe))
+        }
     }
 
     /// The FTS5 expression for plain search words (each token anywhere in the text).
@@ -124,83 +160,165 @@ public enum QueryIndex {
         guard !tokens.isEmpty else { return nil }
         return tokens.map { "pos : \"" + encode($0.folded) + "\"" }.joined(separator: " AND ")
     }
+}
 
+/// How a store runs a query with the index of ``QueryIndex``: the posts of `sure` match without
+/// being tested, those of `tested` (disjoint from `sure`) must each be tested with
+/// ``Query/matches(_:)``; both with the query's top-level field conditions applied in SQL.
+/// The plan is exact when nothing is left to test.
+public struct FullTextPlan: Sendable, Hashable {
+    public var sure: FullTextSet
+    public var tested: FullTextSet
+
+    public var exact: Bool { tested == .none }
+}
+
+/// A set of posts an FTS5 expression can state: none, all, or the posts a `MATCH` expression selects.
+public enum FullTextSet: Sendable, Hashable {
+    case none
+    case all
+    case fts(String)
+
+    var text: String? { if case .fts(let text) = self { text } else { nil } }
+}
+
+extension FullTextSet {
+    static func and(_ parts: [FullTextSet]) -> FullTextSet {
+        if parts.contains(.none) { return .none }
+        let texts = parts.compactMap { part -> String? in if case .fts(let text) = part { text } else { nil } }
+        switch texts.count {
+        case 0: return .all
+        case 1: return .fts(texts[0])
+        default: return .fts(texts.map { "(" + $0 + ")" }.joined(separator: " AND "))
+        }
+    }
+
+    static func or(_ parts: [FullTextSet]) -> FullTextSet {
+        if parts.contains(.all) { return .all }
+        var texts: [String] = []
+        for case .fts(let text) in parts where !texts.contains(text) { texts.append(text) }
+        switch texts.count {
+        case 0: return .none
+        case 1: return .fts(texts[0])
+        default: return .fts(texts.map { "(" + $0 + ")" }.joined(separator: " OR "))
+        }
+    }
+
+    /// `self` without `other`; FTS5 cannot state "all posts but …", so `widen` says which way
+    /// to err: `true` gives a superset (all), `false` a subset (none).
+    func excluding(_ other: FullTextSet, widen: Bool) -> FullTextSet {
+        switch (self, other) {
+        case (.none, _): return .none
+        case (_, .none): return self
+        case (_, .all): return .none
+        case (.all, .fts): return widen ? .all : .none
+        case (.fts(let text), .fts(let excluded)): return .fts("(" + text + ") NOT (" + excluded + ")")
+        }
+    }
+}
+
+extension QueryIndex {
+    /// Two bounds on the posts an expression matches: every post in `sure` matches, every match is
+    /// in `maybe`. Equal bounds are an exact answer.
     struct Filter {
-        /// `nil`: selects everything.
-        var text: String?
-        var exact: Bool
+        var sure: FullTextSet
+        var maybe: FullTextSet
+        /// `maybe` without `sure` when a cheaper expression than `maybe NOT sure` states it.
+        var rest: FullTextSet?
 
-        static let everything = Filter(text: nil, exact: false)
+        static let unknown = Filter(sure: .none, maybe: .all)
+
+        init(sure: FullTextSet, maybe: FullTextSet, rest: FullTextSet? = nil) {
+            self.sure = sure
+            self.maybe = maybe
+            self.rest = rest
+        }
+
+        static func exact(_ text: String) -> Filter { Filter(sure: .fts(text), maybe: .fts(text)) }
+
+        var isExact: Bool { sure == maybe }
 
         static func column(_ name: String, _ code: String, prefix: Bool = false) -> String {
             name + " : \"" + code + "\"" + (prefix ? " *" : "")
         }
 
+        /// A word used as a word (not only as a mention, elision or link): `pos` holds every token,
+        /// `nw` the forms that occur only as non-words in the post.
+        static func word(_ code: String) -> String {
+            "(" + column("pos", code) + " NOT " + column("nw", code) + ")"
+        }
+
         static func translate(_ expression: QueryExpression, stemmed: Bool, topLevel: Bool = false) -> Filter {
             switch expression {
             case .term(let word) where stemmed:
-                return Filter(text: stemmedText(word), exact: false)
+                return stemmedFilter(word)
             case .term(let word):
-                let code = encode(word)
-                return Filter(text: "(" + column("pos", code) + " NOT " + column("nw", code) + ")", exact: true)
+                return .exact(Self.word(encode(word)))
             case .prefix(let stem):
-                return Filter(text: column("pos", encode(stem), prefix: true), exact: false)
+                // Every post whose `stem…` forms are all used as words matches; one where some form
+                // occurs only as a mention, elision or link (rare) must be tested.
+                let code = encode(stem)
+                let all = column("pos", code, prefix: true)
+                let nonWords = column("nw", code, prefix: true)
+                return Filter(sure: .fts("(" + all + ") NOT (" + nonWords + ")"), maybe: .fts(all),
+                              rest: .fts("(" + all + ") AND (" + nonWords + ")"))
             case .phrase(let words):
-                return Filter(text: "pos : \"" + words.map(encode).joined(separator: " ") + "\"", exact: true)
+                return .exact("pos : \"" + words.map(encode).joined(separator: " ") + "\"")
             case .hashtag(let tag):
-                return Filter(text: column("tags", encode(tag)), exact: true)
+                return .exact(column("tags", encode(tag)))
             case .mention(let handle):
-                return Filter(text: column("handles", encode(handle)), exact: true)
+                return .exact(column("handles", encode(handle)))
             case .site(let domain):
-                return Filter(text: column("sites", encode(domain)), exact: true)
+                return .exact(column("sites", encode(domain)))
             case .url:
-                return .everything
+                return .unknown
             case .since, .until, .platform, .language, .author:
-                return Filter(text: nil, exact: topLevel)
+                return topLevel ? Filter(sure: .all, maybe: .all) : .unknown
             case .near(let left, let right, let distance):
-                if let l = nearOperand(left, stemmed: stemmed), let r = nearOperand(right, stemmed: stemmed) {
-                    return Filter(text: "pos : NEAR(" + l + " " + r + ", \(distance))", exact: false)
-                }
                 let both = translate(.and([left, right]), stemmed: stemmed)
-                return Filter(text: both.text, exact: false)
-            case .not:
-                // Alone, NOT narrows nothing; under AND it is applied there.
-                return .everything
+                if let l = nearOperand(left, stemmed: stemmed), let r = nearOperand(right, stemmed: stemmed) {
+                    // Positions are token positions, but a NEAR side may be a non-word token: a superset.
+                    let near = FullTextSet.fts("pos : NEAR(" + l + " " + r + ", \(distance))")
+                    return Filter(sure: .none, maybe: FullTextSet.and([both.maybe, near]))
+                }
+                return Filter(sure: .none, maybe: both.maybe)
+            case .not(let operand):
+                let inner = translate(operand, stemmed: stemmed)
+                return Filter(sure: FullTextSet.all.excluding(inner.maybe, widen: false),
+                              maybe: FullTextSet.all.excluding(inner.sure, widen: true))
             case .and(let operands):
-                var positives: [String] = []
-                var exact = true
-                var negatives: [String] = []
+                var sure: [FullTextSet] = []
+                var maybe: [FullTextSet] = []
+                var rests: [FullTextSet?] = []
+                var negatives: [Filter] = []
                 for operand in operands {
                     if case .not(let inner) = operand {
-                        let negated = translate(inner, stemmed: stemmed)
-                        if let text = negated.text, negated.exact {
-                            negatives.append(text)
-                        } else {
-                            exact = false
-                        }
+                        negatives.append(translate(inner, stemmed: stemmed))
                         continue
                     }
                     let filter = translate(operand, stemmed: stemmed, topLevel: topLevel && isField(operand))
-                    exact = exact && filter.exact
-                    if let text = filter.text { positives.append("(" + text + ")") }
+                    sure.append(filter.sure)
+                    maybe.append(filter.maybe)
+                    rests.append(filter.rest)
                 }
-                guard !positives.isEmpty else {
-                    // Only fields and negations: nothing for FTS5 to start from.
-                    return Filter(text: nil, exact: exact && negatives.isEmpty)
+                var result = Filter(sure: FullTextSet.and(sure), maybe: FullTextSet.and(maybe))
+                // One inexact operand with a known rest, the others exact: the rest is its rest
+                // with the others (`renouvel* lang:fr`, `cycl* NOT lyon`).
+                let inexact = sure.indices.filter { sure[$0] != maybe[$0] }
+                if inexact.count == 1, let rest = rests[inexact[0]], negatives.allSatisfy(\.isExact) {
+                    var others = maybe
+                    others[inexact[0]] = rest
+                    result.rest = FullTextSet.and(others)
                 }
-                var text = positives.joined(separator: " AND ")
-                for negative in negatives { text = "(" + text + ") NOT (" + negative + ")" }
-                return Filter(text: text, exact: exact)
+                for negative in negatives {
+                    result.sure = result.sure.excluding(negative.maybe, widen: false)
+                    result.maybe = result.maybe.excluding(negative.sure, widen: true)
+                    result.rest = result.rest?.excluding(negative.sure, widen: true)
+                }
+                return result
             case .or(let operands):
-                var parts: [String] = []
-                var exact = true
-                for operand in operands {
-                    let filter = translate(operand, stemmed: stemmed)
-                    guard let text = filter.text else { return .everything }
-                    exact = exact && filter.exact
-                    parts.append("(" + text + ")")
-                }
-                return Filter(text: parts.joined(separator: " OR "), exact: exact)
+                let filters = operands.map { translate($0, stemmed: stemmed) }
+                return Filter(sure: FullTextSet.or(filters.map(\.sure)), maybe: FullTextSet.or(filters.map(\.maybe)))
             }
         }
 
@@ -222,28 +340,50 @@ public enum QueryIndex {
             }
         }
 
-        /// Words sharing a stem start with the same prefix (see ``FullTextFilter``); `nil` when too short.
-        static func stemmedText(_ word: String) -> String? {
-            func render(_ filter: FullTextFilter) -> String? {
-                switch filter {
-                case .everything: return nil
-                case .phrase(let words, let prefix):
-                    return column("pos", words.map(encode).joined(separator: " "), prefix: prefix)
-                case .or(let filters):
-                    var parts: [String] = []
-                    for filter in filters {
-                        guard let text = render(filter) else { return nil }
-                        parts.append("(" + text + ")")
-                    }
-                    return parts.joined(separator: " OR ")
-                case .and(let filters):
-                    let parts = filters.compactMap(render)
-                    return parts.isEmpty ? nil : parts.map { "(" + $0 + ")" }.joined(separator: " AND ")
+        /// A stemmed word finds the word itself and every word or hashtag with the same French or
+        /// English stem. The `fr` and `en` columns hold the stems of a post's words that differ from
+        /// the word; a word that is its own stem is found in `pos`. Exact, except for a stem with
+        /// characters other than letters and digits (`pos` could then hold it as an emoji).
+        static func stemmedFilter(_ word: String) -> Filter {
+            let stems = QueryStemming.stems(of: word)
+            guard stems.count == stemColumns.count else { return prefixStemmedFilter(word) }
+            var parts: [FullTextSet] = [.fts(Self.word(encode(word)))]
+            var exact = true
+            for (index, stem) in stems.enumerated() {
+                parts.append(.fts(column(stemColumns[index], encode(stem))))
+                if stem != word, QueryStemming.stems(of: stem)[index] == stem {
+                    parts.append(.fts(Self.word(encode(stem))))
+                    if !stem.unicodeScalars.allSatisfy(isLetterOrDigit) { exact = false }
                 }
             }
-            // The exact word itself is one of the forms a stemmed term finds.
-            guard let stems = render(FullTextFilter(.term(word), stemmed: true)) else { return nil }
-            return "(" + stems + ") OR (" + column("pos", encode(word)) + ")"
+            let maybe = FullTextSet.or(parts)
+            return Filter(sure: exact ? maybe : .none, maybe: maybe)
+        }
+
+        static func isLetterOrDigit(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+                 .decimalNumber, .nonspacingMark, .spacingMark:
+                return true
+            default:
+                return false
+            }
+        }
+
+        /// Without both stemmers: words sharing a stem start with the same prefix (see
+        /// ``FullTextFilter``), a superset; `.unknown` when the prefix is too short.
+        static func prefixStemmedFilter(_ word: String) -> Filter {
+            func render(_ filter: FullTextFilter) -> FullTextSet {
+                switch filter {
+                case .everything: return .all
+                case .phrase(let words, let prefix):
+                    return .fts(column("pos", words.map(encode).joined(separator: " "), prefix: prefix))
+                case .or(let filters): return FullTextSet.or(filters.map(render))
+                case .and(let filters): return FullTextSet.and(filters.map(render))
+                }
+            }
+            let prefixes = render(FullTextFilter(.term(word), stemmed: true))
+            return Filter(sure: .none, maybe: FullTextSet.or([prefixes, .fts(column("pos", encode(word)))]))
         }
     }
 }

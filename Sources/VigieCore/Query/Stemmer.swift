@@ -71,3 +71,24 @@ enum QueryStemming {
         return stem
     }
 }
+
+/// ``QueryStemming`` stems of the words already seen: a corpus repeats its words, and a dictionary
+/// look-up is several times cheaper than two Snowball runs. Bounded; not shared between threads.
+public struct StemCache {
+    private var known: [String: [String]] = [:]
+    /// Bounds the memory a varied corpus can take (about 100 MB at most).
+    private let capacity: Int
+
+    public init(capacity: Int = 500_000) {
+        self.capacity = capacity
+    }
+
+    /// One stem per language (French first) of a folded word, as ``QueryStemming/stems(of:)``.
+    public mutating func stems(of folded: String) -> [String] {
+        if let stems = known[folded] { return stems }
+        let stems = QueryStemming.stems(of: folded)
+        if known.count >= capacity { known.removeAll(keepingCapacity: true) }
+        known[folded] = stems
+        return stems
+    }
+}

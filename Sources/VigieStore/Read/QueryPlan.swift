@@ -2,16 +2,18 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// How the store runs a listening query: FTS5 narrows (``QueryIndex/filter(for:)``), SQL narrows by
-/// the fields that every match must satisfy (dates, platform, language, author: the conjuncts at
-/// the top of the query), and ``Query/matches(_:)`` decides for each candidate unless the index
-/// answer is exact — so results are always exactly the matcher's. Only the columns and entities
-/// the query reads are loaded.
+/// How the store runs a listening query: FTS5 splits the posts (``QueryIndex/plan(for:)``) into
+/// those that surely match and those that must be tested, SQL narrows both by the fields that every
+/// match must satisfy (dates, platform, language, author: the conjuncts at the top of the query),
+/// and ``Query/matches(_:)`` decides for each post to test — so results are always exactly the
+/// matcher's. Only the columns and entities the query reads are loaded.
 struct QueryPlan {
     let query: Query
+    let index: FullTextPlan
+    /// The FTS5 expressions, for display (`nil`: no narrowing at all).
     let fullText: String?
     /// The index and SQL conditions select exactly the matches: no candidate needs testing.
-    let exact: Bool
+    var exact: Bool { index.exact }
     private(set) var since: Int64?
     private(set) var until: Int64?
     private(set) var platforms: [String] = []
@@ -24,7 +26,8 @@ struct QueryPlan {
 
     init(_ query: Query, since: Date? = nil, until: Date? = nil) {
         self.query = query
-        (fullText, exact) = QueryIndex.filter(for: query)
+        index = QueryIndex.plan(for: query)
+        fullText = Self.describe(index)
         self.since = since?.unixMillis
         self.until = until?.unixMillis
         let conjuncts: [QueryExpression]
@@ -75,53 +78,72 @@ struct QueryPlan {
         var matched = 0
     }
 
+    static func describe(_ plan: FullTextPlan) -> String? {
+        switch (plan.sure, plan.tested) {
+        case (.fts(let sure), .none): return sure
+        case (.fts(let sure), .fts(let tested)): return "sure: " + sure + " | tested: " + tested
+        case (.none, .fts(let tested)): return tested
+        case (.all, _), (_, .all), (.none, .none): return nil
+        }
+    }
+
     /// Calls `body` with every matching post of the workspace whose row id is in `ids` (all when
     /// `nil`), in no particular order. Returns how many were tested and how many matched.
     @discardableResult
     func forEachMatch(_ db: Database, workspaceID: Int64, ids: ClosedRange<Int64>? = nil,
                       _ body: (Match) throws -> Void) throws -> Counts {
-        var conditions = ["post.workspace_id = ?"]
-        var arguments: StatementArguments = [workspaceID]
-        var from = "post"
-        if let fullText {
-            from = "post_fts CROSS JOIN post ON post.id = post_fts.rowid"
-            conditions.insert("post_fts MATCH ?", at: 0)
-            arguments = [fullText, workspaceID]
-            if let ids {
-                conditions.append("post_fts.rowid BETWEEN ? AND ?")
-                arguments += [ids.lowerBound, ids.upperBound]
-            }
-        } else if let ids {
-            conditions.append("post.id BETWEEN ? AND ?")
-            arguments += [ids.lowerBound, ids.upperBound]
-        }
+        var fields = ["post.workspace_id = ?"]
+        var fieldArguments: StatementArguments = [workspaceID]
         if let since {
-            conditions.append("post.created_at >= ?")
-            arguments += [since]
+            fields.append("post.created_at >= ?")
+            fieldArguments += [since]
         }
         if let until {
-            conditions.append("post.created_at < ?")
-            arguments += [until]
+            fields.append("post.created_at < ?")
+            fieldArguments += [until]
         }
         for platform in platforms {
-            conditions.append("post.platform = ?")
-            arguments += [platform]
+            fields.append("post.platform = ?")
+            fieldArguments += [platform]
         }
         for code in languages {
             // The matcher's rule: the code itself or a subtag of it (`fr-CA`, `fr_CA`).
-            conditions.append("(lower(post.language) = ? OR lower(post.language) LIKE ? ESCAPE '\\' OR lower(post.language) LIKE ? ESCAPE '\\')")
+            fields.append("(lower(post.language) = ? OR lower(post.language) LIKE ? ESCAPE '\\' OR lower(post.language) LIKE ? ESCAPE '\\')")
             let escaped = code.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_")
-            arguments += [code, escaped + "-%", escaped + "\\_%"]
+            fieldArguments += [code, escaped + "-%", escaped + "\\_%"]
         }
         for handle in authors {
             let ids = try Self.accountRowIDs(db, workspaceID: workspaceID, handle: handle)
             if ids.isEmpty { return Counts() }
-            conditions.append("post.author_account_id IN (\(ids.map(String.init).joined(separator: ",")))")
+            fields.append("post.author_account_id IN (\(ids.map(String.init).joined(separator: ",")))")
+        }
+        /// The FROM clause and conditions selecting the posts of `set`.
+        func source(_ set: FullTextSet, covering: Bool) -> (from: String, conditions: [String], arguments: StatementArguments)? {
+            var conditions = fields
+            var arguments = fieldArguments
+            switch set {
+            case .none:
+                return nil
+            case .all:
+                if let ids {
+                    conditions.append("post.id BETWEEN ? AND ?")
+                    arguments += [ids.lowerBound, ids.upperBound]
+                }
+                return ("post", conditions, arguments)
+            case .fts(let text):
+                conditions.insert("post_fts MATCH ?", at: 0)
+                arguments = [text] + arguments
+                if let ids {
+                    conditions.append("post_fts.rowid BETWEEN ? AND ?")
+                    arguments += [ids.lowerBound, ids.upperBound]
+                }
+                let post = covering ? "post INDEXED BY post_query_meta" : "post"
+                return ("post_fts CROSS JOIN \(post) ON post.id = post_fts.rowid", conditions, arguments)
+            }
         }
         var counts = Counts()
-        if exact {
-            if fullText != nil { from = "post_fts CROSS JOIN post INDEXED BY post_query_meta ON post.id = post_fts.rowid" }
+        if let (from, conditions, arguments) = source(index.sure, covering: true) {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT post.id, post.created_at, post.author_account_id
                 FROM \(from) WHERE \(conditions.joined(separator: " AND "))
@@ -130,8 +152,8 @@ struct QueryPlan {
                 counts.matched += 1
                 try body(Match(id: row[0], createdAt: row[1], authorRowID: row[2]))
             }
-            return counts
         }
+        guard let (from, conditions, arguments) = source(index.tested, covering: false) else { return counts }
         let handleColumn = needsAuthorHandle
             ? "(SELECT handle FROM account WHERE account.id = post.author_account_id)" : "NULL"
         let sql = """

@@ -15,6 +15,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2-watches", migrate: createV2Watches)
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
+        migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
         return migrator
     }
 
@@ -292,7 +293,7 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
-        try FullTextDocuments.rebuild(db)
+        // The index is filled by v3-query-stems, which runs right after and replaces this table.
     }
 
     /// Alert rules, the alerts they fired and the webhook delivery log. Rules name their watch
@@ -356,5 +357,20 @@ enum StoreMigrations {
                 PRIMARY KEY (account_id, observed_at)
             ) WITHOUT ROWID;
             """)
+    }
+
+    /// The query index gains the French and English stems of each post's words (columns `fr` and
+    /// `en` of ``QueryIndex/document(for:)``), so that stemmed queries are answered by FTS5 alone;
+    /// the table is rebuilt from the stored posts and their entities.
+    private static func createV3QueryStems(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TABLE post_fts;
+            CREATE VIRTUAL TABLE post_fts USING fts5(
+                pos, nw, tags, handles, sites, fr, en, content = '', tokenize = 'unicode61'
+            );
+            INSERT INTO post_fts(post_fts, rank) VALUES ('automerge', 8);
+            INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
+            """)
+        try FullTextDocuments.rebuild(db)
     }
 }

@@ -227,7 +227,7 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            let document = QueryIndex.document(for: post)
+            let document = QueryIndex.document(for: post, stems: &cache.stems)
             try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
             if post.editOf != nil {
                 // An edit's own id must stay findable (for its tombstone) although the row is the root's.

@@ -6,15 +6,21 @@ import VigieCore
 /// hashtags, mention handles and links), so that ``QueryIndex/filter(for:)`` can answer queries.
 /// `post_fts` is contentless, so removing an entry restates the document it indexed.
 enum FullTextDocuments {
-    static let insertSQL = "INSERT INTO post_fts(rowid, pos, nw, tags, handles, sites) VALUES (?, ?, ?, ?, ?, ?)"
-    static let deleteSQL = """
-        INSERT INTO post_fts(post_fts, rowid, pos, nw, tags, handles, sites) VALUES ('delete', ?, ?, ?, ?, ?, ?)
-        """
+    private static let columns = QueryIndex.columns.joined(separator: ", ")
+    private static let placeholders = Array(repeating: "?", count: QueryIndex.columns.count).joined(separator: ", ")
+    static let insertSQL = "INSERT INTO post_fts(rowid, \(columns)) VALUES (?, \(placeholders))"
+    static let deleteSQL = "INSERT INTO post_fts(post_fts, rowid, \(columns)) VALUES ('delete', ?, \(placeholders))"
 
     static func document(text: String, hashtags: [String], mentions: [String], urls: [String]) -> [String] {
+        var stems = StemCache(capacity: 1)
+        return document(text: text, hashtags: hashtags, mentions: mentions, urls: urls, stems: &stems)
+    }
+
+    static func document(text: String, hashtags: [String], mentions: [String], urls: [String],
+                         stems: inout StemCache) -> [String] {
         QueryIndex.document(for: Post(
             platform: .other, platformID: "", authorID: "", createdAt: Date(timeIntervalSince1970: 0), text: text,
-            hashtags: hashtags, mentions: mentions.map { Mention(handle: $0) }, urls: urls))
+            hashtags: hashtags, mentions: mentions.map { Mention(handle: $0) }, urls: urls), stems: &stems)
     }
 
     /// The document of a stored post, from its entity rows.
@@ -43,11 +49,12 @@ enum FullTextDocuments {
         var urls = EntityStream(try Row.fetchCursor(db, sql: """
             SELECT post_id, url FROM post_url ORDER BY post_id, position
             """)) { row -> String in row[1] }
+        var stems = StemCache()
         let posts = try Row.fetchCursor(db, sql: "SELECT id, text FROM post ORDER BY id")
         while let row = try posts.next() {
             let id: Int64 = row[0]
             let columns = document(text: row[1], hashtags: try hashtags.values(for: id),
-                                   mentions: try mentions.values(for: id), urls: try urls.values(for: id))
+                                   mentions: try mentions.values(for: id), urls: try urls.values(for: id), stems: &stems)
             try insert.execute(arguments: StatementArguments([id] as [any DatabaseValueConvertible] + columns))
         }
     }

@@ -25,6 +25,8 @@ final class WriteCache: @unchecked Sendable {
 
         var workspaceIDs: [String: Int64] = [:]
         var accounts: [AccountKey: CachedAccount] = [:]
+        /// Stems for the query index's `fr` and `en` columns (valid across rolled-back batches).
+        var stems = StemCache()
 
         mutating func remember(_ key: AccountKey, _ account: CachedAccount) {
             if accounts.count >= Self.maximumAccounts { accounts.removeAll(keepingCapacity: true) }
