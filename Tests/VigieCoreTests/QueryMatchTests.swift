@@ -125,7 +125,7 @@ import Testing
     /// For generated posts and queries: whenever `matches` holds, the FTS5 expression (evaluated
     /// here with `unicode61` rules over `fullTextDocument`) holds too.
     @Test func prefilterIsASupersetOfMatches() throws {
-        var random = SplitMix64(seed: 42)
+        var random = SeededRandom(seed: 42)
         let words = ["réseau", "Réseaux", "sociaux", "l'opinion", "d’influence", "influenceuse", "influenceurs",
                      "marque", "Cœur", "été", "aujourd'hui", "brand", "social", "networks", "peut-être", "🚀", "❤️",
                      "#Climat", "#climat2024", "@ademe", "@marie@piaille.fr", "https://lemonde.fr/a", "2024", "ça"]
@@ -172,21 +172,6 @@ import Testing
         #expect(matched > 1_000)
         #expect(narrowed > 1_000)
         #expect(checked > 30_000)
-    }
-}
-
-/// Deterministic generator for the property test.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return range.lowerBound + Int(z % UInt64(range.count))
     }
 }
 

@@ -67,7 +67,7 @@ import Testing
         let words = ["influenceur", "influenceuses", "influence", "influencing", "réseaux", "réseau", "sociaux",
                      "social", "chanteuse", "chanteurs", "créatrices", "créateur", "happy", "happiness", "networks",
                      "brand", "branding", "économie", "économiques", "l'opinion", "opinions"]
-        var random = SplitMix64(seed: 7)
+        var random = SeededRandom(seed: 7)
         let posts = (0..<200).map { _ in
             post((0..<random.next(in: 2...8)).map { _ in words[random.next(in: 0...(words.count - 1))] }.joined(separator: " "))
         }

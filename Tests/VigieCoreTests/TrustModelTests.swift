@@ -5,7 +5,7 @@ import Testing
 @Suite struct TrustModelTests {
     /// Rows of standard normal features and labels drawn from a known logistic model.
     static func planted(weights: [Double], intercept: Double, count: Int, seed: UInt64) -> ([[Double]], [Double]) {
-        var random = TrustRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         var rows: [[Double]] = [], labels: [Double] = []
         for _ in 0..<count {
             let row = weights.map { _ in random.normal() }
@@ -38,7 +38,7 @@ import Testing
 
     @Test func offsetWithoutInterceptLearnsOnlyTheNewWeights() {
         // The label depends on a known offset plus 1.0 × x; the fit must find 1.0 and keep the intercept at 0.
-        var random = TrustRandom(seed: 9)
+        var random = SeededRandom(seed: 9)
         var rows: [[Double]] = [], labels: [Double] = [], offsets: [Double] = []
         for _ in 0..<20_000 {
             let x = random.normal(), offset = 2 * random.normal() - 1
@@ -52,7 +52,7 @@ import Testing
 
     @Test func plattScalingCorrectsOverconfidentScores() {
         // True probability sigmoid(z); a model that reports 3z is overconfident.
-        var random = TrustRandom(seed: 11)
+        var random = SeededRandom(seed: 11)
         var logits: [Double] = [], labels: [Double] = []
         for _ in 0..<20_000 {
             let z = random.normal()
@@ -148,7 +148,7 @@ import Testing
 
     @Test func trainerIsDeterministicAndLearnsAPlantedSignal() {
         // Synthetic labelled accounts: fakes follow many and are followed by few.
-        var random = TrustRandom(seed: 21)
+        var random = SeededRandom(seed: 21)
         var examples: [InauthenticityTrainer.Example] = []
         for i in 0..<400 {
             let fake = i % 5 == 0

@@ -2,18 +2,10 @@ import Foundation
 import Testing
 @testable import VigieCore
 
-/// A seeded generator for reproducible test streams (SplitMix64).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+/// The core's seeded generator, with a Poisson draw for synthetic test streams.
+typealias TestRandom = SeededRandom
+
+extension SeededRandom {
     /// A Poisson draw (Knuth; fine for the small means used here).
     mutating func poisson(_ mean: Double) -> Int {
         if mean > 30 { return max(0, Int((mean + mean.squareRoot() * normal()).rounded())) }
@@ -21,9 +13,6 @@ struct TestRandom: RandomNumberGenerator {
         var k = 0, p = 1.0
         repeat { k += 1; p *= unit() } while p > limit
         return k - 1
-    }
-    mutating func normal() -> Double {
-        (-2 * log(max(unit(), 1e-12))).squareRoot() * cos(2 * Double.pi * unit())
     }
 }
 

@@ -34,7 +34,7 @@ public struct Louvain: Sendable {
         var membership = (0..<n).map { Int32($0) }
         var level = graph
         var levels = 0
-        var generator = SplitMix(state: seed)
+        var generator = SeededRandom(seed: seed)
         while levels < maxLevels {
             let (assignment, moved) = moveNodes(level, generator: &generator)
             if !moved { break }
@@ -74,7 +74,7 @@ public struct Louvain: Sendable {
 
     // MARK: - One level
 
-    private func moveNodes(_ graph: CompressedAdjacency, generator: inout SplitMix) -> ([Int32], Bool) {
+    private func moveNodes(_ graph: CompressedAdjacency, generator: inout SeededRandom) -> ([Int32], Bool) {
         let n = graph.nodeCount
         let degree = graph.rowSums()
         let twiceM = degree.reduce(0, +)
@@ -171,18 +171,5 @@ public struct Louvain: Sendable {
             }
         }
         return CompressedAdjacency(nodeCount: count, from: from, to: to, weight: weight)
-    }
-}
-
-/// A tiny deterministic generator for visiting orders (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -111,7 +111,7 @@ public struct SentimentModelTrainer: Sendable {
 
     /// Stratified folds: each label's examples shuffled with the seed, then dealt in turn.
     func foldOf(_ labels: [Int]) -> [Int] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var fold = [Int](repeating: 0, count: labels.count)
         for label in 0..<3 {
             var members = labels.indices.filter { labels[$0] == label }
@@ -267,18 +267,5 @@ extension SentimentModel {
             for k in 0..<3 { logits[k] += weights[k] }
         }
         return SoftmaxRegression.softmax(logits)
-    }
-}
-
-/// A small deterministic random generator (SplitMix64), for reproducible folds.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

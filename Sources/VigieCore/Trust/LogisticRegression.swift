@@ -148,34 +148,10 @@ public struct PlattScaling: Sendable, Hashable, Codable {
     public func calibrated(_ logit: Double) -> Double { a * logit + b }
 }
 
-/// A small deterministic generator (SplitMix64) for fold assignment and test data.
-public struct TrustRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
-    /// Standard normal (Box–Muller).
-    public mutating func normal() -> Double {
-        let u = max(unit(), 1e-300)
-        return (-2 * log(u)).squareRoot() * cos(2 * .pi * unit())
-    }
-}
-
 /// Stratified k-fold assignment: each fold gets its share of positives and negatives,
 /// deterministic for a seed.
 public func stratifiedFolds(labels: [Double], folds k: Int, seed: UInt64) -> [Int] {
-    var generator = TrustRandom(seed: seed)
+    var generator = SeededRandom(seed: seed)
     var assignment = [Int](repeating: 0, count: labels.count)
     for positive in [true, false] {
         var indices = labels.indices.filter { (labels[$0] >= 0.5) == positive }
