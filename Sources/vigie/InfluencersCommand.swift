@@ -96,7 +96,22 @@ struct InfluencersCommand: ParsableCommand {
             guard let account = ranked.first(where: { wanted.contains($0.platformID) }) else {
                 throw CLIError("\(explain) neither posts on this topic nor receives on-topic engagement: it is not ranked for \(parsed.description)")
             }
-            if json { print(try Output.json(account)) } else { print(Self.explanation(account, of: ranked.count)) }
+            // How real its audience is: the trust model's audience analysis of this one account.
+            let audience: AudienceQuality? = try trust == nil ? nil : nodes.accounts
+                .first { $0.platformID == account.platformID && $0.platform == account.platform }
+                .flatMap { try TrustCommand.Score.score([$0.rowID], store: sqlite, workspace: store.workspace,
+                                                        model: modelOptions.load(), reasons: 0).first?.audience }
+            if json {
+                struct Explained: Encodable { var account: TopicalLegitimacy.RankedAccount; var audience: AudienceQuality? }
+                print(try Output.json(Explained(account: account, audience: audience)))
+            } else {
+                print(Self.explanation(account, of: ranked.count))
+                if let audience {
+                    lines(ofAudience: audience).forEach { print("  " + $0) }
+                } else {
+                    print("  audience quality: not assessed (no trust model or --no-trust)")
+                }
+            }
             return
         }
         let tierFilter = tier.flatMap { InfluenceTier(rawValue: $0.lowercased()) }
@@ -157,6 +172,11 @@ struct InfluencersCommand: ParsableCommand {
     }
 
     static func number(_ value: Double) -> String { String(format: "%.6g", value) }
+
+    private func lines(ofAudience audience: AudienceQuality) -> [String] {
+        ["audience quality:"] + (audience.findings.isEmpty ? ["  nothing measurable (no engagers, snapshots or engagement counts)"]
+                                                             : audience.findings.map { "  " + $0 })
+    }
 
     static func explanation(_ a: TopicalLegitimacy.RankedAccount, of total: Int) -> String {
         var lines: [String] = []

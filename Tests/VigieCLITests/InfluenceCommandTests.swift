@@ -88,6 +88,17 @@ import Testing
         #expect(explained.stdout.contains("rank 1 of"))
         #expect(explained.stdout.contains("top on-topic engagers"))
         #expect(explained.stdout.contains("engagement rate"))
+        #expect(explained.stdout.contains("audience quality:\n"), "the trust model's audience analysis: \(explained.stdout)")
+        let explainedJSON = try cli.run(["influencers", "--query", Self.keywordQuery(topic), "--explain", first.account, "--json"])
+        struct Explained: Decodable {
+            struct Account: Decodable { var rank: Int }
+            struct Audience: Decodable { var findings: [String] }
+            var account: Account
+            var audience: Audience?
+        }
+        let decoded = try JSONDecoder().decode(Explained.self, from: Data(explainedJSON.stdout.utf8))
+        #expect(decoded.account.rank == 1)
+        #expect(decoded.audience?.findings.isEmpty == false)
 
         let csv = try cli.run(["influencers", "--query", Self.keywordQuery(topic), "--limit", "3", "--csv"])
         #expect(csv.stdout.split(separator: "\n").count == 4)
