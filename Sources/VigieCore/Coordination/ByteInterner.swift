@@ -138,13 +138,14 @@ struct ByteInterner: Sendable {
     }
 }
 
-/// Open-addressing counts per pair of accounts (`UInt64` pair key), two directed counts per
-/// pair: the memory of one flat table instead of a dictionary of structs.
-struct PairCountTable {
-    private static let empty = UInt64.max
+/// Open-addressing table from `UInt64` keys (pairs of accounts, packed) to a small integer value:
+/// the memory of two flat arrays instead of a dictionary of structs. `UInt64` values hold two
+/// directed counts per pair (``PairCountTable``); `UInt16` values saturating counts per directed
+/// pair, enough to tell which pairs reach a minimum weight at 10 bytes a slot (``DirectedCountTable``).
+struct PackedCountTable<Value: FixedWidthInteger & UnsignedInteger> {
+    private static var empty: UInt64 { .max }
     private(set) var keys: [UInt64]
-    /// Low 32 bits: the lower account's posts matched by the higher; high 32 bits: the reverse.
-    private(set) var counts: [UInt64]
+    private(set) var counts: [Value]
     private(set) var count = 0
     private var mask: Int
 
@@ -156,21 +157,34 @@ struct PairCountTable {
         mask = size - 1
     }
 
-    /// Adds `increment` (1 for the low direction, 1 << 32 for the high direction) to `key`.
+    /// Adds `increment` to `key`'s value (wrapping: for packed counts, 1 for the low direction
+    /// and 1 << 32 for the high direction).
     @inline(__always)
-    mutating func add(_ key: UInt64, _ increment: UInt64) {
+    mutating func add(_ key: UInt64, _ increment: Value) {
+        update(key) { $0 &+= increment }
+    }
+
+    /// Adds one to `key`'s value, stopping at `Value.max`.
+    @inline(__always)
+    mutating func increment(_ key: UInt64) {
+        update(key) { if $0 < Value.max { $0 += 1 } }
+    }
+
+    @inline(__always)
+    private mutating func update(_ key: UInt64, _ change: (inout Value) -> Void) {
         var slot = Int(truncatingIfNeeded: MinHash.mix(key)) & mask
         while true {
             let existing = keys[slot]
             if existing == key {
-                counts[slot] &+= increment
+                change(&counts[slot])
                 return
             }
             if existing == Self.empty { break }
             slot = (slot + 1) & mask
         }
         keys[slot] = key
-        counts[slot] = increment
+        counts[slot] = 0
+        change(&counts[slot])
         count += 1
         if count * 2 > keys.count { grow() }
     }
@@ -187,63 +201,12 @@ struct PairCountTable {
         }
     }
 
-    /// Every (key, counts) pair, in table order.
-    func forEach(_ body: (UInt64, UInt64) -> Void) {
+    /// Every (key, value) pair, in table order.
+    func forEach(_ body: (UInt64, Value) -> Void) {
         for slot in keys.indices where keys[slot] != Self.empty { body(keys[slot], counts[slot]) }
     }
 
-    private mutating func grow() {
-        let oldKeys = keys
-        let oldCounts = counts
-        let size = keys.count * 2
-        keys = Array(repeating: Self.empty, count: size)
-        counts = Array(repeating: 0, count: size)
-        mask = size - 1
-        for slot in oldKeys.indices where oldKeys[slot] != Self.empty {
-            var fresh = Int(truncatingIfNeeded: MinHash.mix(oldKeys[slot])) & mask
-            while keys[fresh] != Self.empty { fresh = (fresh + 1) & mask }
-            keys[fresh] = oldKeys[slot]
-            counts[fresh] = oldCounts[slot]
-        }
-    }
-}
-
-/// Open-addressing counts per directed pair of accounts (`UInt64` key), saturating at
-/// `UInt16.max`: enough to tell which pairs reach a minimum weight, at 10 bytes a slot.
-struct DirectedCountTable {
-    private static let empty = UInt64.max
-    private var keys: [UInt64]
-    private var counts: [UInt16]
-    private(set) var count = 0
-    private var mask: Int
-
-    init(capacity: Int = 1 << 16) {
-        var size = 64
-        while size < capacity * 2 { size <<= 1 }
-        keys = Array(repeating: Self.empty, count: size)
-        counts = Array(repeating: 0, count: size)
-        mask = size - 1
-    }
-
-    @inline(__always)
-    mutating func increment(_ key: UInt64) {
-        var slot = Int(truncatingIfNeeded: MinHash.mix(key)) & mask
-        while true {
-            let existing = keys[slot]
-            if existing == key {
-                if counts[slot] < UInt16.max { counts[slot] += 1 }
-                return
-            }
-            if existing == Self.empty { break }
-            slot = (slot + 1) & mask
-        }
-        keys[slot] = key
-        counts[slot] = 1
-        count += 1
-        if count * 2 > keys.count { grow() }
-    }
-
-    /// Every key counted at least `minimum` times.
+    /// Every key whose value is at least `minimum`.
     func forEach(atLeast minimum: Int, _ body: (UInt64) -> Void) {
         for slot in keys.indices where keys[slot] != Self.empty && Int(counts[slot]) >= minimum { body(keys[slot]) }
     }
@@ -263,3 +226,10 @@ struct DirectedCountTable {
         }
     }
 }
+
+/// Two directed counts per undirected pair of accounts (low 32 bits: the lower account's posts
+/// matched by the higher; high 32 bits: the reverse).
+typealias PairCountTable = PackedCountTable<UInt64>
+
+/// Saturating counts per directed pair of accounts.
+typealias DirectedCountTable = PackedCountTable<UInt16>
