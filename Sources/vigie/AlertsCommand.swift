@@ -76,20 +76,8 @@ struct AlertsAddCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where fired alerts are POSTed as JSON (http or https).", valueName: "url"))
     var webhook: String?
 
-    @Option(help: ArgumentHelp("Spike rules: bucket width.", valueName: "duration"))
-    var bucket: String = "1h"
-
-    @Option(help: "Spike rules: robust z-score threshold.")
-    var threshold: Double = SpikeOptions().threshold
-
-    @Option(help: "Spike rules: consecutive buckets above threshold before firing.")
-    var persistence: Int = SpikeOptions().persistence
-
-    @Option(help: "Spike rules: minimum ratio to the baseline.")
-    var minRatio: Double = SpikeOptions().minimumRatio
-
-    @Option(help: "Spike rules: minimum posts in a bucket.")
-    var minCount: Int = SpikeOptions().minimumCount
+    /// Spike rules' settings (the same options as `vigie trends spikes`).
+    @OptionGroup var spike: SpikeCLIOptions
 
     @Option(help: "Weak-signal rules: minimum significance.")
     var minScore: Double = AlertSettings().minimumSignalScore
@@ -108,9 +96,9 @@ struct AlertsAddCommand: ParsableCommand {
             throw ValidationError("--kind '\(kind)' is unknown: use spike, weak-signal or sentiment-shift.")
         }
         var settings = AlertSettings()
-        settings.bucket = try duration(bucket, option: "--bucket")!
+        settings.bucket = try spike.bucketWidth()
         settings.lookback = try duration(lookback, option: "--lookback")!
-        settings.spike = SpikeOptions(threshold: threshold, minimumRatio: minRatio, minimumCount: minCount, persistence: persistence)
+        settings.spike = try spike.options()
         settings.minimumSignalScore = minScore
         settings.sentiment.minimumChange = minChange
         if let window = try duration(window, option: "--window") {

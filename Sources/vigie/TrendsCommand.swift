@@ -29,6 +29,40 @@ struct TargetOptions: ParsableArguments {
     }
 }
 
+/// The spike settings shared by `vigie trends spikes` and `vigie alerts add --kind spike`.
+struct SpikeCLIOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Bucket width (e.g. 1h, 1d).", valueName: "duration"))
+    var bucket: String = "1h"
+
+    @Option(help: "Robust z-score a bucket must reach.")
+    var threshold: Double = SpikeOptions().threshold
+
+    @Option(help: "Consecutive buckets above threshold before a spike fires.")
+    var persistence: Int = SpikeOptions().persistence
+
+    @Option(help: "A bucket must also be this many times its baseline.")
+    var minRatio: Double = SpikeOptions().minimumRatio
+
+    @Option(help: "A bucket must also hold this many posts.")
+    var minCount: Int = SpikeOptions().minimumCount
+
+    func options() throws -> SpikeOptions {
+        let options = SpikeOptions(threshold: threshold, minimumRatio: minRatio, minimumCount: minCount, persistence: persistence)
+        do { try options.validate() } catch { throw ValidationError("\(error).") }
+        return options
+    }
+
+    /// The bucket width in seconds.
+    func bucketWidth() throws -> TimeInterval { try duration(bucket, option: "--bucket")! }
+
+    func validate() throws {
+        _ = try options()
+        guard let width = try duration(bucket, option: "--bucket"), width >= 60 else {
+            throw ValidationError("--bucket must be at least 1m.")
+        }
+    }
+}
+
 /// Reads the posts of a target from the store, in one scan.
 enum TargetPosts {
     static func forEach(_ target: AlertRule.Target, stemmed: Bool, store: SQLiteStore, workspace: String,
@@ -225,43 +259,17 @@ struct TrendsSpikesCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var target: TargetOptions
 
-    @Option(help: ArgumentHelp("Bucket width (e.g. 1h, 1d).", valueName: "duration"))
-    var bucket: String = "1h"
-
-    @Option(help: "Robust z-score a bucket must reach.")
-    var threshold: Double = SpikeOptions().threshold
-
-    @Option(help: "Consecutive buckets above threshold before a spike fires.")
-    var persistence: Int = SpikeOptions().persistence
-
-    @Option(help: "A bucket must also be this many times its baseline.")
-    var minRatio: Double = SpikeOptions().minimumRatio
-
-    @Option(help: "A bucket must also hold this many posts.")
-    var minCount: Int = SpikeOptions().minimumCount
+    @OptionGroup var spike: SpikeCLIOptions
 
     @Flag(help: "Print JSON.")
     var json = false
-
-    func options() throws -> SpikeOptions {
-        let options = SpikeOptions(threshold: threshold, minimumRatio: minRatio, minimumCount: minCount, persistence: persistence)
-        do { try options.validate() } catch { throw ValidationError("\(error).") }
-        return options
-    }
-
-    func validate() throws {
-        _ = try options()
-        guard let width = try duration(bucket, option: "--bucket"), width >= 60 else {
-            throw ValidationError("--bucket must be at least 1m.")
-        }
-    }
 
     func run() throws {
         var times: [Date] = []
         try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
                                 workspace: store.workspace) { times.append($0.createdAt) }
-        let series = VolumeSeries(times: times, bucket: try duration(bucket, option: "--bucket")!)
-        let spikes = SpikeDetector(options: try options()).detect(in: series)
+        let series = VolumeSeries(times: times, bucket: try spike.bucketWidth())
+        let spikes = SpikeDetector(options: try spike.options()).detect(in: series)
         if json {
             struct Result: Encodable { var series: VolumeSeries; var spikes: [Spike] }
             print(try Output.json(Result(series: series, spikes: spikes)))
@@ -269,7 +277,7 @@ struct TrendsSpikesCommand: ParsableCommand {
         }
         print("\(Output.count(times.count)) posts in \(target.target), \(series.counts.count) buckets of \(TrendDuration.format(series.bucket));"
               + " \(spikes.count) spike\(spikes.count == 1 ? "" : "s")"
-              + " (threshold z ≥ \(threshold), ×\(minRatio), ≥ \(minCount) posts, persistence \(persistence))")
+              + " (threshold z ≥ \(spike.threshold), ×\(spike.minRatio), ≥ \(spike.minCount) posts, persistence \(spike.persistence))")
         for spike in spikes { print("- \(spike.explanation)") }
     }
 }
