@@ -60,6 +60,10 @@ public struct CoordinationDetector: Sendable {
         /// by hash into partitions counted one after the other (one table per thread in
         /// memory). Bounds memory whatever the data: a table takes at most 64 bytes per pair.
         public var pairsPerTable: Int
+        /// Whether keyed types are counted author by author in dense arrays
+        /// (``AuthorPairCounter``, the default); false counts in partitioned pair tables, the
+        /// method the counter falls back on (kept to compare the two).
+        var countsByAuthor = true
 
         public init(window: TimeInterval = 60, minWeight: Int = 2, types: Set<CoordinationType> = Set(CoordinationType.allCases),
                     similarityThreshold: Double = 0.7, evidencePerEdge: Int = 5, keysPerEdge: Int = 5,

@@ -29,7 +29,15 @@ struct EdgeAggregator: Sendable {
 
     mutating func addKeyed(_ type: CoordinationType, _ allRuns: KeyRuns, skipping common: [Bool]?) {
         let runs = allRuns.without(common)
-        let strong = strongPairs(runs)
+        let strong: [UInt64]
+        if options.countsByAuthor, let counted = AuthorPairCounter(runs, input: input, options: options).keptPairs() {
+            guard !counted.isEmpty else { return }
+            // The counter gives exact weights, pairs and times: a second pass only for evidence and keys.
+            guard options.evidencePerEdge > 0 || options.keysPerEdge > 0 else { return append(type, counted: counted) }
+            strong = counted.map(\.key)
+        } else {
+            strong = strongPairs(runs)
+        }
         guard !strong.isEmpty else { return }
         var collector = DetailCollector(kept: strong.map { (key: $0, counts: UInt64(0)) }, type: type, options: options)
         let window = options.window
@@ -263,6 +271,21 @@ struct EdgeAggregator: Sendable {
         }
     }
 
+    /// Edges counted by ``AuthorPairCounter`` (no evidence, no keys: empty details).
+    private mutating func append(_ type: CoordinationType, counted: [AuthorPairCounter.Kept]) {
+        let base = Int32(details.evidenceStart.count - 1)
+        details.appendEmpty(counted.count)
+        edges.reserveCapacity(edges.count + counted.count)
+        for (slot, pair) in counted.enumerated() {
+            let low = Int(pair.weights & 0xFFFF_FFFF), high = Int(pair.weights >> 32)
+            edges.append(CoordinationEdge(
+                type: type, source: Int(pair.key >> 32), target: Int(UInt32(truncatingIfNeeded: pair.key)),
+                weight: max(low, high), sourceWeight: low, targetWeight: high, pairs: Int(pair.pairs),
+                first: Date(timeIntervalSince1970: pair.first), last: Date(timeIntervalSince1970: pair.last),
+                detail: base + Int32(slot)))
+        }
+    }
+
     @inline(__always)
     static func pairKey(_ a: Int32, _ b: Int32) -> UInt64 {
         let (low, high) = a < b ? (a, b) : (b, a)
@@ -387,6 +410,12 @@ struct EdgeDetails: Sendable {
     var keysStart: [Int] = [0]
     var sharedKey: [Int32] = []
     var sharedPairs: [Int32] = []
+
+    /// `count` details without evidence or keys.
+    mutating func appendEmpty(_ count: Int) {
+        evidenceStart.append(contentsOf: repeatElement(evidenceFirst.count, count: count))
+        keysStart.append(contentsOf: repeatElement(sharedKey.count, count: count))
+    }
 
     mutating func append(_ collector: DetailCollector, options: CoordinationDetector.Options, times: [Double]) {
         var keys: [(slot: Int, key: Int32, pairs: Int32)] = []
