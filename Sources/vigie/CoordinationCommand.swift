@@ -177,13 +177,25 @@ struct CoordinationCommand: ParsableCommand {
     func run() throws {
         let network = try coordination.detect(store, evidence: evidence, sharedKeys: false)
         if let export {
-            let bytes = export == "gexf" ? Array(network.gexf().utf8) : export == "graphml" ? Array(network.graphML().utf8)
-                : network.csvBytes()
+            let handle: FileHandle
             if let out {
-                try Data(bytes).write(to: URL(fileURLWithPath: out))
-                print("wrote \(Output.count(network.edges.count)) edges to \(out)")
+                guard FileManager.default.createFile(atPath: out, contents: nil),
+                      let file = FileHandle(forWritingAtPath: out) else {
+                    throw ValidationError("--out \(out): cannot write this file (check the folder exists and is writable).")
+                }
+                handle = file
             } else {
-                FileHandle.standardOutput.write(Data(bytes))
+                handle = FileHandle.standardOutput
+            }
+            if export == "csv" {
+                // Streamed: a network of millions of edges is not held as one text.
+                try network.writeCSV { try handle.write(contentsOf: Data($0)) }
+            } else {
+                try handle.write(contentsOf: Data((export == "gexf" ? network.gexf() : network.graphML()).utf8))
+            }
+            if let out {
+                try handle.close()
+                print("wrote \(Output.count(network.edges.count)) edges to \(out)")
             }
             return
         }

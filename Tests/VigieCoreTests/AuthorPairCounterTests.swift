@@ -25,16 +25,16 @@ import Testing
         var posts: [Post] = []
         for index in 0..<count {
             let author = "u\(random.next(in: 0...29))"
-            let time = Double(random.next(in: 0...4000))
+            let time = Double(random.next(in: 0...1500))
             let id = "p\(index)"
             switch random.next(in: 0...9) {
             case 0...2:
                 posts.append(F.post(id, by: author, at: time, repostOf: "o\(random.next(in: 0...6))"))
-            case 3:
-                posts.append(F.post(id, by: author, at: time, replyTo: "r\(random.next(in: 0...4))"))
+            case 3, 4:
+                posts.append(F.post(id, by: author, at: time, replyTo: "r\(random.next(in: 0...1))"))
             default:
                 let links = (0..<random.next(in: 0...3)).map { _ in "https://example.org/\(random.next(in: 0...5))" }
-                let tags = random.next(in: 0...2) == 0 ? ["t\(random.next(in: 0...3))"] : []
+                let tags = random.next(in: 0...1) == 0 ? ["t\(random.next(in: 0...2))"] : []
                 posts.append(F.post(id, by: author, at: time, hashtags: tags, urls: links))
             }
         }
@@ -114,28 +114,32 @@ import Testing
     }
 
     /// Two times where the toolkit's float bounds are not symmetric: `q` within `p`'s window,
-    /// `p` not within `q`'s. The counter finds it and the pair tables count instead.
+    /// `p` not within `q`'s (the window crosses a power of two, 2^30 s, where the spacing of
+    /// doubles doubles). The counter finds it and the pair tables count instead.
     @Test func asymmetricFloatBoundsFallBackToThePairTables() throws {
-        let window = 0.1
+        let window = 60.0
+        let base = 1_073_741_824.0
         var found: (Double, Double)?
-        search: for step in 1...2000 {
-            let t1 = F.origin + Double(step) * 0.013
-            let date1 = Date(timeIntervalSince1970: t1).timeIntervalSince1970
-            var t2 = date1 - window
+        search: for step in 0..<4000 {
+            let t1 = Date(timeIntervalSince1970: base + window * Double(step) / 4000).timeIntervalSince1970
+            var t2 = t1 - window
+            for _ in 0..<4 { t2 = t2.nextUp }
             for _ in 0..<8 {
-                let date2 = Date(timeIntervalSince1970: t2).timeIntervalSince1970
-                let forward = date2 >= date1 - window && date2 <= date1 + window
-                let backward = date1 >= date2 - window && date1 <= date2 + window
+                let d2 = Date(timeIntervalSince1970: t2).timeIntervalSince1970
+                let forward = d2 >= t1 - window && d2 <= t1 + window
+                let backward = t1 >= d2 - window && t1 <= d2 + window
                 if forward != backward {
-                    found = (date1 - F.origin, date2 - F.origin)
+                    found = (t1, d2)
                     break search
                 }
                 t2 = t2.nextDown
             }
         }
         let (a, b) = try #require(found)
-        var posts = [F.post("x1", by: "a", at: a, repostOf: "o"), F.post("y1", by: "b", at: b, repostOf: "o")]
-        posts += [F.post("x2", by: "a", at: 500, repostOf: "o2"), F.post("y2", by: "b", at: 500.05, repostOf: "o2")]
+        var posts = [F.post("x1", by: "a", at: a - F.origin, repostOf: "o"), F.post("y1", by: "b", at: b - F.origin, repostOf: "o")]
+        posts += [F.post("x2", by: "a", at: base + 500 - F.origin, repostOf: "o2"),
+                  F.post("y2", by: "b", at: base + 505 - F.origin, repostOf: "o2")]
+        #expect(posts[0].createdAt.timeIntervalSince1970 == a && posts[1].createdAt.timeIntervalSince1970 == b)
         let counted = Self.detect(posts, window: window, minWeight: 1, byAuthor: true)
         let tables = Self.detect(posts, window: window, minWeight: 1, byAuthor: false)
         #expect(Self.edges(counted) == Self.edges(tables))
@@ -145,5 +149,22 @@ import Testing
         // One direction has the asymmetric pair, the other not: the weights differ.
         let edge = try #require(counted.edges.first)
         #expect(edge.sourceWeight != edge.targetWeight)
+    }
+}
+
+/// Repeated post ids count once (the first copy), whether ids come in order or not.
+@Suite struct CoordinationInputDeduplicationTests {
+    typealias F = CoordinationFixture
+
+    @Test func repeatedIdsCountOnceInAndOutOfOrder() {
+        // In order (no lookups), then below and above the range, then out of order, repeats and non-decimal ids.
+        let ids = ["10", "12", "13", "9", "20", "12", "11", "007", "7", "x", "x", "20", "10", "11"]
+        var input = CoordinationInput(types: [.coRepost], deduplicatesPosts: true)
+        for (index, id) in ids.enumerated() {
+            input.append(F.post(id, by: "a\(index % 3)", at: Double(index), repostOf: "o"))
+        }
+        #expect(input.count == 9)
+        #expect(input.duplicatePostsSkipped == 5)
+        #expect((0..<Int32(input.count)).map(input.postID) == ["10", "12", "13", "9", "20", "11", "007", "7", "x"])
     }
 }

@@ -65,4 +65,22 @@ private final class XMLCollector: NSObject, XMLParserDelegate {
         #expect(lines.count == 3)
         #expect(lines.contains { $0.hasPrefix("a,b,co-repost,1,") && $0.contains(#","A&<""b"">","b,""c""","#) })
     }
+
+    @Test func csvWrittenInPiecesIsTheSameText() throws {
+        let network = network()
+        var pieces: [[UInt8]] = []
+        network.writeCSV(chunkSize: 40) { pieces.append(Array($0)) }
+        #expect(pieces.count == 2)  // the header with the first edge, then the second edge
+        #expect(String(decoding: pieces.joined(), as: UTF8.self) == network.csv())
+        // Numbers of several digits and times are written in full.
+        let line = try #require(network.csv().split(separator: "\n").first { $0.contains("co-repost") })
+        #expect(line.hasPrefix("a,b,co-repost,1,2025-03-01T00:01:40Z,2025-03-01T00:01:41Z,"))
+        // Weights of two digits and more.
+        let posts = (0..<120).flatMap { round in
+            [F.post("a\(round)", by: "a", at: Double(round) * 1000, repostOf: "o\(round)"),
+             F.post("b\(round)", by: "b", at: Double(round) * 1000 + 1, repostOf: "o\(round)")]
+        }
+        let heavy = F.detect(posts, types: [.coRepost]).csv()
+        #expect(heavy.contains("\na,b,co-repost,120,") && heavy.hasSuffix(",120,120,120\n"))
+    }
 }

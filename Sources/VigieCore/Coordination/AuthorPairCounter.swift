@@ -151,45 +151,42 @@ struct AuthorPairCounter {
         }
     }
 
+    /// What one thread gathers about one partner of the current author: one cache line's
+    /// worth, so that a (post, partner) step touches one place.
+    struct Partner {
+        /// The last post of the current author that counted this partner (A→B).
+        var seen: Int32 = -1
+        var forward: UInt32 = 0
+        var backward: UInt32 = 0
+        var pairs: Int32 = 0
+        var first: Double = .infinity
+        var last: Double = -.infinity
+    }
+
     /// One thread's dense arrays, indexed by partner account (or by post for the stamps).
     final class ThreadState {
-        /// Per partner: the last post of the current author that counted it (A→B).
-        let seen: UnsafeMutableBufferPointer<Int32>
+        let partners: UnsafeMutableBufferPointer<Partner>
         /// Per post: the last author that counted it (B→A).
         let countedBy: UnsafeMutableBufferPointer<Int32>
         /// Per post: the last post that counted a pair with it (posts with several keys only).
         let pairedWith: UnsafeMutableBufferPointer<Int32>
-        let forward: UnsafeMutableBufferPointer<UInt32>
-        let backward: UnsafeMutableBufferPointer<UInt32>
-        let pairs: UnsafeMutableBufferPointer<Int32>
-        let first: UnsafeMutableBufferPointer<Double>
-        let last: UnsafeMutableBufferPointer<Double>
         var touched: [Int32] = []
         var kept: [Kept] = []
         var asymmetric = false
 
         init(accounts: Int, posts: Int, multiKey: Bool) {
-            func make<T>(_ count: Int, _ value: T) -> UnsafeMutableBufferPointer<T> {
-                let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
-                buffer.initialize(repeating: value)
-                return buffer
-            }
-            seen = make(accounts, -1)
-            countedBy = make(posts, -1)
-            pairedWith = make(multiKey ? posts : 0, -1)
-            forward = make(accounts, 0)
-            backward = make(accounts, 0)
-            pairs = make(accounts, 0)
-            first = make(accounts, .infinity)
-            last = make(accounts, -.infinity)
+            partners = .allocate(capacity: accounts)
+            partners.initialize(repeating: Partner())
+            countedBy = .allocate(capacity: posts)
+            countedBy.initialize(repeating: -1)
+            pairedWith = .allocate(capacity: multiKey ? posts : 0)
+            pairedWith.initialize(repeating: -1)
         }
 
         deinit {
-            for buffer in [seen, countedBy, pairedWith, pairs] { buffer.deallocate() }
-            forward.deallocate()
-            backward.deallocate()
-            first.deallocate()
-            last.deallocate()
+            partners.deallocate()
+            countedBy.deallocate()
+            pairedWith.deallocate()
         }
     }
 
@@ -212,8 +209,7 @@ struct AuthorPairCounter {
         let postsBegin = Int(view.postStart[Int(a)]), postsEnd = Int(view.postStart[Int(a) + 1])
         guard postsBegin < postsEnd else { return }
         let w = window
-        let (seen, countedBy, pairedWith) = (state.seen, state.countedBy, state.pairedWith)
-        let (forward, backward, pairs, first, last) = (state.forward, state.backward, state.pairs, state.first, state.last)
+        let (partners, countedBy, pairedWith) = (state.partners, state.countedBy, state.pairedWith)
         let (time, author, runPost) = (view.time, view.author, view.post)
         var asymmetric = false
         var touched = state.touched
@@ -234,16 +230,16 @@ struct AuthorPairCounter {
                     // i must be in j's window too (the same bounds, from j).
                     if !(ti >= tj - w && ti <= tj + w) { asymmetric = true }
                     guard b > a else { continue }
-                    let partner = Int(b)
-                    if forward[partner] == 0 { touched.append(b) }
-                    if seen[partner] != p {
-                        seen[partner] = p
-                        forward[partner] += 1
-                    }
                     let q = Int(runPost[j])
+                    let counts = partners.baseAddress! + Int(b)
+                    if counts.pointee.forward == 0 { touched.append(b) }
+                    if counts.pointee.seen != p {
+                        counts.pointee.seen = p
+                        counts.pointee.forward += 1
+                    }
                     if countedBy[q] != a {
                         countedBy[q] = a
-                        backward[partner] += 1
+                        counts.pointee.backward += 1
                     }
                     // Each pair of posts once, as counted from its earlier entry.
                     guard j > i ? tj - ti <= w : ti - tj <= w else { continue }
@@ -251,9 +247,9 @@ struct AuthorPairCounter {
                         guard pairedWith[q] != p else { continue }
                         pairedWith[q] = p
                     }
-                    pairs[partner] += 1
-                    first[partner] = min(first[partner], min(ti, tj))
-                    last[partner] = max(last[partner], max(ti, tj))
+                    counts.pointee.pairs += 1
+                    counts.pointee.first = min(counts.pointee.first, min(ti, tj))
+                    counts.pointee.last = max(counts.pointee.last, max(ti, tj))
                 }
             }
         }
@@ -262,17 +258,12 @@ struct AuthorPairCounter {
         state.kept = []
         defer { state.kept = kept }
         for b in touched {
-            let partner = Int(b)
-            if max(forward[partner], backward[partner]) >= minimum {
-                kept.append(Kept(key: EdgeAggregator.pairKey(a, b),
-                                       weights: UInt64(forward[partner]) | UInt64(backward[partner]) << 32,
-                                       pairs: pairs[partner], first: first[partner], last: last[partner]))
+            let counts = partners[Int(b)]
+            if max(counts.forward, counts.backward) >= minimum {
+                kept.append(Kept(key: EdgeAggregator.pairKey(a, b), weights: UInt64(counts.forward) | UInt64(counts.backward) << 32,
+                                 pairs: counts.pairs, first: counts.first, last: counts.last))
             }
-            forward[partner] = 0
-            backward[partner] = 0
-            pairs[partner] = 0
-            first[partner] = .infinity
-            last[partner] = -.infinity
+            partners[Int(b)] = Partner(seen: counts.seen)
         }
         touched.removeAll(keepingCapacity: true)
         if asymmetric { state.asymmetric = true }

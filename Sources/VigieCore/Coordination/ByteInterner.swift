@@ -14,15 +14,17 @@ struct ByteInterner: Sendable {
     private(set) var bytes: [UInt8] = []
     /// `bytes[start(i)..<ends[i]]` is string `i`.
     private var ends: [Int] = []
-    private var hashes: [UInt32] = []
-    /// Indexes into `ends`, -1 for an empty slot; a power of two long.
-    private var slots: [Int32] = []
-    /// When false, ``append(_:)`` only stores (no lookups are made, no table is kept).
-    let indexed: Bool
+    /// Per slot: the string's 32-bit hash in the high half and its index into `ends` in the low
+    /// half (one load per probe), `empty` for none; a power of two long.
+    private var slots: [UInt64] = []
+    private static var empty: UInt64 { .max }
+    /// When false, ``append(_:)`` only stores (no lookups are made, no table is kept) until
+    /// ``buildIndex()``.
+    private(set) var indexed: Bool
 
     init(indexed: Bool = true) {
         self.indexed = indexed
-        if indexed { slots = Array(repeating: -1, count: 64) }
+        if indexed { slots = Array(repeating: Self.empty, count: 64) }
     }
 
     var count: Int { ends.count }
@@ -31,28 +33,54 @@ struct ByteInterner: Sendable {
     @discardableResult
     mutating func intern(_ text: UnsafeBufferPointer<UInt8>) -> (id: Int32, isNew: Bool) {
         precondition(indexed, "intern on an unindexed ByteInterner")
-        let hash = Self.hash(text)
+        let hash = UInt64(UInt32(truncatingIfNeeded: Self.hash(text)))
         var mask = slots.count - 1
-        var slot = Int(UInt32(truncatingIfNeeded: hash)) & mask
-        while true {
-            let existing = slots[slot]
-            if existing < 0 { break }
-            if hashes[Int(existing)] == UInt32(truncatingIfNeeded: hash), equals(Int(existing), text) {
-                return (existing, false)
+        var slot = Int(hash) & mask
+        let found: Int32? = slots.withUnsafeBufferPointer { slots in
+            while true {
+                let existing = slots[slot]
+                if existing == Self.empty { return nil }
+                if existing >> 32 == hash, equals(Int(existing & 0xFFFF_FFFF), text) {
+                    return Int32(truncatingIfNeeded: existing & 0xFFFF_FFFF)
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
         }
+        if let found { return (found, false) }
         let id = Int32(ends.count)
         store(text)
-        hashes.append(UInt32(truncatingIfNeeded: hash))
         if ends.count * 2 > slots.count {
             grow()
             mask = slots.count - 1
-            slot = Int(UInt32(truncatingIfNeeded: hash)) & mask
-            while slots[slot] >= 0 { slot = (slot + 1) & mask }
+            slot = Int(hash) & mask
+            while slots[slot] != Self.empty { slot = (slot + 1) & mask }
         }
-        slots[slot] = id
+        slots[slot] = hash << 32 | UInt64(UInt32(id))
         return (id, true)
+    }
+
+    /// Indexes the strings stored so far (``append(_:)`` on an unindexed interner), so that
+    /// ``intern(_:)`` can be used from now on. Strings stored twice keep their first number.
+    mutating func buildIndex() {
+        guard !indexed else { return }
+        indexed = true
+        var size = 64
+        while size < ends.count * 2 + 2 { size <<= 1 }
+        slots = Array(repeating: Self.empty, count: size)
+        let mask = size - 1
+        bytes.withUnsafeBufferPointer { all in
+            for id in 0..<ends.count {
+                let range = self.range(Int32(id))
+                let text = UnsafeBufferPointer(rebasing: all[range])
+                let hash = UInt64(UInt32(truncatingIfNeeded: Self.hash(text)))
+                var slot = Int(hash) & mask
+                while slots[slot] != Self.empty {
+                    if slots[slot] >> 32 == hash, equals(Int(slots[slot] & 0xFFFF_FFFF), text) { break }
+                    slot = (slot + 1) & mask
+                }
+                if slots[slot] == Self.empty { slots[slot] = hash << 32 | UInt64(id) }
+            }
+        }
     }
 
     @discardableResult
@@ -103,11 +131,11 @@ struct ByteInterner: Sendable {
     private mutating func grow() {
         let capacity = slots.count * 2
         let mask = capacity - 1
-        var fresh = [Int32](repeating: -1, count: capacity)
-        for id in 0..<ends.count {
-            var slot = Int(hashes[id]) & mask
-            while fresh[slot] >= 0 { slot = (slot + 1) & mask }
-            fresh[slot] = Int32(id)
+        var fresh = [UInt64](repeating: Self.empty, count: capacity)
+        for code in slots where code != Self.empty {
+            var slot = Int(code >> 32) & mask
+            while fresh[slot] != Self.empty { slot = (slot + 1) & mask }
+            fresh[slot] = code
         }
         slots = fresh
     }

@@ -76,7 +76,8 @@ public struct CoordinationInput: Sendable {
         self.types = types
         self.keepsShingles = keepsShingles && types.contains(.coSimilar)
         self.deduplicatesPosts = deduplicatesPosts
-        posts = ByteInterner(indexed: deduplicatesPosts)
+        // Indexed only once an id comes out of order (see beginPost).
+        posts = ByteInterner(indexed: false)
     }
 
     public init(posts: some Sequence<Post>, keys: Keys = .normalized, keepsShingles: Bool = true) {
@@ -143,7 +144,13 @@ public struct CoordinationInput: Sendable {
             return nil
         }
         let index: Int32
-        if deduplicatesPosts {
+        if deduplicatesPosts, !posts.indexed, let number = Self.decimal(id),
+           postNumbers.map({ number > $0.upperBound || number < $0.lowerBound }) ?? true {
+            // A decimal id above (or below) every id so far is new: no lookup (files in id order).
+            index = posts.append(id)
+            postNumbers = postNumbers.map { min($0.lowerBound, number)...max($0.upperBound, number) } ?? number...number
+        } else if deduplicatesPosts {
+            posts.buildIndex()
             let interned = posts.intern(id)
             guard interned.isNew else {
                 duplicatePostsSkipped += 1
@@ -158,6 +165,21 @@ public struct CoordinationInput: Sendable {
         postAuthor.append(account)
         postTime.append(time)
         return index
+    }
+
+    /// The range of the decimal post ids appended while they came in order (empty at first).
+    private var postNumbers: ClosedRange<UInt64>?
+
+    /// `id` as a decimal number of at most 19 digits, or nil.
+    private static func decimal(_ id: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard !id.isEmpty, id.count <= 19 else { return nil }
+        var value: UInt64 = 0
+        for byte in id {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value * 10 + UInt64(digit)
+        }
+        return value
     }
 
     /// What decides the keys of a post: the key mode and the types, without the input's

@@ -93,18 +93,27 @@ extension CoordinationNetwork {
 
     /// ``csv()`` as UTF-8 bytes, written without a `String` per field (millions of edges).
     public func csvBytes() -> [UInt8] {
+        var all: [UInt8] = []
+        writeCSV { all.append(contentsOf: $0) }
+        return all
+    }
+
+    /// ``csv()`` handed to `write` in pieces of about `chunkSize` bytes, so that a network of
+    /// millions of edges is written without holding its whole text.
+    public func writeCSV(chunkSize: Int = 1 << 20, _ write: (UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         var out: [UInt8] = Array("source,target,type,weight,first,last,source_label,target_label,source_weight,target_weight,pairs\n".utf8)
-        out.reserveCapacity(edges.count * 120)
+        out.reserveCapacity(chunkSize + 4096)
         let ids = accounts.map { Array(CSVText.field($0.id).utf8) }
         let labels = accounts.map { Array(CSVText.field($0.label).utf8) }
-        let typeNames = Dictionary(uniqueKeysWithValues: CoordinationType.allCases.map { ($0, Array($0.rawValue.utf8)) })
+        var typeNames = [[UInt8]](repeating: [], count: CoordinationType.allCases.count)
+        for type in CoordinationType.allCases { typeNames[type.ordinal] = Array(type.rawValue.utf8) }
         let comma = UInt8(ascii: ",")
         for edge in edges {
             out += ids[edge.source]
             out.append(comma)
             out += ids[edge.target]
             out.append(comma)
-            out += typeNames[edge.type]!
+            out += typeNames[edge.type.ordinal]
             out.append(comma)
             Self.appendNumber(edge.weight, to: &out)
             out.append(comma)
@@ -122,19 +131,28 @@ extension CoordinationNetwork {
             out.append(comma)
             Self.appendNumber(edge.pairs, to: &out)
             out.append(UInt8(ascii: "\n"))
+            if out.count >= chunkSize {
+                try out.withUnsafeBufferPointer(write)
+                out.removeAll(keepingCapacity: true)
+            }
         }
-        return out
+        if !out.isEmpty { try out.withUnsafeBufferPointer(write) }
     }
 
     private static func appendNumber(_ value: Int, to out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        var digits: [UInt8] = []
-        repeat {
-            digits.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out += digits.reversed()
+        // At most 20 digits, written from the end of a fixed buffer.
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        }
     }
 
     /// `2026-01-05T10:00:00Z` (UTC, whole seconds), as `Date.formatted(.iso8601)` writes it.

@@ -81,7 +81,7 @@ public enum ToolkitCoordinationReader {
                     do {
                         let decoder = try ToolkitCSVDecoder(header: header, options: options)
                         if report.fromBytes {
-                            bytesReader = BytesReader(header: header)
+                            bytesReader = BytesReader(header: header, types: input.types)
                         } else {
                             batches = DecodingBatches(decoder: decoder, threads: threads)
                         }
@@ -140,7 +140,12 @@ public enum ToolkitCoordinationReader {
         /// Links of the current row already added (a link twice in a row is one key).
         var links: [Range<Int>] = []
 
-        init(header: [String]) {
+        /// The types asked for, looked up once (not per row).
+        let repost, reply, link, text: Bool
+
+        init(header: [String], types: Set<CoordinationType>) {
+            (repost, reply, link, text) = (types.contains(.coRepost), types.contains(.coReply),
+                                           types.contains(.coLink), types.contains(.coPost))
             let lookup = CSVHeader(header)
             let index = ToolkitCSVDecoder.columnNames.map { lookup.index(of: $0)! }
             columns = header.count
@@ -163,15 +168,14 @@ public enum ToolkitCoordinationReader {
             }
             guard let post = input.beginPost(id: id, author: author, handle: row.field(username),
                                              time: time.timeIntervalSince1970) else { return }
-            let types = input.types
-            let repost = row.field(repostID)
-            if !repost.isEmpty {
-                if types.contains(.coRepost) { input.add(.coRepost, key: repost, post: post) }
+            let repostOf = row.field(repostID)
+            if !repostOf.isEmpty {
+                if repost { input.add(.coRepost, key: repostOf, post: post) }
                 return
             }
-            let reply = row.field(replyID)
-            if !reply.isEmpty, types.contains(.coReply) { input.add(.coReply, key: reply, post: post) }
-            if types.contains(.coLink) {
+            let replyTo = row.field(replyID)
+            if !replyTo.isEmpty, reply { input.add(.coReply, key: replyTo, post: post) }
+            if link {
                 // `urls.split(" ")`: every piece between single spaces, empty ones included.
                 let list = row.field(urls)
                 links.removeAll(keepingCapacity: true)
@@ -184,7 +188,7 @@ public enum ToolkitCoordinationReader {
                     input.add(.coLink, key: piece, post: post)
                 }
             }
-            if types.contains(.coPost) { input.addToolkitText(row.field(message), post: post, scratch: &scratch) }
+            if text { input.addToolkitText(row.field(message), post: post, scratch: &scratch) }
         }
     }
 
