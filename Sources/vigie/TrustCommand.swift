@@ -10,19 +10,20 @@ struct TrustCommand: ParsableCommand {
         commandName: "trust",
         abstract: "How likely accounts are fake or automated, why, and how real an audience is.",
         discussion: """
-            The inauthenticity score (0–1, calibrated) comes from a logistic model over profile, \
-            posting-behaviour and graph features, trained by `vigie trust train` and kept in \
-            models/inauthenticity-v1.json. Missing fields lower the confidence and never count as \
+            The inauthenticity score (0–1, calibrated) comes from a profile model for the \
+            account's platform family (Instagram-like, Twitter-like, pooled for the rest: logistic \
+            regression or boosted trees, chosen by cross-validation) plus posting-behaviour and \
+            graph weights, trained by `vigie trust train` and kept in models/inauthenticity-v2.json. Missing fields lower the confidence and never count as \
             zero. Method and measured figures: docs/trust.md.
             """,
         subcommands: [Score.self, Report.self, Train.self, Evaluate.self]
     )
 }
 
-/// Where the model file is: --model, $VIGIE_TRUST_MODEL, else models/inauthenticity-v1.json
+/// Where the model file is: --model, $VIGIE_TRUST_MODEL, else models/inauthenticity-v2.json
 /// in the current folder or a parent, or beside the executable's build folder.
 struct ModelOptions: ParsableArguments {
-    static let fileName = "inauthenticity-v1.json"
+    static let fileName = "inauthenticity-v2.json"
 
     @Option(help: ArgumentHelp("Trust model file (default: $VIGIE_TRUST_MODEL, else models/\(fileName) of the repository).",
                                valueName: "path"))
@@ -64,7 +65,7 @@ struct ScoredWorkspace: InauthenticityScoring {
 
     init(store: SQLiteStore, workspace: String, model: InauthenticityModel) throws {
         subjects = try store.trustSubjects(workspace: workspace)
-        scores = subjects.map { model.score(TrustFeatureExtractor.features(of: $0)) }
+        scores = subjects.map { model.score($0) }
         indexByID = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1.id, $0) })
     }
 
@@ -95,6 +96,9 @@ struct AccountScore: Encodable {
     var handle: String?
     var score: Double
     var label: String
+    /// The profile model's family and its label threshold.
+    var family: String
+    var threshold: Double
     var confidence: Double
     var reasonsUp: [Reason]
     var reasonsDown: [Reason]
@@ -114,6 +118,8 @@ struct AccountScore: Encodable {
         handle = subject.account.handle
         self.score = (score.probability * 1000).rounded() / 1000
         label = score.label.rawValue
+        family = score.family
+        threshold = score.threshold
         confidence = (score.confidence * 100).rounded() / 100
         func reason(_ c: InauthenticityScore.Contribution) -> Reason {
             Reason(feature: c.feature.rawValue, contribution: (c.contribution * 100).rounded() / 100, value: c.value,
@@ -164,9 +170,12 @@ extension TrustCommand {
             }
             for (n, result) in results.enumerated() {
                 if n > 0 { print("") }
-                let known = model.parameters.count - result.unknown.count
+                let signals = model.signalCount(platform: Platform(rawValue: result.platform) ?? .other)
+                let known = signals - result.unknown.count
+                let learner = model.profiles.first { $0.family == result.family }?.learner.rawValue ?? ""
                 print("\(result.name) (\(result.platform) \(result.id)): \(String(format: "%.2f", result.score)) \(result.label), "
-                      + "confidence \(String(format: "%.2f", result.confidence)) (\(known) of \(model.parameters.count) signals known)")
+                      + "confidence \(String(format: "%.2f", result.confidence)) (\(known) of \(signals) signals known; "
+                      + "\(result.family) profile model, \(learner), threshold \(String(format: "%.2f", result.threshold)))")
                 if !result.reasonsUp.isEmpty {
                     print("raises the score:")
                     for r in result.reasonsUp { print(String(format: "  %+.2f  ", r.contribution) + r.sentence) }
@@ -206,16 +215,16 @@ extension TrustCommand.Score {
             let snapshots = try store.metricSnapshots(workspace: workspace, accountID: subject.id)
             let engagers = try store.trustSubjects(workspace: workspace, accountIDs: engagements.map(\.source))
             var scores: [Int64: InauthenticityScore] = [:]
-            for engager in engagers { scores[engager.id] = model.score(TrustFeatureExtractor.features(of: engager)) }
+            for engager in engagers { scores[engager.id] = model.score(engager) }
             if let followers = subject.account.followers {
                 let tier = InfluenceTier(followers: followers)
                 if measuredTiers.insert(tier).inserted {
                     tierMedians[tier] = AudienceAnalyzer.tierMedian(try store.recentEngagement(workspace: workspace, tier: tier))
                 }
             }
-            let analyzer = AudienceAnalyzer(threshold: model.threshold, tierLikesPerReply: tierMedians)
+            let analyzer = AudienceAnalyzer(tierLikesPerReply: tierMedians)
             let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots) { scores[$0] }
-            results.append(AccountScore(subject: subject, score: model.score(TrustFeatureExtractor.features(of: subject)),
+            results.append(AccountScore(subject: subject, score: model.score(subject),
                                         reasons: reasons, audience: audience))
         }
         return results
@@ -226,7 +235,7 @@ extension TrustCommand.Score {
     static func scoreFromWholeWorkspace(_ ids: [Int64], store: SQLiteStore, workspace: String, model: InauthenticityModel,
                                         reasons: Int) throws -> [AccountScore] {
         let scored = try ScoredWorkspace(store: store, workspace: workspace, model: model)
-        let analyzer = AudienceAnalyzer(threshold: model.threshold,
+        let analyzer = AudienceAnalyzer(
                                         tierLikesPerReply: AudienceAnalyzer.tierMedians(scored.subjects))
         var results: [AccountScore] = []
         for id in ids {
@@ -324,13 +333,15 @@ extension TrustCommand {
             if json {
                 struct Result: Encodable {
                     var scoredAccounts: Int
-                    var threshold: Double
+                    /// Label threshold of each profile family.
+                    var thresholds: [String: Double]
                     var minScore: Double
                     var query: String?
                     var seconds: Double
                     var accounts: [AccountScore]
                 }
-                print(try Output.json(Result(scoredAccounts: scored.subjects.count, threshold: model.threshold,
+                print(try Output.json(Result(scoredAccounts: scored.subjects.count,
+                                             thresholds: Dictionary(uniqueKeysWithValues: model.profiles.map { ($0.family, $0.threshold) }),
                                              minScore: minScore, query: query, seconds: (seconds * 100).rounded() / 100,
                                              accounts: rows)))
             } else if csv {
@@ -343,7 +354,8 @@ extension TrustCommand {
                 }
             } else {
                 print("\(Output.count(rows.count)) accounts scored ≥ \(minScore) of \(Output.count(scored.subjects.count)) "
-                      + "(threshold \(model.threshold), \(String(format: "%.1fs", seconds)))")
+                      + "(thresholds " + model.profiles.map { "\($0.family) \($0.threshold)" }.joined(separator: ", ")
+                      + ", \(String(format: "%.1fs", seconds)))")
                 for (rank, row) in rows.enumerated() {
                     print("\(rank + 1). \(row.name)  \(String(format: "%.2f", row.score))  \(row.label)  confidence "
                           + String(format: "%.2f", row.confidence))
@@ -460,10 +472,15 @@ extension TrustCommand {
                                    valueName: "w"))
         var twibotWeight = 0.25
 
+        @Option(help: ArgumentHelp("Boosting rounds of the depth-2 tree candidate (the depth-3 one gets 2/3 of it); 0 = logistic regression only.",
+                                   valueName: "n"))
+        var treeRounds = 150
+
         @Flag(help: "Print the figures as JSON.")
         var json = false
 
         func validate() throws {
+            guard treeRounds >= 0 else { throw ValidationError("--tree-rounds must not be negative.") }
             guard twibotWeight > 0 else { throw ValidationError("--twibot-weight must be positive.") }
             guard folds >= 2 else { throw ValidationError("--folds must be at least 2.") }
             guard l2 > 0 else { throw ValidationError("--l2 must be positive.") }
@@ -497,6 +514,7 @@ extension TrustCommand {
                         majorityPositives: set.majorityRule == nil ? nil : all.filter { ($0.majorityLabel ?? 0) >= 0.5 }.count)
                     let agreement = LabelledData.expertAgreement(all)
                     note.expertAgreement = agreement.isEmpty ? nil : agreement
+                    note.expertCeiling = LabelledData.expertCeiling(all)
                     notes.append(note)
                 }
             }
@@ -508,7 +526,9 @@ extension TrustCommand {
                 synthTest = try SynthLabelled.generate(posts: synthPosts, seed: seed &+ 1).examples()
                 synthDescription = "vigie synth twitter-v2, \(synthPosts) posts, train seed \(seed), test seed \(seed &+ 1)"
             }
-            var model = InauthenticityTrainer(l2: l2, folds: folds, seed: seed)
+            let learners: [ProfileLearnerChoice] = [.logistic]
+                + (treeRounds > 0 ? InauthenticityTrainer.defaultTrees(rounds: treeRounds).map { .trees($0) } : [])
+            var model = InauthenticityTrainer(l2: l2, folds: folds, seed: seed, learners: learners)
                 .train(sets: sets, synthTrain: synthTrain, synthTest: synthTest, synthDescription: synthDescription)
             model.evaluation?.datasets = notes
             let path = out ?? base.appendingPathComponent("models").appendingPathComponent(ModelOptions.fileName).path
@@ -519,8 +539,22 @@ extension TrustCommand {
                 print(try Output.json(model.evaluation))
             } else {
                 for line in model.evaluation?.lines ?? [] { print(line) }
-                print("weights (calibrated logit per standard deviation):")
-                for p in model.parameters.sorted(by: { abs($0.weight) > abs($1.weight) }) {
+                for profile in model.profiles {
+                    print("\(profile.family) profile model (\(profile.learner.rawValue), \(profile.selection)):")
+                    if let features = profile.treeFeatures {
+                        print("  feature importance (mean |contribution| in calibrated logit units):")
+                        for f in features.sorted(by: { $0.importance > $1.importance }).prefix(12) where f.importance > 0 {
+                            print(String(format: "  %.3f  %@", f.importance, f.feature.title))
+                        }
+                    } else {
+                        print("  weights (calibrated logit per standard deviation):")
+                        for p in profile.parameters.sorted(by: { abs($0.weight) > abs($1.weight) }).prefix(12) {
+                            print(String(format: "  %+.2f  %@", p.weight, p.feature.title))
+                        }
+                    }
+                }
+                print("behaviour and graph weights, every family (calibrated logit per standard deviation):")
+                for p in model.behaviour.sorted(by: { abs($0.weight) > abs($1.weight) }) {
                     print(String(format: "  %+.2f  %@  (%@)", p.weight, p.feature.title, p.learnedFrom))
                 }
                 print("wrote \(path)")
@@ -575,10 +609,12 @@ extension TrustCommand {
             }
             let probabilities = posted.map { scored.scores[$0].probability }
             let labels = posted.map { bots.contains(scored.subjects[$0].account.platformID) ? 1.0 : 0.0 }
-            let metrics = ClassifierMetrics(probabilities: probabilities, labels: labels, threshold: model.threshold)
+            // Each account decided at its family's threshold (synth data is Twitter-like: one threshold).
+            let metrics = ClassifierMetrics(probabilities: probabilities, labels: labels,
+                                            thresholds: posted.map { scored.scores[$0].threshold })
             func flagged(_ set: (String) -> Bool) -> (Int, Int) {
                 let members = posted.filter { set(scored.subjects[$0].account.platformID) }
-                return (members.count, members.filter { scored.scores[$0].probability >= model.threshold }.count)
+                return (members.count, members.filter { scored.scores[$0].probability >= scored.scores[$0].threshold }.count)
             }
             let (hardCount, hardFlagged) = flagged { hard.contains($0) }
             let (regularCount, regularFlagged) = flagged { !bots.contains($0) && !hard.contains($0) && !coordinated.contains($0) }

@@ -109,17 +109,22 @@ import Testing
         let model = cli.directory.appendingPathComponent("model.json").path
         let train = try cli.run(["trust", "train", "--data", CLI.trustData("bot-labels-twibot"),
                                  "--data", CLI.trustData("instagram-fake-followers-srf"),
-                                 "--synth-posts", "1000", "--folds", "3", "--out", model])
+                                 "--synth-posts", "1000", "--folds", "3", "--tree-rounds", "8", "--out", model])
         try #require(train.status == 0, "\(train.stderr)")
         for needle in ["cross-validated within twibot20", "cross-validated within twibot22", "cross-validated within srf",
                        "transfer twibot → srf", "transfer srf → twibot", "synth held out", "wrote " + model,
                        "at the threshold chosen inside the training folds", "majority-vote labels",
-                       "operating threshold for twibot22"] {
+                       "operating threshold for twibot22", "family instagram (instagram, tiktok), trained on srf",
+                       "family twitter (twitter, mastodon, bluesky), trained on twibot20+twibot22", "family pooled",
+                       "trees d2×8", "chosen inside each training fold", "human ceiling: one expert's label"] {
             #expect(train.stdout.contains(needle), "missing '\(needle)'")
         }
         let object = try json(try String(contentsOfFile: model, encoding: .utf8))
-        #expect(object["format"] as? Int == 1)
-        #expect((object["parameters"] as? [Any])?.count ?? 0 > 10)
+        #expect(object["format"] as? Int == 2)
+        let profiles = try #require(object["profiles"] as? [[String: Any]])
+        #expect(profiles.compactMap { $0["family"] as? String } == ["instagram", "twitter", "pooled"])
+        #expect(profiles.allSatisfy { ($0["learner"] as? String) == "logistic" || ($0["trees"] as? [String: Any]) != nil })
+        #expect((object["behaviour"] as? [Any])?.count ?? 0 > 5)
     }
 }
 

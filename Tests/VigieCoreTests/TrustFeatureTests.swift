@@ -172,9 +172,9 @@ import Testing
         for id in 1_000..<1_010 { engagements.append(Engagement(source: Int64(id), kind: .like, postID: "p0", at: Date())) }
         for id in 2_000..<2_020 { engagements.append(Engagement(source: Int64(id), kind: .follow, postID: nil, at: Date())) }
         let model = TrustModelTests.tinyModel()
-        let bot = model.score(TrustFeatureVector([.followRatio: 0.001, .defaultImage: 1, .repostShare: 0.9]))
-        let person = model.score(TrustFeatureVector([.followRatio: 3, .defaultImage: 0, .repostShare: 0.1]))
-        let audience = AudienceAnalyzer(threshold: 0.5, tierLikesPerReply: [.micro: 30]).analyse(subject, engagements: engagements) { id in
+        let bot = model.score(TrustFeatureVector([.followRatio: 0.001, .defaultImage: 1, .repostShare: 0.9]), platform: .other)
+        let person = model.score(TrustFeatureVector([.followRatio: 3, .defaultImage: 0, .repostShare: 0.1]), platform: .other)
+        let audience = AudienceAnalyzer(tierLikesPerReply: [.micro: 30]).analyse(subject, engagements: engagements) { id in
             id <= 5 ? bot : id < 2_000 ? person : nil
         }
         #expect(audience.tier == .micro)

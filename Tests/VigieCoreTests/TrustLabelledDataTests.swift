@@ -41,6 +41,13 @@ func trustSharedData(_ name: String) -> URL {
             #expect(agreement.count == 3 && agreement.allSatisfy { $0 > 0.6 && $0 < 0.8 })
         }
         #expect((sets[0].accounts + sets[0].ambiguous).filter { $0.majorityLabel == 1 }.count == 54)
+        // The human ceiling: one expert's own label against the other two's, F1 far from 1 (measured 0.32 / 0.29).
+        for set in sets {
+            let ceiling = try #require(LabelledData.expertCeiling(set.accounts + set.ambiguous))
+            #expect(ceiling.pooled.f1 > 0.2 && ceiling.pooled.f1 < 0.45, "\(ceiling.summary)")
+            #expect(ceiling.experts.count == 6 && ceiling.experts.map(\.counts.total).reduce(0, +) == ceiling.pooled.total)
+            #expect(ceiling.pooled.total > 1_000 && ceiling.pooled.total <= 1_500)
+        }
         // TwiBot-20 writes a missing URL as the text "None": no URL.
         #expect(sets[0].accounts.filter { $0.subject.account.url == "None" }.isEmpty)
     }

@@ -91,20 +91,25 @@ import Testing
     }
 
     static func tinyModel() -> InauthenticityModel {
-        InauthenticityModel(
-            name: "test", notes: "", intercept: -2,
+        let profile = InauthenticityModel.ProfileModel(
+            family: "pooled", platforms: [.other], trainedOn: "test", learner: .logistic, intercept: -2,
             parameters: [
                 .init(feature: .followRatio, mean: 0, scale: 1, weight: -1, importance: 0.5, learnedFrom: "test"),
                 .init(feature: .defaultImage, mean: 0.1, scale: 0.3, weight: 0.6, importance: 0.3, learnedFrom: "test"),
+            ],
+            threshold: 0.5, platt: PlattScaling())
+        return InauthenticityModel(
+            name: "test", notes: "", profiles: [profile], defaultFamily: "pooled",
+            behaviour: [
                 .init(feature: .repostShare, mean: 0.2, scale: 0.2, weight: 0.8, importance: 0.2, learnedFrom: "test"),
                 .init(feature: .declaredBot, mean: 0, scale: 1, weight: 3, importance: 0, learnedFrom: "prior"),
             ],
-            threshold: 0.5, platt: PlattScaling(), evaluation: nil)
+            evaluation: nil)
     }
 
     @Test func scoreAddsContributionsAndMissingFeaturesCountForNothing() {
         let model = Self.tinyModel()
-        let full = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1, .repostShare: 0.9, .declaredBot: 0]))
+        let full = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1, .repostShare: 0.9, .declaredBot: 0]), platform: .other)
         let expected = -2 + -1 * (log10(0.011)) + 0.6 * (1 - 0.1) / 0.3 + 0.8 * (0.9 - 0.2) / 0.2
         #expect(abs(full.logit - expected) < 1e-9)
         #expect(abs(full.contributions.reduce(-2) { $0 + $1.contribution } - full.logit) < 1e-9)
@@ -113,13 +118,13 @@ import Testing
         #expect(full.label == .likelyInauthentic)
 
         // Without the repost share: no contribution, named unknown, confidence lower.
-        let partial = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1]))
+        let partial = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1]), platform: .other)
         #expect(partial.unknown.contains(.repostShare))
         #expect(!partial.contributions.contains { $0.feature == .repostShare })
         #expect(abs(partial.confidence - 0.8) < 1e-9)
         #expect(abs(partial.logit - (expected - 0.8 * 0.7 / 0.2)) < 1e-9)
 
-        let nothing = model.score(TrustFeatureVector())
+        let nothing = model.score(TrustFeatureVector(), platform: .other)
         #expect(nothing.label == .unknown)
         #expect(nothing.confidence == 0)
         #expect(abs(nothing.probability - sigmoid(-2)) < 1e-12)
@@ -134,7 +139,7 @@ import Testing
         #expect(try InauthenticityModel.load(from: url) == Self.tinyModel())
 
         let bad = folder.appendingPathComponent("bad.json")
-        try Data(#"{"format": 1, "name": "x"}"#.utf8).write(to: bad)
+        try Data(#"{"format": 2, "name": "x"}"#.utf8).write(to: bad)
         do {
             _ = try InauthenticityModel.load(from: bad)
             Issue.record("a model without parameters loaded")
@@ -144,6 +149,14 @@ import Testing
         let unknownFeature = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "\"repostShare\"", with: "\"shoeSize\"")
         try Data(unknownFeature.utf8).write(to: bad)
         #expect(throws: TrustError.self) { try InauthenticityModel.load(from: bad) }
+        // A file of the previous layout is refused with the format named.
+        try Data(#"{"format": 1, "name": "x", "parameters": []}"#.utf8).write(to: bad)
+        do {
+            _ = try InauthenticityModel.load(from: bad)
+            Issue.record("a format-1 model loaded")
+        } catch let error as TrustError {
+            #expect(error.message.contains("format 1") && error.message.contains("format 2"))
+        }
     }
 
     @Test func trainerIsDeterministicAndLearnsAPlantedSignal() {
@@ -159,16 +172,108 @@ import Testing
             if i % 3 == 0 { v[.handleDigits] = random.unit() } // known for a third only
             examples.append(.init(features: v, label: fake ? 1 : 0, dataset: i % 2 == 0 ? "a" : "b"))
         }
-        let trainer = InauthenticityTrainer(l2: 1, folds: 5, seed: 4)
+        let trainer = InauthenticityTrainer(l2: 1, folds: 5, seed: 4,
+                                            learners: [.logistic, .trees(GradientBoosting(depth: 2, rounds: 30, shrinkage: 0.1))])
         let model = trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }])
         #expect(model == trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }]))
         let pooled = try! #require(model.evaluation?.pooled)
         #expect(pooled.auc > 0.95)
         #expect(pooled.brier < pooled.brierBaseline)
-        #expect(model.parameters.first { $0.feature == .followRatio }!.weight < 0)
-        #expect(model.parameters.contains { $0.feature == .declaredBot && $0.learnedFrom == "prior" })
+        // Sets named neither srf nor twibot: only the pooled family, both learners measured, one shipped.
+        let family = try! #require(model.evaluation?.families.first)
+        #expect(model.profiles.map(\.family) == ["pooled"] && family.candidates.count == 2)
+        #expect(family.candidates.allSatisfy { $0.metrics.auc > 0.9 } && family.selected != nil)
+        #expect(family.chosenInFolds.values.reduce(0, +) == 5)
+        let shipped = model.profiles[0]
+        #expect(shipped.learner == (family.shipped == "logistic" ? .logistic : .boostedTrees))
+        let best = family.candidates.max { $0.metrics.auc < $1.metrics.auc }!
+        #expect(family.candidates.first { $0.learner == family.shipped }!.metrics.auc == best.metrics.auc)
+        #expect(model.behaviour.contains { $0.feature == .declaredBot && $0.learnedFrom == "prior" })
         #expect(model.evaluation?.transfer.isEmpty == true) // no twibot/srf names
         // Features never seen in training are not in the model.
-        #expect(!model.parameters.contains { $0.feature == .repostShare })
+        #expect(!shipped.features.contains(.repostShare))
+        let fake = model.score(TrustFeatureVector([.followers: 10, .following: 3_000, .followRatio: 10.0 / 3_000]), platform: .other)
+        let person = model.score(TrustFeatureVector([.followers: 1_500, .following: 300, .followRatio: 5]), platform: .other)
+        #expect(fake.probability > 0.5 && person.probability < 0.2, "\(fake.probability) \(person.probability)")
+        #expect(abs(fake.contributions.reduce(fake.bias) { $0 + $1.contribution } - fake.logit) < 1e-9)
+    }
+
+    /// A label that needs an interaction (bot when both inputs are high) and a third feature
+    /// known for half the rows only.
+    static func interaction(count: Int, seed: UInt64, exclusive: Bool = false) -> ([[Double?]], [Double]) {
+        var random = SeededRandom(seed: seed)
+        var rows: [[Double?]] = [], labels: [Double] = []
+        for i in 0..<count {
+            let a = random.unit(), b = random.unit(), c = random.unit()
+            rows.append([a, b, i % 2 == 0 ? c : nil])
+            // Both high (or, exclusive: exactly one above 0.5, which no linear model can express).
+            let bot = exclusive ? (a > 0.5) != (b > 0.5) : a > 0.6 && b > 0.6
+            let z = (bot ? 3.0 : -2.5) + (c - 0.5)
+            labels.append(random.unit() < sigmoid(z) ? 1 : 0)
+        }
+        return (rows, labels)
+    }
+
+    @Test func boostedTreesLearnAnInteractionLogisticRegressionCannot() {
+        let (rows, labels) = Self.interaction(count: 3_000, seed: 31, exclusive: true)
+        let (testRows, testLabels) = Self.interaction(count: 2_000, seed: 32, exclusive: true)
+        let trees = GradientBoosting(depth: 2, rounds: 60, shrinkage: 0.2).fit(rows, labels)
+        let linear = LogisticRegression(l2: 1).fit(rows.map { $0.map { $0 ?? 0.5 } }, labels)
+        let treeAUC = ClassifierMetrics.rocAUC(testRows.map { trees.logit($0) }, testLabels)
+        let linearAUC = ClassifierMetrics.rocAUC(testRows.map { linear.logit($0.map { $0 ?? 0.5 }) }, testLabels)
+        #expect(treeAUC > linearAUC + 0.2, "trees \(treeAUC) vs logistic \(linearAUC)")
+        #expect(treeAUC > 0.8)
+        // Deterministic.
+        #expect(GradientBoosting(depth: 2, rounds: 60, shrinkage: 0.2).fit(rows, labels) == trees)
+    }
+
+    @Test func treeContributionsSumToTheLogitAndUnknownFeaturesGiveNothing() {
+        let (rows, labels) = Self.interaction(count: 2_000, seed: 33)
+        let trees = GradientBoosting(depth: 3, rounds: 40, shrinkage: 0.1, minimumChildWeight: 5).fit(rows, labels)
+        for row in rows.prefix(200) + [[nil, nil, nil], [0.9, nil, 0.2], [nil, 0.1, nil]] {
+            let (logit, contributions) = trees.explain(row)
+            #expect(abs(logit - trees.logit(row)) < 1e-9)
+            #expect(abs(trees.bias + contributions.values.reduce(0, +) - logit) < 1e-9)
+            for (j, value) in row.enumerated() where value == nil { #expect(contributions[j] == nil) }
+        }
+        // Nothing known: the bias, the training accounts' cover-weighted mean.
+        #expect(abs(trees.logit([nil, nil, nil]) - trees.bias) < 1e-9)
+        // The signal is where it was planted: high a and b together raise the logit.
+        let bot = trees.explain([0.9, 0.9, 0.5]), person = trees.explain([0.1, 0.2, 0.5])
+        #expect(bot.logit > 0 && person.logit < -1.5)
+        #expect((bot.contributions[0] ?? 0) > 0 && (bot.contributions[1] ?? 0) > 0)
+        // Platt folded in: every output scaled, contributions too.
+        let scaled = trees.scaled(a: 0.5, b: -1)
+        let (scaledLogit, scaledContributions) = scaled.explain([0.9, 0.9, 0.5])
+        #expect(abs(scaledLogit - (0.5 * bot.logit - 1)) < 1e-9)
+        #expect(abs((scaledContributions[0] ?? 0) - 0.5 * (bot.contributions[0] ?? 0)) < 1e-9)
+    }
+
+    @Test func treeModelScoresThroughTheModelFileWithExactReasons() throws {
+        let (rows, labels) = Self.interaction(count: 1_500, seed: 34)
+        let trees = GradientBoosting(depth: 2, rounds: 30, shrinkage: 0.2).fit(rows, labels).scaled(a: 1, b: 0)
+        let features: [TrustFeature] = [.handleDigits, .nameNonASCII, .bioLength]
+        let profile = InauthenticityModel.ProfileModel(
+            family: "twitter", platforms: [.twitter], trainedOn: "test", learner: .boostedTrees, intercept: trees.bias,
+            parameters: [], trees: trees, treeFeatures: features.map { .init(feature: $0, importance: 1) },
+            threshold: 0.3, platt: PlattScaling())
+        var model = Self.tinyModel()
+        model.profiles.append(profile)
+        // bioLength's model input is log1p: use raw values whose input is the planted value.
+        let vector = TrustFeatureVector([.handleDigits: 0.9, .nameNonASCII: 0.95])
+        let score = model.score(vector, platform: .twitter)
+        #expect(score.family == "twitter" && score.threshold == 0.3)
+        #expect(abs(score.logit - trees.logit([0.9, 0.95, nil])) < 1e-9)
+        #expect(abs(score.contributions.reduce(score.bias) { $0 + $1.contribution } - score.logit) < 1e-9)
+        #expect(score.unknown.contains(.bioLength) && !score.contributions.contains { $0.feature == .bioLength })
+        // Other platforms keep their family (here the pooled logistic one).
+        #expect(model.score(vector, platform: .youtube).family == "pooled")
+        #expect(InauthenticityModel.family(of: .instagram) == "instagram" && InauthenticityModel.family(of: .bluesky) == "twitter")
+        // Round trip through the file.
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-trees-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try model.write(to: url)
+        let loaded = try InauthenticityModel.load(from: url)
+        #expect(loaded.score(vector, platform: .twitter) == score)
     }
 }

@@ -8,7 +8,7 @@ public struct AudienceQuality: Sendable, Codable, Hashable {
         public var known: Int
         /// Of those, the ones with enough data to be scored.
         public var scored: Int
-        /// Of the scored, those at or above the model's threshold.
+        /// Of the scored, those at or above their family's threshold.
         public var suspicious: Int
         public var share: Double? { scored > 0 ? Double(suspicious) / Double(scored) : nil }
     }
@@ -80,12 +80,10 @@ public struct AudienceQuality: Sendable, Codable, Hashable {
 /// Builds `AudienceQuality` from the account's subject, the engagement it received and the
 /// scores of the accounts in the workspace.
 public struct AudienceAnalyzer: Sendable {
-    public var threshold: Double
     /// Median likes-per-reply by tier, over the workspace's accounts (see `tierLikesPerReply`).
     public var tierLikesPerReply: [InfluenceTier: Double]
 
-    public init(threshold: Double, tierLikesPerReply: [InfluenceTier: Double]) {
-        self.threshold = threshold
+    public init(tierLikesPerReply: [InfluenceTier: Double]) {
         self.tierLikesPerReply = tierLikesPerReply
     }
 
@@ -165,7 +163,7 @@ public struct AudienceAnalyzer: Sendable {
             for id in ids {
                 guard let score = scoreOf(id), score.label != .unknown else { continue }
                 scored += 1
-                if score.probability >= threshold { suspicious += 1 }
+                if score.probability >= score.threshold { suspicious += 1 }
             }
             return .init(known: ids.count, scored: scored, suspicious: suspicious)
         }

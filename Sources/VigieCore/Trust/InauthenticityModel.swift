@@ -1,17 +1,20 @@
 import Foundation
 
-/// The trained inauthenticity model: a logistic model over standardised features whose output
-/// is already calibrated (Platt scaling folded into the weights). Saved as a small versioned
-/// JSON file (`models/inauthenticity-v1.json`) by `vigie trust train`.
+/// The trained inauthenticity model: one calibrated **profile model per platform family**
+/// (Instagram-like, Twitter-like, and a pooled one for platforms without labelled data), each a
+/// logistic model over standardised features or small gradient-boosted trees, plus behaviour and
+/// graph weights shared by all families, added in logit units. Platt scaling is folded into every
+/// part, so the output is a calibrated probability. Saved as a small versioned JSON file
+/// (`models/inauthenticity-v2.json`) by `vigie trust train`.
 ///
 /// ```swift
 /// let model = try InauthenticityModel.load(from: url)
-/// let score = model.score(TrustFeatureExtractor.features(of: subject))
-/// print(score.probability, score.reasons(up: 3))
+/// let score = model.score(TrustFeatureExtractor.features(of: subject), platform: subject.account.platform)
+/// print(score.probability, score.family, score.reasons(up: 3))
 /// ```
 public struct InauthenticityModel: Sendable, Codable, Hashable {
     /// The JSON layout this code reads.
-    public static let fileFormat = 1
+    public static let fileFormat = 2
 
     public struct Parameter: Sendable, Codable, Hashable {
         public var feature: TrustFeature
@@ -20,37 +23,120 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         public var scale: Double
         /// Weight on the standardised input, in calibrated logit units.
         public var weight: Double
-        /// Share of the confidence this feature carries when it is known.
+        /// How much of the model's signal this feature carries when known (|weight|; the prior's 0):
+        /// confidence is the known features' share of the total.
         public var importance: Double
         /// Where the weight comes from: the data sets it was learnt on, or `prior` (set by hand).
         public var learnedFrom: String
+
+        public init(feature: TrustFeature, mean: Double, scale: Double, weight: Double, importance: Double, learnedFrom: String) {
+            self.feature = feature
+            self.mean = mean
+            self.scale = scale
+            self.weight = weight
+            self.importance = importance
+            self.learnedFrom = learnedFrom
+        }
+    }
+
+    /// A feature the trees of a profile model read, with its importance (mean |contribution| on
+    /// the training accounts, calibrated logit units).
+    public struct TreeFeature: Sendable, Codable, Hashable {
+        public var feature: TrustFeature
+        public var importance: Double
+
+        public init(feature: TrustFeature, importance: Double) {
+            self.feature = feature
+            self.importance = importance
+        }
+    }
+
+    /// The profile stage for one family of platforms.
+    public struct ProfileModel: Sendable, Codable, Hashable {
+        public enum Learner: String, Sendable, Codable, Hashable {
+            case logistic
+            case boostedTrees = "boosted-trees"
+        }
+
+        /// `instagram`, `twitter` or `pooled`.
+        public var family: String
+        /// The platforms scored with it.
+        public var platforms: [Platform]
+        /// The labelled sets it was trained on.
+        public var trainedOn: String
+        public var learner: Learner
+        /// Calibrated logit of an account with nothing known (logistic: the intercept; trees:
+        /// the base plus every root's value).
+        public var intercept: Double
+        /// Logistic weights (empty for trees).
+        public var parameters: [Parameter]
+        /// Trees over the model inputs of `treeFeatures` (in that order), Platt scaling folded in.
+        public var trees: BoostedTrees?
+        public var treeFeatures: [TreeFeature]?
+        /// Scores at or above this are labelled likely inauthentic (best F1 on held-out folds).
+        public var threshold: Double
+        /// The Platt scaling fitted on held-out folds, already folded in (kept for the record).
+        public var platt: PlattScaling
+        /// How the learner was chosen (cross-validation inside the training data).
+        public var selection: String
+
+        public init(family: String, platforms: [Platform], trainedOn: String, learner: Learner, intercept: Double,
+                    parameters: [Parameter], trees: BoostedTrees? = nil, treeFeatures: [TreeFeature]? = nil,
+                    threshold: Double, platt: PlattScaling, selection: String = "") {
+            self.family = family
+            self.platforms = platforms
+            self.trainedOn = trainedOn
+            self.learner = learner
+            self.intercept = intercept
+            self.parameters = parameters
+            self.trees = trees
+            self.treeFeatures = treeFeatures
+            self.threshold = threshold
+            self.platt = platt
+            self.selection = selection
+        }
+
+        /// The features it reads.
+        public var features: [TrustFeature] {
+            learner == .boostedTrees ? (treeFeatures ?? []).map(\.feature) : parameters.map(\.feature)
+        }
+    }
+
+    /// Which family scores a platform: Instagram-like (photo and video platforms with bought
+    /// followers: Instagram, TikTok) from the SRF study, Twitter-like (microblogs with bios and
+    /// follow counts: Twitter/X, Mastodon, Bluesky) from the TwiBot study, and the pooled model
+    /// for the rest (YouTube, unnamed CSV platforms), which has no labelled data of its own.
+    public static func family(of platform: Platform) -> String {
+        switch platform {
+        case .instagram, .tiktok: return "instagram"
+        case .twitter, .mastodon, .bluesky: return "twitter"
+        case .youtube, .other: return "pooled"
+        }
     }
 
     public var format: Int
     public var name: String
     public var notes: String
-    public var intercept: Double
-    public var parameters: [Parameter]
-    /// Scores at or above this are labelled likely inauthentic.
-    public var threshold: Double
-    /// The Platt scaling fitted on held-out folds, already folded into the weights (kept for the record).
-    public var platt: PlattScaling
+    public var profiles: [ProfileModel]
+    /// The family used when a platform's own is not in the file.
+    public var defaultFamily: String
+    /// Behaviour, graph and prior weights, the same for every family, added to the profile logit.
+    public var behaviour: [Parameter]
     /// The figures measured when the model was trained.
     public var evaluation: TrustTrainingReport?
-    /// Standardised inputs are clipped to ± this many training standard deviations (`nil`: not
-    /// clipped), so that an account far outside the training data (a celebrity's millions of
-    /// followers) is not pushed by a straight line extrapolated beyond it.
+    /// Standardised inputs of the logistic parts are clipped to ± this many training standard
+    /// deviations (`nil`: not clipped), so that an account far outside the training data (a
+    /// celebrity's millions of followers) is not pushed by a straight line extrapolated beyond it.
     public var inputClip: Double?
 
-    public init(name: String, notes: String, intercept: Double, parameters: [Parameter], threshold: Double,
-                platt: PlattScaling, evaluation: TrustTrainingReport?, inputClip: Double? = nil) {
+    public init(name: String, notes: String, profiles: [ProfileModel], defaultFamily: String, behaviour: [Parameter],
+                evaluation: TrustTrainingReport?, inputClip: Double? = nil) {
         format = Self.fileFormat
         self.name = name
         self.notes = notes
-        self.intercept = intercept
-        self.parameters = parameters
-        self.threshold = threshold
-        self.platt = platt
+        self.profiles = profiles
+        self.defaultFamily = defaultFamily
+        self.behaviour = behaviour
         self.evaluation = evaluation
         self.inputClip = inputClip
     }
@@ -62,12 +148,29 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
             throw TrustError("cannot read the trust model \(url.path): \(error.localizedDescription); "
                              + "pass --model FILE or run `vigie trust train`")
         }
+        struct Header: Decodable { var format: Int? }
+        if let header = try? JSONDecoder().decode(Header.self, from: data), let format = header.format, format != fileFormat {
+            throw TrustError("\(url.path) has model format \(format); this Vigie reads format \(fileFormat) "
+                             + "(run `vigie trust train`, or use models/inauthenticity-v2.json)")
+        }
         let model: InauthenticityModel
         do { model = try JSONDecoder().decode(InauthenticityModel.self, from: data) } catch let error as DecodingError {
             throw TrustError("\(url.path) is not a trust model: \(TrustError.describe(error))")
         }
-        guard model.format == fileFormat else {
-            throw TrustError("\(url.path) has model format \(model.format); this Vigie reads format \(fileFormat)")
+        guard model.profiles.contains(where: { $0.family == model.defaultFamily }) else {
+            throw TrustError("\(url.path): defaultFamily '\(model.defaultFamily)' is not one of the profiles "
+                             + "(\(model.profiles.map(\.family).joined(separator: ", ")))")
+        }
+        for profile in model.profiles where profile.learner == .boostedTrees {
+            guard let trees = profile.trees, let features = profile.treeFeatures else {
+                throw TrustError("\(url.path): profile '\(profile.family)' uses trees but has no trees or treeFeatures")
+            }
+            for tree in trees.trees {
+                for node in tree.nodes where node.feature >= features.count || node.left >= tree.nodes.count
+                    || node.right >= tree.nodes.count || (node.feature >= 0 && (node.left <= 0 || node.right <= 0)) {
+                    throw TrustError("\(url.path): profile '\(profile.family)' has a tree node pointing outside its tree or features")
+                }
+            }
         }
         return model
     }
@@ -80,18 +183,38 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         try data.write(to: url)
     }
 
-    /// Scores one account from its features.
-    public func score(_ features: TrustFeatureVector) -> InauthenticityScore {
-        var logit = intercept
+    /// The profile model that scores `platform`.
+    public func profile(for platform: Platform) -> ProfileModel {
+        let family = Self.family(of: platform)
+        return profiles.first { $0.family == family } ?? profiles.first { $0.family == defaultFamily } ?? profiles[0]
+    }
+
+    /// The default family's threshold (the label threshold of platforms without a family of their own).
+    public var threshold: Double { profile(for: .other).threshold }
+
+    /// How many signals scoring `platform` reads.
+    public func signalCount(platform: Platform) -> Int {
+        profile(for: platform).features.count + behaviour.count
+    }
+
+    /// Scores one account.
+    public func score(_ subject: TrustSubject) -> InauthenticityScore {
+        score(TrustFeatureExtractor.features(of: subject), platform: subject.account.platform)
+    }
+
+    /// Scores one account from its features, with the profile model of its platform's family.
+    public func score(_ features: TrustFeatureVector, platform: Platform) -> InauthenticityScore {
+        let profile = profile(for: platform)
+        var logit = profile.intercept
         var contributions: [InauthenticityScore.Contribution] = []
         var unknown: [TrustFeature] = []
         var knownImportance = 0.0
         var totalImportance = 0.0
-        for parameter in parameters {
+        func addLinear(_ parameter: Parameter) {
             totalImportance += parameter.importance
             guard let raw = features[parameter.feature] else {
                 unknown.append(parameter.feature)
-                continue
+                return
             }
             knownImportance += parameter.importance
             var standardised = (parameter.feature.modelInput(raw) - parameter.mean) / parameter.scale
@@ -101,14 +224,34 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
             contributions.append(.init(feature: parameter.feature, value: raw, contribution: contribution,
                                        sentence: parameter.feature.sentence(raw)))
         }
+        if profile.learner == .boostedTrees, let trees = profile.trees, let treeFeatures = profile.treeFeatures {
+            let row = treeFeatures.map { features[$0.feature].map($0.feature.modelInput) }
+            let explained = trees.explain(row)
+            // The calibrated trees' bias is the profile's intercept; the contributions add up to the rest.
+            logit = explained.logit
+            for (j, tf) in treeFeatures.enumerated() {
+                totalImportance += tf.importance
+                guard let raw = features[tf.feature] else {
+                    unknown.append(tf.feature)
+                    continue
+                }
+                knownImportance += tf.importance
+                contributions.append(.init(feature: tf.feature, value: raw, contribution: explained.contributions[j] ?? 0,
+                                           sentence: tf.feature.sentence(raw)))
+            }
+        } else {
+            for parameter in profile.parameters { addLinear(parameter) }
+        }
+        for parameter in behaviour { addLinear(parameter) }
         contributions.sort { abs($0.contribution) > abs($1.contribution) }
         let probability = sigmoid(logit)
         let confidence = totalImportance > 0 ? knownImportance / totalImportance : 0
         return InauthenticityScore(probability: probability, logit: logit,
                                    label: InauthenticityScore.Label(probability: probability, confidence: confidence,
-                                                                    threshold: threshold),
+                                                                    threshold: profile.threshold),
                                    confidence: confidence, known: contributions.count, contributions: contributions,
-                                   unknown: unknown)
+                                   unknown: unknown, family: profile.family, threshold: profile.threshold,
+                                   bias: profile.intercept)
     }
 }
 
@@ -157,6 +300,11 @@ public struct InauthenticityScore: Sendable, Codable, Hashable {
     public var contributions: [Contribution]
     /// Features the data did not give: they count for nothing, and lower the confidence.
     public var unknown: [TrustFeature]
+    /// The profile model's family (`instagram`, `twitter`, `pooled`) and its label threshold.
+    public var family: String
+    public var threshold: Double
+    /// The logit of an account with nothing known: `bias + Σ contributions == logit`.
+    public var bias: Double
 
     /// The strongest reasons raising the score.
     public func reasons(up limit: Int) -> [Contribution] {

@@ -15,6 +15,8 @@ public struct LabelledAccount: Sendable {
     public var dataset: String
     /// The experts' 0–4 scores, in the order of the labels file (empty for sets without them).
     public var votes: [Int] = []
+    /// Who gave each vote (the labels file's `annotator` column), in the same order.
+    public var annotators: [String] = []
 
     public init(subject: TrustSubject, label: Double?, target: Double? = nil, majorityLabel: Double? = nil, dataset: String) {
         self.subject = subject
@@ -73,6 +75,7 @@ public enum LabelledData {
     public static func twibotAnnotation(directory: URL) throws -> [LabelledSet] {
         let labelsFile = directory.appendingPathComponent("annotation_combine.csv")
         var scores: [String: [Int]] = [:]
+        var annotators: [String: [String]] = [:]
         let text = try readText(labelsFile)
         for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() where number > 0 {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
@@ -83,6 +86,7 @@ public enum LabelledData {
                 throw TrustError("\(labelsFile.path):\(number + 1): expected `id,label,annotator` with a label 0–4, got '\(line)'")
             }
             scores[fields[0], default: []].append(score)
+            annotators[fields[0], default: []].append(fields.count >= 3 ? fields[2] : "")
         }
         var sets: [LabelledSet] = []
         for prefix in ["Twibot20", "Twibot22"] {
@@ -121,6 +125,7 @@ public enum LabelledData {
                 var labelled = LabelledAccount(subject: subject, label: label, target: mean / 4, majorityLabel: majority,
                                                dataset: prefix.lowercased())
                 labelled.votes = votes
+                labelled.annotators = annotators[id] ?? []
                 if label == nil {
                     excluded += 1
                     ambiguous.append(labelled)
@@ -193,6 +198,26 @@ public enum LabelledData {
         }
     }
 
+    /// The human ceiling: one expert's own label under the same rule (score ≥ 3 = bot, as a mean
+    /// ≥ 2.5 is for three) against the label of the other experts (their mean ≥ 2.5 bot, ≤ 1.5
+    /// human, in between left out), over every (expert, account) pair; and per expert.
+    public static func expertCeiling(_ accounts: [LabelledAccount]) -> ExpertCeiling? {
+        var pooled = ExpertCeiling.Counts()
+        var perExpert: [String: ExpertCeiling.Counts] = [:]
+        for account in accounts where account.votes.count >= 2 {
+            for (k, vote) in account.votes.enumerated() {
+                let others = account.votes.enumerated().filter { $0.offset != k }.map(\.element)
+                let mean = Double(others.reduce(0, +)) / Double(others.count)
+                guard mean >= 2.5 || mean <= 1.5 else { continue }
+                let expert = k < account.annotators.count ? account.annotators[k] : "position \(k + 1)"
+                pooled.add(predicted: vote >= 3, actual: mean >= 2.5)
+                perExpert[expert, default: .init()].add(predicted: vote >= 3, actual: mean >= 2.5)
+            }
+        }
+        guard pooled.total > 0 else { return nil }
+        return ExpertCeiling(pooled: pooled, experts: perExpert.sorted { $0.key < $1.key }.map { .init(expert: $0.key, counts: $0.value) })
+    }
+
     /// Sets `bioSharedWith` from the bios of the set itself.
     static func markSharedBios(_ accounts: inout [LabelledAccount]) {
         var counts: [String: Int] = [:]
@@ -262,5 +287,45 @@ public enum LabelledData {
         case "false", "0", "no": return false
         default: return nil
         }
+    }
+}
+
+/// How well one expert's label matches the other experts' label: the F1 a "perfect model of one
+/// expert" would reach against the labels used for evaluation.
+public struct ExpertCeiling: Sendable, Codable, Hashable {
+    public struct Counts: Sendable, Codable, Hashable {
+        public var truePositives = 0
+        public var falsePositives = 0
+        public var falseNegatives = 0
+        public var total = 0
+        public var positives = 0
+
+        public init() {}
+
+        mutating func add(predicted: Bool, actual: Bool) {
+            total += 1
+            if actual { positives += 1 }
+            if predicted && actual { truePositives += 1 } else if predicted { falsePositives += 1 } else if actual { falseNegatives += 1 }
+        }
+
+        public var precision: Double { truePositives + falsePositives > 0 ? Double(truePositives) / Double(truePositives + falsePositives) : 0 }
+        public var recall: Double { truePositives + falseNegatives > 0 ? Double(truePositives) / Double(truePositives + falseNegatives) : 0 }
+        public var f1: Double { precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0 }
+    }
+
+    public struct Expert: Sendable, Codable, Hashable {
+        public var expert: String
+        public var counts: Counts
+    }
+
+    /// Over every (expert, account) pair.
+    public var pooled: Counts
+    public var experts: [Expert]
+
+    public var summary: String {
+        String(format: "one expert's label (score ≥ 3) against the other two's (mean ≥ 2.5 bot, ≤ 1.5 human): "
+               + "%d pairs (%d bot), P %.2f R %.2f F1 %.2f; per expert F1 ", pooled.total, pooled.positives,
+               pooled.precision, pooled.recall, pooled.f1)
+            + experts.map { String(format: "%@ %.2f", $0.expert, $0.counts.f1) }.joined(separator: ", ")
     }
 }
