@@ -67,13 +67,24 @@ public struct TrendItemExtractor: Sendable {
                       urls: [String] = [], isReply: Bool = false) -> [Item] {
         var seen = Set<Item>()
         var out: [Item] = []
-        func add(_ kind: TrendItemKind, _ key: String) {
-            guard kinds.contains(kind), !key.isEmpty else { return }
-            let item = Item(kind, key)
+        forEachItem(text: text, language: language, hashtags: hashtags, mentions: mentions, urls: urls, isReply: isReply) {
+            let item = Item($0, $1)
             if seen.insert(item).inserted { out.append(item) }
         }
+        return out
+    }
+
+    /// Calls `body` with the items of ``items(text:language:hashtags:mentions:urls:isReply:)`` in
+    /// the same order, repeats included (callers that intern items drop repeats by id, which is
+    /// cheaper than hashing each item twice).
+    public func forEachItem(text: String, language: String?, hashtags: [String] = [], mentions: [String] = [],
+                            urls: [String] = [], isReply: Bool = false, _ body: (TrendItemKind, String) -> Void) {
+        func add(_ kind: TrendItemKind, _ key: String) {
+            guard kinds.contains(kind), !key.isEmpty else { return }
+            body(kind, key)
+        }
         let tokens = Tokenizer.tokenize(text)
-        var addressed = Set<String>()
+        var addressed: Set<String> = []
         if isReply {
             for token in tokens {
                 guard token.kind == .mention else { break }
@@ -81,58 +92,74 @@ public struct TrendItemExtractor: Sendable {
             }
         }
         for tag in hashtags { add(.hashtag, TextFolding.fold(tag)) }
-        for handle in mentions where !addressed.contains(TextFolding.fold(handle)) { add(.mention, TextFolding.fold(handle)) }
-        var links = urls
-        var words: [String] = []
-        var window: [String] = []
-        func flushPhrase() { window.removeAll(keepingCapacity: true) }
+        for handle in mentions {
+            let folded = TextFolding.fold(handle)
+            if addressed.isEmpty || !addressed.contains(folded) { add(.mention, folded) }
+        }
+        let wantsPhrases = kinds.contains(.phrase)
+        let wantsTerms = kinds.contains(.term)
+        var links: [String] = []
+        // Content words: whether each word is one is decided once (terms and phrases both ask).
+        var terms: [String] = []
+        // The last three words and whether each is a content word.
+        var window: [(word: String, content: Bool)] = []
+        window.reserveCapacity(3)
         for token in tokens {
             switch token.kind {
             case .hashtag:
                 add(.hashtag, token.folded)
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .mention:
-                if !addressed.contains(token.folded) { add(.mention, token.folded) }
-                flushPhrase()
+                if addressed.isEmpty || !addressed.contains(token.folded) { add(.mention, token.folded) }
+                window.removeAll(keepingCapacity: true)
             case .url:
                 if urls.isEmpty { links.append(token.text) }
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .emoji:
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .elision:
                 continue
             case .word:
                 let word = token.folded
-                words.append(word)
-                guard kinds.contains(.phrase) else { continue }
-                window.append(word)
-                if window.count > 3 { window.removeFirst() }
-                if window.count == 3 {
-                    let content = window.filter { isContentWord($0, language) }.count
-                    if content >= 2 { add(.phrase, window.joined(separator: " ")) }
+                guard wantsPhrases || wantsTerms else { continue }
+                let content = isContentWord(word, language)
+                if content && wantsTerms { terms.append(word) }
+                guard wantsPhrases else { continue }
+                if window.count == 3 { window.removeFirst() }
+                window.append((word, content))
+                if window.count == 3, (window[0].content ? 1 : 0) + (window[1].content ? 1 : 0) + (window[2].content ? 1 : 0) >= 2 {
+                    add(.phrase, window[0].word + " " + window[1].word + " " + window[2].word)
                 }
             }
         }
-        if kinds.contains(.term) {
-            for word in words where isContentWord(word, language) {
-                add(.term, word)
-            }
-        }
+        for word in terms { add(.term, word) }
         if kinds.contains(.link) || kinds.contains(.domain) {
-            for link in links {
+            for link in urls.isEmpty ? links : urls {
                 guard let normalized = CoordinationText.normalizedURL(link) else { continue }
                 add(.link, normalized)
                 let host = normalized.prefix { $0 != "/" && $0 != "?" }
                 add(.domain, String(host))
             }
         }
-        return out
     }
 
     /// A word long enough, not a number and not a stop word.
     private func isContentWord(_ word: String, _ language: String?) -> Bool {
-        word.count >= minimumTermLength && !isNumber(word) && !stopWords.isStopWord(word, language: language)
+        let utf8 = word.utf8
+        // Characters are never more than bytes: too few bytes is too short.
+        if utf8.count < minimumTermLength { return false }
+        var ascii = true
+        var digits = true
+        for byte in utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte < 0x30 || byte > 0x39 { digits = false }
+        }
+        if ascii {
+            // One character per byte (words hold no CR LF); a number is all ASCII digits.
+            if digits { return false }
+        } else if word.count < minimumTermLength || word.allSatisfy(\.isNumber) {
+            return false
+        }
+        return !stopWords.isStopWord(word, language: language)
     }
-
-    private func isNumber(_ word: String) -> Bool { word.allSatisfy(\.isNumber) }
 }
