@@ -8,6 +8,15 @@ public protocol StopWordFilter: Sendable {
     /// Whether `folded` (``TextFolding`` form) is a stop word in `language` (`fr`, `en`; `nil`
     /// when unknown: a filter should then try every language it knows).
     func isStopWord(_ folded: String, language: String?) -> Bool
+
+    /// Every stop word of `language`, when the filter is a plain set lookup: a caller then
+    /// resolves the language once per text instead of once per word. `nil` (the default):
+    /// ask ``isStopWord(_:language:)`` for each word.
+    func stopWordSet(language: String?) -> Set<String>?
+}
+
+extension StopWordFilter {
+    public func stopWordSet(language: String?) -> Set<String>? { nil }
 }
 
 /// A ``StopWordFilter`` made from a closure, to plug in another component's lists.
@@ -22,6 +31,12 @@ extension StopWords: StopWordFilter {
     public func isStopWord(_ folded: String, language: String?) -> Bool {
         contains(folded, language: language)
     }
+
+    public func stopWordSet(language: String?) -> Set<String>? { setWithPlatformWords(language: language) }
+}
+
+extension BasicStopWords {
+    public func stopWordSet(language: String?) -> Set<String>? { Self.words }
 }
 
 /// Turns a post into the items weak signals count: each distinct hashtag, mention, link, link
@@ -96,6 +111,7 @@ public struct TrendItemExtractor: Sendable {
             let folded = TextFolding.fold(handle)
             if addressed.isEmpty || !addressed.contains(folded) { add(.mention, folded) }
         }
+        let stopSet = stopWordSet(language)
         let wantsPhrases = kinds.contains(.phrase)
         let wantsTerms = kinds.contains(.term)
         var links: [String] = []
@@ -122,7 +138,7 @@ public struct TrendItemExtractor: Sendable {
             case .word:
                 let word = token.folded
                 guard wantsPhrases || wantsTerms else { continue }
-                let content = isContentWord(word, language)
+                let content = isContentWord(word, language, stopSet)
                 if content && wantsTerms { terms.append(word) }
                 guard wantsPhrases else { continue }
                 if window.count == 3 { window.removeFirst() }
@@ -143,8 +159,12 @@ public struct TrendItemExtractor: Sendable {
         }
     }
 
-    /// A word long enough, not a number and not a stop word.
-    private func isContentWord(_ word: String, _ language: String?) -> Bool {
+    /// The filter's set for `language`, resolved once per text.
+    private func stopWordSet(_ language: String?) -> Set<String>? { stopWords.stopWordSet(language: language) }
+
+    /// A word long enough, not a number and not a stop word (looked up in `stopSet` when the
+    /// filter gave one).
+    private func isContentWord(_ word: String, _ language: String?, _ stopSet: Set<String>?) -> Bool {
         let utf8 = word.utf8
         // Characters are never more than bytes: too few bytes is too short.
         if utf8.count < minimumTermLength { return false }
@@ -160,6 +180,7 @@ public struct TrendItemExtractor: Sendable {
         } else if word.count < minimumTermLength || word.allSatisfy(\.isNumber) {
             return false
         }
+        if let stopSet { return !stopSet.contains(word) }
         return !stopWords.isStopWord(word, language: language)
     }
 }
