@@ -95,6 +95,23 @@ enum TargetPosts {
     }
 }
 
+/// Weak signals' input for a target. Every post of the workspace (the default) comes through
+/// the store's lean read path, its items extracted on every core; a query or a watch goes
+/// through whole posts (the query matcher and the watch read them anyway).
+enum TrendLoading {
+    static func index(_ target: AlertRule.Target, stemmed: Bool, store: SQLiteStore, workspace: String,
+                      extractor: TrendItemExtractor) throws -> TrendIndex {
+        if case .all = target {
+            let builder = TrendInputBuilder(extractor: extractor)
+            try store.forEachTrendRecordBatch(workspace: workspace) { builder.add($0) }
+            return TrendIndex(builder.finish())
+        }
+        var input = TrendInput(extractor: extractor)
+        try TargetPosts.forEach(target, stemmed: stemmed, store: store, workspace: workspace) { input.append($0) }
+        return TrendIndex(input)
+    }
+}
+
 /// Parses `6h`, `14d` and the like for an option, naming the option when it is wrong.
 func duration(_ text: String?, option: String) throws -> TimeInterval? {
     guard let text else { return nil }
@@ -203,10 +220,9 @@ struct TrendsSignalsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let opened = try store.openStore(mustExist: true)
-        var input = TrendInput(extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()))
-        try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: opened, workspace: store.workspace) { input.append($0) }
-        let index = TrendIndex(input)
+        let index = try TrendLoading.index(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
+                                           workspace: store.workspace,
+                                           extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()))
         let atDate = try date(at, option: "--at") ?? index.timeRange?.upperBound
         var window: TimeInterval?
         if let sinceDate = try date(since, option: "--since"), let atDate {
@@ -266,8 +282,15 @@ struct TrendsSpikesCommand: ParsableCommand {
 
     func run() throws {
         var times: [Date] = []
-        try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
-                                workspace: store.workspace) { times.append($0.createdAt) }
+        let opened = try store.openStore(mustExist: true)
+        if case .all = target.target {
+            // Only the times are needed: one column instead of whole posts.
+            times = try opened.postTimes(workspace: store.workspace).map { Date(timeIntervalSince1970: Double($0) / 1000) }
+        } else {
+            try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: opened, workspace: store.workspace) {
+                times.append($0.createdAt)
+            }
+        }
         let series = VolumeSeries(times: times, bucket: try spike.bucketWidth())
         let spikes = SpikeDetector(options: try spike.options()).detect(in: series)
         if json {
@@ -314,11 +337,10 @@ struct TrendsBacktestCommand: ParsableCommand {
 
     func run() throws {
         let clock = ContinuousClock()
-        var input = TrendInput(extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()))
+        let extractor = TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords())
         let loaded = clock.now
-        try TargetPosts.forEach(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
-                                workspace: store.workspace) { input.append($0) }
-        let index = TrendIndex(input)
+        let index = try TrendLoading.index(target.target, stemmed: target.stemmed, store: try store.openStore(mustExist: true),
+                                           workspace: store.workspace, extractor: extractor)
         let loadTime = clock.now - loaded
         guard let range = index.timeRange else { throw CLIError("no post in \(target.target)") }
         let stepSeconds = try duration(step, option: "--step")!

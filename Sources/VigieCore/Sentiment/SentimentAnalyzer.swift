@@ -65,10 +65,12 @@ public struct SentimentAnalyzer: Sendable {
     /// With `nil`, the lexicon that recognises more of the text's words is used. Another
     /// language gets emoji and emoticons only, and says so in `rules`.
     public func analyze(_ text: String, language: String?) -> SentimentResult {
-        let scored = score(text, language: language)
+        let prepared = SentimentText(text)
+        let scored = score(prepared, language: language)
         guard let model = models[scored.language], let extractor = extractors[scored.language] else { return label(scored) }
-        let dense = extractor.dense(scored, text: text)
-        let (probabilities, contributions) = model.predict(dense: dense, tokens: extractor.tokenFeatures(text), evidence: scored.evidence)
+        let dense = extractor.dense(scored, prepared)
+        let (probabilities, contributions) = model.predict(dense: dense, tokens: extractor.tokenFeatures(prepared),
+                                                           evidence: scored.evidence)
         return result(scored, probabilities: probabilities, rules: scored.rules, labeller: "model \(SentimentModelFile.fileName) (\(model.language))",
                       contributions: contributions)
     }
@@ -76,17 +78,20 @@ public struct SentimentAnalyzer: Sendable {
     /// The label and score only, as ``analyze(_:language:)`` gives them, without building the
     /// explanation: for dashboards and alerts that count labels over many posts.
     public func classify(_ text: String, language: String?) -> (label: SentimentLabel, score: Double) {
-        let scored = score(text, language: language)
+        let prepared = SentimentText(text)
+        let scored = score(prepared, language: language)
         guard let model = models[scored.language], let extractor = extractors[scored.language] else {
             let result = label(scored)
             return (result.label, result.score)
         }
-        let p = model.probabilities(dense: extractor.dense(scored, text: text), tokens: extractor.tokens(text))
+        let p = model.probabilities(dense: extractor.dense(scored, prepared), tokens: extractor.tokenFeatures(prepared).map(\.feature))
         return (SentimentModelTrainer.label(p), p[2] - p[0])
     }
 
     /// The rule-based part only: valences, compound score and the features the calibration reads.
-    public func score(_ text: String, language: String?) -> SentimentScore {
+    public func score(_ text: String, language: String?) -> SentimentScore { score(SentimentText(text), language: language) }
+
+    func score(_ text: SentimentText, language: String?) -> SentimentScore {
         let base = language.map { String($0.lowercased().prefix(2)) }
         switch base {
         case "en": return SentimentScorer(lexicon: english, emoji: emoji, wordsOnly: true).score(text)
@@ -172,8 +177,9 @@ struct SentimentScorer {
         var folded: String
     }
 
-    func score(_ text: String) -> SentimentScore {
-        let tokens = Tokenizer.tokenize(text)
+    func score(_ prepared: SentimentText) -> SentimentScore {
+        let text = prepared.text
+        let tokens = prepared.tokens
         var items: [Item] = []
         items.reserveCapacity(tokens.count)
         var emojiEvidence: [SentimentEvidence] = []
@@ -368,7 +374,8 @@ struct SentimentScorer {
         guard !lexicon.emoticons.isEmpty || !wordsOnly else { return [] }
         var found: [SentimentEvidence] = []
         for chunk in text.unicodeScalars.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
-            guard chunk.count >= 2, chunk.count <= 8, chunk.contains(where: { $0.isASCII && !$0.properties.isAlphabetic && !("0"..."9").contains($0) })
+            // An ASCII scalar is alphabetic exactly when it is a Latin letter.
+            guard chunk.count >= 2, chunk.count <= 8, chunk.contains(where: { $0.isASCII && !Self.isASCIILetter($0) && !("0"..."9").contains($0) })
             else { continue }
             var candidate = String(String.UnicodeScalarView(chunk))
             var valence = lexicon.emoticons[candidate]
@@ -388,10 +395,20 @@ struct SentimentScorer {
     private static func isCapitals(_ text: String) -> Bool {
         var letters = 0
         for scalar in text.unicodeScalars {
+            // ASCII: only a-z are lowercase and A-Z uppercase; the Unicode properties otherwise.
+            if scalar.isASCII {
+                if scalar.value >= 0x61 && scalar.value <= 0x7A { return false }
+                if scalar.value >= 0x41 && scalar.value <= 0x5A { letters += 1 }
+                continue
+            }
             if scalar.properties.isLowercase { return false }
             if scalar.properties.isUppercase { letters += 1 }
         }
         return letters >= 2
+    }
+
+    private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value >= 0x41 && scalar.value <= 0x5A) || (scalar.value >= 0x61 && scalar.value <= 0x7A)
     }
 
     /// Some but not all words are in capitals (VADER's `allcap_differential`).

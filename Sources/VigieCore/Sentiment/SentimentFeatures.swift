@@ -65,7 +65,10 @@ public struct SentimentFeatureExtractor: Sendable {
     }
 
     /// The dense features of a rule score.
-    public func dense(_ score: SentimentScore, text: String) -> [Double] {
+    public func dense(_ score: SentimentScore, text: String) -> [Double] { dense(score, SentimentText(text)) }
+
+    func dense(_ score: SentimentScore, _ prepared: SentimentText) -> [Double] {
+        let text = prepared.text
         var positives = 0, negatives = 0, boosted = 0, idioms = 0, capitals = 0
         var emojiSum = 0.0
         for item in score.evidence {
@@ -78,7 +81,7 @@ public struct SentimentFeatureExtractor: Sendable {
             }
         }
         var mentions = 0, links = 0, hashtags = 0
-        for token in Tokenizer.tokenize(text) {
+        for token in prepared.tokens {
             switch token.kind {
             case .mention: mentions += 1
             case .url: links += 1
@@ -103,7 +106,9 @@ public struct SentimentFeatureExtractor: Sendable {
     public func tokens(_ text: String) -> [String] { tokenFeatures(text).map(\.feature) }
 
     /// The sparse token features with the words as written that gave each (first occurrence).
-    public func tokenFeatures(_ text: String) -> [(feature: String, surface: String)] {
+    public func tokenFeatures(_ text: String) -> [(feature: String, surface: String)] { tokenFeatures(SentimentText(text)) }
+
+    func tokenFeatures(_ prepared: SentimentText) -> [(feature: String, surface: String)] {
         var seen = Set<String>()
         var out: [(feature: String, surface: String)] = []
         var surface = ""
@@ -114,9 +119,8 @@ public struct SentimentFeatureExtractor: Sendable {
         var negatedLeft = 0
         var previous: String?
         // Whitespace-separated chunks keep links whole and tell where a clause ends.
-        for chunk in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
-            let tokens = Tokenizer.tokenize(String(chunk))
-            for token in tokens {
+        for chunk in prepared.chunks {
+            for token in prepared.tokens[chunk.tokens] {
                 surface = token.text
                 switch token.kind {
                 case .mention:
@@ -166,7 +170,7 @@ public struct SentimentFeatureExtractor: Sendable {
                     previousSurface = token.text
                 }
             }
-            if let last = chunk.last, ",.;:!?…".contains(last) {
+            if chunk.endsClause {
                 negatedLeft = 0
                 previous = nil
             }

@@ -13,10 +13,30 @@ public enum TextFolding {
     /// Lowercased, without diacritics, ligatures spelled out, typographic apostrophes made `'`.
     public static func fold(_ text: String) -> String {
         var copy = text
-        return copy.withUTF8 { bytes -> String? in
-            for byte in bytes where byte >= 0x80 || (byte >= 0x41 && byte <= 0x5A) { return nil }
-            return text
-        } ?? foldSlow(text)
+        var ascii = true
+        let unchanged = copy.withUTF8 { bytes -> Bool in
+            var unchanged = true
+            for byte in bytes {
+                if byte >= 0x80 { ascii = false; return false }
+                if byte >= 0x41 && byte <= 0x5A { unchanged = false }
+            }
+            return unchanged
+        }
+        if unchanged { return text }
+        return ascii ? lowercasedASCII(&copy) : foldSlow(text)
+    }
+
+    /// ASCII with capitals, lowercased byte by byte straight into the new string (a short word
+    /// stays a small string: no allocation).
+    private static func lowercasedASCII(_ text: inout String) -> String {
+        text.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: bytes.count) { output in
+                for (index, byte) in bytes.enumerated() {
+                    output[index] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                }
+                return bytes.count
+            }
+        }
     }
 
     /// Folds one scalar, appending its folded UTF-8 to `output`.

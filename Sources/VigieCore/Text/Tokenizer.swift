@@ -50,6 +50,14 @@ public enum Tokenizer {
         return scanner.tokens
     }
 
+    /// The tokens and, for each, the UTF-8 offset in `text` where it starts: for callers that
+    /// tokenise once and then need to know which part of the text a token came from.
+    static func tokenizeWithOffsets(_ text: String) -> (tokens: [Token], starts: [Int]) {
+        var scanner = TokenScanner(text)
+        scanner.run()
+        return (scanner.tokens, scanner.starts)
+    }
+
     static func isElision(_ foldedStem: String) -> Bool { elisions.contains(foldedStem) }
 }
 
@@ -60,6 +68,8 @@ private struct TokenScanner {
     private let utf8: [UInt8]
     private let offsets: [Int]
     var tokens: [Token] = []
+    /// UTF-8 offset of each token's first byte.
+    var starts: [Int] = []
 
     init(_ text: String) {
         utf8 = Array(text.utf8)
@@ -124,6 +134,7 @@ private struct TokenScanner {
         let text = string(start, end)
         let folded = foldStart == start ? TextFolding.fold(text) : TextFolding.fold(string(foldStart, end))
         tokens.append(Token(kind: kind, text: text, folded: folded, position: tokens.count))
+        starts.append(offsets[start])
     }
 
     private func string(_ start: Int, _ end: Int) -> String {
@@ -146,6 +157,7 @@ private struct TokenScanner {
                 if Tokenizer.isElision(stem) {
                     let text = string(segmentStart, index + 1)
                     tokens.append(Token(kind: .elision, text: text, folded: stem + "'", position: tokens.count))
+                    starts.append(offsets[segmentStart])
                     segmentStart = index + 1
                 }
                 index += 1

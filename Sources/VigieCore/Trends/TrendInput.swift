@@ -14,11 +14,16 @@ import Foundation
 public struct TrendInput: Sendable {
     public let extractor: TrendItemExtractor
 
-    private(set) var itemKinds: [TrendItemKind] = []
-    private(set) var itemKeys: [String] = []
-    private var itemIndex: [TrendItemKind: [String: Int32]] = [:]
+    private var items = TrendItemTable()
+    var itemKinds: [TrendItemKind] { items.kinds }
+    var itemKeys: [String] { items.keys }
+    /// Authors by name (``append(_:)``) and by number (``TrendRecord/author``): two separate
+    /// spaces, since one input is filled one way or the other.
     private var authorIndex: [String: Int32] = [:]
-    private(set) var authorIDs: [String] = []
+    private var authorNumberIndex: [Int64: Int32] = [:]
+    private(set) var authorCount = 0
+    /// Per item, the last post that counted it (so that a post counts an item once).
+    private var lastPost: [Int32] = []
 
     /// Milliseconds since 1970, per post.
     private(set) var postTime: [Int64] = []
@@ -38,46 +43,82 @@ public struct TrendInput: Sendable {
     }
 
     public var postCount: Int { postTime.count }
-    public var itemCount: Int { itemKeys.count }
+    public var itemCount: Int { items.count }
 
-    /// Appends a post's items (``TrendItemExtractor/items(of:)``); skips reposts unless ``countsReposts``.
+    /// Appends a post's items; skips reposts unless ``countsReposts``.
     public mutating func append(_ post: Post) {
         if post.repostOfID != nil && !countsReposts { return }
-        append(time: post.createdAt, author: post.authorID, items: extractor.items(of: post))
-    }
-
-    /// Appends one post given as its time, author and items; items are counted once per post.
-    public mutating func append(time: Date, author: String, items: [TrendItemExtractor.Item]) {
-        let authorID: Int32
-        if let known = authorIndex[author] {
-            authorID = known
-        } else {
-            authorID = Int32(authorIDs.count)
-            authorIndex[author] = authorID
-            authorIDs.append(author)
-        }
-        postTime.append(Int64((time.timeIntervalSince1970 * 1000).rounded()))
-        postAuthor.append(authorID)
-        let start = postItems.count
-        for item in items {
-            let id = intern(item)
-            // Callers may pass duplicates: count an item once per post.
-            if !postItems[start...].contains(id) { postItems.append(id) }
+        beginPost(time: Int64((post.createdAt.timeIntervalSince1970 * 1000).rounded()), author: authorID(post.authorID))
+        extractor.forEachItem(text: post.text, language: post.language, hashtags: post.hashtags,
+                              mentions: post.mentions.map(\.handle), urls: post.urls, isReply: post.replyToPostID != nil) {
+            count(items.intern($0, $1))
         }
         postItemStart.append(postItems.count)
     }
 
-    private mutating func intern(_ item: TrendItemExtractor.Item) -> Int32 {
-        if let id = itemIndex[item.kind]?[item.key] { return id }
-        let id = Int32(itemKeys.count)
-        itemIndex[item.kind, default: [:]][item.key] = id
-        itemKinds.append(item.kind)
-        itemKeys.append(item.key)
+    /// Appends one post given as its time, author and items; items are counted once per post.
+    public mutating func append(time: Date, author: String, items: [TrendItemExtractor.Item]) {
+        beginPost(time: Int64((time.timeIntervalSince1970 * 1000).rounded()), author: authorID(author))
+        for item in items { count(self.items.intern(item.kind, item.key)) }
+        postItemStart.append(postItems.count)
+    }
+
+    /// Appends a record (``TrendInputBuilder`` does this for many at once, on every core).
+    public mutating func append(_ record: TrendRecord) {
+        append(ExtractedBatch([record], extractor: extractor))
+    }
+
+    /// Appends an extracted batch: its distinct items are interned once, then its posts.
+    mutating func append(_ batch: ExtractedBatch) {
+        var global = [Int32](); global.reserveCapacity(batch.keys.count)
+        for (kind, key) in zip(batch.kinds, batch.keys) { global.append(items.intern(kind, key)) }
+        if lastPost.count < items.count { lastPost.append(contentsOf: repeatElement(-1, count: items.count - lastPost.count)) }
+        for post in batch.times.indices {
+            let author = batch.authors[post]
+            let id: Int32
+            if let known = authorNumberIndex[author] {
+                id = known
+            } else {
+                id = Int32(authorCount)
+                authorNumberIndex[author] = id
+                authorCount += 1
+            }
+            postTime.append(batch.times[post])
+            postAuthor.append(id)
+            // Batch items are already distinct per post.
+            for slot in batch.postItemStart[post]..<batch.postItemStart[post + 1] {
+                let item = global[Int(batch.postItems[slot])]
+                lastPost[Int(item)] = Int32(postAuthor.count - 1)
+                postItems.append(item)
+            }
+            postItemStart.append(postItems.count)
+        }
+    }
+
+    private mutating func authorID(_ author: String) -> Int32 {
+        if let known = authorIndex[author] { return known }
+        let id = Int32(authorCount)
+        authorIndex[author] = id
+        authorCount += 1
         return id
     }
 
+    private mutating func beginPost(time: Int64, author: Int32) {
+        postTime.append(time)
+        postAuthor.append(author)
+    }
+
+    /// Counts `item` for the post being appended, once.
+    private mutating func count(_ item: Int32) {
+        if Int(item) >= lastPost.count { lastPost.append(contentsOf: repeatElement(-1, count: Int(item) + 1 - lastPost.count)) }
+        let post = Int32(postTime.count - 1)
+        guard lastPost[Int(item)] != post else { return }
+        lastPost[Int(item)] = post
+        postItems.append(item)
+    }
+
     /// The id of an item already seen, for tests and tools.
-    public func itemID(_ kind: TrendItemKind, _ key: String) -> Int32? { itemIndex[kind]?[key] }
+    public func itemID(_ kind: TrendItemKind, _ key: String) -> Int32? { items.id(kind, key) }
 }
 
 /// ``TrendInput`` frozen for queries: posts sorted by time, and for every item the sorted list
@@ -85,7 +126,8 @@ public struct TrendInput: Sendable {
 public struct TrendIndex: Sendable {
     public let itemKinds: [TrendItemKind]
     public let itemKeys: [String]
-    public let authorIDs: [String]
+    /// Distinct authors (ids `0..<authorCount`).
+    public let authorCount: Int
     /// Sorted ascending (milliseconds).
     let postTime: [Int64]
     let postAuthor: [Int32]
@@ -99,7 +141,7 @@ public struct TrendIndex: Sendable {
     public init(_ input: TrendInput) {
         itemKinds = input.itemKinds
         itemKeys = input.itemKeys
-        authorIDs = input.authorIDs
+        authorCount = input.authorCount
         let count = input.postTime.count
         var order = Array(0..<count)
         let times = input.postTime

@@ -8,6 +8,15 @@ public protocol StopWordFilter: Sendable {
     /// Whether `folded` (``TextFolding`` form) is a stop word in `language` (`fr`, `en`; `nil`
     /// when unknown: a filter should then try every language it knows).
     func isStopWord(_ folded: String, language: String?) -> Bool
+
+    /// Every stop word of `language`, when the filter is a plain set lookup: a caller then
+    /// resolves the language once per text instead of once per word. `nil` (the default):
+    /// ask ``isStopWord(_:language:)`` for each word.
+    func stopWordSet(language: String?) -> Set<String>?
+}
+
+extension StopWordFilter {
+    public func stopWordSet(language: String?) -> Set<String>? { nil }
 }
 
 /// A ``StopWordFilter`` made from a closure, to plug in another component's lists.
@@ -22,6 +31,12 @@ extension StopWords: StopWordFilter {
     public func isStopWord(_ folded: String, language: String?) -> Bool {
         contains(folded, language: language)
     }
+
+    public func stopWordSet(language: String?) -> Set<String>? { setWithPlatformWords(language: language) }
+}
+
+extension BasicStopWords {
+    public func stopWordSet(language: String?) -> Set<String>? { Self.words }
 }
 
 /// Turns a post into the items weak signals count: each distinct hashtag, mention, link, link
@@ -67,13 +82,24 @@ public struct TrendItemExtractor: Sendable {
                       urls: [String] = [], isReply: Bool = false) -> [Item] {
         var seen = Set<Item>()
         var out: [Item] = []
-        func add(_ kind: TrendItemKind, _ key: String) {
-            guard kinds.contains(kind), !key.isEmpty else { return }
-            let item = Item(kind, key)
+        forEachItem(text: text, language: language, hashtags: hashtags, mentions: mentions, urls: urls, isReply: isReply) {
+            let item = Item($0, $1)
             if seen.insert(item).inserted { out.append(item) }
         }
+        return out
+    }
+
+    /// Calls `body` with the items of ``items(text:language:hashtags:mentions:urls:isReply:)`` in
+    /// the same order, repeats included (callers that intern items drop repeats by id, which is
+    /// cheaper than hashing each item twice).
+    public func forEachItem(text: String, language: String?, hashtags: [String] = [], mentions: [String] = [],
+                            urls: [String] = [], isReply: Bool = false, _ body: (TrendItemKind, String) -> Void) {
+        func add(_ kind: TrendItemKind, _ key: String) {
+            guard kinds.contains(kind), !key.isEmpty else { return }
+            body(kind, key)
+        }
         let tokens = Tokenizer.tokenize(text)
-        var addressed = Set<String>()
+        var addressed: Set<String> = []
         if isReply {
             for token in tokens {
                 guard token.kind == .mention else { break }
@@ -81,58 +107,80 @@ public struct TrendItemExtractor: Sendable {
             }
         }
         for tag in hashtags { add(.hashtag, TextFolding.fold(tag)) }
-        for handle in mentions where !addressed.contains(TextFolding.fold(handle)) { add(.mention, TextFolding.fold(handle)) }
-        var links = urls
-        var words: [String] = []
-        var window: [String] = []
-        func flushPhrase() { window.removeAll(keepingCapacity: true) }
+        for handle in mentions {
+            let folded = TextFolding.fold(handle)
+            if addressed.isEmpty || !addressed.contains(folded) { add(.mention, folded) }
+        }
+        let stopSet = stopWordSet(language)
+        let wantsPhrases = kinds.contains(.phrase)
+        let wantsTerms = kinds.contains(.term)
+        var links: [String] = []
+        // Content words: whether each word is one is decided once (terms and phrases both ask).
+        var terms: [String] = []
+        // The last three words and whether each is a content word.
+        var window: [(word: String, content: Bool)] = []
+        window.reserveCapacity(3)
         for token in tokens {
             switch token.kind {
             case .hashtag:
                 add(.hashtag, token.folded)
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .mention:
-                if !addressed.contains(token.folded) { add(.mention, token.folded) }
-                flushPhrase()
+                if addressed.isEmpty || !addressed.contains(token.folded) { add(.mention, token.folded) }
+                window.removeAll(keepingCapacity: true)
             case .url:
                 if urls.isEmpty { links.append(token.text) }
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .emoji:
-                flushPhrase()
+                window.removeAll(keepingCapacity: true)
             case .elision:
                 continue
             case .word:
                 let word = token.folded
-                words.append(word)
-                guard kinds.contains(.phrase) else { continue }
-                window.append(word)
-                if window.count > 3 { window.removeFirst() }
-                if window.count == 3 {
-                    let content = window.filter { isContentWord($0, language) }.count
-                    if content >= 2 { add(.phrase, window.joined(separator: " ")) }
+                guard wantsPhrases || wantsTerms else { continue }
+                let content = isContentWord(word, language, stopSet)
+                if content && wantsTerms { terms.append(word) }
+                guard wantsPhrases else { continue }
+                if window.count == 3 { window.removeFirst() }
+                window.append((word, content))
+                if window.count == 3, (window[0].content ? 1 : 0) + (window[1].content ? 1 : 0) + (window[2].content ? 1 : 0) >= 2 {
+                    add(.phrase, window[0].word + " " + window[1].word + " " + window[2].word)
                 }
             }
         }
-        if kinds.contains(.term) {
-            for word in words where isContentWord(word, language) {
-                add(.term, word)
-            }
-        }
+        for word in terms { add(.term, word) }
         if kinds.contains(.link) || kinds.contains(.domain) {
-            for link in links {
-                guard let normalized = CoordinationText.normalizedURL(link) else { continue }
+            for link in urls.isEmpty ? links : urls {
+                guard let normalized = TrendLinks.normalized(link) else { continue }
                 add(.link, normalized)
                 let host = normalized.prefix { $0 != "/" && $0 != "?" }
                 add(.domain, String(host))
             }
         }
-        return out
     }
 
-    /// A word long enough, not a number and not a stop word.
-    private func isContentWord(_ word: String, _ language: String?) -> Bool {
-        word.count >= minimumTermLength && !isNumber(word) && !stopWords.isStopWord(word, language: language)
-    }
+    /// The filter's set for `language`, resolved once per text.
+    private func stopWordSet(_ language: String?) -> Set<String>? { stopWords.stopWordSet(language: language) }
 
-    private func isNumber(_ word: String) -> Bool { word.allSatisfy(\.isNumber) }
+    /// A word long enough, not a number and not a stop word (looked up in `stopSet` when the
+    /// filter gave one).
+    private func isContentWord(_ word: String, _ language: String?, _ stopSet: Set<String>?) -> Bool {
+        let utf8 = word.utf8
+        // Characters are never more than bytes: too few bytes is too short.
+        if utf8.count < minimumTermLength { return false }
+        var ascii = true
+        var digits = true
+        for byte in utf8 {
+            if byte >= 0x80 { ascii = false; break }
+            if byte < 0x30 || byte > 0x39 { digits = false }
+        }
+        if ascii {
+            // One character per byte (words hold no CR LF); a number is all ASCII digits.
+            if digits { return false }
+        } else if word.count < minimumTermLength || word.allSatisfy(\.isNumber) {
+            return false
+        }
+        if let stopSet { return !stopSet.contains(word) }
+        return !stopWords.isStopWord(word, language: language)
+    }
 }

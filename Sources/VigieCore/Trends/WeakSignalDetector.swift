@@ -116,7 +116,7 @@ public struct WeakSignalDetector: Sendable {
         }
         let volumeRatio = Double(high - low) / Double(low - baseLow)
         var seen = [Bool](repeating: false, count: index.itemCount)
-        var authorCount = [Int32](repeating: 0, count: index.authorIDs.count)
+        var authorCount = [Int32](repeating: 0, count: index.authorCount)
         var candidates: [Candidate] = []
         var examined = 0
         for post in low..<high {

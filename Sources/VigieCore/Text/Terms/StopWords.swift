@@ -16,6 +16,9 @@ public struct StopWords: Sendable {
     public let languages: [String]
     private let byLanguage: [String: Set<String>]
     private let union: Set<String>
+    /// The same lists with ``platformWords`` added, for ``setWithPlatformWords(language:)``.
+    private let byLanguageWithPlatform: [String: Set<String>]
+    private let unionWithPlatform: Set<String>
 
     /// Loads the lists of `languages` (nil: all 58).
     public init(lexicons: LexiconDirectory, languages: [String]? = nil) throws {
@@ -41,6 +44,8 @@ public struct StopWords: Sendable {
         byLanguage = lists.mapValues { Set($0.map(TextFolding.fold)) }
         languages = byLanguage.keys.sorted()
         union = byLanguage.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        byLanguageWithPlatform = byLanguage.mapValues { $0.union(Self.platformWords) }
+        unionWithPlatform = union.union(Self.platformWords)
     }
 
     /// Whether the folded word is a stop word in `language` (a regional tag like `fr-CA` counts as
@@ -51,6 +56,15 @@ public struct StopWords: Sendable {
             return list.contains(folded)
         }
         return union.contains(folded)
+    }
+
+    /// The set ``contains(_:language:)`` looks `folded` up in (platform words included), so
+    /// that a caller with many words of one text resolves the language once.
+    public func setWithPlatformWords(language: String?) -> Set<String> {
+        if let language, let list = byLanguageWithPlatform[language] ?? byLanguageWithPlatform[String(language.prefix(2)).lowercased()] {
+            return list
+        }
+        return unionWithPlatform
     }
 
     /// The folded list of one language (empty when not loaded).
