@@ -94,6 +94,30 @@ import VigieCore
         #expect(sentiment?.unclassified == .init(current: 1, previous: 0))
     }
 
+    /// Posts added by batches (text analyses on several threads) give the dashboard of adding
+    /// them one by one, in the same order.
+    @Test func batchesOnSeveralThreadsGiveTheSameDashboard() {
+        let classify: DashboardAnalyzers.SentimentClassifier = { text, _ in
+            text.contains("rapide") ? .positive : text.contains("lent") ? .negative : nil
+        }
+        let words = ["velo", "rapide", "lent", "piste", "lyon", "paris", "#velo", "climat", "train"]
+        var random = SeededRandom(seed: 3)
+        let posts = (0..<700).map { index in
+            post(Double(random.next(in: -90...90)) / 10, author: "a\(index % 23)",
+                 text: (0..<random.next(in: 1...6)).map { _ in words[random.next(in: 0...(words.count - 1))] }.joined(separator: " "),
+                 hashtags: index % 5 == 0 ? ["Velo"] : [], likes: index % 3 == 0 ? index : nil)
+        }
+        var one = makeBuilder(sentiment: classify)
+        for post in posts { one.add(post) }
+        var batched = makeBuilder(sentiment: classify)
+        batched.add(Array(posts[..<300]), threads: 4)
+        batched.add(Array(posts[300...]), threads: 3)
+        let expected = one.build()
+        #expect(batched.build() == expected)
+        #expect(expected.posts.current > 100 && expected.posts.previous > 100)
+        #expect((expected.sentiment?.positive.current ?? 0) > 0)
+    }
+
     @Test func shareOfVoiceSplitsThePeriodBetweenWatches() {
         var a = makeBuilder(), b = makeBuilder()
         for day in [0.1, 0.2, 0.3] { a.add(post(day, author: "x", text: "velo")) }

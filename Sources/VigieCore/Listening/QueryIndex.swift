@@ -277,9 +277,16 @@ extension QueryIndex {
             case .near(let left, let right, let distance):
                 let both = translate(.and([left, right]), stemmed: stemmed)
                 if let l = nearOperand(left, stemmed: stemmed), let r = nearOperand(right, stemmed: stemmed) {
-                    // Positions are token positions, but a NEAR side may be a non-word token: a superset.
+                    // Positions are token positions, and FTS5's NEAR measures what the matcher does
+                    // (tokens between the two spans, either order). A superset only because `pos`
+                    // also holds the non-word tokens, which a word or wildcard side must not find.
                     let near = FullTextSet.fts("pos : NEAR(" + l + " " + r + ", \(distance))")
-                    return Filter(sure: .none, maybe: FullTextSet.and([both.maybe, near]))
+                    let maybe = FullTextSet.and([both.maybe, near])
+                    guard let clashes = nearClashes([left, right]) else { return Filter(sure: .none, maybe: maybe) }
+                    if clashes.isEmpty { return .exact(near.text ?? "") }
+                    let clash = FullTextSet.or(clashes.map { .fts($0) })
+                    return Filter(sure: near.excluding(clash, widen: false), maybe: maybe,
+                                  rest: FullTextSet.and([maybe, clash]))
                 }
                 return Filter(sure: .none, maybe: both.maybe)
             case .not(let operand):
@@ -338,6 +345,34 @@ extension QueryIndex {
             case .phrase(let words): return "\"" + words.map(encode).joined(separator: " ") + "\""
             default: return nil
             }
+        }
+
+        /// The posts where a NEAR side could be found at a non-word token, as FTS5 conditions:
+        /// empty when no side can (phrases match tokens of any kind, as FTS5 does); `nil` when
+        /// that cannot be stated (hashtag sides, which the matcher finds only as hashtags).
+        ///
+        /// A word or wildcard side finds word-like tokens (words, hashtags, emoji); `pos` holds
+        /// mentions, elisions and links too. A mention's form is in `handles`. An elision (`l'`) or
+        /// a link (`www.`, `http…`) has a form that no word-like token has (an apostrophe at the
+        /// end, a dot or colon), so it is in `nw` whenever the post has it. Without a `handles` or
+        /// `nw` hit for a side's code, every `pos` position of it is a word-like token.
+        static func nearClashes(_ sides: [QueryExpression]) -> [String]? {
+            var clashes: [String] = []
+            for side in sides {
+                switch side {
+                case .phrase:
+                    continue
+                case .term(let word):
+                    let code = encode(word)
+                    clashes += [column("handles", code), column("nw", code)]
+                case .prefix(let stem):
+                    let code = encode(stem)
+                    clashes += [column("handles", code, prefix: true), column("nw", code, prefix: true)]
+                default:
+                    return nil
+                }
+            }
+            return clashes
         }
 
         /// A stemmed word finds the word itself and every word or hashtag with the same French or

@@ -166,17 +166,64 @@ public struct DashboardBuilder {
         volume = Array(repeating: 0, count: buckets.count)
     }
 
+    /// What the text analyses say of one post: its sentiment (`nil` inside: unclassified; the
+    /// outer `nil`: no classifier) and its terms.
+    public struct TextAnalysis: Sendable {
+        public var sentiment: SentimentLabel??
+        public var terms: [String]
+
+        public init(sentiment: SentimentLabel??, terms: [String]) {
+            self.sentiment = sentiment
+            self.terms = terms
+        }
+    }
+
+    /// The text analyses of `post` with ``analyzers``.
+    public func analyse(_ post: Post) -> TextAnalysis { Self.analyse(post, with: analyzers) }
+
+    static func analyse(_ post: Post, with analyzers: DashboardAnalyzers) -> TextAnalysis {
+        TextAnalysis(sentiment: analyzers.sentiment.map { $0(post.text, post.language) },
+                     terms: analyzers.terms(post.text, post.language))
+    }
+
     /// Counts a matched post; posts outside ``range`` are ignored.
     public mutating func add(_ post: Post) {
-        let s: Int
-        if let index = buckets.index(of: post.createdAt) {
-            volume[index] += 1
-            s = 0
-        } else if previousBuckets.range.contains(post.createdAt) {
-            s = 1
-        } else {
-            return
+        guard let s = period(of: post) else { return }
+        count(post, side: s, analysis: analyse(post))
+    }
+
+    /// Counts matched posts, in order, as ``add(_:)`` does each; their text analyses (most of the
+    /// time: sentiment and terms) run on every core first. `threads`: at most that many at once.
+    public mutating func add(_ posts: [Post], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        let kept: [(post: Post, side: Int)] = posts.compactMap { post in period(of: post).map { (post, $0) } }
+        let analyses = ParallelAnalyses(count: kept.count)
+        let workers = max(1, min(threads, kept.count / 32))
+        let analyzers = self.analyzers
+        let work: @Sendable (Int) -> Void = { worker in
+            var index = worker
+            while index < kept.count {
+                analyses.set(index, Self.analyse(kept[index].post, with: analyzers))
+                index += workers
+            }
         }
+        if workers > 1 {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+        } else {
+            work(0)
+        }
+        for (index, item) in kept.enumerated() {
+            count(item.post, side: item.side, analysis: analyses.get(index))
+        }
+    }
+
+    /// 0: the period, 1: the previous period, `nil`: outside both.
+    private func period(of post: Post) -> Int? {
+        if buckets.index(of: post.createdAt) != nil { return 0 }
+        return previousBuckets.range.contains(post.createdAt) ? 1 : nil
+    }
+
+    private mutating func count(_ post: Post, side s: Int, analysis: TextAnalysis) {
+        if s == 0, let index = buckets.index(of: post.createdAt) { volume[index] += 1 }
         side[s].posts += 1
         let author = post.platform.rawValue + ":" + post.authorID
         side[s].authors.insert(author)
@@ -191,15 +238,15 @@ public struct DashboardBuilder {
             side[s].replies += metrics.replies ?? 0
             side[s].quotes += metrics.quotes ?? 0
         }
-        if let classify = analyzers.sentiment {
-            if let label = classify(post.text, post.language) {
+        if let classified = analysis.sentiment {
+            if let label = classified {
                 side[s].sentiment[label, default: 0] += 1
             } else {
                 side[s].unclassified += 1
             }
         }
         for tag in Set(post.hashtags.map { $0.lowercased() }) { side[s].hashtags[tag, default: 0] += 1 }
-        for term in Set(analyzers.terms(post.text, post.language)) { side[s].terms[term, default: 0] += 1 }
+        for term in Set(analysis.terms) { side[s].terms[term, default: 0] += 1 }
         var domains = Set<String>()
         for link in post.urls {
             guard var host = MatchDocument.host(of: link) else { continue }
@@ -257,7 +304,38 @@ extension WatchStore {
                           analyzers: DashboardAnalyzers = DashboardAnalyzers(), topCount: Int = 10) throws -> WatchDashboard {
         guard let watch = try watch(named: name, workspace: workspace) else { throw WatchError.notFound(name) }
         var builder = DashboardBuilder(watch: watch, buckets: buckets, analyzers: analyzers, topCount: topCount)
-        try forEachWatchedPost(named: name, workspace: workspace, in: builder.range) { builder.add($0.post) }
+        // By batches, so that the text analyses of a batch run on every core.
+        var batch: [Post] = []
+        batch.reserveCapacity(Self.dashboardBatch)
+        try forEachWatchedPost(named: name, workspace: workspace, in: builder.range) { watched in
+            batch.append(watched.post)
+            if batch.count == Self.dashboardBatch {
+                builder.add(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        builder.add(batch)
         return builder.build()
+    }
+
+    static var dashboardBatch: Int { 2_048 }
+}
+
+/// One slot per post, each written by one worker of ``DashboardBuilder/add(_:threads:)`` and read
+/// after all of them finished (`concurrentPerform` returns only then).
+private final class ParallelAnalyses: @unchecked Sendable {
+    private var slots: [DashboardBuilder.TextAnalysis?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ analysis: DashboardBuilder.TextAnalysis) {
+        lock.lock()
+        slots[index] = analysis
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> DashboardBuilder.TextAnalysis {
+        slots[index] ?? DashboardBuilder.TextAnalysis(sentiment: nil, terms: [])
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+// The sure matches are stepped through the SQLite C API (GRDB's own module: one SQLite).
+import GRDBSQLite
 import VigieCore
 
 /// How the store runs a listening query: FTS5 splits the posts (``QueryIndex/plan(for:)``) into
@@ -144,13 +146,25 @@ struct QueryPlan {
         }
         var counts = Counts()
         if let (from, conditions, arguments) = source(index.sure, covering: true) {
-            let rows = try Row.fetchCursor(db, sql: """
+            // Stepped through the C API: a large answer has tens of thousands of sure matches, and
+            // GRDB's row cursor builds a `Row` and boxes each value for every one of them.
+            let statement = try db.makeStatement(sql: """
                 SELECT post.id, post.created_at, post.author_account_id
                 FROM \(from) WHERE \(conditions.joined(separator: " AND "))
-                """, arguments: arguments)
-            while let row = try rows.next() {
+                """)
+            try statement.setArguments(arguments)
+            let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                        message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: statement.sql)
+                }
                 counts.matched += 1
-                try body(Match(id: row[0], createdAt: row[1], authorRowID: row[2]))
+                try body(Match(id: sqlite3_column_int64(handle, 0), createdAt: sqlite3_column_int64(handle, 1),
+                               authorRowID: sqlite3_column_int64(handle, 2)))
             }
         }
         guard let (from, conditions, arguments) = source(index.tested, covering: false) else { return counts }

@@ -35,7 +35,7 @@ extension SQLiteStore {
                                            exact: plan.exact)
                 guard let workspaceID = try Self.workspaceID(db, workspace) else { return page }
                 var newest = NewestMatches(limit: limit)
-                var authors = Set<Int64>()
+                var authors = RowIDSet(capacity: try Int64.fetchOne(db, sql: "SELECT max(id) FROM account") ?? 0)
                 let counts = try plan.forEachMatch(db, workspaceID: workspaceID) { match in
                     authors.insert(match.authorRowID)
                     newest.offer(match)
@@ -55,6 +55,34 @@ extension SQLiteStore {
                 return page
             }
         }
+    }
+}
+
+/// Distinct row ids (accounts are numbered 1, 2, …): one bit each instead of hashing every
+/// match's author into a set.
+struct RowIDSet {
+    private var words: [UInt64]
+    private(set) var count = 0
+
+    init(capacity: Int64) {
+        words = Array(repeating: 0, count: Int(max(capacity, 0) / 64) + 1)
+    }
+
+    mutating func insert(_ id: Int64) {
+        guard id >= 0 else { return insertSlow(id) }
+        let word = Int(id >> 6)
+        if word >= words.count { words += Array(repeating: 0, count: word - words.count + 1) }
+        let bit = UInt64(1) << UInt64(id & 63)
+        if words[word] & bit == 0 {
+            words[word] |= bit
+            count += 1
+        }
+    }
+
+    /// Row ids are positive in SQLite unless set by hand; those few go to a hashed set.
+    private var negatives = Set<Int64>()
+    private mutating func insertSlow(_ id: Int64) {
+        if negatives.insert(id).inserted { count += 1 }
     }
 }
 
