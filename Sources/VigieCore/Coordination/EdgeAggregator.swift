@@ -29,17 +29,22 @@ struct EdgeAggregator: Sendable {
 
     mutating func addKeyed(_ type: CoordinationType, _ allRuns: KeyRuns, skipping common: [Bool]?) {
         let runs = allRuns.without(common)
-        let strong: [UInt64]
+        let kept: [(key: UInt64, counts: UInt64)]
+        // Whether the kept pairs come with their exact directed weights (the second pass then
+        // only looks at post pairs, from their earlier post).
+        let weightsKnown: Bool
         if options.countsByAuthor, let counted = AuthorPairCounter(runs, input: input, options: options).keptPairs() {
             guard !counted.isEmpty else { return }
             // The counter gives exact weights, pairs and times: a second pass only for evidence and keys.
             guard options.evidencePerEdge > 0 || options.keysPerEdge > 0 else { return append(type, counted: counted) }
-            strong = counted.map(\.key)
+            kept = counted.map { (key: $0.key, counts: $0.weights) }
+            weightsKnown = true
         } else {
-            strong = strongPairs(runs)
+            kept = strongPairs(runs).map { (key: $0, counts: UInt64(0)) }
+            weightsKnown = false
         }
-        guard !strong.isEmpty else { return }
-        var collector = DetailCollector(kept: strong.map { (key: $0, counts: UInt64(0)) }, type: type, options: options)
+        guard !kept.isEmpty else { return }
+        var collector = DetailCollector(kept: kept, type: type, options: options)
         let window = options.window
         let multiKey = runs.multiKey
         var repeated = Set<UInt64>()
@@ -61,7 +66,7 @@ struct EdgeAggregator: Sendable {
                         let p = runs.post[i]
                         let stamp = Int32(truncatingIfNeeded: i)
                         let several = multiKey?[Int(p)] ?? false
-                        for j in lo..<hi {
+                        for j in (weightsKnown ? i + 1 : lo)..<max(hi, i + 1) {
                             let b = author[j]
                             guard b != a else { continue }
                             if seen[Int(b)] != stamp {
@@ -69,7 +74,7 @@ struct EdgeAggregator: Sendable {
                                 seen[Int(b)] = stamp
                                 let slot = collector.slot(of: Self.pairKey(a, b)).map(Int32.init) ?? -1
                                 slotOf[Int(b)] = slot
-                                if slot >= 0 {
+                                if slot >= 0, !weightsKnown {
                                     if several {
                                         multiRecords.append(UInt64(UInt32(p)) << 32 | UInt64(UInt32(b)))
                                     } else {
