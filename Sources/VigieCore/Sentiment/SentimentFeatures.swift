@@ -119,7 +119,7 @@ public struct SentimentFeatureExtractor: Sendable {
         var negatedLeft = 0
         var previous: String?
         // Whitespace-separated chunks keep links whole and tell where a clause ends.
-        for chunk in prepared.chunks {
+        for chunk in prepared.chunks() {
             for token in prepared.tokens[chunk.tokens] {
                 surface = token.text
                 switch token.kind {

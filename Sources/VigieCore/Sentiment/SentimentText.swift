@@ -7,16 +7,20 @@ import Foundation
 struct SentimentText {
     let text: String
     let tokens: [Token]
-    /// The whitespace-separated chunks (what `text.split` on space, tab, CR and LF gives): the
-    /// tokens inside each, and whether it ends a clause (`,` `.` `;` `:` `!` `?` `…`), which
-    /// stops a negation's scope. Tokens never cross such whitespace, so tokenising the whole
-    /// text gives exactly the tokens of the chunks one by one.
-    let chunks: [(tokens: Range<Int>, endsClause: Bool)]
+    /// UTF-8 offset where each token starts.
+    private let starts: [Int]
 
     init(_ text: String) {
         self.text = text
-        let (tokens, starts) = Tokenizer.tokenizeWithOffsets(text)
-        self.tokens = tokens
+        (tokens, starts) = Tokenizer.tokenizeWithOffsets(text)
+    }
+
+    /// The whitespace-separated chunks (what `text.split` on space, tab, CR and LF gives): the
+    /// tokens inside each, and whether it ends a clause (`,` `.` `;` `:` `!` `?` `…`), which
+    /// stops a negation's scope. Tokens never cross such whitespace, so tokenising the whole
+    /// text gives exactly the tokens of the chunks one by one. Computed on demand: only the
+    /// model's token features need them.
+    func chunks() -> [(tokens: Range<Int>, endsClause: Bool)] {
         var chunks: [(tokens: Range<Int>, endsClause: Bool)] = []
         var next = 0
         for chunk in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }) {
@@ -26,6 +30,6 @@ struct SentimentText {
             let endsClause = chunk.last.map { ",.;:!?…".contains($0) } ?? false
             chunks.append((first..<next, endsClause))
         }
-        self.chunks = chunks
+        return chunks
     }
 }
