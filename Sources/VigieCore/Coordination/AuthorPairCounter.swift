@@ -98,19 +98,9 @@ struct AuthorPairCounter {
         let n = runs.post.count
         var lower = [Int32](repeating: 0, count: n)
         var upper = [Int32](repeating: 0, count: n)
-        runs.time.withUnsafeBufferPointer { time in
-            var runStart = 0
-            for runEnd in runs.runEnds {
-                defer { runStart = runEnd }
-                var lo = runStart, hi = runStart
-                for i in runStart..<runEnd {
-                    while time[lo] < time[i] - window { lo += 1 }
-                    hi = max(hi, i + 1)
-                    while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
-                    lower[i] = Int32(lo)
-                    upper[i] = Int32(hi)
-                }
-            }
+        runs.forEachWindow(window) { i, lo, hi in
+            lower[i] = Int32(lo)
+            upper[i] = Int32(hi)
         }
         return (lower, upper)
     }

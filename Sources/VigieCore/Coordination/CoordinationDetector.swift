@@ -300,6 +300,26 @@ struct KeyRuns: Sendable {
         }
     }
 
+    /// Walks the entries in run order, giving each its window: the entries of the same run
+    /// (same key) within `window` seconds of it, `lower..<upper`, itself included. Every counting
+    /// pass uses this one walk, so all of them agree on the same float bounds.
+    @inline(__always)
+    func forEachWindow(_ window: Double, _ body: (_ entry: Int, _ lower: Int, _ upper: Int) -> Void) {
+        time.withUnsafeBufferPointer { time in
+            var runStart = 0
+            for runEnd in runEnds {
+                var lo = runStart, hi = runStart
+                for i in runStart..<runEnd {
+                    while time[lo] < time[i] - window { lo += 1 }
+                    hi = max(hi, i + 1)
+                    while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
+                    body(i, lo, hi)
+                }
+                runStart = runEnd
+            }
+        }
+    }
+
     /// Drops the runs of the keys flagged in `skipping`.
     func without(_ skipping: [Bool]?) -> KeyRuns {
         guard let skipping, skipping.contains(true) else { return self }

@@ -54,46 +54,38 @@ struct EdgeAggregator: Sendable {
         var slotOf = [Int32](repeating: -1, count: input.accountCount)
         runs.time.withUnsafeBufferPointer { time in
             runs.author.withUnsafeBufferPointer { author in
-                var runStart = 0
-                for runEnd in runs.runEnds {
-                    defer { runStart = runEnd }
-                    var lo = runStart, hi = runStart
-                    for i in runStart..<runEnd {
-                        while time[lo] < time[i] - window { lo += 1 }
-                        hi = max(hi, i + 1)
-                        while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
-                        let a = author[i]
-                        let p = runs.post[i]
-                        let stamp = Int32(truncatingIfNeeded: i)
-                        let several = multiKey?[Int(p)] ?? false
-                        for j in (weightsKnown ? i + 1 : lo)..<max(hi, i + 1) {
-                            let b = author[j]
-                            guard b != a else { continue }
-                            if seen[Int(b)] != stamp {
-                                // First post of b in p's window: p counts once towards a→b.
-                                seen[Int(b)] = stamp
-                                let slot = collector.slot(of: Self.pairKey(a, b)).map(Int32.init) ?? -1
-                                slotOf[Int(b)] = slot
-                                if slot >= 0, !weightsKnown {
-                                    if several {
-                                        multiRecords.append(UInt64(UInt32(p)) << 32 | UInt64(UInt32(b)))
-                                    } else {
-                                        collector.count(slot: Int(slot), from: a, to: b)
-                                    }
+                runs.forEachWindow(window) { i, lo, hi in
+                    let a = author[i]
+                    let p = runs.post[i]
+                    let stamp = Int32(truncatingIfNeeded: i)
+                    let several = multiKey?[Int(p)] ?? false
+                    for j in (weightsKnown ? i + 1 : lo)..<max(hi, i + 1) {
+                        let b = author[j]
+                        guard b != a else { continue }
+                        if seen[Int(b)] != stamp {
+                            // First post of b in p's window: p counts once towards a→b.
+                            seen[Int(b)] = stamp
+                            let slot = collector.slot(of: Self.pairKey(a, b)).map(Int32.init) ?? -1
+                            slotOf[Int(b)] = slot
+                            if slot >= 0, !weightsKnown {
+                                if several {
+                                    multiRecords.append(UInt64(UInt32(p)) << 32 | UInt64(UInt32(b)))
+                                } else {
+                                    collector.count(slot: Int(slot), from: a, to: b)
                                 }
                             }
-                            // Each pair of posts once, from its earlier post.
-                            guard j > i, time[j] - time[i] <= window else { continue }
-                            let slot = slotOf[Int(b)]
-                            guard slot >= 0 else { continue }
-                            let q = runs.post[j]
-                            // Two posts sharing two keys (two links) are one pair.
-                            if let multiKey, multiKey[Int(p)], multiKey[Int(q)],
-                               !repeated.insert(UInt64(UInt32(min(p, q))) << 32 | UInt64(UInt32(max(p, q)))).inserted {
-                                continue
-                            }
-                            collector.add(slot: Int(slot), p, q, key: runs.key[i], similarity: 0, time[i], time[j], input)
                         }
+                        // Each pair of posts once, from its earlier post.
+                        guard j > i, time[j] - time[i] <= window else { continue }
+                        let slot = slotOf[Int(b)]
+                        guard slot >= 0 else { continue }
+                        let q = runs.post[j]
+                        // Two posts sharing two keys (two links) are one pair.
+                        if let multiKey, multiKey[Int(p)], multiKey[Int(q)],
+                           !repeated.insert(UInt64(UInt32(min(p, q))) << 32 | UInt64(UInt32(max(p, q)))).inserted {
+                            continue
+                        }
+                        collector.add(slot: Int(slot), p, q, key: runs.key[i], similarity: 0, time[i], time[j], input)
                     }
                 }
             }
@@ -115,19 +107,7 @@ struct EdgeAggregator: Sendable {
     private func strongPairs(_ runs: KeyRuns) -> [UInt64] {
         // Window sizes give an upper bound of the directed pairs: the number of partitions.
         var events = 0
-        runs.time.withUnsafeBufferPointer { time in
-            var runStart = 0
-            for runEnd in runs.runEnds {
-                defer { runStart = runEnd }
-                var lo = runStart, hi = runStart
-                for i in runStart..<runEnd {
-                    while time[lo] < time[i] - options.window { lo += 1 }
-                    hi = max(hi, i + 1)
-                    while hi < runEnd, time[hi] <= time[i] + options.window { hi += 1 }
-                    events += hi - lo - 1
-                }
-            }
-        }
+        runs.forEachWindow(options.window) { _, lo, hi in events += hi - lo - 1 }
         guard events > 0 else { return [] }
         let perTable = options.pairsPerTable
         var needed = min(256, max(1, (events + perTable - 1) / perTable))
@@ -160,34 +140,24 @@ struct EdgeAggregator: Sendable {
         var multiRecords: [UInt64] = []
         let window = options.window
         let multiKey = runs.multiKey
-        runs.time.withUnsafeBufferPointer { time in
-            runs.author.withUnsafeBufferPointer { author in
-                seen.withUnsafeMutableBufferPointer { seen in
-                    var runStart = 0
-                    for runEnd in runs.runEnds {
-                        defer { runStart = runEnd }
-                        var lo = runStart, hi = runStart
-                        for i in runStart..<runEnd {
-                            while time[lo] < time[i] - window { lo += 1 }
-                            hi = max(hi, i + 1)
-                            while hi < runEnd, time[hi] <= time[i] + window { hi += 1 }
-                            let a = author[i]
-                            guard partitions == 1 || Self.partition(a, partitions) == part else { continue }
-                            let stamp = Int32(truncatingIfNeeded: i)
-                            let post = runs.post[i]
-                            let several = multiKey?[Int(post)] ?? false
-                            for j in lo..<hi {
-                                let b = author[j]
-                                // The same account (and the post itself), or a partner already
-                                // counted for this post.
-                                guard b != a, seen[Int(b)] != stamp else { continue }
-                                seen[Int(b)] = stamp
-                                if several {
-                                    multiRecords.append(UInt64(UInt32(post)) << 32 | UInt64(UInt32(b)))
-                                } else {
-                                    table.increment(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
-                                }
-                            }
+        runs.author.withUnsafeBufferPointer { author in
+            seen.withUnsafeMutableBufferPointer { seen in
+                runs.forEachWindow(window) { i, lo, hi in
+                    let a = author[i]
+                    guard partitions == 1 || Self.partition(a, partitions) == part else { return }
+                    let stamp = Int32(truncatingIfNeeded: i)
+                    let post = runs.post[i]
+                    let several = multiKey?[Int(post)] ?? false
+                    for j in lo..<hi {
+                        let b = author[j]
+                        // The same account (and the post itself), or a partner already
+                        // counted for this post.
+                        guard b != a, seen[Int(b)] != stamp else { continue }
+                        seen[Int(b)] = stamp
+                        if several {
+                            multiRecords.append(UInt64(UInt32(post)) << 32 | UInt64(UInt32(b)))
+                        } else {
+                            table.increment(UInt64(UInt32(a)) << 32 | UInt64(UInt32(b)))
                         }
                     }
                 }
