@@ -151,7 +151,7 @@ public struct TrendItemExtractor: Sendable {
         for word in terms { add(.term, word) }
         if kinds.contains(.link) || kinds.contains(.domain) {
             for link in urls.isEmpty ? links : urls {
-                guard let normalized = TrendLinks.normalized(link) else { continue }
+                guard let normalized = CoordinationText.normalizedURL(link) else { continue }
                 add(.link, normalized)
                 let host = normalized.prefix { $0 != "/" && $0 != "?" }
                 add(.domain, String(host))

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import VigieCore
 
-/// The fast link normalisation of weak signals gives what coordination's general one gives.
-@Suite struct TrendLinksTests {
+/// The byte-level fast path of link normalisation gives what the general version gives.
+@Suite struct LinkNormalizationTests {
     static let examples = [
         "https://www.Example.FR/a/b/?utm_source=x&id=3#frag", "http://ex.fr", "www.site.org/page", "https://",
         "HTTPS://WWW.X.COM/Path//", "https://user:pw@Host.com:8080/p?q=1&&fbclid=abc&UTM_medium=y&b", "ex.fr/?",
@@ -14,7 +14,7 @@ import Testing
 
     @Test func agreesWithTheGeneralNormalisation() {
         for link in Self.examples {
-            #expect(TrendLinks.normalized(link) == CoordinationText.normalizedURL(link), "\(link)")
+            #expect(CoordinationText.normalizedURL(link) == CoordinationText.generalNormalizedURL(link), "\(link)")
         }
         // Random links over the characters that matter.
         var random = SeededRandom(seed: 3)
@@ -22,7 +22,7 @@ import Testing
         for _ in 0..<20_000 {
             let link = String((0..<Int(random.next() % 24)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
             let prefixed = ["", "https://", "http://www.", "www."][Int(random.next() % 4)] + link
-            #expect(TrendLinks.normalized(prefixed) == CoordinationText.normalizedURL(prefixed), "\(prefixed)")
+            #expect(CoordinationText.normalizedURL(prefixed) == CoordinationText.generalNormalizedURL(prefixed), "\(prefixed)")
         }
     }
 }

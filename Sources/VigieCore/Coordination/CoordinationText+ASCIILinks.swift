@@ -1,20 +1,19 @@
 import Foundation
 
-/// ``CoordinationText/normalizedURL(_:)`` with a byte-level fast path for the common case, an
-/// ASCII link without surrounding whitespace: the general version goes through Foundation
-/// (trimming, substring search), which was a seventh of extracting weak-signal items. Anything
-/// else (non-ASCII, whitespace at either end, a query parameter starting with `=`) takes the
-/// general version, so the result is always the same (`TrendLinksTests` compares both).
-enum TrendLinks {
-    static func normalized(_ raw: String) -> String? {
+/// The fast path of ``CoordinationText/normalizedURL(_:)``: an ASCII link without surrounding
+/// whitespace (the common case) normalised on its bytes. Going through Foundation (trimming,
+/// substring search) was a seventh of extracting weak-signal items. Anything else (non-ASCII,
+/// whitespace at either end, a query parameter starting with `=`) is left to the general version,
+/// so the result is always the same (`LinkNormalizationTests` compares both).
+extension CoordinationText {
+    /// `.none` (`nil` outer) when the general version must decide; otherwise the result.
+    static func asciiNormalizedURL(_ raw: String) -> String?? {
         var copy = raw
-        let fast = copy.withUTF8 { bytes -> String?? in
+        return copy.withUTF8 { bytes -> String?? in
             guard let first = bytes.first, let last = bytes.last, !isSpace(first), !isSpace(last) else { return .none }
             for byte in bytes where byte >= 0x80 { return .none }
             return normalizedASCII(bytes)
         }
-        if let fast { return fast }
-        return CoordinationText.normalizedURL(raw)
     }
 
     private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
@@ -76,6 +75,6 @@ enum TrendLinks {
 
     private static func isTracking(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
         let name = String(decoding: bytes[start..<end].map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
-        return name.hasPrefix("utm_") || CoordinationText.trackingParameters.contains(name)
+        return name.hasPrefix("utm_") || trackingParameters.contains(name)
     }
 }
