@@ -243,13 +243,7 @@ public enum MinHash {
                 result.append(UInt32(truncatingIfNeeded: mix(combined)))
             }
         }
-        result.sort()
-        var write = 0
-        for read in result.indices where read == 0 || result[read] != result[read - 1] {
-            result[write] = result[read]
-            write += 1
-        }
-        result.removeLast(result.count - write)
+        result.sortAndRemoveDuplicates()
         return result
     }
 

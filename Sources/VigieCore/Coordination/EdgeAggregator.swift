@@ -124,13 +124,7 @@ struct EdgeAggregator: Sendable {
             for part in 0..<partitions { work(part) }
         }
         var strong = results.all.flatMap { $0 }
-        strong.sort()
-        var write = 0
-        for read in strong.indices where read == 0 || strong[read] != strong[read - 1] {
-            strong[write] = strong[read]
-            write += 1
-        }
-        strong.removeLast(strong.count - write)
+        strong.sortAndRemoveDuplicates()
         return strong
     }
 
