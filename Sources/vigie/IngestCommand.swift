@@ -40,6 +40,11 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Records per transaction.")
     var batchSize: Int = 10_000
 
+    @Option(help: ArgumentHelp("When the profiles were observed (e.g. 2019-06-01), for records that carry no date of "
+                               + "their own; without it they get the import time. Trust scoring measures account age at it.",
+                               valueName: "date"))
+    var observedAt: String?
+
     @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
     var dryRun = false
 
@@ -61,6 +66,9 @@ struct IngestCommand: ParsableCommand {
         }
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
             throw ValidationError("--delimiter must be ',', ';', '|' or 'tab'.")
+        }
+        if let observedAt, DateParsing.parse(observedAt) == nil {
+            throw ValidationError("--observed-at '\(observedAt)' is not a date: use e.g. 2019-06-01 or 2019-06-01T12:00:00Z.")
         }
     }
 
@@ -149,7 +157,7 @@ struct IngestCommand: ParsableCommand {
             csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
         }
         return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv,
-                             languageIdentifier: languageIdentifier())
+                             languageIdentifier: languageIdentifier(), observedAt: observedAt.flatMap(DateParsing.parse))
     }
 
     /// The identifier for posts without a language; without lexicons the import goes on without it.

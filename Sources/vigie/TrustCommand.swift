@@ -13,17 +13,17 @@ struct TrustCommand: ParsableCommand {
             The inauthenticity score (0–1, calibrated) comes from a profile model for the \
             account's platform family (Instagram-like, Twitter-like, pooled for the rest: logistic \
             regression or boosted trees, chosen by cross-validation) plus posting-behaviour and \
-            graph weights, trained by `vigie trust train` and kept in models/inauthenticity-v2.json. Missing fields lower the confidence and never count as \
+            graph weights, trained by `vigie trust train` and kept in models/inauthenticity-v3.json. Missing fields lower the confidence and never count as \
             zero. Method and measured figures: docs/trust.md.
             """,
-        subcommands: [Score.self, Report.self, Train.self, Evaluate.self]
+        subcommands: [Score.self, Report.self, Prior.self, Train.self, Evaluate.self]
     )
 }
 
-/// Where the model file is: --model, $VIGIE_TRUST_MODEL, else models/inauthenticity-v2.json
+/// Where the model file is: --model, $VIGIE_TRUST_MODEL, else models/inauthenticity-v3.json
 /// in the current folder or a parent, or beside the executable's build folder.
 struct ModelOptions: ParsableArguments {
-    static let fileName = "inauthenticity-v2.json"
+    static let fileName = "inauthenticity-v3.json"
 
     @Option(help: ArgumentHelp("Trust model file (default: $VIGIE_TRUST_MODEL, else models/\(fileName) of the repository).",
                                valueName: "path"))
@@ -62,10 +62,14 @@ struct ScoredWorkspace: InauthenticityScoring {
     var subjects: [TrustSubject]
     var scores: [InauthenticityScore]
     var indexByID: [Int64: Int]
+    /// The workspace's prior (`vigie trust prior`), `nil` for the model's default.
+    var prior: Double?
 
     init(store: SQLiteStore, workspace: String, model: InauthenticityModel) throws {
         subjects = try store.trustSubjects(workspace: workspace)
-        scores = subjects.map { model.score($0) }
+        let prior = try store.trustPrior(workspace: workspace)
+        self.prior = prior
+        scores = subjects.map { model.score($0, prior: prior) }
         indexByID = Dictionary(uniqueKeysWithValues: subjects.enumerated().map { ($1.id, $0) })
     }
 
@@ -82,9 +86,9 @@ struct ScoredWorkspace: InauthenticityScoring {
         try self.init(store: store, workspace: workspace, model: model)
     }
 
-    /// For rankings: the calibrated probability, none when too little is known to say.
+    /// For rankings: the calibrated probability, none when the score is unsure.
     func inauthenticity(of account: GraphAccount) -> Double? {
-        guard let score = score(of: account.rowID), score.label != .unknown else { return nil }
+        guard let score = score(of: account.rowID), score.label != .unsure else { return nil }
         return score.probability
     }
 }
@@ -100,6 +104,12 @@ struct AccountScore: Encodable {
     var family: String
     var threshold: Double
     var confidence: Double
+    /// The population's share of fake accounts the score assumes.
+    var prior: Double
+    /// Why the score is unsure (empty when it is not).
+    var unsure: [String]
+    /// How the evidence was dated.
+    var notes: [String]
     var reasonsUp: [Reason]
     var reasonsDown: [Reason]
     var unknown: [String]
@@ -121,6 +131,9 @@ struct AccountScore: Encodable {
         family = score.family
         threshold = score.threshold
         confidence = (score.confidence * 100).rounded() / 100
+        prior = score.prior
+        unsure = score.unsure
+        notes = score.notes
         func reason(_ c: InauthenticityScore.Contribution) -> Reason {
             Reason(feature: c.feature.rawValue, contribution: (c.contribution * 100).rounded() / 100, value: c.value,
                    sentence: c.sentence)
@@ -175,7 +188,10 @@ extension TrustCommand {
                 let learner = model.profiles.first { $0.family == result.family }?.learner.rawValue ?? ""
                 print("\(result.name) (\(result.platform) \(result.id)): \(String(format: "%.2f", result.score)) \(result.label), "
                       + "confidence \(String(format: "%.2f", result.confidence)) (\(known) of \(signals) signals known; "
-                      + "\(result.family) profile model, \(learner), threshold \(String(format: "%.2f", result.threshold)))")
+                      + "\(learner) profile model, threshold \(String(format: "%.2f", result.threshold)), "
+                      + "prior \(String(format: "%.2f", result.prior)))")
+                for reason in result.unsure { print("unsure: " + reason) }
+                for note in result.notes { print("note: " + note) }
                 if !result.reasonsUp.isEmpty {
                     print("raises the score:")
                     for r in result.reasonsUp { print(String(format: "  %+.2f  ", r.contribution) + r.sentence) }
@@ -207,6 +223,7 @@ extension TrustCommand.Score {
     static func score(_ ids: [Int64], store: SQLiteStore, workspace: String, model: InauthenticityModel,
                       reasons: Int) throws -> [AccountScore] {
         let subjects = try store.trustSubjects(workspace: workspace, accountIDs: ids)
+        let prior = try store.trustPrior(workspace: workspace)
         var results: [AccountScore] = []
         var tierMedians: [InfluenceTier: Double] = [:]
         var measuredTiers = Set<InfluenceTier>()
@@ -215,7 +232,7 @@ extension TrustCommand.Score {
             let snapshots = try store.metricSnapshots(workspace: workspace, accountID: subject.id)
             let engagers = try store.trustSubjects(workspace: workspace, accountIDs: engagements.map(\.source))
             var scores: [Int64: InauthenticityScore] = [:]
-            for engager in engagers { scores[engager.id] = model.score(engager) }
+            for engager in engagers { scores[engager.id] = model.score(engager, prior: prior) }
             if let followers = subject.account.followers {
                 let tier = InfluenceTier(followers: followers)
                 if measuredTiers.insert(tier).inserted {
@@ -224,7 +241,7 @@ extension TrustCommand.Score {
             }
             let analyzer = AudienceAnalyzer(tierLikesPerReply: tierMedians)
             let audience = analyzer.analyse(subject, engagements: engagements, snapshots: snapshots) { scores[$0] }
-            results.append(AccountScore(subject: subject, score: model.score(subject),
+            results.append(AccountScore(subject: subject, score: model.score(subject, prior: prior),
                                         reasons: reasons, audience: audience))
         }
         return results
@@ -258,7 +275,9 @@ extension TrustCommand {
             discussion: """
                 --query restricts the report to the authors of the posts that match a listening \
                 query (docs/query-language.md), --watch to the authors of a watch's posts (`vigie \
-                watch`). Accounts with too little data to score are left out unless --include-unknown.
+                watch`). Every account is scored, with or without posts; those the model is unsure \
+                about are listed with the label `unsure` and the reason. The prior (the share of \
+                fake accounts expected in the workspace) is stated: set it with `vigie trust prior`.
                 """)
 
         @OptionGroup var store: StoreOptions
@@ -275,9 +294,6 @@ extension TrustCommand {
 
         @Option(help: "How many accounts to list, highest score first.")
         var limit = 50
-
-        @Flag(help: "Also list accounts with too little data to score.")
-        var includeUnknown = false
 
         @Flag(help: "Print JSON.")
         var json = false
@@ -324,8 +340,7 @@ extension TrustCommand {
             let started = Date()
             let authors = try selectedAuthors(sqlite)
             let scored = try ScoredWorkspace(store: sqlite, workspace: store.workspace, model: model)
-            let ranked = TrustRanking.rank(scored.subjects, scores: scored.scores, minScore: minScore,
-                                           includeUnknown: includeUnknown, limit: limit) { subject in
+            let ranked = TrustRanking.rank(scored.subjects, scores: scored.scores, minScore: minScore, limit: limit) { subject in
                 authors.map { $0.contains(subject.account.platform.rawValue + ":" + subject.account.platformID) } ?? true
             }
             let rows = ranked.map { AccountScore(subject: scored.subjects[$0], score: scored.scores[$0], reasons: 3) }
@@ -336,13 +351,18 @@ extension TrustCommand {
                     /// Label threshold of each profile family.
                     var thresholds: [String: Double]
                     var minScore: Double
+                    /// The share of fake accounts assumed, and whether the workspace set it.
+                    var prior: Double
+                    var priorSetByWorkspace: Bool
                     var query: String?
                     var seconds: Double
                     var accounts: [AccountScore]
                 }
                 print(try Output.json(Result(scoredAccounts: scored.subjects.count,
                                              thresholds: Dictionary(uniqueKeysWithValues: model.profiles.map { ($0.family, $0.threshold) }),
-                                             minScore: minScore, query: query, seconds: (seconds * 100).rounded() / 100,
+                                             minScore: minScore, prior: scored.prior ?? model.defaultPrior,
+                                             priorSetByWorkspace: scored.prior != nil,
+                                             query: query, seconds: (seconds * 100).rounded() / 100,
                                              accounts: rows)))
             } else if csv {
                 print("rank,platform,account_id,handle,score,label,confidence,reasons")
@@ -354,11 +374,16 @@ extension TrustCommand {
                 }
             } else {
                 print("\(Output.count(rows.count)) accounts scored ≥ \(minScore) of \(Output.count(scored.subjects.count)) "
-                      + "(thresholds " + model.profiles.map { "\($0.family) \($0.threshold)" }.joined(separator: ", ")
-                      + ", \(String(format: "%.1fs", seconds)))")
+                      + "(label threshold \(String(format: "%.2f", model.threshold)), chosen for precision "
+                      + "\(String(format: "%.2f", model.precisionTarget)); \(String(format: "%.1fs", seconds)))")
+                let prior = scored.prior ?? model.defaultPrior
+                print("prior: \(String(format: "%.2f", prior)) of accounts assumed fake "
+                      + (scored.prior == nil ? "(the model's default; set the workspace's with `vigie trust prior SHARE`)"
+                                             : "(set for workspace '\(store.workspace)')"))
                 for (rank, row) in rows.enumerated() {
                     print("\(rank + 1). \(row.name)  \(String(format: "%.2f", row.score))  \(row.label)  confidence "
                           + String(format: "%.2f", row.confidence))
+                    for reason in row.unsure { print("     unsure: " + reason) }
                     for r in row.reasonsUp { print(String(format: "     %+.2f  ", r.contribution) + r.sentence) }
                 }
             }
@@ -369,10 +394,8 @@ extension TrustCommand {
 /// Ranking for `vigie trust report`: a set of accounts (any predicate) ordered by score.
 enum TrustRanking {
     static func rank(_ subjects: [TrustSubject], scores: [InauthenticityScore], minScore: Double,
-                     includeUnknown: Bool, limit: Int, include: (TrustSubject) -> Bool) -> [Int] {
-        let kept = subjects.indices.filter { i in
-            scores[i].probability >= minScore && (includeUnknown || scores[i].label != .unknown) && include(subjects[i])
-        }
+                     limit: Int, include: (TrustSubject) -> Bool) -> [Int] {
+        let kept = subjects.indices.filter { i in scores[i].probability >= minScore && include(subjects[i]) }
         return Array(kept.sorted { scores[$0].probability != scores[$1].probability
             ? scores[$0].probability > scores[$1].probability : subjects[$0].id < subjects[$1].id }.prefix(limit))
     }
@@ -440,14 +463,17 @@ struct SynthLabelled {
 extension TrustCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the inauthenticity model on labelled data and print the cross-validated figures.",
+            abstract: "Train the inauthenticity model on labelled data and print the leave-one-dataset-out figures.",
             discussion: """
-                Profile weights are learnt on the labelled sets (--data, default \
-                ../shared/data/bot-labels-twibot and ../shared/data/instagram-fake-followers-srf \
-                beside the repository); behaviour and graph weights on `vigie synth` accounts \
-                (planted bots), generated with --seed and tested on another seed. Deterministic: \
-                the same data and seed write the same file.
+                Profile weights are learnt on the labelled sets (--data, default: the Bot \
+                Repository sets, the TwiBot annotation study, SRF and InstaFake in \
+                ../shared/data beside the repository), each scored by a model trained on the \
+                others; behaviour and graph weights on `vigie synth` accounts (planted bots), \
+                generated with --seed and tested on another seed. Deterministic: the same data \
+                and seed write the same file.
                 """)
+
+        static let defaultData = ["bot-repository", "bot-labels-twibot", "instagram-fake-followers-srf", "instagram-fake-instafake"]
 
         @Option(name: .customLong("data"), help: ArgumentHelp("A labelled data folder (repeat for several).", valueName: "dir"))
         var data: [String] = []
@@ -459,39 +485,42 @@ extension TrustCommand {
         @Option(help: "Seed for folds and generated data.")
         var seed: UInt64 = 42
 
-        @Option(help: "Cross-validation folds.")
+        @Option(help: "Folds of the secondary random-fold cross-validation.")
         var folds = 5
 
-        @Option(help: "L2 regularisation strength.")
+        @Option(help: "L2 regularisation strength of the logistic learner.")
         var l2 = 2.0
 
         @Option(help: "Generated posts for the behaviour stage (0: profile features only).")
         var synthPosts = 30_000
 
-        @Option(help: ArgumentHelp("Weight of each TwiBot account in the fit (soft-labelled: the experts' mean / 4); 0.25 keeps the pooled model as good as before on SRF (docs/trust.md).",
-                                   valueName: "w"))
-        var twibotWeight = 0.25
-
         @Option(help: ArgumentHelp("Boosting rounds of the depth-2 tree candidate (the depth-3 one gets 2/3 of it); 0 = logistic regression only.",
                                    valueName: "n"))
         var treeRounds = 150
+
+        @Option(help: ArgumentHelp("Precision the label threshold is chosen for, on the held-out sets.", valueName: "p"))
+        var precision = 0.8
+
+        @Option(help: ArgumentHelp("Share of fake accounts assumed when a workspace sets none (`vigie trust prior`).", valueName: "share"))
+        var defaultPrior = 0.15
 
         @Flag(help: "Print the figures as JSON.")
         var json = false
 
         func validate() throws {
             guard treeRounds >= 0 else { throw ValidationError("--tree-rounds must not be negative.") }
-            guard twibotWeight > 0 else { throw ValidationError("--twibot-weight must be positive.") }
             guard folds >= 2 else { throw ValidationError("--folds must be at least 2.") }
             guard l2 > 0 else { throw ValidationError("--l2 must be positive.") }
             guard synthPosts >= 0 else { throw ValidationError("--synth-posts must not be negative.") }
+            guard precision > 0 && precision < 1 else { throw ValidationError("--precision must be between 0 and 1.") }
+            guard defaultPrior > 0 && defaultPrior < 1 else { throw ValidationError("--default-prior must be between 0 and 1.") }
         }
 
         func run() throws {
             let root = repositoryRoot()
             let base = root ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
             let folders = data.isEmpty
-                ? ["bot-labels-twibot", "instagram-fake-followers-srf"].map { sharedData(above: base).appendingPathComponent($0) }
+                ? Self.defaultData.map { sharedData(above: base).appendingPathComponent($0) }
                 : data.map { URL(fileURLWithPath: $0) }
             var sets: [String: [InauthenticityTrainer.Example]] = [:]
             var notes: [TrustTrainingReport.DatasetNote] = []
@@ -503,18 +532,13 @@ extension TrustCommand {
                 for set in loaded {
                     // Accounts the label rule leaves out are trained on (soft target), never evaluated.
                     sets[set.name, default: []] += (set.accounts + set.ambiguous).map {
-                        InauthenticityTrainer.Example(features: TrustFeatureExtractor.features(of: $0.subject),
-                                                      label: $0.label, target: $0.target, majorityLabel: $0.majorityLabel,
-                                                      dataset: set.name, weight: set.name.hasPrefix("twibot") ? twibotWeight : 1)
+                        InauthenticityTrainer.Example(features: $0.features, label: $0.label, target: $0.target,
+                                                      dataset: set.name, platform: $0.platform)
                     }
-                    let all = set.accounts + set.ambiguous
                     var note = TrustTrainingReport.DatasetNote(
                         name: set.name, accounts: set.accounts.count, positives: set.accounts.filter { ($0.label ?? 0) >= 0.5 }.count,
-                        excluded: set.excluded, labelRule: set.labelRule, majorityRule: set.majorityRule,
-                        majorityPositives: set.majorityRule == nil ? nil : all.filter { ($0.majorityLabel ?? 0) >= 0.5 }.count)
-                    let agreement = LabelledData.expertAgreement(all)
-                    note.expertAgreement = agreement.isEmpty ? nil : agreement
-                    note.expertCeiling = LabelledData.expertCeiling(all)
+                        excluded: set.excluded, labelRule: set.labelRule)
+                    note.expertCeiling = LabelledData.expertCeiling(set.accounts + set.ambiguous)
                     notes.append(note)
                 }
             }
@@ -528,7 +552,8 @@ extension TrustCommand {
             }
             let learners: [ProfileLearnerChoice] = [.logistic]
                 + (treeRounds > 0 ? InauthenticityTrainer.defaultTrees(rounds: treeRounds).map { .trees($0) } : [])
-            var model = InauthenticityTrainer(l2: l2, folds: folds, seed: seed, learners: learners)
+            var model = InauthenticityTrainer(l2: l2, folds: folds, seed: seed, learners: learners,
+                                              precisionTarget: precision, defaultPrior: defaultPrior)
                 .train(sets: sets, synthTrain: synthTrain, synthTest: synthTest, synthDescription: synthDescription)
             model.evaluation?.datasets = notes
             let path = out ?? base.appendingPathComponent("models").appendingPathComponent(ModelOptions.fileName).path
@@ -537,27 +562,63 @@ extension TrustCommand {
             try model.write(to: URL(fileURLWithPath: path))
             if json {
                 print(try Output.json(model.evaluation))
-            } else {
-                for line in model.evaluation?.lines ?? [] { print(line) }
-                for profile in model.profiles {
-                    print("\(profile.family) profile model (\(profile.learner.rawValue), \(profile.selection)):")
-                    if let features = profile.treeFeatures {
-                        print("  feature importance (mean |contribution| in calibrated logit units):")
-                        for f in features.sorted(by: { $0.importance > $1.importance }).prefix(12) where f.importance > 0 {
-                            print(String(format: "  %.3f  %@", f.importance, f.feature.title))
-                        }
-                    } else {
-                        print("  weights (calibrated logit per standard deviation):")
-                        for p in profile.parameters.sorted(by: { abs($0.weight) > abs($1.weight) }).prefix(12) {
-                            print(String(format: "  %+.2f  %@", p.weight, p.feature.title))
-                        }
+                return
+            }
+            for line in model.evaluation?.lines ?? [] { print(line) }
+            for profile in model.profiles {
+                print("profile model (\(profile.learner.rawValue), \(profile.selection)):")
+                if let features = profile.treeFeatures {
+                    print("  feature importance (mean |contribution| in calibrated logit units):")
+                    for f in features.sorted(by: { $0.importance > $1.importance }) where f.importance > 0 {
+                        print(String(format: "  %.3f  %@", f.importance, f.feature.title))
+                    }
+                } else {
+                    print("  weights (calibrated logit per standard deviation):")
+                    for p in profile.parameters.sorted(by: { abs($0.weight) > abs($1.weight) }) {
+                        print(String(format: "  %+.2f  %@", p.weight, p.feature.title))
                     }
                 }
-                print("behaviour and graph weights, every family (calibrated logit per standard deviation):")
-                for p in model.behaviour.sorted(by: { abs($0.weight) > abs($1.weight) }) {
-                    print(String(format: "  %+.2f  %@  (%@)", p.weight, p.feature.title, p.learnedFrom))
-                }
-                print("wrote \(path)")
+            }
+            print("behaviour and graph weights (calibrated logit per standard deviation):")
+            for p in model.behaviour.sorted(by: { abs($0.weight) > abs($1.weight) }) {
+                print(String(format: "  %+.2f  %@  (%@)", p.weight, p.feature.title, p.learnedFrom))
+            }
+            print("wrote \(path)")
+        }
+    }
+
+    struct Prior: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or set the share of fake accounts expected in the workspace (the trust score's prior).",
+            discussion: """
+                Scores are calibrated as likelihood ratios on labelled sets the model never saw; \
+                the prior turns them into probabilities for this population (e.g. 0.2 when about \
+                one account in five is expected to be fake). Without one, the model's default applies.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Argument(help: ArgumentHelp("The share to set, between 0 and 1 exclusive (omit to show it).", valueName: "share"))
+        var share: Double?
+
+        @Flag(help: "Remove the workspace's prior (the model's default applies again).")
+        var reset = false
+
+        func validate() throws {
+            if let share, !(share > 0 && share < 1) { throw ValidationError("the prior must be between 0 and 1 (exclusive), e.g. 0.2.") }
+            guard !(reset && share != nil) else { throw ValidationError("give a share or --reset, not both.") }
+        }
+
+        func run() throws {
+            let sqlite = try store.openStore()
+            if reset || share != nil { try sqlite.setTrustPrior(share, workspace: store.workspace) }
+            let fallback = (try? modelOptions.load())?.defaultPrior
+            if let prior = try sqlite.trustPrior(workspace: store.workspace) {
+                print("trust prior for workspace '\(store.workspace)': \(prior)")
+            } else {
+                print("workspace '\(store.workspace)' sets no trust prior; the model's default applies"
+                      + (fallback.map { ": \($0)" } ?? ""))
             }
         }
     }

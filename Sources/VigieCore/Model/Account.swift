@@ -28,8 +28,12 @@ public struct Account: Sendable, Hashable, Codable {
     public var isPrivate: Bool?
     /// Lifecycle state where the source reports it (Bluesky `account` events, compliance streams).
     public var status: AccountStatus?
-    /// When the counts above were observed (the record's retrieval time, or the import time).
+    /// When the counts above were observed (the record's retrieval time, the date given to the
+    /// import, or the import time).
     public var observedAt: Date?
+    /// `true` when `observedAt` is only the import time (the source and the import gave none):
+    /// any real observation date supersedes it.
+    public var observedAtIsImportTime: Bool?
 
     public init(
         platform: Platform,
@@ -49,7 +53,8 @@ public struct Account: Sendable, Hashable, Codable {
         url: String? = nil,
         isPrivate: Bool? = nil,
         status: AccountStatus? = nil,
-        observedAt: Date? = nil
+        observedAt: Date? = nil,
+        observedAtIsImportTime: Bool? = nil
     ) {
         self.platform = platform
         self.platformID = platformID
@@ -69,6 +74,7 @@ public struct Account: Sendable, Hashable, Codable {
         self.isPrivate = isPrivate
         self.status = status
         self.observedAt = observedAt
+        self.observedAtIsImportTime = observedAtIsImportTime
     }
 }
 

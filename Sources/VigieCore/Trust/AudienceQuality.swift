@@ -161,7 +161,7 @@ public struct AudienceAnalyzer: Sendable {
             guard !ids.isEmpty else { return nil }
             var scored = 0, suspicious = 0
             for id in ids {
-                guard let score = scoreOf(id), score.label != .unknown else { continue }
+                guard let score = scoreOf(id), score.label != .unsure else { continue }
                 scored += 1
                 if score.probability >= score.threshold { suspicious += 1 }
             }

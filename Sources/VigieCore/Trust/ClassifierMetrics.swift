@@ -15,6 +15,8 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
     public var count: Int
     public var positives: Int
     public var auc: Double
+    /// Average precision: the area under the precision–recall curve (mean precision at each positive's rank).
+    public var averagePrecision: Double
     public var threshold: Double
     public var truePositives: Int
     public var falsePositives: Int
@@ -26,6 +28,9 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
     /// Brier score of always predicting the base rate, for comparison.
     public var brierBaseline: Double
     public var reliability: [ReliabilityBin]
+    /// Expected calibration error: the reliability bins' |mean predicted − observed rate|,
+    /// weighted by their share of the accounts.
+    public var calibrationError: Double
 
     public init(probabilities: [Double], labels: [Double], threshold: Double, bins: Int = 10) {
         self.init(probabilities: probabilities, labels: labels,
@@ -39,6 +44,7 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
         count = labels.count
         positives = labels.filter { $0 >= 0.5 }.count
         auc = Self.rocAUC(probabilities, labels)
+        averagePrecision = Self.averagePrecision(probabilities, labels)
         threshold = thresholds.isEmpty ? 0 : thresholds.reduce(0, +) / Double(thresholds.count)
         var tp = 0, fp = 0, fn = 0
         var brierSum = 0.0
@@ -68,6 +74,28 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
                 observedRate: members.reduce(0) { $0 + $1.1 } / Double(members.count)))
         }
         reliability = table
+        calibrationError = count > 0
+            ? table.reduce(0) { $0 + Double($1.count) * abs($1.meanPredicted - $1.observedRate) } / Double(count) : 0
+    }
+
+    /// Average precision (ties at the same score are taken together, in the worst order for none:
+    /// the precision at a tied block's end is used for every positive in it).
+    public static func averagePrecision(_ scores: [Double], _ labels: [Double]) -> Double {
+        let positives = labels.filter { $0 >= 0.5 }.count
+        guard positives > 0 else { return 0 }
+        let order = scores.indices.sorted { scores[$0] > scores[$1] }
+        var sum = 0.0, truePositives = 0, seen = 0, i = 0
+        while i < order.count {
+            var j = i
+            while j + 1 < order.count && scores[order[j + 1]] == scores[order[i]] { j += 1 }
+            let block = order[i...j]
+            let blockPositives = block.filter { labels[$0] >= 0.5 }.count
+            truePositives += blockPositives
+            seen += block.count
+            sum += Double(blockPositives) * Double(truePositives) / Double(seen)
+            i = j + 1
+        }
+        return sum / Double(positives)
     }
 
     /// ROC AUC by ranks (ties get their mean rank): the probability that a random positive
@@ -102,8 +130,8 @@ public struct ClassifierMetrics: Sendable, Hashable, Codable {
 
     /// The figures on one line.
     public var summary: String {
-        String(format: "n=%d (%d positive)  AUC %.3f  at %.2f: P %.2f R %.2f F1 %.2f  Brier %.3f (base rate %.3f)",
-               count, positives, auc, threshold, precision, recall, f1, brier, brierBaseline)
+        String(format: "n=%d (%d positive)  AUC %.3f  AP %.3f  at %.2f: P %.2f R %.2f F1 %.2f  Brier %.3f (base rate %.3f)  ECE %.3f",
+               count, positives, auc, averagePrecision, threshold, precision, recall, f1, brier, brierBaseline, calibrationError)
     }
 
     /// The reliability table as text lines.

@@ -42,7 +42,12 @@ public struct GradientBoosting: Sendable, Hashable, Codable {
     public var name: String { String(format: "trees d%d×%d η%.2g", depth, rounds, shrinkage) }
 
     /// Fits soft or hard `targets` in [0, 1]; `rows[i][j]` is feature j of example i, `nil` when unknown.
-    public func fit(_ rows: [[Double?]], _ targets: [Double], sampleWeights: [Double]? = nil) -> BoostedTrees {
+    ///
+    /// `directions[j]` (optional) constrains feature j: `+1` the output may only rise with it,
+    /// `-1` only fall, `0` free (monotonic constraints: a split that would break the direction
+    /// is not made, and the children of a constrained split are bounded by their midpoint).
+    public func fit(_ rows: [[Double?]], _ targets: [Double], sampleWeights: [Double]? = nil,
+                    directions: [Int]? = nil) -> BoostedTrees {
         let n = rows.count
         let width = rows.first?.count ?? 0
         // Weights are rescaled to mean 1, so that `minimumChildWeight` and `l2` mean the same
@@ -97,7 +102,8 @@ public struct GradientBoosting: Sendable, Hashable, Codable {
                 hessian[i] = max(p * (1 - p), 1e-12) * weights[i]
             }
             var builder = TreeBuilder(settings: self, thresholds: thresholds, binOf: binOf, gradient: gradient,
-                                      hessian: hessian, weights: weights)
+                                      hessian: hessian, weights: weights,
+                                      directions: directions ?? [Int](repeating: 0, count: width))
             let tree = builder.build(examples: (0..<n).map { ($0, 1.0) })
             for i in 0..<n { logits[i] += tree.predict(rows[i]) }
             trees.append(tree)
@@ -114,10 +120,12 @@ private struct TreeBuilder {
     let gradient: [Double]
     let hessian: [Double]
     let weights: [Double]
+    let directions: [Int]
     var nodes: [BoostedTrees.Node] = []
 
     init(settings: GradientBoosting, thresholds: [[Double]], binOf: [[Int]], gradient: [Double], hessian: [Double],
-         weights: [Double]) {
+         weights: [Double], directions: [Int]) {
+        self.directions = directions
         self.settings = settings
         self.thresholds = thresholds
         self.binOf = binOf
@@ -128,7 +136,7 @@ private struct TreeBuilder {
 
     mutating func build(examples: [(Int, Double)]) -> BoostedTrees.Tree {
         nodes = []
-        _ = grow(examples, level: 0)
+        _ = grow(examples, level: 0, lower: -.infinity, upper: .infinity)
         // Node values: cover-weighted mean of the leaves below (children come after their parent).
         for index in nodes.indices.reversed() where nodes[index].feature >= 0 {
             let left = nodes[nodes[index].left], right = nodes[nodes[index].right]
@@ -138,7 +146,7 @@ private struct TreeBuilder {
     }
 
     /// Adds the node for `examples` (index, share) and its subtree; returns its index.
-    private mutating func grow(_ examples: [(Int, Double)], level: Int) -> Int {
+    private mutating func grow(_ examples: [(Int, Double)], level: Int, lower: Double, upper: Double) -> Int {
         var g = 0.0, h = 0.0, cover = 0.0
         for (i, share) in examples {
             g += gradient[i] * share
@@ -147,8 +155,8 @@ private struct TreeBuilder {
         }
         let index = nodes.count
         nodes.append(.init(feature: -1, threshold: 0, left: -1, right: -1,
-                           value: -g / (h + settings.l2) * settings.shrinkage, cover: cover))
-        guard level < settings.depth, let split = bestSplit(examples, g: g, h: h) else { return index }
+                           value: min(max(-g / (h + settings.l2), lower), upper) * settings.shrinkage, cover: cover))
+        guard level < settings.depth, let split = bestSplit(examples, g: g, h: h, lower: lower, upper: upper) else { return index }
         var left: [(Int, Double)] = [], right: [(Int, Double)] = []
         for (i, share) in examples {
             let bin = binOf[split.feature][i]
@@ -163,8 +171,15 @@ private struct TreeBuilder {
         }
         nodes[index].feature = split.feature
         nodes[index].threshold = thresholds[split.feature][split.bin]
-        let leftIndex = grow(left, level: level + 1)
-        let rightIndex = grow(right, level: level + 1)
+        // Under a constraint, each side stays on its side of the midpoint of the two children.
+        var leftBounds = (lower, upper), rightBounds = (lower, upper)
+        switch directions[split.feature] {
+        case 1: leftBounds.1 = split.middle; rightBounds.0 = split.middle
+        case -1: leftBounds.0 = split.middle; rightBounds.1 = split.middle
+        default: break
+        }
+        let leftIndex = grow(left, level: level + 1, lower: leftBounds.0, upper: leftBounds.1)
+        let rightIndex = grow(right, level: level + 1, lower: rightBounds.0, upper: rightBounds.1)
         nodes[index].left = leftIndex
         nodes[index].right = rightIndex
         return index
@@ -175,9 +190,11 @@ private struct TreeBuilder {
         var bin: Int
         var leftShare: Double
         var gain: Double
+        /// Midpoint of the two children's (unshrunk) values, the bound a constraint passes down.
+        var middle: Double
     }
 
-    private func bestSplit(_ examples: [(Int, Double)], g: Double, h: Double) -> Split? {
+    private func bestSplit(_ examples: [(Int, Double)], g: Double, h: Double, lower: Double, upper: Double) -> Split? {
         let lambda = settings.l2
         let parentScore = g * g / (h + lambda)
         var best: Split?
@@ -209,8 +226,13 @@ private struct TreeBuilder {
                 let rightG = (kg - lg) + (1 - share) * missingG, rightH = (kh - lh) + (1 - share) * missingH
                 let rightW = (knownW - lw) + (1 - share) * missingW
                 guard leftW >= settings.minimumChildWeight && rightW >= settings.minimumChildWeight else { continue }
+                let leftValue = min(max(-leftG / (leftH + lambda), lower), upper)
+                let rightValue = min(max(-rightG / (rightH + lambda), lower), upper)
+                if directions[j] != 0 && Double(directions[j]) * (rightValue - leftValue) < 0 { continue }
                 let gain = leftG * leftG / (leftH + lambda) + rightG * rightG / (rightH + lambda) - parentScore
-                if gain > 1e-12 && gain > (best?.gain ?? 0) { best = Split(feature: j, bin: b, leftShare: share, gain: gain) }
+                if gain > 1e-12 && gain > (best?.gain ?? 0) {
+                    best = Split(feature: j, bin: b, leftShare: share, gain: gain, middle: (leftValue + rightValue) / 2)
+                }
             }
         }
         return best

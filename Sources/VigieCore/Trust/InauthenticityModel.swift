@@ -5,7 +5,7 @@ import Foundation
 /// logistic model over standardised features or small gradient-boosted trees, plus behaviour and
 /// graph weights shared by all families, added in logit units. Platt scaling is folded into every
 /// part, so the output is a calibrated probability. Saved as a small versioned JSON file
-/// (`models/inauthenticity-v2.json`) by `vigie trust train`.
+/// (`models/inauthenticity-v3.json`) by `vigie trust train`.
 ///
 /// ```swift
 /// let model = try InauthenticityModel.load(from: url)
@@ -14,7 +14,7 @@ import Foundation
 /// ```
 public struct InauthenticityModel: Sendable, Codable, Hashable {
     /// The JSON layout this code reads.
-    public static let fileFormat = 2
+    public static let fileFormat = 3
 
     public struct Parameter: Sendable, Codable, Hashable {
         public var feature: TrustFeature
@@ -128,6 +128,33 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
     /// deviations (`nil`: not clipped), so that an account far outside the training data (a
     /// celebrity's millions of followers) is not pushed by a straight line extrapolated beyond it.
     public var inputClip: Double?
+    /// The share of fake accounts assumed in a population when its workspace sets none. The
+    /// profile logit is a log likelihood ratio (calibrated on held-out sets with both classes
+    /// weighted alike); the prior's log odds are added to it.
+    public var defaultPrior: Double = 0.15
+    /// The precision the label threshold was chosen for (on the leave-one-dataset-out predictions).
+    public var precisionTarget: Double = 0.8
+    /// Platforms the profile model saw in training; others are scored, marked unsure.
+    public var trainedPlatforms: [Platform] = []
+    /// The range of each profile feature in training (raw values, 0.5th to 99.5th percentile):
+    /// a value far outside it makes the score unsure.
+    public var featureRanges: [FeatureRange] = []
+
+    /// Where a feature's training values lie.
+    public struct FeatureRange: Sendable, Codable, Hashable {
+        public var feature: TrustFeature
+        public var low: Double
+        public var high: Double
+
+        public init(feature: TrustFeature, low: Double, high: Double) {
+            self.feature = feature
+            self.low = low
+            self.high = high
+        }
+    }
+
+    /// Below this share of the profile model's signal known, a score is unsure.
+    public static let minimumConfidence = 0.35
 
     public init(name: String, notes: String, profiles: [ProfileModel], defaultFamily: String, behaviour: [Parameter],
                 evaluation: TrustTrainingReport?, inputClip: Double? = nil) {
@@ -151,7 +178,7 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         struct Header: Decodable { var format: Int? }
         if let header = try? JSONDecoder().decode(Header.self, from: data), let format = header.format, format != fileFormat {
             throw TrustError("\(url.path) has model format \(format); this Vigie reads format \(fileFormat) "
-                             + "(run `vigie trust train`, or use models/inauthenticity-v2.json)")
+                             + "(run `vigie trust train`, or use models/inauthenticity-v3.json)")
         }
         let model: InauthenticityModel
         do { model = try JSONDecoder().decode(InauthenticityModel.self, from: data) } catch let error as DecodingError {
@@ -197,14 +224,30 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         profile(for: platform).features.count + behaviour.count
     }
 
-    /// Scores one account.
-    public func score(_ subject: TrustSubject) -> InauthenticityScore {
-        score(TrustFeatureExtractor.features(of: subject), platform: subject.account.platform)
+    /// Scores one account, for a population whose share of fake accounts is `prior` (default:
+    /// the model's `defaultPrior`).
+    public func score(_ subject: TrustSubject, prior: Double? = nil) -> InauthenticityScore {
+        var score = score(TrustFeatureExtractor.features(of: subject), platform: subject.account.platform, prior: prior)
+        if subject.account.observedAt == nil && subject.referenceDate == nil && subject.account.createdAt != nil {
+            score.notes.append("no observation date: account age is unknown (import with --observed-at DATE)")
+        } else if subject.observedAtImport {
+            score.notes.append("observed at import time (the source gives no observation date): "
+                               + "account age is measured at the import")
+        }
+        return score
+    }
+
+    /// Log odds of a share, kept away from 0 and 1.
+    public static func logOdds(_ share: Double) -> Double {
+        let p = min(max(share, 1e-4), 1 - 1e-4)
+        return log(p / (1 - p))
     }
 
     /// Scores one account from its features, with the profile model of its platform's family.
-    public func score(_ features: TrustFeatureVector, platform: Platform) -> InauthenticityScore {
+    public func score(_ features: TrustFeatureVector, platform: Platform, prior: Double? = nil) -> InauthenticityScore {
         let profile = profile(for: platform)
+        let population = prior ?? defaultPrior
+        let priorLogOdds = Self.logOdds(population)
         var logit = profile.intercept
         var contributions: [InauthenticityScore.Contribution] = []
         var unknown: [TrustFeature] = []
@@ -228,7 +271,7 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
             let row = treeFeatures.map { features[$0.feature].map($0.feature.modelInput) }
             let explained = trees.explain(row)
             // The calibrated trees' bias is the profile's intercept; the contributions add up to the rest.
-            logit = explained.logit
+            logit = explained.logit + priorLogOdds
             for (j, tf) in treeFeatures.enumerated() {
                 totalImportance += tf.importance
                 guard let raw = features[tf.feature] else {
@@ -240,18 +283,35 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
                                            sentence: tf.feature.sentence(raw)))
             }
         } else {
+            logit += priorLogOdds
             for parameter in profile.parameters { addLinear(parameter) }
         }
+        // Confidence is the profile model's known share: behaviour needs posts, which many
+        // accounts (and every labelled set) do not have, and adds evidence when it is there.
+        let profileConfidence = totalImportance > 0 ? knownImportance / totalImportance : 0
         for parameter in behaviour { addLinear(parameter) }
         contributions.sort { abs($0.contribution) > abs($1.contribution) }
         let probability = sigmoid(logit)
-        let confidence = totalImportance > 0 ? knownImportance / totalImportance : 0
+        var unsure: [String] = []
+        if !trainedPlatforms.isEmpty && !trainedPlatforms.contains(platform) {
+            unsure.append("platform \(platform.rawValue) not seen in training (trained on "
+                          + trainedPlatforms.map(\.rawValue).joined(separator: ", ") + ")")
+        }
+        if profileConfidence < Self.minimumConfidence {
+            unsure.append(String(format: "too little of the profile is known (%.0f%% of the model's signal)", profileConfidence * 100))
+        }
+        for range in featureRanges {
+            guard let value = features[range.feature], value < range.low || value > range.high else { continue }
+            let side = value > range.high ? "above" : "below"
+            unsure.append("\(range.feature.sentence(value)): \(side) anything in training "
+                          + "(\(TrustFormat.number(range.low))–\(TrustFormat.number(range.high)))")
+        }
         return InauthenticityScore(probability: probability, logit: logit,
-                                   label: InauthenticityScore.Label(probability: probability, confidence: confidence,
+                                   label: InauthenticityScore.Label(probability: probability, unsure: !unsure.isEmpty,
                                                                     threshold: profile.threshold),
-                                   confidence: confidence, known: contributions.count, contributions: contributions,
+                                   confidence: profileConfidence, known: contributions.count, contributions: contributions,
                                    unknown: unknown, family: profile.family, threshold: profile.threshold,
-                                   bias: profile.intercept)
+                                   bias: profile.intercept + priorLogOdds, prior: population, unsure: unsure)
     }
 }
 
@@ -261,12 +321,14 @@ public struct InauthenticityScore: Sendable, Codable, Hashable {
         case likelyInauthentic = "likely inauthentic"
         case suspicious
         case likelyAuthentic = "likely authentic"
-        /// Too little is known to say (confidence below `InauthenticityScore.minimumConfidence`).
-        case unknown = "not enough data"
+        /// Out of what the model knows: too little of the profile known, a platform unseen in
+        /// training, values beyond the training data (`InauthenticityScore.unsure` says which).
+        /// The number is still given, with its reasons.
+        case unsure
 
-        public init(probability: Double, confidence: Double, threshold: Double) {
-            if confidence < InauthenticityScore.minimumConfidence {
-                self = .unknown
+        public init(probability: Double, unsure: Bool, threshold: Double) {
+            if unsure {
+                self = .unsure
             } else if probability >= threshold {
                 self = .likelyInauthentic
             } else if probability >= threshold / 2 {
@@ -286,10 +348,8 @@ public struct InauthenticityScore: Sendable, Codable, Hashable {
         public var sentence: String
     }
 
-    /// Below this confidence the label is `unknown`.
-    public static let minimumConfidence = 0.25
-
-    /// Calibrated: among accounts scored about 0.8, about 80% are fake or automated (on the training data).
+    /// Calibrated for the population's prior: among accounts scored about 0.8, about 80% are
+    /// fake or automated (measured on data sets left out of training).
     public var probability: Double
     public var logit: Double
     public var label: Label
@@ -305,6 +365,12 @@ public struct InauthenticityScore: Sendable, Codable, Hashable {
     public var threshold: Double
     /// The logit of an account with nothing known: `bias + Σ contributions == logit`.
     public var bias: Double
+    /// The share of fake accounts assumed in the population (its log odds are in `bias`).
+    public var prior: Double = 0.15
+    /// Why the score is unsure (empty when it is not): the label is then `unsure`.
+    public var unsure: [String] = []
+    /// Facts about the evidence itself (how the observation date was known).
+    public var notes: [String] = []
 
     /// The strongest reasons raising the score.
     public func reasons(up limit: Int) -> [Contribution] {

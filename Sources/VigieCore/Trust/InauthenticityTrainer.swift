@@ -13,46 +13,26 @@ public enum ProfileLearnerChoice: Sendable, Hashable {
     }
 }
 
-/// A profile family to train: its name, the platforms it scores and the labelled sets it learns from.
-public struct ProfileFamilySpec: Sendable, Hashable {
-    public var family: String
-    public var platforms: [Platform]
-    public var datasets: [String]
-
-    public init(family: String, platforms: [Platform], datasets: [String]) {
-        self.family = family
-        self.platforms = platforms
-        self.datasets = datasets
-    }
-
-    /// Instagram-like from SRF, Twitter-like from the TwiBot study, pooled (every set) for the rest.
-    public static func standard(datasets names: [String]) -> [ProfileFamilySpec] {
-        let instagram = names.filter { $0 == "srf" }
-        let twitter = names.filter { $0.hasPrefix("twibot") }
-        var specs: [ProfileFamilySpec] = []
-        if !instagram.isEmpty { specs.append(.init(family: "instagram", platforms: [.instagram, .tiktok], datasets: instagram)) }
-        if !twitter.isEmpty { specs.append(.init(family: "twitter", platforms: [.twitter, .mastodon, .bluesky], datasets: twitter)) }
-        specs.append(.init(family: "pooled", platforms: [.youtube, .other], datasets: names))
-        return specs
-    }
-}
-
-/// Trains the inauthenticity model, reproducibly for a seed, and measures it.
+/// Trains the inauthenticity model, reproducibly for a seed, and measures how it holds on
+/// populations it never saw.
 ///
-/// Two stages, because no labelled data set carries both profiles and posts:
-/// 1. Profile models, one per platform family (Instagram-like from SRF, Twitter-like from the
-///    TwiBot study, pooled for platforms without labelled data), are learnt on the real labelled
-///    accounts. Each family's learner — L2 logistic regression or small gradient-boosted trees —
-///    is chosen by cross-validation (the candidate with the best out-of-fold AUC); the figures of
-///    the choice itself are measured by nested cross-validation (the choice made inside each
-///    training fold, never on its test fold). Platt scaling is fitted on held-out folds.
-/// 2. Behaviour and graph weights (posting regularity, reposts, repeated texts, links, apps,
-///    engagement, reciprocity) are learnt on `vigie synth` accounts with the planted bots as
-///    labels, on top of the frozen, calibrated profile logit (an offset, no new intercept), so
-///    an account whose posts are unknown keeps the calibration measured on real data.
-///
-/// A missing feature is left out of the standardised input (it counts as the training mean:
-/// contribution 0) and never as zero.
+/// 1. **One profile model for every platform**, learnt on all the labelled sets at once, each
+///    set weighted alike within its class (a set of 17,882 porn bots counts as much as one of 62
+///    political bots, and bots weigh as much as humans): logistic regression or boosted trees,
+///    both with the signs `TrustFeature.knownDirection` states.
+/// 2. **Leave one data set out**: for each set with both labels, and each pair of a bots-only
+///    set with a humans-only set, the candidates are trained on every other set and tested on
+///    it. The learner shipped is the one with the best mean held-out AUC (trees must win by
+///    `treeMargin`).
+/// 3. **Calibration on held-out sets**: Platt scaling fitted on the held-out logits of every set
+///    (bots and humans weighted alike), so the profile logit is a log likelihood ratio; the
+///    workspace's prior is added when scoring. Each set's figures use the scaling fitted on the
+///    *other* sets' held-out logits.
+/// 4. **Label threshold for a stated precision**: the lowest threshold whose precision on the
+///    held-out predictions (each set at its own share of bots, the sets weighted alike) reaches
+///    `precisionTarget`.
+/// 5. Behaviour and graph weights, on `vigie synth` accounts (planted bots), over the frozen
+///    calibrated profile logit (no labelled set carries posts).
 public struct InauthenticityTrainer: Sendable {
     public struct Example: Sendable {
         public var features: TrustFeatureVector
@@ -60,57 +40,55 @@ public struct InauthenticityTrainer: Sendable {
         public var label: Double?
         /// The training target in [0, 1] (a soft label for the TwiBot study, else the label).
         public var target: Double
-        /// The label under the set's alternative rule (TwiBot majority vote), if any.
-        public var majorityLabel: Double?
         public var dataset: String
-        /// Weight in the fit (1: an ordinary example).
+        /// Multiplies the example's weight in the fit (1: ordinary).
         public var weight: Double
+        public var platform: Platform
 
-        public init(features: TrustFeatureVector, label: Double?, target: Double? = nil, majorityLabel: Double? = nil,
-                    dataset: String, weight: Double = 1) {
+        public init(features: TrustFeatureVector, label: Double?, target: Double? = nil, dataset: String,
+                    weight: Double = 1, platform: Platform = .twitter) {
             self.features = features
             self.label = label
             self.target = target ?? label ?? 0
-            self.majorityLabel = majorityLabel
             self.dataset = dataset
             self.weight = weight
+            self.platform = platform
         }
     }
 
-    /// Which label an evaluation reads.
-    public enum LabelRule: Sendable {
-        case main, majority
-        func of(_ example: Example) -> Double? { self == .main ? example.label : example.majorityLabel }
-    }
-
     public var l2: Double
+    /// Folds of the secondary random-fold cross-validation.
     public var folds: Int
     public var seed: UInt64
-    /// Out-of-fold AUC trees must gain over logistic regression to be chosen (inside the folds) or shipped.
-    public static let treeMargin = 0.01
-    /// A family's label threshold is its best-F1 out-of-fold threshold, but never below this: a
-    /// calibrated score under 0.2 means at least four such accounts in five are genuine, and
-    /// "likely inauthentic" would mislead (TwiBot's best-F1 cut, 0.07, has precision 0.12).
-    public static let minimumLabelThreshold = 0.2
-    /// The profile learners compared for each family (logistic first: it wins ties).
+    /// The profile learners compared (logistic first: it wins ties).
     public var learners: [ProfileLearnerChoice]
+    /// The precision the label threshold is chosen for.
+    public var precisionTarget: Double
+    /// The share of fake accounts assumed when a workspace sets none.
+    public var defaultPrior: Double
+
+    /// Held-out AUC trees must gain over logistic regression to be shipped.
+    public static let treeMargin = 0.01
+    /// Weight given by hand to an account that declares itself automated (no labelled set has the flag).
+    public static let declaredBotPrior = 3.0
+    /// Standardised inputs are clipped to ± this (training and scoring alike).
+    public static let inputClip = 3.0
+
     /// The tree candidates compared against logistic regression by default.
     public static func defaultTrees(rounds: Int = 150) -> [GradientBoosting] {
         [GradientBoosting(depth: 2, rounds: rounds, shrinkage: 0.05, l2: 1, minimumChildWeight: 10),
          GradientBoosting(depth: 3, rounds: max(1, rounds * 2 / 3), shrinkage: 0.05, l2: 1, minimumChildWeight: 10)]
     }
-    /// Weight given by hand to an account that declares itself automated (no labelled set has the flag).
-    public static let declaredBotPrior = 3.0
-    /// Standardised inputs are clipped to ± this (training and scoring alike): no extrapolation
-    /// beyond 3 standard deviations of the training data.
-    public static let inputClip = 3.0
 
     public init(l2: Double = 2, folds: Int = 5, seed: UInt64 = 42,
-                learners: [ProfileLearnerChoice] = [.logistic] + InauthenticityTrainer.defaultTrees().map { .trees($0) }) {
+                learners: [ProfileLearnerChoice] = [.logistic] + InauthenticityTrainer.defaultTrees().map { .trees($0) },
+                precisionTarget: Double = 0.8, defaultPrior: Double = 0.15) {
         self.l2 = l2
         self.folds = folds
         self.seed = seed
         self.learners = learners
+        self.precisionTarget = precisionTarget
+        self.defaultPrior = defaultPrior
     }
 
     static let profileFeatures = TrustFeature.allCases.filter { $0.group == .profile && $0 != .declaredBot }
@@ -152,306 +130,279 @@ public struct InauthenticityTrainer: Sendable {
         func treeRow(_ vector: TrustFeatureVector) -> [Double?] {
             features.map { feature in vector[feature].map(feature.modelInput) }
         }
+
+        /// Keeps only `subset` (in this standardiser's order).
+        func restricted(to subset: Set<TrustFeature>) -> Standardiser {
+            var copy = self
+            let keep = features.indices.filter { subset.contains(features[$0]) }
+            copy.features = keep.map { features[$0] }
+            copy.mean = keep.map { mean[$0] }
+            copy.scale = keep.map { scale[$0] }
+            return copy
+        }
     }
 
-    /// A fitted profile stage: standardiser, the chosen learner's fit, the Platt scaling from
-    /// inner folds, and the operating thresholds chosen on those inner folds (overall and per data set).
-    struct ProfileFit: Sendable {
+    /// A fitted profile learner (uncalibrated).
+    struct Fitted: Sendable {
         var learner: ProfileLearnerChoice
         var standardiser: Standardiser
         var linear: LogisticRegression.Fit?
         var trees: BoostedTrees?
-        var platt: PlattScaling
-        var innerThreshold: Double
-        var innerThresholds: [String: Double]
-        /// Inner-fold AUC of each candidate learner.
-        var innerAUC: [String: Double]
 
         func rawLogit(_ vector: TrustFeatureVector) -> Double {
             if let trees { return trees.logit(standardiser.treeRow(vector)) }
             return linear!.logit(standardiser.row(vector))
         }
+    }
 
-        func calibratedLogit(_ vector: TrustFeatureVector) -> Double {
-            platt.calibrated(rawLogit(vector))
+    /// Weights that give every (data set, class) group the same share of its class, and both
+    /// classes the same total: no set dominates by its size, and the fit is prior-free.
+    static func balancedWeights(_ examples: [Example]) -> [Double] {
+        var groups: [String: Double] = [:]
+        func key(_ e: Example) -> String { e.dataset + (e.target >= 0.5 ? "|1" : "|0") }
+        for e in examples { groups[key(e), default: 0] += e.weight }
+        let botGroups = Double(Set(examples.filter { $0.target >= 0.5 }.map(\.dataset)).count)
+        let humanGroups = Double(Set(examples.filter { $0.target < 0.5 }.map(\.dataset)).count)
+        let half = Double(examples.count) / 2
+        return examples.map { e in
+            let groupsInClass = e.target >= 0.5 ? botGroups : humanGroups
+            return e.weight / groups[key(e)]! * half / max(groupsInClass, 1)
         }
     }
 
-    /// Fits one learner on examples; returns a raw-logit function.
-    func fitLearner(_ learner: ProfileLearnerChoice, rows: [[Double]], treeRows: [[Double?]], targets: [Double],
-                    weights: [Double]) -> (linear: LogisticRegression.Fit?, trees: BoostedTrees?) {
+    /// Logistic regression whose weights respect the known signs: a feature whose weight comes
+    /// out against its direction is dropped and the rest refitted (at most a few rounds).
+    func constrainedLogistic(_ examples: [Example], candidates: [TrustFeature], weights: [Double],
+                             offsets: [Double]? = nil, fitIntercept: Bool = true) -> (Standardiser, LogisticRegression.Fit) {
+        var standardiser = Standardiser(examples, candidates: candidates)
+        let targets = examples.map(\.target)
+        while true {
+            let rows = examples.map { standardiser.row($0.features) }
+            let fit = LogisticRegression(l2: l2, fitIntercept: fitIntercept)
+                .fit(rows, targets, offsets: offsets, sampleWeights: weights)
+            let wrong = standardiser.features.indices.filter {
+                Double(standardiser.features[$0].knownDirection) * fit.weights[$0] < 0
+            }
+            if wrong.isEmpty { return (standardiser, fit) }
+            let keep = Set(standardiser.features.indices.filter { !wrong.contains($0) }.map { standardiser.features[$0] })
+            standardiser = standardiser.restricted(to: keep)
+        }
+    }
+
+    func fit(_ learner: ProfileLearnerChoice, _ examples: [Example]) -> Fitted {
+        let weights = Self.balancedWeights(examples)
         switch learner {
         case .logistic:
-            return (LogisticRegression(l2: l2).fit(rows, targets, sampleWeights: weights), nil)
+            let (standardiser, fit) = constrainedLogistic(examples, candidates: Self.profileFeatures, weights: weights)
+            return Fitted(learner: learner, standardiser: standardiser, linear: fit, trees: nil)
         case .trees(let settings):
-            return (nil, settings.fit(treeRows, targets, sampleWeights: weights))
+            let standardiser = Standardiser(examples, candidates: Self.profileFeatures)
+            let trees = settings.fit(examples.map { standardiser.treeRow($0.features) }, examples.map(\.target),
+                                     sampleWeights: weights, directions: standardiser.features.map(\.knownDirection))
+            return Fitted(learner: learner, standardiser: standardiser, linear: nil, trees: trees)
         }
     }
 
-    /// Fits on the soft targets of every example with the candidate learner that does best
-    /// (ROC AUC) on the held-out logits of 3 inner folds; calibrates (Platt) and picks the
-    /// operating thresholds on those held-out logits, against the labels of `rule`.
-    func fitProfile(_ examples: [Example], innerSeed: UInt64, rule: LabelRule = .main,
-                    learners candidates: [ProfileLearnerChoice]? = nil) -> ProfileFit {
-        let candidates = candidates ?? learners
-        let standardiser = Standardiser(examples, candidates: Self.profileFeatures)
-        let rows = examples.map { standardiser.row($0.features) }
-        let treeRows = examples.map { standardiser.treeRow($0.features) }
-        let targets = examples.map(\.target)
-        let weights = examples.map(\.weight)
-        let inner = folds(examples, rule: rule, count: 3, seed: innerSeed)
-        let labelled = examples.indices.filter { inner[$0] >= 0 }
-        let labels = labelled.map { rule.of(examples[$0])! }
-        var best: (learner: ProfileLearnerChoice, held: [Double], auc: Double)?
-        var aucs: [String: Double] = [:]
-        var heldLogistic: [Double] = []
-        for learner in candidates {
-            var held = [Double](repeating: 0, count: examples.count)
-            for fold in 0..<3 {
-                let train = examples.indices.filter { inner[$0] != fold }
-                let fit = fitLearner(learner, rows: train.map { rows[$0] }, treeRows: train.map { treeRows[$0] },
-                                     targets: train.map { targets[$0] }, weights: train.map { weights[$0] })
-                for i in labelled where inner[i] == fold {
-                    held[i] = fit.trees?.logit(treeRows[i]) ?? fit.linear!.logit(rows[i])
+    /// Platt scaling on held-out logits, bots and humans weighted alike: the result is a log
+    /// likelihood ratio, to which a population's prior log odds are added.
+    static func balancedPlatt(logits: [Double], labels: [Double]) -> PlattScaling {
+        let positives = Double(labels.filter { $0 >= 0.5 }.count), negatives = Double(labels.count) - positives
+        guard positives > 0 && negatives > 0 else { return PlattScaling() }
+        let weights = labels.map { $0 >= 0.5 ? Double(labels.count) / (2 * positives) : Double(labels.count) / (2 * negatives) }
+        let fit = LogisticRegression(l2: 1e-3).fit(logits.map { [$0] }, labels, sampleWeights: weights)
+        return PlattScaling(a: fit.weights.first ?? 1, b: fit.intercept)
+    }
+
+    /// One held-out unit of the leave-one-dataset-out evaluation: a set with both labels, or a
+    /// bots-only set paired with a humans-only one (both left out of training).
+    public struct HeldOutUnit: Sendable, Codable, Hashable {
+        public var name: String
+        public var datasets: [String]
+        /// Whether the unit is one set with both labels (the targets are stated on these).
+        public var mixed: Bool
+    }
+
+    static func heldOutUnits(_ sets: [String: [Example]]) -> [HeldOutUnit] {
+        var mixed: [String] = [], botsOnly: [String] = [], humansOnly: [String] = []
+        for name in sets.keys.sorted() {
+            let labels = sets[name]!.compactMap(\.label)
+            let bots = labels.filter { $0 >= 0.5 }.count
+            if bots > 0 && bots < labels.count { mixed.append(name) } else if bots > 0 { botsOnly.append(name) } else if !labels.isEmpty { humansOnly.append(name) }
+        }
+        var units = mixed.map { HeldOutUnit(name: $0, datasets: [$0], mixed: true) }
+        for bots in botsOnly {
+            for humans in humansOnly { units.append(HeldOutUnit(name: "\(bots) + \(humans)", datasets: [bots, humans], mixed: false)) }
+        }
+        return units
+    }
+
+    /// Held-out raw logits of one learner for every unit (the unit's labelled examples, in order).
+    struct HeldOut {
+        var unit: HeldOutUnit
+        var logits: [Double]
+        var labels: [Double]
+        var datasets: [String]
+    }
+
+    func leaveOneOut(_ learner: ProfileLearnerChoice, sets: [String: [Example]], units: [HeldOutUnit]) -> [HeldOut] {
+        units.map { unit in
+            let left = Set(unit.datasets)
+            let train = sets.keys.sorted().filter { !left.contains($0) }.flatMap { sets[$0]! }
+            let fitted = fit(learner, train)
+            let test = unit.datasets.flatMap { sets[$0]! }.filter { $0.label != nil }
+            return HeldOut(unit: unit, logits: test.map { fitted.rawLogit($0.features) }, labels: test.map { $0.label! },
+                           datasets: test.map(\.dataset))
+        }
+    }
+
+    /// Posteriors of each unit at its own share of bots, with the Platt scaling fitted on the
+    /// other units' held-out logits.
+    static func heldOutPosteriors(_ heldOut: [HeldOut], prior: ((HeldOut) -> Double)? = nil) -> [[Double]] {
+        heldOut.indices.map { k in
+            let others = heldOut.indices.filter { $0 != k }
+            let platt = balancedPlatt(logits: others.flatMap { heldOut[$0].logits }, labels: others.flatMap { heldOut[$0].labels })
+            let share = prior?(heldOut[k]) ?? baseRate(heldOut[k].labels)
+            return heldOut[k].logits.map { sigmoid(platt.calibrated($0) + InauthenticityModel.logOdds(share)) }
+        }
+    }
+
+    static func baseRate(_ labels: [Double]) -> Double {
+        labels.isEmpty ? 0 : Double(labels.filter { $0 >= 0.5 }.count) / Double(labels.count)
+    }
+
+    /// The lowest threshold whose precision over the units (each weighted alike) reaches `target`.
+    static func thresholdForPrecision(_ posteriors: [[Double]], _ heldOut: [HeldOut], target: Double) -> (Double, Double) {
+        var best: (Double, Double)?
+        for step in stride(from: 5, through: 95, by: 1) {
+            let t = Double(step) / 100
+            var tp = 0.0, flagged = 0.0
+            for (k, unit) in heldOut.enumerated() {
+                let w = 1 / Double(max(unit.labels.count, 1))
+                for (p, y) in zip(posteriors[k], unit.labels) where p >= t {
+                    flagged += w
+                    if y >= 0.5 { tp += w }
                 }
             }
-            let auc = ClassifierMetrics.rocAUC(labelled.map { held[$0] }, labels)
-            aucs[learner.name] = auc
-            if learner == .logistic { heldLogistic = held }
-            if best == nil || auc > best!.auc { best = (learner, held, auc) }
+            let precision = flagged > 0 ? tp / flagged : 0
+            if precision >= target { best = (t, precision); break }
+            if best == nil || precision > best!.1 { best = (t, precision) }
         }
-        var chosen = best!
-        // Trees must beat logistic regression clearly, not within noise.
-        if let logistic = aucs[ProfileLearnerChoice.logistic.name], chosen.learner != .logistic,
-           chosen.auc < logistic + Self.treeMargin {
-            chosen = (.logistic, heldLogistic, logistic)
-        }
-        let platt = PlattScaling.fit(logits: labelled.map { chosen.held[$0] }, labels: labels)
-        let calibrated = labelled.map { sigmoid(platt.calibrated(chosen.held[$0])) }
-        var perSet: [String: Double] = [:]
-        for name in Set(labelled.map { examples[$0].dataset }) {
-            let members = labelled.indices.filter { examples[labelled[$0]].dataset == name }
-            perSet[name] = ClassifierMetrics.bestF1Threshold(members.map { calibrated[$0] }, members.map { labels[$0] })
-        }
-        let final = fitLearner(chosen.learner, rows: rows, treeRows: treeRows, targets: targets, weights: weights)
-        return ProfileFit(learner: chosen.learner, standardiser: standardiser, linear: final.linear, trees: final.trees,
-                          platt: platt, innerThreshold: ClassifierMetrics.bestF1Threshold(calibrated, labels),
-                          innerThresholds: perSet, innerAUC: aucs)
+        return best ?? (0.5, 0)
     }
 
-    /// Fold of each example: labelled ones stratified, unlabelled ones -1 (always trained on, never tested).
-    func folds(_ examples: [Example], rule: LabelRule, count: Int, seed: UInt64) -> [Int] {
-        let labelled = examples.indices.filter { rule.of(examples[$0]) != nil }
-        let assignment = stratifiedFolds(labels: labelled.map { rule.of(examples[$0])! }, folds: count, seed: seed)
-        var result = [Int](repeating: -1, count: examples.count)
-        for (k, i) in labelled.enumerated() { result[i] = assignment[k] }
-        return result
-    }
+    /// Trains on the labelled sets (and, if given, synth accounts for the behaviour stage) and measures.
+    public func train(sets: [String: [Example]], synthTrain: [Example] = [], synthTest: [Example] = [],
+                      synthDescription: String? = nil) -> InauthenticityModel {
+        let names = sets.keys.sorted()
+        let all = names.flatMap { sets[$0]! }
+        let units = Self.heldOutUnits(sets)
+        var report = TrustTrainingReport(seed: seed, folds: folds, l2: l2, threshold: 0.5)
+        report.precisionTarget = precisionTarget
+        report.defaultPrior = defaultPrior
 
-    /// Out-of-fold calibrated probabilities of the profile stage for the examples `rule` labels
-    /// (`nil` for the others), with the threshold each one's training folds chose (overall and
-    /// for its own data set).
-    struct CrossValidation {
-        var probabilities: [Double?]
-        var thresholds: [Double]
-        var datasetThresholds: [Double]
-        /// The learner each outer fold's training data chose.
-        var chosen: [String] = []
-
-        func metrics(_ examples: [Example], rule: LabelRule, threshold: Double, dataset: String? = nil,
-                     inFold: Bool = false, ownSet: Bool = false) -> ClassifierMetrics {
-            let members = examples.indices.filter {
-                probabilities[$0] != nil && (dataset == nil || examples[$0].dataset == dataset)
-            }
-            let chosen = members.map { inFold ? (ownSet ? datasetThresholds[$0] : thresholds[$0]) : threshold }
-            return ClassifierMetrics(probabilities: members.map { probabilities[$0]! }, labels: members.map { rule.of(examples[$0])! },
-                                     thresholds: chosen)
-        }
-    }
-
-    func crossValidatedProfile(_ examples: [Example], rule: LabelRule = .main,
-                               learners candidates: [ProfileLearnerChoice] = [.logistic]) -> CrossValidation {
-        let assignment = folds(examples, rule: rule, count: folds, seed: seed)
-        var result = CrossValidation(probabilities: .init(repeating: nil, count: examples.count),
-                                     thresholds: .init(repeating: 0.5, count: examples.count),
-                                     datasetThresholds: .init(repeating: 0.5, count: examples.count))
-        for fold in 0..<folds {
-            let train = examples.indices.filter { assignment[$0] != fold }.map { examples[$0] }
-            let model = fitProfile(train, innerSeed: seed &+ UInt64(fold) &+ 1, rule: rule, learners: candidates)
-            result.chosen.append(model.learner.name)
-            for i in examples.indices where assignment[i] == fold {
-                result.probabilities[i] = sigmoid(model.calibratedLogit(examples[i].features))
-                result.thresholds[i] = model.innerThreshold
-                result.datasetThresholds[i] = model.innerThresholds[examples[i].dataset] ?? model.innerThreshold
-            }
-        }
-        return result
-    }
-
-    /// Cross-validates one family: each candidate learner alone, and the choice between them
-    /// made inside each training fold (nested). Returns the report and the fitted, shipped profile.
-    func trainFamily(_ spec: ProfileFamilySpec, examples: [Example]) -> (FamilyReport, InauthenticityModel.ProfileModel, ProfileFit) {
-        var report = FamilyReport(family: spec.family, platforms: spec.platforms, datasets: spec.datasets)
-        func inFold(_ cv: CrossValidation) -> (ClassifierMetrics, [String: ClassifierMetrics], [String: ClassifierMetrics]) {
-            let all = cv.metrics(examples, rule: .main, threshold: 0.5, inFold: true)
-            var byDataset: [String: ClassifierMetrics] = [:], fixed: [String: ClassifierMetrics] = [:]
-            let best = bestThreshold(cv, examples)
-            for name in spec.datasets {
-                byDataset[name] = cv.metrics(examples, rule: .main, threshold: 0.5, dataset: name, inFold: true, ownSet: true)
-                fixed[name] = cv.metrics(examples, rule: .main, threshold: best, dataset: name)
-            }
-            return (all, byDataset, fixed)
-        }
-        var candidateCV: [(ProfileLearnerChoice, CrossValidation)] = []
+        // Leave one data set out, every candidate.
+        var heldOutBy: [String: [HeldOut]] = [:]
         for learner in learners {
-            let cv = crossValidatedProfile(examples, learners: [learner])
-            let (all, byDataset, _) = inFold(cv)
-            report.candidates.append(.init(learner: learner.name, metrics: all, byDataset: byDataset))
-            candidateCV.append((learner, cv))
+            let heldOut = units.isEmpty ? [] : leaveOneOut(learner, sets: sets, units: units)
+            heldOutBy[learner.name] = heldOut
+            var candidate = TrustTrainingReport.Candidate(learner: learner.name)
+            for h in heldOut { candidate.aucByUnit[h.unit.name] = ClassifierMetrics.rocAUC(h.logits, h.labels) }
+            let mixed = heldOut.filter(\.unit.mixed).map { candidate.aucByUnit[$0.unit.name]! }
+            candidate.meanMixedAUC = mixed.isEmpty ? 0 : mixed.reduce(0, +) / Double(mixed.count)
+            candidate.worstMixedAUC = mixed.min() ?? 0
+            report.candidates.append(candidate)
         }
-        // The learner shipped: the candidate with the best out-of-fold AUC, trees only if they beat
-        // logistic regression by at least `treeMargin` (a win within noise is not a win).
-        func auc(_ learner: ProfileLearnerChoice) -> Double { report.candidates.first { $0.learner == learner.name }!.metrics.auc }
-        var shipped = candidateCV[0]
-        for candidate in candidateCV.dropFirst() where auc(candidate.0) > auc(shipped.0) { shipped = candidate }
-        if let logistic = candidateCV.first(where: { $0.0 == .logistic }), shipped.0 != .logistic,
-           auc(shipped.0) < auc(.logistic) + Self.treeMargin {
-            shipped = logistic
+        func meanAUC(_ learner: ProfileLearnerChoice) -> Double {
+            report.candidates.first { $0.learner == learner.name }?.meanMixedAUC ?? 0
         }
-        if learners.count > 1 {
-            let nested = crossValidatedProfile(examples, learners: learners)
-            let (all, byDataset, _) = inFold(nested)
-            report.selected = all
-            report.selectedByDataset = byDataset
-            report.chosenInFolds = Dictionary(nested.chosen.map { ($0, 1) }, uniquingKeysWith: +)
+        var chosen = learners[0]
+        for learner in learners.dropFirst() where meanAUC(learner) > meanAUC(chosen) { chosen = learner }
+        if chosen != .logistic, learners.contains(.logistic), meanAUC(chosen) < meanAUC(.logistic) + Self.treeMargin {
+            chosen = .logistic
         }
-        let threshold = max(bestThreshold(shipped.1, examples), Self.minimumLabelThreshold)
-        let (_, _, fixed) = inFold(shipped.1)
-        report.shipped = shipped.0.name
+        report.shipped = chosen.name
+        let heldOut = heldOutBy[chosen.name] ?? []
+
+        // Calibration and threshold from the held-out sets.
+        let platt = heldOut.isEmpty ? PlattScaling()
+            : Self.balancedPlatt(logits: heldOut.flatMap(\.logits), labels: heldOut.flatMap(\.labels))
+        let posteriors = Self.heldOutPosteriors(heldOut)
+        let (threshold, precision) = heldOut.isEmpty ? (0.5, 0) : Self.thresholdForPrecision(posteriors, heldOut, target: precisionTarget)
         report.threshold = threshold
-        report.shippedMetrics = shipped.1.metrics(examples, rule: .main, threshold: threshold)
-        report.shippedByDataset = fixed
-        for name in spec.datasets {
-            let members = examples.indices.filter { shipped.1.probabilities[$0] != nil && examples[$0].dataset == name }
-            report.datasetBestThresholds[name] = ClassifierMetrics.bestF1Threshold(
-                members.map { shipped.1.probabilities[$0]! }, members.map { examples[$0].label! })
+        report.heldOutPrecision = precision
+        let atDefault = Self.heldOutPosteriors(heldOut) { _ in defaultPrior }
+        for (k, h) in heldOut.enumerated() {
+            var unit = TrustTrainingReport.UnitReport(unit: h.unit,
+                                                      metrics: ClassifierMetrics(probabilities: posteriors[k], labels: h.labels,
+                                                                                 threshold: threshold))
+            let defaultMetrics = ClassifierMetrics(probabilities: atDefault[k], labels: h.labels, threshold: threshold)
+            unit.brierAtDefaultPrior = defaultMetrics.brier
+            unit.f1AtDefaultPrior = defaultMetrics.f1
+            report.units.append(unit)
         }
-        let fit = fitProfile(examples, innerSeed: seed, learners: [shipped.0])
-        let aucs = report.candidates.map { String(format: "%@ %.3f", $0.learner, $0.metrics.auc) }.joined(separator: ", ")
-        let selection = "\(folds)-fold out-of-fold AUC: \(aucs); shipped \(shipped.0.name) (trees need +\(Self.treeMargin))"
-        let a = fit.platt.a, b = fit.platt.b
-        let source = spec.datasets.joined(separator: "+")
+
+        // Random folds over everything, secondary (the populations are mixed into every fold).
+        let labelled = all.indices.filter { all[$0].label != nil }
+        if folds >= 2 && labelled.count >= folds * 2 {
+            let assignment = stratifiedFolds(labels: labelled.map { all[$0].label! }, folds: folds, seed: seed)
+            var foldOf = [Int](repeating: -1, count: all.count)
+            for (k, i) in labelled.enumerated() { foldOf[i] = assignment[k] }
+            var logits = [Double](repeating: 0, count: all.count)
+            for fold in 0..<folds {
+                let fitted = fit(chosen, all.indices.filter { foldOf[$0] != fold }.map { all[$0] })
+                for i in labelled where foldOf[i] == fold { logits[i] = fitted.rawLogit(all[i].features) }
+            }
+            let labels = labelled.map { all[$0].label! }
+            let foldPlatt = Self.balancedPlatt(logits: labelled.map { logits[$0] }, labels: labels)
+            let rate = Self.baseRate(labels)
+            let probabilities = labelled.map { sigmoid(foldPlatt.calibrated(logits[$0]) + InauthenticityModel.logOdds(rate)) }
+            report.randomFolds = ClassifierMetrics(probabilities: probabilities, labels: labels, threshold: threshold)
+            for name in names {
+                let members = labelled.indices.filter { all[labelled[$0]].dataset == name }
+                guard !members.isEmpty else { continue }
+                report.randomFoldsAUC[name] = ClassifierMetrics.rocAUC(members.map { probabilities[$0] }, members.map { labels[$0] })
+            }
+        }
+
+        // The shipped profile model: every set, the held-out calibration folded in.
+        let final = fit(chosen, all)
+        let source = names.joined(separator: "+")
+        let selection = "leave-one-dataset-out mean AUC over the mixed sets: "
+            + report.candidates.map { String(format: "%@ %.3f", $0.learner, $0.meanMixedAUC) }.joined(separator: ", ")
+            + "; shipped \(chosen.name) (trees need +\(Self.treeMargin))"
         var profile: InauthenticityModel.ProfileModel
-        if let trees = fit.trees {
-            let calibrated = trees.scaled(a: a, b: b)
-            // Importance: mean |contribution| over the training accounts.
-            var importance = [Double](repeating: 0, count: fit.standardiser.features.count)
-            for example in examples {
-                for (j, c) in calibrated.explain(fit.standardiser.treeRow(example.features)).contributions { importance[j] += abs(c) }
+        if let trees = final.trees {
+            let calibrated = trees.scaled(a: platt.a, b: platt.b)
+            var importance = [Double](repeating: 0, count: final.standardiser.features.count)
+            for example in all {
+                for (j, c) in calibrated.explain(final.standardiser.treeRow(example.features)).contributions { importance[j] += abs(c) }
             }
-            let features = fit.standardiser.features.enumerated().map {
-                InauthenticityModel.TreeFeature(feature: $1, importance: importance[$0] / Double(max(examples.count, 1)))
+            let features = final.standardiser.features.enumerated().map {
+                InauthenticityModel.TreeFeature(feature: $1, importance: importance[$0] / Double(max(all.count, 1)))
             }
-            profile = .init(family: spec.family, platforms: spec.platforms, trainedOn: source, learner: .boostedTrees,
+            profile = .init(family: "pooled", platforms: Platform.allCases, trainedOn: source, learner: .boostedTrees,
                             intercept: calibrated.bias, parameters: [], trees: calibrated, treeFeatures: features,
-                            threshold: threshold, platt: fit.platt, selection: selection)
+                            threshold: threshold, platt: platt, selection: selection)
         } else {
-            let linear = fit.linear!
-            let parameters = fit.standardiser.features.enumerated().map { j, feature in
-                InauthenticityModel.Parameter(feature: feature, mean: fit.standardiser.mean[j], scale: fit.standardiser.scale[j],
-                                              weight: a * linear.weights[j], importance: abs(a * linear.weights[j]),
+            let linear = final.linear!
+            let parameters = final.standardiser.features.enumerated().map { j, feature in
+                InauthenticityModel.Parameter(feature: feature, mean: final.standardiser.mean[j], scale: final.standardiser.scale[j],
+                                              weight: platt.a * linear.weights[j], importance: abs(platt.a * linear.weights[j]),
                                               learnedFrom: source)
             }
-            profile = .init(family: spec.family, platforms: spec.platforms, trainedOn: source, learner: .logistic,
-                            intercept: a * linear.intercept + b, parameters: parameters, threshold: threshold,
-                            platt: fit.platt, selection: selection)
+            profile = .init(family: "pooled", platforms: Platform.allCases, trainedOn: source, learner: .logistic,
+                            intercept: platt.a * linear.intercept + platt.b, parameters: parameters, threshold: threshold,
+                            platt: platt, selection: selection)
         }
-        return (report, profile, fit)
-    }
+        func calibratedLLR(_ vector: TrustFeatureVector) -> Double { platt.calibrated(final.rawLogit(vector)) }
 
-    /// Best-F1 threshold of out-of-fold predictions (for deployment; the figures use in-fold thresholds).
-    func bestThreshold(_ cv: CrossValidation, _ examples: [Example]) -> Double {
-        let members = examples.indices.filter { cv.probabilities[$0] != nil }
-        return ClassifierMetrics.bestF1Threshold(members.map { cv.probabilities[$0]! }, members.map { examples[$0].label! })
-    }
-
-    /// Trains on the labelled sets (and, if given, synth accounts for the behaviour stage) and
-    /// measures: each family's candidates and nested choice, cross-validation per set and pooled,
-    /// transfer between sets, held-out synth.
-    public func train(sets: [String: [Example]], families: [ProfileFamilySpec]? = nil, synthTrain: [Example] = [],
-                      synthTest: [Example] = [], synthDescription: String? = nil) -> InauthenticityModel {
-        let names = sets.keys.sorted()
-        let specs = families ?? ProfileFamilySpec.standard(datasets: names)
-        let pooled = names.flatMap { sets[$0]! }
-        var report = TrustTrainingReport(seed: seed, folds: folds, l2: l2, threshold: 0)
-        var profiles: [InauthenticityModel.ProfileModel] = []
-        var fits: [String: ProfileFit] = [:]
-        for spec in specs {
-            let (familyReport, profile, fit) = trainFamily(spec, examples: spec.datasets.flatMap { sets[$0] ?? [] })
-            report.families.append(familyReport)
-            profiles.append(profile)
-            fits[spec.family] = fit
-        }
-        let threshold = profiles.first { $0.family == "pooled" }?.threshold ?? profiles.last!.threshold
-        report.threshold = threshold
-
-        // The logistic figures of the previous version, for comparison: pooled and within each set.
-        let pooledCV = crossValidatedProfile(pooled)
-        report.pooled = pooledCV.metrics(pooled, rule: .main, threshold: threshold)
-        report.pooledInFold = pooledCV.metrics(pooled, rule: .main, threshold: threshold, inFold: true)
-        for name in names {
-            report.pooledByDataset[name] = pooledCV.metrics(pooled, rule: .main, threshold: threshold, dataset: name)
-            report.pooledByDatasetInFold[name] = pooledCV.metrics(pooled, rule: .main, threshold: threshold, dataset: name,
-                                                                  inFold: true, ownSet: true)
-            let own = sets[name]!
-            let cv = crossValidatedProfile(own)
-            let within = cv.metrics(own, rule: .main, threshold: threshold)
-            report.withinDataset[name] = within
-            report.withinDatasetInFold[name] = cv.metrics(own, rule: .main, threshold: threshold, inFold: true)
-            let members = own.indices.filter { cv.probabilities[$0] != nil }
-            report.withinDatasetBestThreshold[name] = ClassifierMetrics.bestF1Threshold(
-                members.map { cv.probabilities[$0]! }, members.map { own[$0].label! })
-            if own.contains(where: { $0.majorityLabel != nil }) {
-                let majority = crossValidatedProfile(own, rule: .majority)
-                report.majorityWithin[name] = majority.metrics(own, rule: .majority, threshold: threshold)
-                report.majorityWithinInFold[name] = majority.metrics(own, rule: .majority, threshold: threshold, inFold: true)
-            }
-            // The operating threshold on this population of the model that scores it.
-            if let family = report.families.first(where: { $0.family != "pooled" && $0.datasets.contains(name) })
-                ?? report.families.first(where: { $0.datasets.contains(name) }) {
-                report.datasetThresholds[name] = family.datasetBestThresholds[name] ?? family.threshold
-            }
-        }
-        // Transfer (logistic): TwiBot (both studies) ↔ SRF, and between the two TwiBot studies.
-        // Thresholds: the shared one, and the one the training set's inner folds chose.
-        let twibot = names.filter { $0.hasPrefix("twibot") }
-        let pairs: [(String, [String], String, [String])] = [
-            ("twibot", twibot, "srf", names.filter { $0 == "srf" }),
-            ("srf", names.filter { $0 == "srf" }, "twibot", twibot),
-        ] + (twibot.count == 2 ? [(twibot[0], [twibot[0]], twibot[1], [twibot[1]]),
-                                  (twibot[1], [twibot[1]], twibot[0], [twibot[0]])] : [])
-        for (trainName, trainSets, testName, testSets) in pairs where !trainSets.isEmpty && !testSets.isEmpty {
-            let model = fitProfile(trainSets.flatMap { sets[$0]! }, innerSeed: seed, learners: [.logistic])
-            let test = testSets.flatMap { sets[$0]! }.filter { $0.label != nil }
-            let probabilities = test.map { sigmoid(model.calibratedLogit($0.features)) }
-            report.transfer.append(.init(train: trainName, test: testName,
-                                         metrics: ClassifierMetrics(probabilities: probabilities,
-                                                                    labels: test.map { $0.label! }, threshold: threshold),
-                                         trainThreshold: ClassifierMetrics(probabilities: probabilities,
-                                                                           labels: test.map { $0.label! },
-                                                                           threshold: model.innerThreshold)))
-        }
-
-        // Behaviour and graph weights, on synth (Twitter v2) accounts, over the frozen calibrated
-        // profile logit of the family that scores them.
+        // Behaviour and graph weights on synth accounts, over the frozen profile logit at the synth prior.
         var behaviour: [InauthenticityModel.Parameter] = []
-        let synthFamily = InauthenticityModel.family(of: .twitter)
-        let synthProfile = fits[synthFamily] ?? fits["pooled"] ?? fits.values.first!
         if !synthTrain.isEmpty {
-            let standardiser = Standardiser(synthTrain, candidates: Self.behaviourFeatures)
-            let offsets = synthTrain.map { synthProfile.calibratedLogit($0.features) }
-            let fit = LogisticRegression(l2: l2, fitIntercept: false)
-                .fit(synthTrain.map { standardiser.row($0.features) }, synthTrain.map(\.target), offsets: offsets)
+            let synthPrior = InauthenticityModel.logOdds(Self.baseRate(synthTrain.map(\.target)))
+            let offsets = synthTrain.map { calibratedLLR($0.features) + synthPrior }
+            let (standardiser, fit) = constrainedLogistic(synthTrain, candidates: Self.behaviourFeatures,
+                                                          weights: synthTrain.map { _ in 1 }, offsets: offsets, fitIntercept: false)
             for (j, feature) in standardiser.features.enumerated() {
                 behaviour.append(.init(feature: feature, mean: standardiser.mean[j], scale: standardiser.scale[j],
                                        weight: fit.weights[j], importance: abs(fit.weights[j]), learnedFrom: "synth"))
@@ -459,222 +410,39 @@ public struct InauthenticityTrainer: Sendable {
         }
         behaviour.append(.init(feature: .declaredBot, mean: 0, scale: 1, weight: Self.declaredBotPrior,
                                importance: 0, learnedFrom: "prior"))
-        let learnerNames = profiles.map { "\($0.family): \($0.learner.rawValue) from \($0.trainedOn)" }.joined(separator: "; ")
+
         var model = InauthenticityModel(
-            name: "inauthenticity-v2",
-            notes: "One calibrated profile model per platform family (\(learnerNames)); the learner of each chosen by "
-                + "cross-validation between logistic regression and boosted trees; Platt scaling on held-out folds folded in. "
-                + "TwiBot: soft targets = experts' mean / 4. Behaviour and graph weights from \(synthDescription ?? "none"), "
-                + "shared by every family; declaredBot set by hand. Trained by `vigie trust train` (seed \(seed)). See docs/trust.md.",
-            profiles: profiles, defaultFamily: profiles.contains { $0.family == "pooled" } ? "pooled" : profiles[0].family,
-            behaviour: behaviour, evaluation: nil, inputClip: Self.inputClip)
+            name: "inauthenticity-v3",
+            notes: "One profile model for every platform (\(chosen.name)), trained on \(source) with every set weighted alike "
+                + "within its class; chosen and calibrated (Platt, a log likelihood ratio) on leave-one-dataset-out predictions; "
+                + "the workspace's prior is added when scoring. Behaviour and graph weights from \(synthDescription ?? "none"); "
+                + "declaredBot set by hand. Trained by `vigie trust train` (seed \(seed)). See docs/trust.md.",
+            profiles: [profile], defaultFamily: "pooled", behaviour: behaviour, evaluation: nil, inputClip: Self.inputClip)
+        model.defaultPrior = defaultPrior
+        model.precisionTarget = precisionTarget
+        model.trainedPlatforms = Platform.allCases.filter { platform in all.contains { $0.platform == platform } }
+        model.featureRanges = Self.ranges(all, features: profile.features)
         if !synthTest.isEmpty {
-            let full = synthTest.map { model.score($0.features, platform: .twitter).probability }
+            let rate = Self.baseRate(synthTest.map(\.target))
+            let full = synthTest.map { model.score($0.features, platform: .twitter, prior: rate).probability }
             let labels = synthTest.map(\.target)
-            let familyThreshold = model.profile(for: .twitter).threshold
-            report.synthHeldOut = ClassifierMetrics(probabilities: full, labels: labels, threshold: familyThreshold)
-            let profileOnly = synthTest.map { sigmoid(synthProfile.calibratedLogit($0.features)) }
-            report.synthProfileOnly = ClassifierMetrics(probabilities: profileOnly, labels: labels, threshold: familyThreshold)
+            report.synthHeldOut = ClassifierMetrics(probabilities: full, labels: labels, threshold: threshold)
+            let profileOnly = synthTest.map { sigmoid(calibratedLLR($0.features) + InauthenticityModel.logOdds(rate)) }
+            report.synthProfileOnly = ClassifierMetrics(probabilities: profileOnly, labels: labels, threshold: threshold)
             report.synthDescription = synthDescription
         }
         model.evaluation = report
         return model
     }
-}
 
-/// One family's figures: each candidate learner's out-of-fold metrics, the nested choice, and
-/// what was shipped.
-public struct FamilyReport: Sendable, Codable, Hashable {
-    public struct Candidate: Sendable, Codable, Hashable {
-        public var learner: String
-        /// Out of fold, each prediction decided at the threshold its training folds chose.
-        public var metrics: ClassifierMetrics
-        /// The same per labelled set, at that set's in-fold threshold.
-        public var byDataset: [String: ClassifierMetrics]
-    }
-
-    public var family: String
-    public var platforms: [Platform]
-    public var datasets: [String]
-    public var candidates: [Candidate] = []
-    /// The learner chosen inside each training fold (by 3 inner folds' AUC), tested on the outer fold.
-    public var selected: ClassifierMetrics?
-    public var selectedByDataset: [String: ClassifierMetrics] = [:]
-    /// How often each learner was chosen across the outer folds.
-    public var chosenInFolds: [String: Int] = [:]
-    /// The learner shipped (best out-of-fold AUC), its threshold (best F1 of its out-of-fold
-    /// predictions) and its figures at that threshold.
-    public var shipped: String = ""
-    public var threshold: Double = 0.5
-    public var shippedMetrics: ClassifierMetrics?
-    public var shippedByDataset: [String: ClassifierMetrics] = [:]
-    /// Best-F1 threshold of the shipped learner's out-of-fold predictions on each set (for
-    /// `--min-score`; the label threshold is floored at `InauthenticityTrainer.minimumLabelThreshold`).
-    public var datasetBestThresholds: [String: Double] = [:]
-
-    public init(family: String, platforms: [Platform], datasets: [String]) {
-        self.family = family
-        self.platforms = platforms
-        self.datasets = datasets
-    }
-
-    public var lines: [String] {
-        var out = ["family \(family) (\(platforms.map(\.rawValue).joined(separator: ", "))), trained on "
-                   + datasets.joined(separator: "+") + ": shipped \(shipped), label threshold "
-                   + String(format: "%.2f", threshold)]
-        for candidate in candidates {
-            out.append("  \(candidate.learner), out of fold, in-fold threshold: \(candidate.metrics.summary)")
-            for (name, m) in candidate.byDataset.sorted(by: { $0.key < $1.key }) where datasets.count > 1 {
-                out.append("    on \(name): \(m.summary)")
-            }
+    /// The 0.5th–99.5th percentile of each feature's raw training values (features with more
+    /// than two values only: a flag cannot be out of range).
+    static func ranges(_ examples: [Example], features: [TrustFeature]) -> [InauthenticityModel.FeatureRange] {
+        features.compactMap { feature in
+            let values = examples.compactMap { $0.features[feature] }.sorted()
+            guard values.count >= 20, Set(values).count > 2 else { return nil }
+            let low = values[Int(Double(values.count - 1) * 0.005)], high = values[Int(Double(values.count - 1) * 0.995)]
+            return InauthenticityModel.FeatureRange(feature: feature, low: low, high: high)
         }
-        if let selected {
-            let chosen = chosenInFolds.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
-            out.append("  chosen inside each training fold (\(chosen)), nested: \(selected.summary)")
-            for (name, m) in selectedByDataset.sorted(by: { $0.key < $1.key }) where datasets.count > 1 {
-                out.append("    on \(name): \(m.summary)")
-            }
-        }
-        if let shippedMetrics {
-            out.append("  shipped learner out of fold at the threshold chosen on these predictions (optimistic P/R/F1): \(shippedMetrics.summary)")
-            out.append(contentsOf: shippedMetrics.reliabilityLines.map { "  " + $0 })
-            for (name, m) in shippedByDataset.sorted(by: { $0.key < $1.key }) where datasets.count > 1 {
-                out.append("    on \(name): \(m.summary)")
-                out.append(contentsOf: m.reliabilityLines.map { "    " + $0 })
-            }
-        }
-        return out
-    }
-}
-
-/// The figures measured by `vigie trust train`, kept in the model file.
-public struct TrustTrainingReport: Sendable, Codable, Hashable {
-    public struct Transfer: Sendable, Codable, Hashable {
-        public var train: String
-        public var test: String
-        public var metrics: ClassifierMetrics
-        /// At the threshold the training set's inner folds chose.
-        public var trainThreshold: ClassifierMetrics?
-    }
-
-    public var seed: UInt64
-    public var folds: Int
-    public var l2: Double
-    public var threshold: Double
-    /// One report per profile family (what `trust score` uses).
-    public var families: [FamilyReport] = []
-    /// Cross-validated, logistic model trained on the pooled sets.
-    public var pooled: ClassifierMetrics?
-    public var pooledByDataset: [String: ClassifierMetrics] = [:]
-    /// Cross-validated, model trained on that set alone.
-    public var withinDataset: [String: ClassifierMetrics] = [:]
-    public var withinDatasetBestThreshold: [String: Double] = [:]
-    /// The same predictions, each decided at the threshold its training folds chose (never the test fold).
-    public var withinDatasetInFold: [String: ClassifierMetrics] = [:]
-    public var pooledInFold: ClassifierMetrics?
-    /// Pooled model on one set, at that set's threshold chosen inside the training folds.
-    public var pooledByDatasetInFold: [String: ClassifierMetrics] = [:]
-    /// Within-set cross-validation under the alternative label rule (TwiBot majority vote).
-    public var majorityWithin: [String: ClassifierMetrics] = [:]
-    public var majorityWithinInFold: [String: ClassifierMetrics] = [:]
-    /// Operating threshold per population (best F1 of the pooled model's out-of-fold predictions on it).
-    public var datasetThresholds: [String: Double] = [:]
-    public var transfer: [Transfer] = []
-    public var synthDescription: String?
-    public var synthHeldOut: ClassifierMetrics?
-    public var synthProfileOnly: ClassifierMetrics?
-    /// How each set was labelled and how many accounts were left out.
-    public var datasets: [DatasetNote] = []
-
-    public struct DatasetNote: Sendable, Codable, Hashable {
-        public var name: String
-        public var accounts: Int
-        public var positives: Int
-        public var excluded: Int
-        public var labelRule: String
-        public var majorityRule: String?
-        public var majorityPositives: Int?
-        /// Each expert's score against the other experts' label (ROC AUC), when the set has votes.
-        public var expertAgreement: [Double]?
-        /// One expert's label (same rule) against the other two's: precision, recall, F1.
-        public var expertCeiling: ExpertCeiling?
-
-        public init(name: String, accounts: Int, positives: Int, excluded: Int, labelRule: String,
-                    majorityRule: String? = nil, majorityPositives: Int? = nil) {
-            self.name = name
-            self.accounts = accounts
-            self.positives = positives
-            self.excluded = excluded
-            self.labelRule = labelRule
-            self.majorityRule = majorityRule
-            self.majorityPositives = majorityPositives
-        }
-    }
-
-    public init(seed: UInt64, folds: Int, l2: Double, threshold: Double) {
-        self.seed = seed
-        self.folds = folds
-        self.l2 = l2
-        self.threshold = threshold
-    }
-
-    /// The report as text, for `vigie trust train`.
-    public var lines: [String] {
-        var out: [String] = []
-        for note in datasets {
-            out.append("\(note.name): \(note.accounts) accounts, \(note.positives) fake/bot, \(note.excluded) left out — \(note.labelRule)")
-            if let rule = note.majorityRule, let positives = note.majorityPositives {
-                out.append("  also reported: \(rule) (\(note.accounts + note.excluded) accounts, \(positives) bots)")
-            }
-            if let agreement = note.expertAgreement, !agreement.isEmpty {
-                out.append("  one expert's score against the other experts' label: AUC "
-                           + agreement.map { String(format: "%.3f", $0) }.joined(separator: " / "))
-            }
-            if let ceiling = note.expertCeiling {
-                out.append("  human ceiling: " + ceiling.summary)
-            }
-        }
-        out.append(String(format: "%d folds, L2 %.1f, seed %llu; pooled threshold %.2f", folds, l2, seed, threshold))
-        for family in families { out.append(contentsOf: family.lines) }
-        out.append("logistic models as in the previous version (for comparison):")
-        for (name, metrics) in withinDataset.sorted(by: { $0.key < $1.key }) {
-            out.append("cross-validated within \(name): \(metrics.summary)")
-            if let inFold = withinDatasetInFold[name] {
-                out.append("  at the threshold chosen inside the training folds: \(inFold.summary)")
-            }
-            if let best = withinDatasetBestThreshold[name] {
-                out.append(String(format: "  (best-F1 threshold on these out-of-fold predictions, optimistic: %.2f)", best))
-            }
-            out.append(contentsOf: metrics.reliabilityLines)
-            if let majority = majorityWithin[name] {
-                out.append("  majority-vote labels: \(majority.summary)")
-                if let inFold = majorityWithinInFold[name] { out.append("    in-fold threshold: \(inFold.summary)") }
-            }
-        }
-        if let pooled {
-            out.append("cross-validated pooled: \(pooled.summary)")
-            if let pooledInFold { out.append("  in-fold threshold: \(pooledInFold.summary)") }
-            out.append(contentsOf: pooled.reliabilityLines)
-        }
-        for (name, metrics) in pooledByDataset.sorted(by: { $0.key < $1.key }) {
-            out.append("  pooled model on \(name): \(metrics.summary)")
-            if let inFold = pooledByDatasetInFold[name] { out.append("    at its own in-fold threshold: \(inFold.summary)") }
-            out.append(contentsOf: metrics.reliabilityLines.map { "  " + $0 })
-        }
-        for (name, value) in datasetThresholds.sorted(by: { $0.key < $1.key }) {
-            out.append(String(format: "operating threshold for %@ (its family's model, best F1 out of fold): %.2f", name, value))
-        }
-        for transfer in transfer {
-            out.append("transfer \(transfer.train) → \(transfer.test): \(transfer.metrics.summary)")
-            if let own = transfer.trainThreshold { out.append("  at the training set's threshold: \(own.summary)") }
-        }
-        if let synthHeldOut {
-            out.append("synth held out (\(synthDescription ?? "")): \(synthHeldOut.summary)")
-            out.append(contentsOf: synthHeldOut.reliabilityLines)
-        }
-        if let synthProfileOnly {
-            out.append("  profile features only on the same synth accounts: \(synthProfileOnly.summary)")
-        }
-        return out
     }
 }

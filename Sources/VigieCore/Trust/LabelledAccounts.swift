@@ -17,6 +17,14 @@ public struct LabelledAccount: Sendable {
     public var votes: [Int] = []
     /// Who gave each vote (the labels file's `annotator` column), in the same order.
     public var annotators: [String] = []
+    /// The features, for sets that give derived counts rather than a profile (InstaFake).
+    public var featureOverride: TrustFeatureVector?
+
+    /// What the model reads for this account.
+    public var features: TrustFeatureVector { featureOverride ?? TrustFeatureExtractor.features(of: subject) }
+
+    /// The account's platform.
+    public var platform: Platform { subject.account.platform }
 
     public init(subject: TrustSubject, label: Double?, target: Double? = nil, majorityLabel: Double? = nil, dataset: String) {
         self.subject = subject
@@ -45,18 +53,21 @@ public struct LabelledSet: Sendable {
 /// Readers for the labelled data sets. Errors name the file, line and field.
 public enum LabelledData {
     /// Every labelled set a folder holds: the TwiBot annotation study gives two (TwiBot-20 and
-    /// TwiBot-22 profiles), the SRF Instagram study one.
+    /// TwiBot-22 profiles), the SRF Instagram study one, a `users.jsonl` folder one (InstaFake),
+    /// a folder of such folders one each (the Bot Repository's eight).
     public static func load(directory: URL) throws -> [LabelledSet] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory.path) else {
             throw TrustError("--data \(directory.path): no such folder")
         }
         if names.contains("annotation_combine.csv") { return try twibotAnnotation(directory: directory) }
+        let sets = try profileSets(directory: directory)
+        if !sets.isEmpty { return sets }
         if let csv = names.sorted().first(where: { $0.hasPrefix("labelled") && $0.hasSuffix(".csv") }) {
             return [try srf(file: directory.appendingPathComponent(csv))]
         }
         throw TrustError("--data \(directory.path): neither a TwiBot annotation study (annotation_combine.csv) "
-                         + "nor the SRF Instagram study (labelled_*.csv)")
+                         + "nor the SRF Instagram study (labelled_*.csv) nor labelled profiles (users.jsonl, or folders of them)")
     }
 
     /// The rule turning the three experts' 0–4 scores into a label.

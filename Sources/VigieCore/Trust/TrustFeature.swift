@@ -7,14 +7,13 @@ import Foundation
 /// nothing to the score (it is reported as unknown) and lowers the score's confidence. It never
 /// counts as zero.
 public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
-    // Profile
-    case accountAge, followers, following, followRatio, postsCount, listedCount, lifetimePostRate
-    case defaultImage, emptyBio, sharedBio, handleDigits, handleEntropy, verified, declaredBot
-    case isPrivate, profileFields
-    // Profile, added in model v2 (growth rates, name, handle shape, bio content)
-    case followerGrowth, followingGrowth, listedPerFollowers, handleLength, handleUppercase, handleUnderscores
-    case handleTrailingDigits, nameLength, nameDigits, nameNonASCII, nameHandleSimilarity
-    case bioLength, bioLinks, bioHashtags, bioMentions
+    // Profile: each fact once (no ratio or rate of two facts already in the vector, no flag that
+    // a length already says), and nothing that depends on the script a name is written in.
+    case accountAge, followers, following, postsCount, listedCount
+    case defaultImage, bioLength, sharedBio, bioLinks, bioHashtags, bioMentions
+    case handleLength, handleDigits, handleEntropy, handleUppercase, handleUnderscores
+    case nameDigits, nameEqualsHandle
+    case verified, declaredBot, isPrivate, profileURL, profileLocation
     // Posting behaviour (from the posts in the store)
     case observedPostRate, gapEntropy, hourSpread, repostShare, duplicateTextShare
     case urlsPerPost, hashtagsPerPost, automationApp, schedulerApp
@@ -38,14 +37,11 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
     /// The value the model reads, from the raw (readable) value: counts and rates on a log scale.
     public func modelInput(_ raw: Double) -> Double {
         switch self {
-        case .accountAge, .followers, .following, .postsCount, .listedCount, .lifetimePostRate,
-             .observedPostRate, .hashtagsPerPost, .followerGrowth, .followingGrowth, .listedPerFollowers, .bioLength:
+        case .accountAge, .followers, .following, .postsCount, .listedCount, .observedPostRate, .hashtagsPerPost,
+             .bioLength:
             return log1p(max(raw, 0))
-        case .bioLinks, .bioHashtags, .bioMentions, .nameDigits, .handleTrailingDigits, .handleUppercase,
-             .handleUnderscores:
+        case .bioLinks, .bioHashtags, .bioMentions, .nameDigits, .handleUppercase, .handleUnderscores:
             return min(max(raw, 0), 6)
-        case .followRatio:
-            return log10(max(raw, 0) + 0.001)
         case .engagementRate:
             return log10(max(raw, 0) + 0.0001)
         case .urlsPerPost:
@@ -55,25 +51,36 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
+    /// The sign a feature's effect is known to have, where it is (`+1`: a larger value can only
+    /// raise the score; `-1`: only lower it; `0`: learnt from the data). The profile learners
+    /// respect it (monotonic constraints), so a reason never points the wrong way because one
+    /// training population happened to differ: a profile with less filled in is never made to
+    /// look more genuine for it.
+    public var knownDirection: Int {
+        switch self {
+        case .defaultImage, .declaredBot, .duplicateTextShare, .automationApp: return 1
+        case .verified, .listedCount, .bioLength, .profileURL, .profileLocation: return -1
+        default: return 0
+        }
+    }
+
     /// A short readable name.
     public var title: String {
         switch self {
         case .accountAge: return "account age"
         case .followers: return "followers"
         case .following: return "accounts followed"
-        case .followRatio: return "followers/following ratio"
         case .postsCount: return "posts published"
         case .listedCount: return "lists the account is on"
-        case .lifetimePostRate: return "posts per day since creation"
         case .defaultImage: return "default profile image"
-        case .emptyBio: return "empty bio"
         case .sharedBio: return "bio shared with other accounts"
         case .handleDigits: return "digits in the handle"
         case .handleEntropy: return "handle randomness"
         case .verified: return "verified"
         case .declaredBot: return "declared automated"
         case .isPrivate: return "private account"
-        case .profileFields: return "profile link and location"
+        case .profileURL: return "profile link"
+        case .profileLocation: return "profile location"
         case .observedPostRate: return "posts per day observed"
         case .gapEntropy: return "irregularity of the time between posts"
         case .hourSpread: return "spread over the hours of the day"
@@ -85,17 +92,11 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         case .schedulerApp: return "posts from scheduling tools"
         case .engagementRate: return "engagement per post relative to followers"
         case .reciprocity: return "reciprocity of interactions"
-        case .followerGrowth: return "followers gained per day"
-        case .followingGrowth: return "accounts followed per day"
-        case .listedPerFollowers: return "lists per 1,000 followers"
         case .handleLength: return "handle length"
         case .handleUppercase: return "capitals in the handle"
         case .handleUnderscores: return "underscores in the handle"
-        case .handleTrailingDigits: return "digits ending the handle"
-        case .nameLength: return "display name length"
         case .nameDigits: return "digits in the display name"
-        case .nameNonASCII: return "non-ASCII share of the display name"
-        case .nameHandleSimilarity: return "display name matching the handle"
+        case .nameEqualsHandle: return "display name identical to the handle"
         case .bioLength: return "bio length"
         case .bioLinks: return "links in the bio"
         case .bioHashtags: return "hashtags in the bio"
@@ -103,7 +104,7 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    /// A sentence stating the observed value (`follows 3,200 accounts for 40 followers`).
+    /// A sentence stating the observed value (`follows 3,200 accounts`).
     public func sentence(_ raw: Double) -> String {
         func count(_ value: Double) -> String { TrustFormat.count(Int(value.rounded())) }
         func percent(_ value: Double) -> String { TrustFormat.percent(value) }
@@ -113,20 +114,17 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
             return days < 730 ? "account \(TrustFormat.count(days)) days old" : String(format: "account %.1f years old", raw / 365.25)
         case .followers: return "\(count(raw)) followers"
         case .following: return "follows \(count(raw)) accounts"
-        case .followRatio: return String(format: "%.3g followers per account followed", raw)
         case .postsCount: return "\(count(raw)) posts published"
         case .listedCount: return "on \(count(raw)) lists"
-        case .lifetimePostRate: return String(format: "%.3g posts per day since creation", raw)
         case .defaultImage: return raw > 0.5 ? "uses the default profile image" : "has its own profile image"
-        case .emptyBio: return raw > 0.5 ? "empty bio" : "has a bio"
         case .sharedBio: return raw > 0.5 ? "the same bio as other accounts (templated)" : "a bio of its own"
         case .handleDigits: return "\(percent(raw)) of the handle is digits"
         case .handleEntropy: return String(format: "handle randomness %.2f bits per character", raw)
         case .verified: return raw > 0.5 ? "verified account" : "not verified"
         case .declaredBot: return raw > 0.5 ? "declares itself automated" : "does not declare itself automated"
         case .isPrivate: return raw > 0.5 ? "private account" : "public account"
-        case .profileFields:
-            return raw >= 2 ? "gives a link and a location" : raw >= 1 ? "gives a link or a location" : "gives no link and no location"
+        case .profileURL: return raw > 0.5 ? "gives a link in its profile" : "gives no link in its profile"
+        case .profileLocation: return raw > 0.5 ? "gives a location" : "gives no location"
         case .observedPostRate: return String(format: "%.3g posts per day in the store", raw)
         case .gapEntropy: return String(format: "time between posts: irregularity %.2f (0 = clockwork, 1 = varied)", raw)
         case .hourSpread: return String(format: "posts spread over the day: %.2f (1 = every hour alike)", raw)
@@ -138,17 +136,11 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         case .schedulerApp: return "\(percent(raw)) of posts from scheduling tools"
         case .engagementRate: return "engagement per post = \(TrustFormat.percent(raw, digits: 2)) of followers"
         case .reciprocity: return "\(percent(raw)) of the accounts it engages with engage back"
-        case .followerGrowth: return String(format: "%.3g followers gained per day of the account's age", raw)
-        case .followingGrowth: return String(format: "follows %.3g more accounts per day of the account's age", raw)
-        case .listedPerFollowers: return String(format: "on %.3g lists per 1,000 followers", raw)
         case .handleLength: return "handle of \(count(raw)) characters"
         case .handleUppercase: return "\(count(raw)) capital letters in the handle"
         case .handleUnderscores: return "\(count(raw)) underscores in the handle"
-        case .handleTrailingDigits: return raw > 0 ? "handle ends with \(count(raw)) digits" : "handle does not end with digits"
-        case .nameLength: return "display name of \(count(raw)) characters"
         case .nameDigits: return "\(count(raw)) digits in the display name"
-        case .nameNonASCII: return "\(percent(raw)) of the display name outside ASCII (accents, scripts, emoji)"
-        case .nameHandleSimilarity: return "\(percent(raw)) of the handle found in the display name"
+        case .nameEqualsHandle: return raw > 0.5 ? "display name is the handle itself" : "display name differs from the handle"
         case .bioLength: return raw > 0 ? "bio of \(count(raw)) characters" : "empty bio"
         case .bioLinks: return "\(count(raw)) links in the bio"
         case .bioHashtags: return "\(count(raw)) hashtags in the bio"
@@ -167,6 +159,11 @@ public enum TrustFormat {
             grouped.append(character)
         }
         return (value < 0 ? "-" : "") + grouped
+    }
+
+    /// A value for a sentence: grouped digits from 100 up, else three significant digits.
+    public static func number(_ value: Double) -> String {
+        abs(value) >= 100 ? count(Int(value.rounded())) : String(format: "%.3g", value)
     }
 
     public static func percent(_ fraction: Double, digits: Int = 0) -> String {

@@ -174,8 +174,11 @@ public struct TrustSubject: Sendable {
     public var graph: GraphActivity?
     /// How many other accounts of the corpus have the same non-empty bio.
     public var bioSharedWith: Int?
-    /// The time account age is measured at: when the profile was observed, else the latest post.
+    /// The time account age is measured at when the profile has no observation date: the latest post.
     public var referenceDate: Date?
+
+    /// The profile's observation date is only the time it was imported (the source gave none).
+    public var observedAtImport: Bool { account.observedAt != nil && account.observedAtIsImportTime == true }
 
     public init(id: Int64, account: Account, activity: PostingActivity? = nil, graph: GraphActivity? = nil,
                 bioSharedWith: Int? = nil, referenceDate: Date? = nil) {
@@ -203,38 +206,21 @@ public enum TrustFeatureExtractor {
         let account = subject.account
         let activity = subject.activity
 
-        let reference = subject.referenceDate ?? account.observedAt
+        // Counts are as of the observation; the latest post is only a lower bound of that time.
+        let reference = account.observedAt ?? subject.referenceDate
             ?? activity.flatMap { $0.times.max() }.map { Date(timeIntervalSince1970: TimeInterval($0)) }
-        var ageDays: Double?
         if let created = account.createdAt, let reference {
-            let days = max(reference.timeIntervalSince(created) / 86_400, 0)
-            ageDays = days
-            v[.accountAge] = days
+            v[.accountAge] = max(reference.timeIntervalSince(created) / 86_400, 0)
         }
-        if let followers = account.followers {
-            v[.followers] = Double(followers)
-            if let ageDays { v[.followerGrowth] = Double(followers) / max(ageDays, 1) }
-        }
-        if let following = account.following, let ageDays { v[.followingGrowth] = Double(following) / max(ageDays, 1) }
-        if let listed = account.listedCount, let followers = account.followers {
-            v[.listedPerFollowers] = Double(listed) * 1_000 / Double(max(followers, 1))
-        }
+        if let followers = account.followers { v[.followers] = Double(followers) }
         if let following = account.following { v[.following] = Double(following) }
-        if let followers = account.followers, let following = account.following {
-            v[.followRatio] = Double(followers) / Double(max(following, 1))
-        }
-        if let posts = account.postsCount {
-            v[.postsCount] = Double(posts)
-            if let ageDays { v[.lifetimePostRate] = Double(posts) / max(ageDays, 1) }
-        }
+        if let posts = account.postsCount { v[.postsCount] = Double(posts) }
         if let listed = account.listedCount { v[.listedCount] = Double(listed) }
         if let value = account.defaultProfileImage { v[.defaultImage] = value ? 1 : 0 }
         if let bio = account.bio {
-            let empty = bio.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            v[.emptyBio] = empty ? 1 : 0
-            if let shared = subject.bioSharedWith { v[.sharedBio] = !empty && shared > 0 ? 1 : 0 }
             let text = bio.trimmingCharacters(in: .whitespacesAndNewlines)
             v[.bioLength] = Double(text.count)
+            if let shared = subject.bioSharedWith { v[.sharedBio] = !text.isEmpty && shared > 0 ? 1 : 0 }
             let words = text.split(whereSeparator: \.isWhitespace)
             v[.bioLinks] = Double(words.filter {
                 let w = $0.lowercased()
@@ -252,27 +238,24 @@ public enum TrustFeatureExtractor {
             v[.handleLength] = Double(original.count)
             v[.handleUppercase] = Double(original.filter { $0.properties.isUppercase }.count)
             v[.handleUnderscores] = Double(original.filter { $0 == "_" }.count)
-            v[.handleTrailingDigits] = Double(original.reversed().prefix { $0.properties.numericType != nil }.count)
-            if let name = account.displayName {
-                let folded = alphanumerics(name), handleFolded = alphanumerics(handle)
-                // A name in another script (or only emoji) cannot be compared with a Latin handle: unknown.
-                if !folded.isEmpty && !handleFolded.isEmpty {
-                    v[.nameHandleSimilarity] = Double(longestCommonSubsequence(folded, handleFolded)) / Double(handleFolded.count)
-                }
+            if let name = account.displayName?.trimmingCharacters(in: .whitespacesAndNewlines) {
+                // Known for every name: a name in another script than the handle's is simply not
+                // the handle (0), exactly as a different Latin name is.
+                let folded = alphanumerics(name)
+                v[.nameEqualsHandle] = !folded.isEmpty && folded == alphanumerics(handle) ? 1 : 0
             }
         }
         if let name = account.displayName?.trimmingCharacters(in: .whitespacesAndNewlines) {
-            let scalars = Array(name.unicodeScalars)
-            v[.nameLength] = Double(name.count)
-            v[.nameDigits] = Double(scalars.filter { $0.properties.numericType != nil }.count)
-            v[.nameNonASCII] = scalars.isEmpty ? 0 : Double(scalars.filter { !$0.isASCII }.count) / Double(scalars.count)
+            // Digits of any script (Arabic-Indic, Devanagari…) count alike.
+            v[.nameDigits] = Double(name.unicodeScalars.filter { $0.properties.numericType == .decimal }.count)
         }
         if let value = account.verified { v[.verified] = value ? 1 : 0 }
         if let value = account.declaredBot { v[.declaredBot] = value ? 1 : 0 }
         if let value = account.isPrivate { v[.isPrivate] = value ? 1 : 0 }
+        // A source that gives the profile gives its link and location fields, empty or not.
         if account.url != nil || account.location != nil {
-            let filled = [account.url, account.location].filter { !($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty }.count
-            v[.profileFields] = Double(filled)
+            v[.profileURL] = (account.url ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? 0 : 1
+            v[.profileLocation] = (account.location ?? "").trimmingCharacters(in: .whitespaces).isEmpty ? 0 : 1
         }
 
         if let activity, activity.posts >= minimumPosts {
@@ -318,20 +301,6 @@ public enum TrustFeatureExtractor {
     static func alphanumerics(_ text: String) -> [UInt8] {
         let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil).lowercased()
         return folded.utf8.filter { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) }
-    }
-
-    /// Length of the longest common subsequence of two short byte strings.
-    static func longestCommonSubsequence(_ a: [UInt8], _ b: [UInt8]) -> Int {
-        guard !a.isEmpty && !b.isEmpty else { return 0 }
-        var previous = [Int](repeating: 0, count: b.count + 1)
-        var current = previous
-        for x in a {
-            for (j, y) in b.enumerated() {
-                current[j + 1] = x == y ? previous[j] + 1 : max(previous[j + 1], current[j])
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 
     /// Shannon entropy in bits of a sample of symbols.

@@ -12,10 +12,15 @@ public struct ImportOptions: Sendable {
     /// Fills `Post.language` for posts that arrive without one (left `nil` when undetermined).
     /// The model has no "inferred" flag: `ImportReport.languagesInferred` counts them.
     public var languageIdentifier: LanguageIdentifier?
+    /// When the profiles were observed, for records whose source gives no date of its own (a
+    /// v1.1 export without a crawl time). Without it, such accounts get the import time,
+    /// marked as such (`Account.observedAtIsImportTime`).
+    public var observedAt: Date?
 
     public init(format: ImportFormat? = nil, workspace: String = Workspace.defaultName,
                 batchSize: Int = 10_000, csv: CSVOptions = CSVOptions(),
-                languageIdentifier: LanguageIdentifier? = nil) {
+                languageIdentifier: LanguageIdentifier? = nil, observedAt: Date? = nil) {
+        self.observedAt = observedAt
         self.format = format
         self.workspace = workspace
         self.batchSize = batchSize
@@ -265,10 +270,23 @@ struct ImportRun<S: Store> {
                 report.repeatsDropped += 1
                 continue
             }
-            items[kept] = inferLanguage(item)
+            items[kept] = stampObservation(inferLanguage(item))
             kept += 1
         }
         items.removeLast(items.count - kept)
+    }
+
+    /// Every account gets an observation date: its record's, else the one the import was given,
+    /// else the import time (whole seconds, one for the file), marked as such.
+    private func stampObservation(_ item: IngestItem) -> IngestItem {
+        guard case .account(var account) = item, account.observedAt == nil else { return item }
+        if let given = options.observedAt {
+            account.observedAt = given
+        } else {
+            account.observedAt = Date(timeIntervalSince1970: started.timeIntervalSince1970.rounded(.down))
+            account.observedAtIsImportTime = true
+        }
+        return .account(account)
     }
 
     private mutating func inferLanguage(_ item: IngestItem) -> IngestItem {

@@ -26,6 +26,7 @@ struct RepeatFilter {
             key.combine(account.platform)
             key.combine(account.platformID)
             account.observedAt = nil
+            account.observedAtIsImportTime = nil
             content = account.hashValue
         case .post(var post):
             key.combine(1)

@@ -16,6 +16,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
+        migrator.registerMigration("v4-observed-at-import", migrate: createV4ObservedAtImport)
         return migrator
     }
 
@@ -372,5 +373,11 @@ enum StoreMigrations {
             INSERT INTO post_fts(post_fts, rank) VALUES ('pgsz', 8000);
             """)
         try FullTextDocuments.rebuild(db)
+    }
+
+    /// Marks an account whose observation date is only its import time (the source gave none
+    /// and no `--observed-at`), so that any real date supersedes it and trust can say so.
+    private static func createV4ObservedAtImport(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE account ADD COLUMN observed_at_import INTEGER")
     }
 }

@@ -7,7 +7,7 @@ struct BatchWriter {
     static let accountColumns = """
         workspace_id, platform, platform_id, handle, handle_lower, display_name, bio, created_at,
         followers, following, posts_count, listed_count, verified, declared_bot,
-        default_profile_image, location, url, is_private, status, observed_at
+        default_profile_image, location, url, is_private, status, observed_at, observed_at_import
         """
     static let postContentColumns = [
         "created_at", "version_at", "current_version_id", "text", "language", "reply_to_platform_id",
@@ -173,7 +173,7 @@ struct BatchWriter {
             SELECT * FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, account.platform.rawValue, account.platformID])
         guard let stored else {
-            let placeholders = Array(repeating: "?", count: 20).joined(separator: ", ")
+            let placeholders = Array(repeating: "?", count: 21).joined(separator: ", ")
             try db.cachedStatement(sql: "INSERT INTO account(\(Self.accountColumns)) VALUES (\(placeholders))")
                 .execute(arguments: account.columnArguments(workspaceID: workspaceID))
             let rowID = db.lastInsertedRowID

@@ -177,7 +177,12 @@ extension Account {
     /// the more recent observation wins; on a tie (both undated) the later arrival wins, so an
     /// account record corrects the handle a post gave its stub row.
     func merged(with incoming: Account) -> Account {
-        let incomingIsNewer = (incoming.observedAt ?? .distantPast) >= (observedAt ?? .distantPast)
+        // An import-time stamp ranks below any real observation date, above none.
+        func rank(_ account: Account) -> (Int, Date) {
+            guard let date = account.observedAt else { return (0, .distantPast) }
+            return (account.observedAtIsImportTime == true ? 1 : 2, date)
+        }
+        let incomingIsNewer = rank(incoming) >= rank(self)
         func pick<T>(_ stored: T?, _ new: T?) -> T? {
             incomingIsNewer ? (new ?? stored) : (stored ?? new)
         }
@@ -198,6 +203,16 @@ extension Account {
         result.isPrivate = pick(isPrivate, incoming.isPrivate)
         result.status = pick(status, incoming.status)
         result.observedAt = pick(observedAt, incoming.observedAt)
+        result.observedAtIsImportTime = result.observedAt == nil ? nil
+            : (incomingIsNewer && incoming.observedAt != nil ? incoming.observedAtIsImportTime : observedAtIsImportTime)
+        // Re-importing the same undated record at a later time changes nothing: only its import
+        // stamp would move.
+        if incoming.observedAtIsImportTime == true && observedAt != nil {
+            var unstamped = result
+            unstamped.observedAt = observedAt
+            unstamped.observedAtIsImportTime = observedAtIsImportTime
+            if unstamped == self { return self }
+        }
         return result
     }
 
@@ -205,7 +220,8 @@ extension Account {
     func columnArguments(workspaceID: Int64) -> StatementArguments {
         [workspaceID, platform.rawValue, platformID, handle, handle.map(caseFolded), displayName, bio,
          createdAt?.unixMillis, followers, following, postsCount, listedCount, verified, declaredBot,
-         defaultProfileImage, location, url, isPrivate, status?.rawValue, observedAt?.unixMillis]
+         defaultProfileImage, location, url, isPrivate, status?.rawValue, observedAt?.unixMillis,
+         observedAtIsImportTime == true ? 1 : nil]
     }
 
     init(row: Row) throws {
@@ -224,7 +240,8 @@ extension Account {
             listedCount: row["listed_count"], verified: row["verified"], declaredBot: row["declared_bot"],
             defaultProfileImage: row["default_profile_image"], location: row["location"], url: row["url"],
             isPrivate: row["is_private"], status: statusName.flatMap(AccountStatus.init(rawValue:)),
-            observedAt: observedAt.map(Date.init(unixMillis:)))
+            observedAt: observedAt.map(Date.init(unixMillis:)),
+            observedAtIsImportTime: (row["observed_at_import"] as Int64?).map { $0 != 0 })
     }
 }
 

@@ -44,11 +44,11 @@ public struct JetstreamDecoder: JSONRecordDecoder {
             try decodeCommit(commit, did: did, eventTime: eventTime, into: &items)
         case "identity":
             let handle = value["identity"]?["handle"]?.string
-            items.append(.account(Account(platform: .bluesky, platformID: did, handle: handle)))
+            items.append(.account(Account(platform: .bluesky, platformID: did, handle: handle, observedAt: eventTime)))
         case "account":
             guard let account = value["account"] else { throw RecordError.missing("account") }
             let status = Self.accountStatus(account)
-            items.append(.account(Account(platform: .bluesky, platformID: did, status: status)))
+            items.append(.account(Account(platform: .bluesky, platformID: did, status: status, observedAt: eventTime)))
             if status == .deleted {
                 items.append(.tombstone(Tombstone(platform: .bluesky, target: .account, platformID: did,
                                                   accountID: did, deletedAt: eventTime, reason: "deleted")))
@@ -137,6 +137,7 @@ public struct JetstreamDecoder: JSONRecordDecoder {
             account.bio = record["description"]?.string
             // The record is the whole profile, so a missing avatar means there is none.
             account.defaultProfileImage = record["avatar"] == nil
+            account.observedAt = eventTime
             items.append(.account(account))
         }
     }

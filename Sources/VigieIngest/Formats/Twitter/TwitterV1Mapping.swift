@@ -108,6 +108,11 @@ enum TwitterV1Mapping {
                     ?? fields.string("profile_image_url", path.field("profile_image_url")))
         account.url = try expandedProfileURL(fields, at: path)
             ?? TwitterConventions.nonEmpty(fields.string("url", path.field("url")))
+        // The crawl's own time where the export keeps one (the Bot Repository conversion's newest
+        // tweet is a lower bound of it).
+        for key in ["retrieved_at", "crawled_at", "probe_timestamp", "last_tweet_created_at"] where account.observedAt == nil {
+            account.observedAt = try fields.date(key, path.field(key))
+        }
         return account
     }
 
