@@ -91,13 +91,17 @@ import Testing
         let query = try cli.run(["trust", "report", "--query", "(velo"])
         #expect(query.status != 0 && query.stderr.contains("invalid --query"))
 
-        // An account with one post and no profile is scored with low confidence, not as zero.
+        // An account with one post and no profile is scored, unsure, with the reason; not as zero.
         let thin = try cli.run(["trust", "score", "anne", "--json"])
         try #require(thin.status == 0, "\(thin.stderr)")
         let scored = try json(thin.stdout)
-        #expect((scored["confidence"] as? Double ?? 1) < 0.25)
-        #expect(scored["label"] as? String == "not enough data")
-        #expect((scored["unknown"] as? [String] ?? []).contains("followRatio"))
+        #expect((scored["confidence"] as? Double ?? 1) < 0.35)
+        #expect(scored["label"] as? String == "unsure")
+        #expect((scored["unsure"] as? [String] ?? []).contains { $0.contains("too little of the profile") })
+        #expect((scored["unknown"] as? [String] ?? []).contains("followers"))
+
+        let prior = try cli.run(["trust", "prior", "1.5"])
+        #expect(prior.status != 0 && prior.stderr.contains("between 0 and 1"))
 
         let data = try cli.run(["trust", "train", "--data", cli.directory.path, "--out", cli.directory.path + "/m.json"])
         #expect(data.status != 0 && data.stderr.contains(cli.directory.path))
@@ -107,24 +111,79 @@ import Testing
         let cli = try CLI()
         defer { cli.cleanUp() }
         let model = cli.directory.appendingPathComponent("model.json").path
-        let train = try cli.run(["trust", "train", "--data", CLI.trustData("bot-labels-twibot"),
-                                 "--data", CLI.trustData("instagram-fake-followers-srf"),
-                                 "--synth-posts", "1000", "--folds", "3", "--tree-rounds", "8", "--out", model])
+        let repository = CLI.trustData("bot-repository")
+        var arguments = ["trust", "train", "--synth-posts", "1000", "--folds", "3", "--tree-rounds", "8", "--out", model]
+        for set in ["botometer-feedback-2019", "political-bots-2019", "verified-2019"] {
+            arguments += ["--data", repository + "/" + set]
+        }
+        arguments += ["--data", CLI.trustData("instagram-fake-instafake")]
+        let train = try cli.run(arguments)
         try #require(train.status == 0, "\(train.stderr)")
-        for needle in ["cross-validated within twibot20", "cross-validated within twibot22", "cross-validated within srf",
-                       "transfer twibot → srf", "transfer srf → twibot", "synth held out", "wrote " + model,
-                       "at the threshold chosen inside the training folds", "majority-vote labels",
-                       "operating threshold for twibot22", "family instagram (instagram, tiktok), trained on srf",
-                       "family twitter (twitter, mastodon, bluesky), trained on twibot20+twibot22", "family pooled",
-                       "trees d2×8", "chosen inside each training fold", "human ceiling: one expert's label"] {
+        for needle in ["leave-one-dataset-out", "| botometer-feedback-2019 |", "| instagram-fake-instafake |",
+                       "| political-bots-2019 + verified-2019 (pair) |", "candidate logistic", "candidate trees d2×8",
+                       "targets:", "random 3-fold cross-validation", "synth held out", "wrote " + model] {
             #expect(train.stdout.contains(needle), "missing '\(needle)'")
         }
         let object = try json(try String(contentsOfFile: model, encoding: .utf8))
-        #expect(object["format"] as? Int == 2)
+        #expect(object["format"] as? Int == 3)
         let profiles = try #require(object["profiles"] as? [[String: Any]])
-        #expect(profiles.compactMap { $0["family"] as? String } == ["instagram", "twitter", "pooled"])
-        #expect(profiles.allSatisfy { ($0["learner"] as? String) == "logistic" || ($0["trees"] as? [String: Any]) != nil })
+        #expect(profiles.count == 1)
+        #expect((object["trainedPlatforms"] as? [String]).map(Set.init) == ["twitter", "instagram"])
         #expect((object["behaviour"] as? [Any])?.count ?? 0 > 5)
+
+        // Reproducible: the same command writes the same bytes.
+        let again = cli.directory.appendingPathComponent("again.json").path
+        arguments[arguments.firstIndex(of: model)!] = again
+        try #require(try cli.run(arguments).status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: model)) == Data(contentsOf: URL(fileURLWithPath: again)))
+    }
+
+    /// v1.1 user objects without any date of their own, imported with --observed-at: every
+    /// account is listed with a score and reasons, and account age is measured at that date.
+    @Test func profilesWithoutPostsAreScoredAtTheirObservationDate() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let source = CLI.trustData("bot-repository") + "/political-bots-2019/users.jsonl"
+        let lines = try String(contentsOfFile: source, encoding: .utf8).split(separator: "\n").prefix(20).map { line -> String in
+            var object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            object["last_tweet_created_at"] = nil
+            object["label"] = nil
+            return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        }
+        let file = try cli.write("users.jsonl", lines.joined(separator: "\n") + "\n")
+        let ingest = try cli.run(["ingest", "--quiet", file, "--observed-at", "2019-06-01"])
+        try #require(ingest.status == 0, "\(ingest.stderr)")
+        let report = try cli.run(["trust", "report", "--min-score", "0", "--json"])
+        try #require(report.status == 0, "\(report.stderr)")
+        let result = try json(report.stdout)
+        let accounts = try #require(result["accounts"] as? [[String: Any]])
+        #expect(accounts.count == 20)
+        #expect(accounts.allSatisfy { ($0["score"] as? Double) != nil && !(($0["reasonsUp"] as? [Any] ?? []) + ($0["reasonsDown"] as? [Any] ?? [])).isEmpty })
+        #expect(result["prior"] as? Double == 0.15 || result["prior"] as? Double != nil)
+        #expect(result["priorSetByWorkspace"] as? Bool == false)
+        // Age is known (measured at the given date), and no note says "import time".
+        let first = try #require(accounts.first)
+        #expect(!((first["unknown"] as? [String]) ?? []).contains("accountAge"))
+        #expect(((first["notes"] as? [String]) ?? []).isEmpty)
+
+        // The workspace's prior is stated and moves every score the same way.
+        try #require(try cli.run(["trust", "prior", "0.5"]).status == 0)
+        let shifted = try json(try cli.run(["trust", "report", "--min-score", "0", "--json"]).stdout)
+        #expect(shifted["prior"] as? Double == 0.5 && shifted["priorSetByWorkspace"] as? Bool == true)
+        let text = try cli.run(["trust", "report", "--min-score", "0", "--limit", "3"])
+        #expect(text.stdout.contains("prior: 0.50 of accounts assumed fake (set for workspace"), "\(text.stdout)")
+
+        // Without --observed-at, the import time stands in, and the evidence says so.
+        let other = try CLI()
+        defer { other.cleanUp() }
+        let copy = try other.write("users.jsonl", lines.joined(separator: "\n") + "\n")
+        try #require(try other.run(["ingest", "--quiet", copy]).status == 0)
+        let stamped = try json(try other.run(["trust", "report", "--min-score", "0", "--json"]).stdout)
+        let notes = ((stamped["accounts"] as? [[String: Any]])?.first?["notes"] as? [String]) ?? []
+        #expect(notes.contains { $0.contains("observed at import time") }, "\(notes)")
+        // Re-importing the same undated file changes nothing (only the import stamp would move).
+        let again = try other.run(["ingest", "--quiet", "--json", copy])
+        #expect(again.stdout.contains("\"accountsUpdated\" : 0"), "\(again.stdout)")
     }
 }
 

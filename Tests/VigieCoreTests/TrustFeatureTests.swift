@@ -13,38 +13,47 @@ import Testing
         let subject = TrustSubject(id: 1, account: account, referenceDate: created.addingTimeInterval(30 * 86_400))
         let v = TrustFeatureExtractor.features(of: subject)
         #expect(v[.accountAge] == 30)
-        #expect(v[.followRatio] == 12.0 / 3_000)
-        #expect(v[.lifetimePostRate] == 30)
+        #expect(v[.followers] == 12 && v[.following] == 3_000 && v[.postsCount] == 900)
         #expect(v[.defaultImage] == 1)
-        #expect(v[.emptyBio] == 1)
+        #expect(v[.bioLength] == 0)
         #expect(v[.handleDigits] == 8.0 / 13)
         // Unknown fields stay missing, never zero.
-        for feature in [TrustFeature.listedCount, .verified, .declaredBot, .isPrivate, .profileFields, .sharedBio,
-                        .repostShare, .gapEntropy, .engagementRate, .reciprocity] {
+        for feature in [TrustFeature.listedCount, .verified, .declaredBot, .isPrivate, .profileURL, .profileLocation,
+                        .sharedBio, .nameDigits, .nameEqualsHandle, .repostShare, .gapEntropy, .engagementRate, .reciprocity] {
             #expect(v[feature] == nil, "\(feature) should be missing")
         }
     }
 
-    @Test func growthNameHandleAndBioFeatures() {
+    @Test func observationDateWinsOverTheLatestPostForAccountAge() {
+        let created = Date(timeIntervalSince1970: 1_700_000_000)
+        var account = Account(platform: .twitter, platformID: "1", createdAt: created,
+                              observedAt: created.addingTimeInterval(100 * 86_400))
+        let subject = TrustSubject(id: 1, account: account, referenceDate: created.addingTimeInterval(10 * 86_400))
+        #expect(TrustFeatureExtractor.features(of: subject)[.accountAge] == 100)
+        account.observedAt = nil
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account,
+                                                                referenceDate: created.addingTimeInterval(10 * 86_400)))[.accountAge] == 10)
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account))[.accountAge] == nil)
+    }
+
+    @Test func nameHandleAndBioFeaturesEachOnce() {
         let created = Date(timeIntervalSince1970: 1_700_000_000)
         let account = Account(platform: .twitter, platformID: "1", handle: "Helene_Dupont42", displayName: "Hélène Dupont 🚲",
                               bio: "Cycliste #velo @lyon https://x.test #climat", createdAt: created, followers: 400,
-                              following: 100, postsCount: 10, listedCount: 2)
+                              following: 100, postsCount: 10, listedCount: 2, location: "", url: "https://x.test")
         let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account,
                                                                 referenceDate: created.addingTimeInterval(200 * 86_400)))
-        #expect(v[.followerGrowth] == 2 && v[.followingGrowth] == 0.5)
-        #expect(v[.listedPerFollowers] == 5)
-        #expect(v[.handleLength] == 15 && v[.handleUppercase] == 2 && v[.handleUnderscores] == 1 && v[.handleTrailingDigits] == 2)
-        // "helenedupont" of "helenedupont42" is in the (accent-folded) name: 12 of 14.
-        #expect(v[.nameHandleSimilarity] == 12.0 / 14)
-        #expect(v[.nameLength] == 15 && v[.nameDigits] == 0)
-        #expect(abs(v[.nameNonASCII]! - 3.0 / 15) < 1e-9)
+        #expect(v[.handleLength] == 15 && v[.handleUppercase] == 2 && v[.handleUnderscores] == 1)
+        #expect(v[.nameDigits] == 0 && v[.nameEqualsHandle] == 0)
         #expect(v[.bioHashtags] == 2 && v[.bioMentions] == 1 && v[.bioLinks] == 1 && v[.bioLength] == 43)
-        // A name in another script cannot be compared with a Latin handle: unknown, not zero.
-        let other = Account(platform: .twitter, platformID: "2", handle: "abc", displayName: "محمد")
-        let w = TrustFeatureExtractor.features(of: TrustSubject(id: 2, account: other))
-        #expect(w[.nameHandleSimilarity] == nil && w[.nameNonASCII] == 1)
-        #expect(w[.followerGrowth] == nil && w[.bioLength] == nil && w[.listedPerFollowers] == nil)
+        #expect(v[.profileURL] == 1 && v[.profileLocation] == 0)
+        // A name that is the handle (case and accents folded), and a name in another script: both known.
+        let same = Account(platform: .twitter, platformID: "2", handle: "deal_bot77", displayName: "Deal Bot 77")
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 2, account: same))[.nameEqualsHandle] == 1)
+        let other = Account(platform: .twitter, platformID: "3", handle: "abc", displayName: "محمد ٤٢")
+        let w = TrustFeatureExtractor.features(of: TrustSubject(id: 3, account: other))
+        #expect(w[.nameEqualsHandle] == 0 && w[.nameDigits] == 2)
+        #expect(w[.bioLength] == nil && w[.accountAge] == nil)
     }
 
     @Test func instagramStyleRecordLacksAgeAndBio() {
@@ -52,7 +61,7 @@ import Testing
         let account = Account(platform: .instagram, platformID: "x", handle: "oo.romio.3", followers: 14, following: 87,
                               postsCount: 1, defaultProfileImage: false, isPrivate: false)
         let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account))
-        #expect(v[.accountAge] == nil && v[.lifetimePostRate] == nil && v[.emptyBio] == nil)
+        #expect(v[.accountAge] == nil && v[.bioLength] == nil)
         #expect(v[.postsCount] == 1 && v[.defaultImage] == 0 && v[.isPrivate] == 0)
         #expect(v.missing.contains(.accountAge))
     }
@@ -172,8 +181,8 @@ import Testing
         for id in 1_000..<1_010 { engagements.append(Engagement(source: Int64(id), kind: .like, postID: "p0", at: Date())) }
         for id in 2_000..<2_020 { engagements.append(Engagement(source: Int64(id), kind: .follow, postID: nil, at: Date())) }
         let model = TrustModelTests.tinyModel()
-        let bot = model.score(TrustFeatureVector([.followRatio: 0.001, .defaultImage: 1, .repostShare: 0.9]), platform: .other)
-        let person = model.score(TrustFeatureVector([.followRatio: 3, .defaultImage: 0, .repostShare: 0.1]), platform: .other)
+        let bot = model.score(TrustFeatureVector([.followers: 1, .defaultImage: 1, .repostShare: 0.9]), platform: .other)
+        let person = model.score(TrustFeatureVector([.followers: 3_000, .defaultImage: 0, .repostShare: 0.1]), platform: .other)
         let audience = AudienceAnalyzer(tierLikesPerReply: [.micro: 30]).analyse(subject, engagements: engagements) { id in
             id <= 5 ? bot : id < 2_000 ? person : nil
         }

@@ -76,3 +76,56 @@ func trustSharedData(_ name: String) -> URL {
         }
     }
 }
+
+@Suite struct TrustProfileSetTests {
+    @Test func botRepositoryGivesEightSetsOfV1Profiles() throws {
+        // Each sub-folder with a users.jsonl is one set (the whole root is read by `vigie trust train`).
+        let root = trustSharedData("bot-repository")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
+            FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("users.jsonl").path)
+        }
+        #expect(folders.count == 8)
+        let sets = try ["botometer-feedback-2019", "political-bots-2019", "verified-2019"].flatMap {
+            try LabelledData.load(directory: root.appendingPathComponent($0))
+        }
+        #expect(sets.map(\.name) == ["botometer-feedback-2019", "political-bots-2019", "verified-2019"])
+        #expect(sets.map { $0.accounts.filter { $0.label == 1 }.count } == [138, 62, 0])
+        let feedback = try #require(sets.first { $0.name == "botometer-feedback-2019" })
+        #expect(feedback.accounts.count == 517)
+        #expect(try #require(sets.first { $0.name == "verified-2019" }).accounts.count == 1_987)
+        // The first record of the feedback set, field by field (its newest tweet dates the crawl).
+        let first = feedback.accounts[0].subject.account
+        #expect(first.handle == "EmmaDingle" && first.followers == 790 && first.following == 3_218 && first.postsCount == 6_252)
+        #expect(first.url == "http://www.socialresultsltd.com" && first.location == "London - mostly")
+        #expect(first.observedAt == DateParsing.parse("Mon Apr 16 19:28:33 +0000 2018"))
+        let features = feedback.accounts[0].features
+        #expect(features[.accountAge]! > 5 * 365 && features[.profileURL] == 1 && features[.verified] == 0)
+    }
+
+    @Test func instaFakeGivesCountsOnly() throws {
+        let set = try #require(try LabelledData.load(directory: trustSharedData("instagram-fake-instafake")).first)
+        #expect(set.accounts.count == 1_194 && set.accounts.filter { $0.label == 1 }.count == 200)
+        let first = set.accounts[0]
+        #expect(first.platform == .instagram)
+        // {"userFollowerCount": 25, "userFollowingCount": 1937, "userBiographyLength": 0, "userMediaCount": 0,
+        //  "userHasProfilPic": 1, "userIsPrivate": 1, "usernameDigitCount": 0, "usernameLength": 10}
+        let v = first.features
+        #expect(v[.followers] == 25 && v[.following] == 1_937 && v[.postsCount] == 0 && v[.bioLength] == 0)
+        #expect(v[.defaultImage] == 0 && v[.isPrivate] == 1 && v[.handleLength] == 10 && v[.handleDigits] == 0)
+        #expect(v[.accountAge] == nil && v[.handleEntropy] == nil && v[.nameDigits] == nil)
+    }
+
+    @Test func aBadLineIsNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-profiles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("{\"id_str\": \"1\", \"label\": \"bot\"}\n{\"id_str\": \"2\", \"label\": \"human\", \"created_at\": \"yesterday\"}\n".utf8)
+            .write(to: folder.appendingPathComponent("users.jsonl"))
+        do {
+            _ = try LabelledData.load(directory: folder)
+            Issue.record("a bad date was accepted")
+        } catch let error as TrustError {
+            #expect(error.message.contains("users.jsonl:2") && error.message.contains("created_at"))
+        }
+    }
+}

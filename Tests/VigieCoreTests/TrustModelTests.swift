@@ -94,40 +94,67 @@ import Testing
         let profile = InauthenticityModel.ProfileModel(
             family: "pooled", platforms: [.other], trainedOn: "test", learner: .logistic, intercept: -2,
             parameters: [
-                .init(feature: .followRatio, mean: 0, scale: 1, weight: -1, importance: 0.5, learnedFrom: "test"),
+                .init(feature: .followers, mean: 0, scale: 1, weight: -1, importance: 0.5, learnedFrom: "test"),
                 .init(feature: .defaultImage, mean: 0.1, scale: 0.3, weight: 0.6, importance: 0.3, learnedFrom: "test"),
             ],
             threshold: 0.5, platt: PlattScaling())
-        return InauthenticityModel(
+        var model = InauthenticityModel(
             name: "test", notes: "", profiles: [profile], defaultFamily: "pooled",
             behaviour: [
                 .init(feature: .repostShare, mean: 0.2, scale: 0.2, weight: 0.8, importance: 0.2, learnedFrom: "test"),
                 .init(feature: .declaredBot, mean: 0, scale: 1, weight: 3, importance: 0, learnedFrom: "prior"),
             ],
             evaluation: nil)
+        model.defaultPrior = 0.5 // log odds 0: the arithmetic below is the weights' alone
+        return model
     }
 
     @Test func scoreAddsContributionsAndMissingFeaturesCountForNothing() {
         let model = Self.tinyModel()
-        let full = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1, .repostShare: 0.9, .declaredBot: 0]), platform: .other)
-        let expected = -2 + -1 * (log10(0.011)) + 0.6 * (1 - 0.1) / 0.3 + 0.8 * (0.9 - 0.2) / 0.2
+        let full = model.score(TrustFeatureVector([.followers: 0.5, .defaultImage: 1, .repostShare: 0.9, .declaredBot: 0]), platform: .other)
+        let expected = -2 + -1 * log1p(0.5) + 0.6 * (1 - 0.1) / 0.3 + 0.8 * (0.9 - 0.2) / 0.2
         #expect(abs(full.logit - expected) < 1e-9)
         #expect(abs(full.contributions.reduce(-2) { $0 + $1.contribution } - full.logit) < 1e-9)
         #expect(full.confidence == 1)
         #expect(full.reasons(up: 1).first?.feature == .repostShare)
-        #expect(full.label == .likelyInauthentic)
+        #expect(full.label == .likelyInauthentic && full.unsure.isEmpty)
 
-        // Without the repost share: no contribution, named unknown, confidence lower.
-        let partial = model.score(TrustFeatureVector([.followRatio: 0.01, .defaultImage: 1]), platform: .other)
+        // Without the repost share: no contribution, named unknown; the profile is still whole.
+        let partial = model.score(TrustFeatureVector([.followers: 0.5, .defaultImage: 1]), platform: .other)
         #expect(partial.unknown.contains(.repostShare))
         #expect(!partial.contributions.contains { $0.feature == .repostShare })
-        #expect(abs(partial.confidence - 0.8) < 1e-9)
+        #expect(partial.confidence == 1)
         #expect(abs(partial.logit - (expected - 0.8 * 0.7 / 0.2)) < 1e-9)
 
+        // Nothing known: a number (the prior), labelled unsure with the reason.
         let nothing = model.score(TrustFeatureVector(), platform: .other)
-        #expect(nothing.label == .unknown)
+        #expect(nothing.label == .unsure && nothing.unsure.contains { $0.contains("too little of the profile") })
         #expect(nothing.confidence == 0)
         #expect(abs(nothing.probability - sigmoid(-2)) < 1e-12)
+    }
+
+    @Test func thePriorShiftsTheLogOddsAndIsStated() {
+        let model = Self.tinyModel()
+        let vector = TrustFeatureVector([.followers: 0.5, .defaultImage: 1])
+        let even = model.score(vector, platform: .other)
+        let rare = model.score(vector, platform: .other, prior: 0.05)
+        #expect(abs(rare.logit - (even.logit + log(0.05 / 0.95))) < 1e-9)
+        #expect(rare.prior == 0.05 && even.prior == 0.5)
+        #expect(abs(rare.contributions.reduce(rare.bias) { $0 + $1.contribution } - rare.logit) < 1e-9)
+    }
+
+    @Test func outOfDistributionProfilesAreUnsureWithTheirReason() {
+        var model = Self.tinyModel()
+        model.trainedPlatforms = [.twitter, .instagram]
+        model.featureRanges = [.init(feature: .followers, low: 0, high: 5_000_000)]
+        let vector = TrustFeatureVector([.followers: 300, .defaultImage: 0])
+        #expect(model.score(vector, platform: .twitter).label != .unsure)
+        let mastodon = model.score(vector, platform: .mastodon)
+        #expect(mastodon.label == .unsure && mastodon.unsure.first?.contains("platform mastodon not seen in training") == true)
+        let celebrity = model.score(TrustFeatureVector([.followers: 90_000_000, .defaultImage: 0]), platform: .twitter)
+        #expect(celebrity.label == .unsure && celebrity.unsure.contains { $0.contains("above anything in training") })
+        // The number is still given.
+        #expect(celebrity.probability > 0 && celebrity.probability < 1)
     }
 
     @Test func modelFileRoundTripsAndBadFilesAreNamed() throws {
@@ -139,7 +166,7 @@ import Testing
         #expect(try InauthenticityModel.load(from: url) == Self.tinyModel())
 
         let bad = folder.appendingPathComponent("bad.json")
-        try Data(#"{"format": 2, "name": "x"}"#.utf8).write(to: bad)
+        try Data(#"{"format": 3, "name": "x"}"#.utf8).write(to: bad)
         do {
             _ = try InauthenticityModel.load(from: bad)
             Issue.record("a model without parameters loaded")
@@ -150,52 +177,90 @@ import Testing
         try Data(unknownFeature.utf8).write(to: bad)
         #expect(throws: TrustError.self) { try InauthenticityModel.load(from: bad) }
         // A file of the previous layout is refused with the format named.
-        try Data(#"{"format": 1, "name": "x", "parameters": []}"#.utf8).write(to: bad)
+        try Data(#"{"format": 2, "name": "x", "profiles": []}"#.utf8).write(to: bad)
         do {
             _ = try InauthenticityModel.load(from: bad)
-            Issue.record("a format-1 model loaded")
+            Issue.record("a format-2 model loaded")
         } catch let error as TrustError {
-            #expect(error.message.contains("format 1") && error.message.contains("format 2"))
+            #expect(error.message.contains("format 2") && error.message.contains("format 3"))
         }
     }
 
-    @Test func trainerIsDeterministicAndLearnsAPlantedSignal() {
-        // Synthetic labelled accounts: fakes follow many and are followed by few.
-        var random = SeededRandom(seed: 21)
-        var examples: [InauthenticityTrainer.Example] = []
-        for i in 0..<400 {
-            let fake = i % 5 == 0
-            let following = fake ? 1_000 + random.unit() * 3_000 : 50 + random.unit() * 800
-            let followers = fake ? random.unit() * 100 : 20 + random.unit() * 2_000
-            var v = TrustFeatureVector([.followers: followers, .following: following,
-                                        .followRatio: followers / following])
-            if i % 3 == 0 { v[.handleDigits] = random.unit() } // known for a third only
-            examples.append(.init(features: v, label: fake ? 1 : 0, dataset: i % 2 == 0 ? "a" : "b"))
+    /// Labelled sets like the real ones: two with both labels, one of bots only, one of humans
+    /// only. Fakes follow many and are followed by few; set "b" is shifted (another population).
+    static func plantedSets(seed: UInt64) -> [String: [InauthenticityTrainer.Example]] {
+        var random = SeededRandom(seed: seed)
+        var sets: [String: [InauthenticityTrainer.Example]] = [:]
+        for (name, count, share, shift) in [("a", 300, 0.2, 1.0), ("b", 300, 0.3, 2.0), ("bots", 120, 1.0, 1.5), ("people", 150, 0.0, 1.0)] {
+            for i in 0..<count {
+                let fake = Double(i) < Double(count) * share
+                let following = (fake ? 1_000 + random.unit() * 3_000 : 50 + random.unit() * 800) * shift
+                let followers = (fake ? random.unit() * 100 : 20 + random.unit() * 2_000) * shift
+                var v = TrustFeatureVector([.followers: followers, .following: following,
+                                            .defaultImage: fake ? (random.unit() < 0.6 ? 1 : 0) : (random.unit() < 0.1 ? 1 : 0)])
+                if i % 3 == 0 { v[.handleDigits] = random.unit() } // known for a third only, no signal
+                sets[name, default: []].append(.init(features: v, label: fake ? 1 : 0, dataset: name))
+            }
         }
-        let trainer = InauthenticityTrainer(l2: 1, folds: 5, seed: 4,
+        return sets
+    }
+
+    @Test func trainerIsDeterministicAndHoldsOnSetsLeftOut() {
+        let sets = Self.plantedSets(seed: 21)
+        let trainer = InauthenticityTrainer(l2: 1, folds: 3, seed: 4,
                                             learners: [.logistic, .trees(GradientBoosting(depth: 2, rounds: 30, shrinkage: 0.1))])
-        let model = trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }])
-        #expect(model == trainer.train(sets: ["a": examples.filter { $0.dataset == "a" }, "b": examples.filter { $0.dataset == "b" }]))
-        let pooled = try! #require(model.evaluation?.pooled)
-        #expect(pooled.auc > 0.95)
-        #expect(pooled.brier < pooled.brierBaseline)
-        // Sets named neither srf nor twibot: only the pooled family, both learners measured, one shipped.
-        let family = try! #require(model.evaluation?.families.first)
-        #expect(model.profiles.map(\.family) == ["pooled"] && family.candidates.count == 2)
-        #expect(family.candidates.allSatisfy { $0.metrics.auc > 0.9 } && family.selected != nil)
-        #expect(family.chosenInFolds.values.reduce(0, +) == 5)
+        let model = trainer.train(sets: sets)
+        #expect(model == trainer.train(sets: sets))
+        let report = try! #require(model.evaluation)
+        // Units: each mixed set alone, the bots-only set paired with the humans-only one.
+        #expect(report.units.map(\.unit.name) == ["a", "b", "bots + people"])
+        #expect(report.units.map(\.unit.mixed) == [true, true, false])
+        #expect(report.candidates.count == 2 && report.candidates.allSatisfy { $0.aucByUnit.count == 3 })
+        for unit in report.units {
+            #expect(unit.metrics.auc > 0.9, "\(unit.unit.name): \(unit.metrics.summary)")
+            #expect(unit.metrics.brier < unit.metrics.brierBaseline, "\(unit.unit.name): \(unit.metrics.summary)")
+        }
+        #expect(report.heldOutPrecision >= 0.8 && report.threshold > 0 && report.threshold < 1)
+        #expect(report.targets.count == 4 && report.randomFolds != nil)
+        #expect(report.heldOutTable.count == 2 + 3)
         let shipped = model.profiles[0]
-        #expect(shipped.learner == (family.shipped == "logistic" ? .logistic : .boostedTrees))
-        let best = family.candidates.max { $0.metrics.auc < $1.metrics.auc }!
-        #expect(family.candidates.first { $0.learner == family.shipped }!.metrics.auc == best.metrics.auc)
+        #expect(shipped.learner == (report.shipped == "logistic" ? .logistic : .boostedTrees))
         #expect(model.behaviour.contains { $0.feature == .declaredBot && $0.learnedFrom == "prior" })
-        #expect(model.evaluation?.transfer.isEmpty == true) // no twibot/srf names
-        // Features never seen in training are not in the model.
         #expect(!shipped.features.contains(.repostShare))
-        let fake = model.score(TrustFeatureVector([.followers: 10, .following: 3_000, .followRatio: 10.0 / 3_000]), platform: .other)
-        let person = model.score(TrustFeatureVector([.followers: 1_500, .following: 300, .followRatio: 5]), platform: .other)
-        #expect(fake.probability > 0.5 && person.probability < 0.2, "\(fake.probability) \(person.probability)")
+        #expect(model.trainedPlatforms == [.twitter])
+        let fake = model.score(TrustFeatureVector([.followers: 10, .following: 3_000, .defaultImage: 1]), platform: .twitter, prior: 0.5)
+        let person = model.score(TrustFeatureVector([.followers: 1_500, .following: 300, .defaultImage: 0]), platform: .twitter, prior: 0.5)
+        #expect(fake.probability > 0.7 && person.probability < 0.3, "\(fake.probability) \(person.probability)")
         #expect(abs(fake.contributions.reduce(fake.bias) { $0 + $1.contribution } - fake.logit) < 1e-9)
+        // The default image's sign is known: it never lowers a score.
+        #expect(fake.contributions.first { $0.feature == .defaultImage }.map { $0.contribution >= 0 } ?? true)
+    }
+
+    @Test func signConstraintsHoldWhenTheDataPointsTheOtherWay() {
+        // In this data a default image goes with genuine accounts; the learners must not say so.
+        var random = SeededRandom(seed: 5)
+        var rows: [[Double?]] = [], targets: [Double] = []
+        var examples: [InauthenticityTrainer.Example] = []
+        for i in 0..<600 {
+            let fake = i % 4 == 0
+            let image: Double = fake ? (random.unit() < 0.1 ? 1 : 0) : (random.unit() < 0.5 ? 1 : 0)
+            let followers = fake ? random.unit() * 600 : random.unit() * 900
+            rows.append([image, log1p(followers)])
+            targets.append(fake ? 1 : 0)
+            examples.append(.init(features: TrustFeatureVector([.defaultImage: image, .followers: followers]), label: fake ? 1 : 0, dataset: "x"))
+        }
+        let trees = GradientBoosting(depth: 2, rounds: 40, shrinkage: 0.2).fit(rows, targets, directions: [1, 0])
+        for followers in [0.0, 3, 6] {
+            #expect(trees.logit([1, followers]) >= trees.logit([0, followers]) - 1e-12)
+        }
+        let free = GradientBoosting(depth: 2, rounds: 40, shrinkage: 0.2).fit(rows, targets)
+        #expect(free.logit([1, 3]) < free.logit([0, 3]), "the data alone would make the default image look genuine")
+        let trainer = InauthenticityTrainer(l2: 1)
+        let (standardiser, fit) = trainer.constrainedLogistic(examples, candidates: [.defaultImage, .followers],
+                                                              weights: examples.map { _ in 1 })
+        for (j, feature) in standardiser.features.enumerated() where feature.knownDirection != 0 {
+            #expect(Double(feature.knownDirection) * fit.weights[j] >= 0)
+        }
     }
 
     /// A label that needs an interaction (bot when both inputs are high) and a third feature
@@ -252,7 +317,7 @@ import Testing
     @Test func treeModelScoresThroughTheModelFileWithExactReasons() throws {
         let (rows, labels) = Self.interaction(count: 1_500, seed: 34)
         let trees = GradientBoosting(depth: 2, rounds: 30, shrinkage: 0.2).fit(rows, labels).scaled(a: 1, b: 0)
-        let features: [TrustFeature] = [.handleDigits, .nameNonASCII, .bioLength]
+        let features: [TrustFeature] = [.handleDigits, .nameDigits, .bioLength]
         let profile = InauthenticityModel.ProfileModel(
             family: "twitter", platforms: [.twitter], trainedOn: "test", learner: .boostedTrees, intercept: trees.bias,
             parameters: [], trees: trees, treeFeatures: features.map { .init(feature: $0, importance: 1) },
@@ -260,7 +325,7 @@ import Testing
         var model = Self.tinyModel()
         model.profiles.append(profile)
         // bioLength's model input is log1p: use raw values whose input is the planted value.
-        let vector = TrustFeatureVector([.handleDigits: 0.9, .nameNonASCII: 0.95])
+        let vector = TrustFeatureVector([.handleDigits: 0.9, .nameDigits: 0.95])
         let score = model.score(vector, platform: .twitter)
         #expect(score.family == "twitter" && score.threshold == 0.3)
         #expect(abs(score.logit - trees.logit([0.9, 0.95, nil])) < 1e-9)

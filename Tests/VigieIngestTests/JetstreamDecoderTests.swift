@@ -115,6 +115,7 @@ import VigieCore
         #expect(profile.displayName == "Multiversal Lokis Unit🔞")
         #expect(profile.bio?.hasPrefix("Damian Lokison, 32") == true)
         #expect(profile.defaultProfileImage == false)
+        #expect(profile.observedAt != nil)
 
         let active = try #require(result.accounts.first { $0.status != nil })
         #expect(active.status == .active)
@@ -238,7 +239,9 @@ import VigieCore
 
     @Test func identityAndAccountEvents() throws {
         let identity = try Self.decode(#"{"did":"did:plc:a","time_us":1700000000000000,"kind":"identity","identity":{"did":"did:plc:a","handle":"alice.example.com","seq":1}}"#)
-        #expect(identity == [.account(Account(platform: .bluesky, platformID: "did:plc:a", handle: "alice.example.com"))])
+        // The event time dates the observation of the account.
+        #expect(identity == [.account(Account(platform: .bluesky, platformID: "did:plc:a", handle: "alice.example.com",
+                                              observedAt: Self.time(1_700_000_000_000_000)))])
 
         let statuses: [(String, AccountStatus?)] = [
             (#""active":true"#, .active), (#""active":false,"status":"takendown""#, .takendown),
@@ -247,7 +250,8 @@ import VigieCore
         ]
         for (fields, status) in statuses {
             let items = try Self.decode(#"{"did":"did:plc:a","time_us":1700000000000000,"kind":"account","account":{\#(fields),"did":"did:plc:a"}}"#)
-            #expect(items == [.account(Account(platform: .bluesky, platformID: "did:plc:a", status: status))], "\(fields)")
+            #expect(items == [.account(Account(platform: .bluesky, platformID: "did:plc:a", status: status,
+                                               observedAt: Self.time(1_700_000_000_000_000)))], "\(fields)")
         }
         let deleted = try Self.decode(#"{"did":"did:plc:a","time_us":1700000000000000,"kind":"account","account":{"active":false,"status":"deleted"}}"#)
         #expect(deleted.count == 2)
