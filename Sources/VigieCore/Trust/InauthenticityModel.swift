@@ -1,16 +1,16 @@
 import Foundation
 
-/// The trained inauthenticity model: one calibrated **profile model per platform family**
-/// (Instagram-like, Twitter-like, and a pooled one for platforms without labelled data), each a
-/// logistic model over standardised features or small gradient-boosted trees, plus behaviour and
-/// graph weights shared by all families, added in logit units. Platt scaling is folded into every
-/// part, so the output is a calibrated probability. Saved as a small versioned JSON file
+/// The trained inauthenticity model: a calibrated profile model (small gradient-boosted trees or
+/// a logistic model; the file keeps a list of them by platform family, today one for every
+/// platform) whose output is a log likelihood ratio, plus behaviour and graph weights added in
+/// logit units, plus the log odds of the population's prior. Platt scaling fitted on held-out
+/// sets is folded into every part. Saved as a small versioned JSON file
 /// (`models/inauthenticity-v3.json`) by `vigie trust train`.
 ///
 /// ```swift
 /// let model = try InauthenticityModel.load(from: url)
-/// let score = model.score(TrustFeatureExtractor.features(of: subject), platform: subject.account.platform)
-/// print(score.probability, score.family, score.reasons(up: 3))
+/// let score = model.score(subject, prior: 0.2)        // the workspace expects 20% fake accounts
+/// print(score.probability, score.label, score.unsure, score.reasons(up: 3))
 /// ```
 public struct InauthenticityModel: Sendable, Codable, Hashable {
     /// The JSON layout this code reads.
@@ -136,8 +136,9 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
     public var precisionTarget: Double = 0.8
     /// Platforms the profile model saw in training; others are scored, marked unsure.
     public var trainedPlatforms: [Platform] = []
-    /// The range of each profile feature in training (raw values, 0.5th to 99.5th percentile):
-    /// a value far outside it makes the score unsure.
+    /// The range of each profile feature in training (raw values, smallest to largest): a value
+    /// outside it makes the score unsure (trees are flat beyond their last split, and the
+    /// calibration was never measured there).
     public var featureRanges: [FeatureRange] = []
 
     /// Where a feature's training values lie.
@@ -303,8 +304,9 @@ public struct InauthenticityModel: Sendable, Codable, Hashable {
         for range in featureRanges {
             guard let value = features[range.feature], value < range.low || value > range.high else { continue }
             let side = value > range.high ? "above" : "below"
+            let unit = range.feature == .accountAge ? " days" : ""
             unsure.append("\(range.feature.sentence(value)): \(side) anything in training "
-                          + "(\(TrustFormat.number(range.low))–\(TrustFormat.number(range.high)))")
+                          + "(\(TrustFormat.number(range.low))–\(TrustFormat.number(range.high))\(unit))")
         }
         return InauthenticityScore(probability: probability, logit: logit,
                                    label: InauthenticityScore.Label(probability: probability, unsure: !unsure.isEmpty,

@@ -435,13 +435,12 @@ public struct InauthenticityTrainer: Sendable {
         return model
     }
 
-    /// The 0.5th–99.5th percentile of each feature's raw training values (features with more
-    /// than two values only: a flag cannot be out of range).
+    /// The smallest and largest raw training value of each feature (features with more than two
+    /// values only: a flag cannot be out of range).
     static func ranges(_ examples: [Example], features: [TrustFeature]) -> [InauthenticityModel.FeatureRange] {
         features.compactMap { feature in
-            let values = examples.compactMap { $0.features[feature] }.sorted()
-            guard values.count >= 20, Set(values).count > 2 else { return nil }
-            let low = values[Int(Double(values.count - 1) * 0.005)], high = values[Int(Double(values.count - 1) * 0.995)]
+            let values = examples.compactMap { $0.features[feature] }
+            guard values.count >= 20, Set(values).count > 2, let low = values.min(), let high = values.max() else { return nil }
             return InauthenticityModel.FeatureRange(feature: feature, low: low, high: high)
         }
     }
