@@ -129,3 +129,13 @@ func trustSharedData(_ name: String) -> URL {
         }
     }
 }
+
+@Suite struct TrustSetNameTests {
+    @Test func aFirstWordSharedBySiblingFoldersIsDropped() {
+        let names = LabelledData.setNames(["lab-alpha-2019", "lab-beta-2018", "political-bots-2019", "verified-2019"])
+        #expect(names == ["lab-alpha-2019": "alpha-2019", "lab-beta-2018": "beta-2018",
+                          "political-bots-2019": "political-bots-2019", "verified-2019": "verified-2019"])
+        // Names that would collide keep their folder names.
+        #expect(LabelledData.setNames(["a-b", "a-c", "b"]) == ["a-b": "a-b", "a-c": "a-c", "b": "b"])
+    }
+}

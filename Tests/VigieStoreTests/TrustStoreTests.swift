@@ -118,4 +118,30 @@ import VigieCore
         #expect(try store.metricSnapshots(workspace: "default", accountID: plain.id).isEmpty)
         #expect(try store.metricSnapshots(workspace: "other", accountID: influ.id).isEmpty)
     }
+
+    /// An import-time stamp (the source gave no date) ranks below any real observation date, and
+    /// moving it alone changes nothing; the trust prior is a workspace setting.
+    @Test func importStampsNeverSupersedeARealObservationDate() throws {
+        let store = try SQLiteStore.inMemory()
+        func stamped(_ followers: Int, at seconds: Double) -> Account {
+            var account = Fixture.account("s1", handle: "stamped", followers: followers, observedAt: seconds)
+            account.observedAtIsImportTime = true
+            return account
+        }
+        try store.write(Fixture.batch([.account(stamped(10, at: 1_000))]), workspace: "w")
+        // The same record imported later: only the stamp would move, so nothing is written.
+        let again = try store.write(Fixture.batch([.account(stamped(10, at: 2_000))]), workspace: "w")
+        #expect(again.accountsUpdated == 0)
+        // A real, older observation supersedes the stamp; a later stamp never overrides it.
+        try store.write(Fixture.batch([.account(Fixture.account("s1", followers: 7, observedAt: 500))]), workspace: "w")
+        try store.write(Fixture.batch([.account(stamped(99, at: 3_000))]), workspace: "w")
+        let account = try #require(try store.trustSubjects(workspace: "w").first?.account)
+        #expect(account.followers == 7 && account.observedAt == Fixture.at(500) && account.observedAtIsImportTime == nil)
+
+        #expect(try store.trustPrior(workspace: "w") == nil)
+        try store.setTrustPrior(0.2, workspace: "w")
+        #expect(try store.trustPrior(workspace: "w") == 0.2)
+        try store.setTrustPrior(nil, workspace: "w")
+        #expect(try store.trustPrior(workspace: "w") == nil)
+    }
 }

@@ -16,12 +16,36 @@ extension LabelledData {
         if fm.fileExists(atPath: directory.appendingPathComponent("users.jsonl").path) {
             return [try profileSet(file: directory.appendingPathComponent("users.jsonl"), name: directory.lastPathComponent)]
         }
-        let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted()
-        return try names.compactMap { name in
-            let file = directory.appendingPathComponent(name).appendingPathComponent("users.jsonl")
-            guard fm.fileExists(atPath: file.path) else { return nil }
-            return try profileSet(file: file, name: name)
+        let names = ((try? fm.contentsOfDirectory(atPath: directory.path)) ?? []).sorted().filter {
+            fm.fileExists(atPath: directory.appendingPathComponent($0).appendingPathComponent("users.jsonl").path)
         }
+        let short = setNames(names)
+        return try names.map { name in
+            try profileSet(file: directory.appendingPathComponent(name).appendingPathComponent("users.jsonl"), name: short[name]!)
+        }
+    }
+
+    /// Names of sibling sets: the folder name, less a first word that several folders share
+    /// (`lab-setA-2019`, `lab-setB-2018` → `setA-2019`, `setB-2018`): such a word names the
+    /// group that published them, not the set, and the shorter name is what reports print.
+    static func setNames(_ folders: [String]) -> [String: String] {
+        func firstWord(_ name: String) -> Substring? {
+            let parts = name.split(separator: "-", maxSplits: 1)
+            return parts.count == 2 ? parts[0] : nil
+        }
+        var counts: [Substring: Int] = [:]
+        for folder in folders { if let word = firstWord(folder) { counts[word, default: 0] += 1 } }
+        var result: [String: String] = [:]
+        for folder in folders {
+            if let word = firstWord(folder), counts[word]! > 1 {
+                result[folder] = String(folder.dropFirst(word.count + 1))
+            } else {
+                result[folder] = folder
+            }
+        }
+        // Never two sets under one name.
+        if Set(result.values).count < folders.count { return Dictionary(uniqueKeysWithValues: folders.map { ($0, $0) }) }
+        return result
     }
 
     /// One `users.jsonl` set. Errors name the file and line.
