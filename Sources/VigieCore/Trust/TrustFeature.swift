@@ -108,6 +108,7 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
     public func sentence(_ raw: Double) -> String {
         func count(_ value: Double) -> String { TrustFormat.count(Int(value.rounded())) }
         func percent(_ value: Double) -> String { TrustFormat.percent(value) }
+        func plural(_ value: Double) -> String { value.rounded() == 1 ? "" : "s" }
         switch self {
         case .accountAge:
             let days = Int(raw.rounded())
@@ -137,14 +138,14 @@ public enum TrustFeature: String, Sendable, Hashable, Codable, CaseIterable {
         case .engagementRate: return "engagement per post = \(TrustFormat.percent(raw, digits: 2)) of followers"
         case .reciprocity: return "\(percent(raw)) of the accounts it engages with engage back"
         case .handleLength: return "handle of \(count(raw)) characters"
-        case .handleUppercase: return "\(count(raw)) capital letters in the handle"
-        case .handleUnderscores: return "\(count(raw)) underscores in the handle"
-        case .nameDigits: return "\(count(raw)) digits in the display name"
+        case .handleUppercase: return "\(count(raw)) capital letter\(plural(raw)) in the handle"
+        case .handleUnderscores: return "\(count(raw)) underscore\(plural(raw)) in the handle"
+        case .nameDigits: return "\(count(raw)) digit\(plural(raw)) in the display name"
         case .nameEqualsHandle: return raw > 0.5 ? "display name is the handle itself" : "display name differs from the handle"
         case .bioLength: return raw > 0 ? "bio of \(count(raw)) characters" : "empty bio"
-        case .bioLinks: return "\(count(raw)) links in the bio"
-        case .bioHashtags: return "\(count(raw)) hashtags in the bio"
-        case .bioMentions: return "\(count(raw)) mentions in the bio"
+        case .bioLinks: return "\(count(raw)) link\(plural(raw)) in the bio"
+        case .bioHashtags: return "\(count(raw)) hashtag\(plural(raw)) in the bio"
+        case .bioMentions: return "\(count(raw)) mention\(plural(raw)) in the bio"
         }
     }
 }
