@@ -55,9 +55,14 @@ struct IngestCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
-        for mapping in mappings where !mapping.contains("=") {
-            throw ValidationError("--map '\(mapping)' should read FIELD=COLUMN, e.g. --map text=message.")
+        guard (1...ImportOptions.maxBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and \(Output.count(ImportOptions.maxBatchSize)).")
+        }
+        for mapping in mappings {
+            guard let equals = mapping.firstIndex(of: "="), equals != mapping.startIndex,
+                  mapping.index(after: equals) != mapping.endIndex else {
+                throw ValidationError("--map '\(mapping)' should read FIELD=COLUMN with both named, e.g. --map text=message.")
+            }
         }
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
             throw ValidationError("--delimiter must be ',', ';', '|' or 'tab'.")
@@ -65,15 +70,21 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let files = try expand(paths)
+        var missing: [String] = []
+        let files = try expand(paths, missing: &missing)
+        // A path that is not there is reported; the others still import, and the exit status says it.
+        for path in missing { Output.printError("error: \(path): no such file or folder") }
         guard !files.isEmpty else {
+            if !missing.isEmpty { throw ExitCode(1) }
             throw CLIError("no importable files (.json, .jsonl, .ndjson, .csv, .tsv) under \(paths.joined(separator: ", "))")
         }
+        defer { if !missing.isEmpty { Output.printError("\(missing.count) of the paths given did not exist (see above)") } }
         if dryRun {
             try importAll(files, with: Importer(store: DiscardingStore()))
         } else {
             try importAll(files, with: Importer(store: try store.openStore()))
         }
+        if !missing.isEmpty { throw ExitCode(1) }
     }
 
     private func importAll<S: Store>(_ files: [(path: String, named: Bool)], with importer: Importer<S>) throws {
@@ -128,7 +139,7 @@ struct IngestCommand: ParsableCommand {
         if reports.contains(where: { $0.rejected > 0 }) && !json && !dryRun {
             print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
         }
-        if !failures.isEmpty { throw ExitCode(1) }
+        if !failures.isEmpty || reports.contains(where: { $0.unaccounted != 0 }) { throw ExitCode(1) }
     }
 
     @Sendable private static func showProgress(_ p: ImportProgress) {
@@ -141,12 +152,13 @@ struct IngestCommand: ParsableCommand {
     private func importOptions() -> ImportOptions {
         var csv = CSVOptions()
         for mapping in mappings {
-            let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
-            csv.mapping[parts[0]] = parts.count > 1 ? parts[1] : ""
+            // `validate` checked that both sides are there.
+            guard let equals = mapping.firstIndex(of: "=") else { continue }
+            csv.mapping[String(mapping[..<equals])] = String(mapping[mapping.index(after: equals)...])
         }
         if let platform { csv.platform = platform }
-        if let delimiter {
-            csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
+        if let delimiter, let byte = delimiter == "tab" ? 0x09 : delimiter.utf8.first {
+            csv.delimiter = byte
         }
         return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv,
                              languageIdentifier: languageIdentifier())
@@ -166,7 +178,8 @@ struct IngestCommand: ParsableCommand {
     private func summary(of report: ImportReport) -> String {
         let w = report.written
         func n(_ value: Int) -> String { Output.count(value) }
-        var parts = ["\(n(report.records)) records"]
+        var parts = ["\(n(report.records)) records (\(n(report.imported)) imported, \(n(report.skippedCount)) skipped, "
+                     + "\(n(report.recordsRejected)) rejected)"]
         if report.posts > 0 {
             var post = "\(n(report.posts)) posts"
             if !dryRun {
@@ -180,7 +193,9 @@ struct IngestCommand: ParsableCommand {
         }
         if report.interactions > 0 { parts.append("\(n(report.interactions)) likes/reposts/follows") }
         if report.tombstones > 0 { parts.append("\(n(report.tombstones)) deletions") }
-        if report.rejected > 0 { parts.append("\(n(report.rejected)) rejected") }
+        if report.rejected > report.recordsRejected {
+            parts.append("\(n(report.rejected - report.recordsRejected)) bad elements rejected inside imported records")
+        }
         if report.languagesInferred > 0 { parts.append("\(n(report.languagesInferred)) languages identified") }
         var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
             + String(format: " in %.2fs", report.seconds)
@@ -191,18 +206,22 @@ struct IngestCommand: ParsableCommand {
         for (reason, count) in report.skipped.sorted(by: { $0.value > $1.value }) {
             text += "\n  skipped \(n(count)): \(reason)"
         }
+        if report.unaccounted != 0 {
+            text += "\n  error: \(n(report.unaccounted)) records have no outcome (a bug in vigie: please report it)"
+        }
         return text
     }
 
     /// Files named, and the importable files inside folders named, in a stable order;
     /// `named` tells a file the user named from one found in a folder.
-    private func expand(_ paths: [String]) throws -> [(path: String, named: Bool)] {
+    private func expand(_ paths: [String], missing: inout [String]) throws -> [(path: String, named: Bool)] {
         let extensions: Set<String> = ["json", "jsonl", "ndjson", "csv", "tsv"]
         var files: [(path: String, named: Bool)] = []
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw CLIError("\(path): no such file or folder")
+                missing.append(path)
+                continue
             }
             if !isDirectory.boolValue {
                 files.append((path, true))

@@ -46,7 +46,10 @@ public struct JSONParser {
     private let base: UnsafePointer<UInt8>?
     private var index: Int
     private let end: Int
-    private static let maxDepth = 512
+    /// Objects and arrays nested deeper than this are refused before the parser recurses (and
+    /// before decoders and `JSONValue`'s own recursive code meet them): real records nest fewer
+    /// than 20 levels. Documented in docs/formats.md.
+    public static let maxDepth = 128
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         base = bytes.baseAddress
@@ -95,7 +98,7 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
-        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         index += 1
         var keys: [String] = []
         var values: [JSONValue] = []
@@ -108,7 +111,13 @@ public struct JSONParser {
             skipWhitespace()
             guard index < end else { throw fail("unexpected end of input in an object") }
             guard byte(index) == UInt8(ascii: "\"") else { throw fail("expected a quoted key in an object") }
-            keys.append(try parseString())
+            let keyStart = index
+            let key = try parseString()
+            // A repeated key makes the record ambiguous (parsers disagree on which copy wins).
+            if keys.contains(key) {
+                throw fail("duplicate key '\(key.prefix(40))' in an object", at: keyStart)
+            }
+            keys.append(key)
             skipWhitespace()
             guard index < end, byte(index) == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
             index += 1
@@ -125,7 +134,7 @@ public struct JSONParser {
     }
 
     private mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
-        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()

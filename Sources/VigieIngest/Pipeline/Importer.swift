@@ -7,7 +7,9 @@ public struct ImportOptions: Sendable {
     public var format: ImportFormat?
     public var workspace: String
     /// Items per transaction: large enough to amortise commits, small enough to bound memory.
+    /// Kept within 1...``maxBatchSize``.
     public var batchSize: Int
+    public static let maxBatchSize = 1_000_000
     public var csv: CSVOptions
     /// Fills `Post.language` for posts that arrive without one (left `nil` when undetermined).
     /// The model has no "inferred" flag: `ImportReport.languagesInferred` counts them.
@@ -18,7 +20,7 @@ public struct ImportOptions: Sendable {
                 languageIdentifier: LanguageIdentifier? = nil) {
         self.format = format
         self.workspace = workspace
-        self.batchSize = batchSize
+        self.batchSize = min(max(batchSize, 1), Self.maxBatchSize)
         self.csv = csv
         self.languageIdentifier = languageIdentifier
     }
@@ -41,12 +43,20 @@ public struct ImportReport: Sendable, Codable {
     public var file: String
     public var format: String
     public var bytes: Int
-    /// Top-level units read (lines, array elements, CSV rows).
+    /// Top-level units read (lines, array elements, CSV rows). Each has one outcome:
+    /// `records == imported + skippedCount + recordsRejected` (see ``unaccounted``).
     public var records = 0
+    /// Records that gave something to store; what the store made of their items (new, updated,
+    /// unchanged) is in ``written``.
+    public var imported = 0
+    /// Records rejected whole (each with at least one reject).
+    public var recordsRejected = 0
     public var posts = 0
     public var accounts = 0
     public var interactions = 0
     public var tombstones = 0
+    /// Rejects written: one per record rejected whole, plus one per bad element inside a record
+    /// whose other elements were imported (a bad tweet in a page of a hundred).
     public var rejected = 0
     /// Exact repeats of a record met moments before (a user in every page of a twarc2 file),
     /// recognised and not written again.
@@ -59,12 +69,18 @@ public struct ImportReport: Sendable, Codable {
     public var seconds = 0.0
 
     public var skippedCount: Int { skipped.values.reduce(0, +) }
+
+    /// Records with no outcome: always 0 unless the importer itself is wrong; checked at the end
+    /// of every import and shown as an error.
+    public var unaccounted: Int { records - imported - skippedCount - recordsRejected }
 }
 
 /// A file that cannot be imported at all (unreadable, unrecognised format, bad header).
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case unreadable, unrecognisedFormat, badHeader, empty
+        /// The format named with `--format` plainly does not fit the content.
+        case wrongFormat
         /// A known kind of document that holds no posts or accounts (an instance description).
         case nothingToImport
     }
@@ -103,15 +119,22 @@ public struct Importer<S: Store>: Sendable {
         guard source.size > 0 else {
             throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
         }
+        // Detection reads the same open file and rewinds it; a named format wins over detection
+        // but fails fast when the content plainly is not in it.
         let format: ImportFormat
         if let chosen = options.format {
+            try FormatDetector.check(chosen, source: source)
             format = chosen
         } else {
-            format = try FormatDetector.detect(path: path)
+            format = try FormatDetector.detect(source: source)
         }
         var run = ImportRun(store: store, path: path, format: format, options: options,
                             source: source, started: started, progress: progress)
-        try run.execute()
+        do {
+            try run.execute()
+        } catch let error as ByteSource.OpenError {
+            throw ImportError(code: .unreadable, file: path, message: error.reason)
+        }
         var report = run.report
         report.seconds = Date().timeIntervalSince(started)
         return report
@@ -172,47 +195,62 @@ struct ImportRun<S: Store> {
     private mutating func readJSON<D: JSONRecordDecoder>(_ type: D.Type) throws {
         var decoder = D()
         let splitter = JSONUnitSplitter(source: source)
-        try splitter.forEachUnit({ bytes, line in
+        var previousLine = 0
+        try splitter.forEachUnit(resyncing: { bytes, start -> JSONUnitSplitter.Verdict in
             report.records += 1
+            // Records that share a line (a one-line array) are told apart by their column.
+            let place = start.line == previousLine ? " (record at column \(start.column))" : ""
+            previousLine = start.line
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
             } catch let error as JSONParser.Error {
                 let (lineOffset, column) = Self.position(of: error.offset, in: bytes)
-                reject(line: line + lineOffset,
-                       reason: "invalid JSON: \(error.message) (line \(line + lineOffset), column \(column))",
+                let absoluteColumn = lineOffset == 0 ? start.column + column - 1 : column
+                beginRecord()
+                reject(line: start.line + lineOffset,
+                       reason: "invalid JSON: \(error.message) (line \(start.line + lineOffset), column \(absoluteColumn))",
                        excerpt: Self.excerpt(bytes))
+                endRecord(itemsFrom: items.count)
                 try maybeFlush()
-                return
+                return .broken(atOffset: error.offset)
             } catch {
-                reject(line: line, reason: "invalid JSON: \(error)", excerpt: Self.excerpt(bytes))
+                beginRecord()
+                reject(line: start.line, reason: "invalid JSON: \(error)", excerpt: Self.excerpt(bytes))
+                endRecord(itemsFrom: items.count)
                 try maybeFlush()
-                return
+                return .broken(atOffset: 0)
             }
             let before = items.count
+            beginRecord()
             do {
                 try decoder.decode(value, into: &items)
             } catch let error as RecordError {
-                record(error, line: line, excerpt: Self.excerpt(bytes))
+                record(error, line: start.line, excerpt: Self.excerpt(bytes), place: place)
             } catch {
-                reject(line: line, reason: "\(error)", excerpt: Self.excerpt(bytes))
+                reject(line: start.line, reason: "\(error)" + place, excerpt: Self.excerpt(bytes))
             }
             for part in decoder.rejectedParts {
-                reject(line: line, reason: Self.describe(part), excerpt: Self.excerpt(bytes))
+                reject(line: start.line, reason: Self.describe(part) + place, excerpt: Self.excerpt(bytes))
             }
             dropRepeats(from: before)
+            endRecord(itemsFrom: before)
             try maybeFlush()
+            return .accepted
         }, onError: { error in
             report.records += 1
+            beginRecord()
             reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+            endRecord(itemsFrom: items.count)
         })
     }
 
     private mutating func readCSV<D: CSVRecordDecoder>(_ type: D.Type) throws {
         var decoder: D?
         var csv = options.csv
-        if csv.delimiter == UInt8(ascii: ","), let detected = try? CSVRowSplitter.detectDelimiter(path: path) {
-            csv.delimiter = detected
+        // An explicit delimiter wins; detection only fills in a missing one.
+        if options.csv.detectsDelimiter {
+            csv.delimiter = (try? CSVRowSplitter.detectDelimiter(source: source)) ?? csv.delimiter
         }
         let splitter = CSVRowSplitter(source: source, delimiter: csv.delimiter)
         var headerError: Error?
@@ -229,18 +267,22 @@ struct ImportRun<S: Store> {
                 }
                 report.records += 1
                 let before = items.count
+                beginRecord()
                 do {
                     try decoder!.decode(fields, into: &items)
                 } catch let error as RecordError {
-                    record(error, line: line, excerpt: fields.joined(separator: ","))
+                    record(error, line: line, excerpt: fields.joined(separator: ","), place: "")
                 } catch {
                     reject(line: line, reason: "\(error)", excerpt: fields.joined(separator: ","))
                 }
                 dropRepeats(from: before)
+                endRecord(itemsFrom: before)
                 try maybeFlush()
             }, onError: { error in
                 report.records += 1
+                beginRecord()
                 reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+                endRecord(itemsFrom: items.count)
             })
         } catch where headerError != nil {
             let reason = (headerError as? RecordError).map(Self.describe) ?? "\(headerError!)"
@@ -248,10 +290,40 @@ struct ImportRun<S: Store> {
         }
     }
 
+    // MARK: - Accounting
+
+    /// Rejects and skips of the record being read, to give it exactly one outcome.
+    private var recordRejects = 0
+    private var recordSkipped = false
+    private var recordReasons: Set<String> = []
+
+    private mutating func beginRecord() {
+        recordRejects = 0
+        recordSkipped = false
+        recordReasons.removeAll(keepingCapacity: true)
+    }
+
+    /// The record's one outcome: imported when it gave items (even if some of its elements were
+    /// rejected), else rejected when something was, else skipped (with its reason, or as empty).
+    private mutating func endRecord(itemsFrom start: Int) {
+        if items.count > start || gaveOnlyRepeats {
+            report.imported += 1
+        } else if recordRejects > 0 {
+            report.recordsRejected += 1
+        } else if !recordSkipped {
+            report.skipped["the record holds nothing to import", default: 0] += 1
+        }
+        gaveOnlyRepeats = false
+    }
+
+    /// Set by `dropRepeats` when every item of the record was an exact repeat (already stored).
+    private var gaveOnlyRepeats = false
+
     // MARK: - Outcomes
 
     /// Counts the items a record gave, then drops the exact repeats among them.
     private mutating func dropRepeats(from start: Int) {
+        gaveOnlyRepeats = false
         var kept = start
         for index in start..<items.count {
             let item = items[index]
@@ -268,6 +340,7 @@ struct ImportRun<S: Store> {
             items[kept] = inferLanguage(item)
             kept += 1
         }
+        gaveOnlyRepeats = kept == start && items.count > start
         items.removeLast(items.count - kept)
     }
 
@@ -281,14 +354,25 @@ struct ImportRun<S: Store> {
         return .post(post)
     }
 
-    private mutating func record(_ error: RecordError, line: Int, excerpt: String) {
+    private mutating func record(_ error: RecordError, line: Int, excerpt: String, place: String) {
         switch error.kind {
-        case .skipped: report.skipped[error.reason, default: 0] += 1
-        case .invalid: reject(line: line, reason: Self.describe(error), excerpt: excerpt)
+        case .skipped:
+            recordSkipped = true
+            report.skipped[error.reason, default: 0] += 1
+        case .invalid: reject(line: line, reason: Self.describe(error) + place, excerpt: excerpt)
         }
     }
 
+    /// Each reject of a record gets its own reason (the store keeps one reject per file, line
+    /// and reason), so that `vigie rejects` lists as many as the summary counts.
     private mutating func reject(line: Int, reason: String, excerpt: String) {
+        var reason = reason
+        if !recordReasons.insert(reason).inserted {
+            var copy = 2
+            while !recordReasons.insert(reason + " (#\(copy))").inserted { copy += 1 }
+            reason += " (#\(copy))"
+        }
+        recordRejects += 1
         report.rejected += 1
         rejects.append(Reject(file: path, line: line, format: format.rawValue, reason: reason, excerpt: excerpt))
     }

@@ -66,7 +66,7 @@ public enum ToolkitCoordinationReader {
         } catch let error as ByteSource.OpenError {
             throw ImportError(code: .unreadable, file: path, message: error.reason)
         }
-        let options = CSVOptions(platform: platform, delimiter: (try? CSVRowSplitter.detectDelimiter(path: path)) ?? UInt8(ascii: ","))
+        let options = CSVOptions(platform: platform, delimiter: (try? CSVRowSplitter.detectDelimiter(source: source)) ?? UInt8(ascii: ","))
         var report = Report(file: path)
         report.fromBytes = readsBytes(input)
         let postsBefore = input.count
