@@ -154,11 +154,23 @@ public enum QueryIndex {
         }
     }
 
-    /// The FTS5 expression for plain search words (each token anywhere in the text).
-    public static func searchFilter(_ text: String) -> String? {
-        let tokens = Tokenizer.tokenize(text)
-        guard !tokens.isEmpty else { return nil }
-        return tokens.map { "pos : \"" + encode($0.folded) + "\"" }.joined(separator: " AND ")
+    /// Most distinct words a plain search may hold: FTS5's cost grows faster than linearly with
+    /// the number of ANDed words, and no one searches for more.
+    public static let maxSearchWords = 64
+
+    /// The FTS5 expression for plain search words (each token anywhere in the text; a repeated
+    /// word counts once); `nil` when the text holds no word. Throws past ``maxSearchWords``.
+    public static func searchFilter(_ text: String) throws(QueryError) -> String? {
+        var seen = Set<String>()
+        var parts: [String] = []
+        for token in Tokenizer.tokenize(text) where seen.insert(token.folded).inserted {
+            guard parts.count < maxSearchWords else {
+                throw QueryError(column: 1, found: "more than \(maxSearchWords) distinct words",
+                                 expected: "at most \(maxSearchWords) words to search for", query: text)
+            }
+            parts.append("pos : \"" + encode(token.folded) + "\"")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: " AND ")
     }
 }
 
@@ -196,7 +208,8 @@ extension FullTextSet {
     static func or(_ parts: [FullTextSet]) -> FullTextSet {
         if parts.contains(.all) { return .all }
         var texts: [String] = []
-        for case .fts(let text) in parts where !texts.contains(text) { texts.append(text) }
+        var seen = Set<String>()
+        for case .fts(let text) in parts where seen.insert(text).inserted { texts.append(text) }
         switch texts.count {
         case 0: return .none
         case 1: return .fts(texts[0])

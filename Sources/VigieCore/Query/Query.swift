@@ -16,6 +16,13 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         self.options = options
     }
 
+    /// Deepest nesting of parentheses and `NOT` a query may have (real queries use a few levels;
+    /// the bound keeps parsing, planning and matching far from the stack's limit and the
+    /// full-text index's expression depth).
+    public static let maxNesting = 24
+    /// Most terms (words, phrases, hashtags, fields…) a query may hold.
+    public static let maxTerms = 1_000
+
     /// Parses query text; the error names the column and what was expected there.
     public static func parse(_ text: String, options: QueryOptions = QueryOptions()) throws(QueryError) -> Query {
         var parser = try QueryParser(text)

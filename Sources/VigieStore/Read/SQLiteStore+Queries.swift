@@ -50,7 +50,7 @@ extension SQLiteStore {
 
     /// Posts whose text holds every word of `text` (case and accents folded), best match first.
     public func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] {
-        guard let query = QueryIndex.searchFilter(text) else { return [] }
+        guard let query = try QueryIndex.searchFilter(text) else { return [] }
         return try mapErrors {
             try writer.read { db in
                 guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
