@@ -18,6 +18,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case corrupt
         /// A workspace name that is not a short slug.
         case invalidWorkspace
+        /// A table or column is missing or holds values of another type: the file was changed
+        /// outside vigie.
+        case unexpectedSchema
         /// Any other SQLite error.
         case sqlite
     }
@@ -37,7 +40,17 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// Translates a GRDB error into a message that names the file and the remedy.
     static func from(_ error: any Error, path: String) -> any Error {
+        if let error = error as? RowDecodingError {
+            // GRDB appends the whole row ("… - row: [id:1 …]"): the column is enough.
+            let text = "\(error)"
+            let detail = text.components(separatedBy: " - row:").first?.components(separatedBy: ", row:").first ?? text
+            return unexpectedSchema(path: path, detail: detail)
+        }
         guard let error = error as? DatabaseError else { return error }
+        if error.resultCode == .SQLITE_ERROR, let message = error.message,
+           message.hasPrefix("no such column") || message.hasPrefix("no such table") {
+            return unexpectedSchema(path: path, detail: message)
+        }
         switch error.resultCode {
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return StoreError(code: .locked, path: path, message:
@@ -58,5 +71,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return StoreError(code: .sqlite, path: path, message:
                 "SQLite error \(error.resultCode.rawValue): \(error.message ?? "unknown")")
         }
+    }
+
+    private static func unexpectedSchema(path: String, detail: String) -> StoreError {
+        StoreError(code: .unexpectedSchema, path: path, message:
+            "the database does not have the layout this vigie writes (\(detail.prefix(200))); it was changed "
+            + "outside vigie: restore a backup, or import into a new --database")
     }
 }

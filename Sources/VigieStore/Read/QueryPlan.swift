@@ -183,18 +183,21 @@ struct QueryPlan {
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
             counts.candidates += 1
-            let id: Int64 = row[0]
-            let createdAt: Int64 = row[1]
-            var post = Post(platform: Platform(rawValue: row[3]) ?? .other, platformID: "", authorID: "",
-                            authorHandle: row[6], createdAt: Date(unixMillis: createdAt), text: row[4], language: row[5])
+            let id: Int64 = try row.value(at: 0)
+            let createdAt: Int64 = try row.value(at: 1)
+            var post = Post(platform: Platform(rawValue: try row.value(at: 3)) ?? .other, platformID: "", authorID: "",
+                            authorHandle: try row.value(at: 6), createdAt: Date(unixMillis: createdAt),
+                            text: try row.value(at: 4), language: try row.value(at: 5))
             if let hashtags { post.hashtags = try String.fetchAll(hashtags, arguments: [id]) }
             if let mentions {
-                post.mentions = try Row.fetchAll(mentions, arguments: [id]).map { Mention(accountID: $0[1], handle: $0[0]) }
+                post.mentions = try Row.fetchAll(mentions, arguments: [id]).map {
+                    Mention(accountID: try $0.value(at: 1), handle: try $0.value(at: 0))
+                }
             }
             if let urls { post.urls = try String.fetchAll(urls, arguments: [id]) }
             guard matcher.matches(post) else { continue }
             counts.matched += 1
-            try body(Match(id: id, createdAt: createdAt, authorRowID: row[2]))
+            try body(Match(id: id, createdAt: createdAt, authorRowID: try row.value(at: 2)))
         }
         return counts
     }
@@ -211,9 +214,9 @@ struct QueryPlan {
             SELECT id, handle FROM account WHERE workspace_id = ? AND handle_lower GLOB '*[^ -~]*'
             """, arguments: [workspaceID])
         while let row = try rows.next() {
-            let stored: String = row[1]
+            let stored: String = try row.value(at: 1)
             let folded = TextFolding.fold(stored.hasPrefix("@") ? String(stored.dropFirst()) : stored)
-            if folded == handle || (!handle.contains("@") && folded.hasPrefix(handle + "@")) { ids.append(row[0]) }
+            if folded == handle || (!handle.contains("@") && folded.hasPrefix(handle + "@")) { ids.append(try row.value(at: 0)) }
         }
         return Array(Set(ids)).sorted()
     }

@@ -41,8 +41,8 @@ extension SQLiteStore {
                     SELECT file, line, format, reason, excerpt FROM reject WHERE workspace_id = ?
                     ORDER BY created_at DESC, id DESC LIMIT ?
                     """, arguments: [workspaceID, limit]).map { row in
-                    Reject(file: row["file"], line: row["line"], format: row["format"], reason: row["reason"],
-                           excerpt: row["excerpt"])
+                    Reject(file: try row.value("file"), line: try row.value("line"), format: try row.value("format"),
+                           reason: try row.value("reason"), excerpt: try row.value("excerpt"))
                 }
             }
         }
@@ -86,7 +86,7 @@ extension SQLiteStore {
     }
 
     private static func detail(of row: Row, db: Database) throws -> AccountDetail {
-        let accountRowID: Int64 = row["id"]
+        let accountRowID: Int64 = try row.value("id")
         let totals = try Row.fetchOne(db, sql: """
             SELECT COUNT(*), MIN(created_at), MAX(created_at) FROM post WHERE author_account_id = ?
             """, arguments: [accountRowID])
@@ -94,16 +94,16 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT kind, COUNT(*) FROM interaction WHERE \(column) = ? GROUP BY kind
                 """, arguments: [accountRowID])
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0[0], $0[1]) })
+            return Dictionary(try rows.map { (try $0.value(at: 0) as String, try $0.value(at: 1) as Int) }, uniquingKeysWith: +)
         }
         let recentRows = try Row.fetchAll(db, sql: """
             \(PostDecoding.select) WHERE post.author_account_id = ? ORDER BY post.created_at DESC, post.id DESC LIMIT 5
             """, arguments: [accountRowID])
-        let first: Int64? = totals?[1]
-        let last: Int64? = totals?[2]
+        let first: Int64? = try totals?.value(at: 1)
+        let last: Int64? = try totals?.value(at: 2)
         return AccountDetail(
             account: try Account(row: row),
-            postCount: totals?[0] ?? 0,
+            postCount: try totals?.value(at: 0) ?? 0,
             firstPostAt: first.map(Date.init(unixMillis:)),
             lastPostAt: last.map(Date.init(unixMillis:)),
             interactionsOut: try byKind("source_account_id"),
@@ -120,9 +120,9 @@ extension SQLiteStore {
                     SELECT format, bytes_read, bytes_total, records, completed FROM import_checkpoint
                     WHERE workspace_id = ? AND file = ?
                     """, arguments: [workspaceID, file]).map { row in
-                    ImportCheckpoint(file: file, format: row["format"], bytesRead: row["bytes_read"],
-                                     bytesTotal: row["bytes_total"], records: row["records"],
-                                     completed: row["completed"])
+                    ImportCheckpoint(file: file, format: try row.value("format"), bytesRead: try row.value("bytes_read"),
+                                     bytesTotal: try row.value("bytes_total"), records: try row.value("records"),
+                                     completed: try row.value("completed"))
                 }
             }
         }
@@ -165,12 +165,12 @@ extension SQLiteStore {
                 let posts = try Row.fetchCursor(db, sql: "\(PostDecoding.select) WHERE post.workspace_id = ? ORDER BY post.id",
                                                 arguments: [workspaceID])
                 while let row = try posts.next() {
-                    let postRowID: Int64 = row["id"]
+                    let postRowID: Int64 = try row.value("id")
                     let entities = PostDecoding.Entities(
                         hashtags: try hashtags.values(for: postRowID),
                         mentions: try mentions.values(for: postRowID),
                         urls: try urls.values(for: postRowID))
-                    try body(row["author_account_id"], try PostDecoding.post(from: row, entities: entities))
+                    try body(try row.value("author_account_id"), try PostDecoding.post(from: row, entities: entities))
                 }
             }
         }

@@ -48,7 +48,7 @@ extension SQLiteStore {
                     let rows = try Row.fetchAll(db, sql: """
                         \(PostDecoding.select) WHERE post.id IN (\(ids.map(String.init).joined(separator: ",")))
                         """)
-                    let byID = Dictionary(uniqueKeysWithValues: zip(rows.map { $0["id"] as Int64 },
+                    let byID = Dictionary(uniqueKeysWithValues: zip(try rows.map { try $0.value("id") as Int64 },
                                                                     try PostDecoding.posts(from: rows, db: db)))
                     page.posts = ids.compactMap { byID[$0] }
                 }

@@ -253,7 +253,7 @@ struct BatchWriter {
         guard let row else { throw DatabaseError(message: "post \(post.platform.rawValue)/\(rootID) vanished") }
         let postRowID: Int64 = row["id"]
         let authorRowID: Int64 = row["author_account_id"]
-        let stored = StoredPostContent(row: row)
+        let stored = try StoredPostContent(row: row)
         let addedVersion = try recordVersion(of: post, content: content, stored: stored, postRowID: postRowID)
         let (merged, replacesVersion) = stored.merged(with: content)
         // The indexed document holds the hashtags and mentions too: read it before they change.

@@ -38,13 +38,13 @@ struct StoredMetrics: Equatable {
         observedAt = metrics?.observedAt?.unixMillis
     }
 
-    init(row: Row) {
-        likes = row["likes"]
-        reposts = row["reposts"]
-        replies = row["replies"]
-        quotes = row["quotes"]
-        views = row["views"]
-        observedAt = row["metrics_observed_at"]
+    init(row: Row) throws {
+        likes = try row.value("likes")
+        reposts = try row.value("reposts")
+        replies = try row.value("replies")
+        quotes = try row.value("quotes")
+        views = try row.value("views")
+        observedAt = try row.value("metrics_observed_at")
     }
 
     var isEmpty: Bool {
@@ -118,24 +118,24 @@ struct StoredPostContent: Equatable {
         metrics = StoredMetrics(post.metrics)
     }
 
-    init(row: Row) {
-        createdAt = row["created_at"]
-        versionAt = row["version_at"]
-        currentVersionID = row["current_version_id"]
-        text = row["text"]
-        language = row["language"]
-        replyToPostID = row["reply_to_platform_id"]
-        replyToAccountID = row["reply_to_account_platform_id"]
-        repostOfID = row["repost_of_platform_id"]
-        repostOfAccountID = row["repost_of_account_platform_id"]
-        quoteOfID = row["quote_of_platform_id"]
-        quoteOfAccountID = row["quote_of_account_platform_id"]
-        conversationID = row["conversation_id"]
-        mediaCount = row["media_count"]
-        source = row["source"]
-        editedAt = row["edited_at"]
-        withheldCountries = row["withheld_countries"]
-        metrics = StoredMetrics(row: row)
+    init(row: Row) throws {
+        createdAt = try row.value("created_at")
+        versionAt = try row.value("version_at")
+        currentVersionID = try row.value("current_version_id")
+        text = try row.value("text")
+        language = try row.value("language")
+        replyToPostID = try row.value("reply_to_platform_id")
+        replyToAccountID = try row.value("reply_to_account_platform_id")
+        repostOfID = try row.value("repost_of_platform_id")
+        repostOfAccountID = try row.value("repost_of_account_platform_id")
+        quoteOfID = try row.value("quote_of_platform_id")
+        quoteOfAccountID = try row.value("quote_of_account_platform_id")
+        conversationID = try row.value("conversation_id")
+        mediaCount = try row.value("media_count")
+        source = try row.value("source")
+        editedAt = try row.value("edited_at")
+        withheldCountries = try row.value("withheld_countries")
+        metrics = try StoredMetrics(row: row)
     }
 
     /// The merge of a stored row with an incoming version of the same post. A strictly newer
@@ -218,21 +218,21 @@ extension Account {
     }
 
     init(row: Row) throws {
-        let platformName: String = row["platform"]
+        let platformName: String = try row.value("platform")
         guard let platform = Platform(rawValue: platformName) else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in account row")
         }
-        let statusName: String? = row["status"]
-        let createdAt: Int64? = row["created_at"]
-        let observedAt: Int64? = row["observed_at"]
+        let statusName: String? = try row.value("status")
+        let createdAt: Int64? = try row.value("created_at")
+        let observedAt: Int64? = try row.value("observed_at")
         self.init(
-            platform: platform, platformID: row["platform_id"], handle: row["handle"],
-            displayName: row["display_name"], bio: row["bio"],
+            platform: platform, platformID: try row.value("platform_id"), handle: try row.value("handle"),
+            displayName: try row.value("display_name"), bio: try row.value("bio"),
             createdAt: createdAt.map(Date.init(unixMillis:)),
-            followers: row["followers"], following: row["following"], postsCount: row["posts_count"],
-            listedCount: row["listed_count"], verified: row["verified"], declaredBot: row["declared_bot"],
-            defaultProfileImage: row["default_profile_image"], location: row["location"], url: row["url"],
-            isPrivate: row["is_private"], status: statusName.flatMap(AccountStatus.init(rawValue:)),
+            followers: try row.value("followers"), following: try row.value("following"), postsCount: try row.value("posts_count"),
+            listedCount: try row.value("listed_count"), verified: try row.value("verified"), declaredBot: try row.value("declared_bot"),
+            defaultProfileImage: try row.value("default_profile_image"), location: try row.value("location"), url: try row.value("url"),
+            isPrivate: try row.value("is_private"), status: statusName.flatMap(AccountStatus.init(rawValue:)),
             observedAt: observedAt.map(Date.init(unixMillis:)))
     }
 }
