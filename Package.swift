@@ -48,5 +48,14 @@ let package = Package(
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest"]),
         .testTarget(name: "VigieCLITests", dependencies: ["vigie"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore"]),
+        // Mutated records of every format, hostile arguments and queries, and the kill -9 test,
+        // run against the built `vigie` in child processes (a trap or a hang fails one case).
+        .testTarget(
+            name: "VigieFuzzTests",
+            dependencies: [
+                "vigie", "VigieCore", "VigieIngest", "VigieSynth",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
     ]
 )

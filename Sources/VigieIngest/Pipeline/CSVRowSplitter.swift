@@ -88,14 +88,15 @@ public final class CSVRowSplitter {
             }
             switch outcome {
             case .rowEnd(let next):
-                if let expectedFields, scan.fields.count != expectedFields, let opening = scan.multilineQuote {
-                    try recoverRunawayQuote(scan, opening: opening, end: next, expectedFields: expectedFields,
-                                            emit: emitCounting, onError: onError)
+                var resume = next
+                if let expectedFields, let opening = scan.multilineQuote {
+                    resume = try readMultilineRow(scan, opening: opening, end: next, expectedFields: expectedFields,
+                                                  emit: emitCounting, onError: onError)
                 } else {
                     try emitCounting(scan)
                     rowStartLine += scan.newlines + 1
                 }
-                rowStart = next
+                rowStart = resume
                 scan.reset()
             case .needMore:
                 if scan.offset > maxRowBytes {
@@ -124,6 +125,15 @@ public final class CSVRowSplitter {
                     continue
                 }
                 if rowStart < buffer.count {
+                    if let expectedFields, let opening = scan.multilineQuote {
+                        // A quote closed by the file's very last byte may be a runaway too.
+                        let resume = try readMultilineRow(scan, opening: opening, end: buffer.count,
+                                                          expectedFields: expectedFields, emit: emitCounting, onError: onError)
+                        rowStart = resume
+                        scan.reset()
+                        if resume < buffer.count { continue }
+                        return
+                    }
                     try emitCounting(scan)
                     rowStart = buffer.count
                 }
@@ -132,26 +142,41 @@ public final class CSVRowSplitter {
         }
     }
 
-    /// A row whose quoted field ran over several lines and whose field count is wrong: the
-    /// quote is reported where it opened; the lines after that line are read again as rows if
-    /// each of them is a row of the header's width, else the whole span is one reject.
-    private func recoverRunawayQuote(_ scan: RowScan, opening: (offset: Int, lineOffset: Int), end: Int,
-                                     expectedFields: Int, emit: (RowScan) throws -> Void,
-                                     onError: (UnitError) throws -> Void) throws {
+    /// A row with a quoted field that runs over line breaks: a real multi-line text, or a
+    /// runaway quote (a stray `"` at the start of a field) that swallowed the lines up to the next
+    /// quote. It is a runaway when the lines after the opening one read as rows of the header's
+    /// width: most of them, and either the opening line itself does too (its quote taken as an
+    /// ordinary character), or the row's own width is wrong, or several lines agree. The quote
+    /// is then reported at the line where it opened and the lines after it are handed over as
+    /// rows (each checked by the decoder); a row that does not end inside the span is read on by
+    /// the main loop, from its own start. Otherwise the row is handed over as it is when its
+    /// width is right, and rejected whole (with the lines it covers) when it is not.
+    /// Returns where reading goes on.
+    private func readMultilineRow(_ scan: RowScan, opening: (offset: Int, lineOffset: Int), end: Int,
+                                  expectedFields: Int, emit: (RowScan) throws -> Void,
+                                  onError: (UnitError) throws -> Void) throws -> Int {
         let openedAt = rowStartLine + opening.lineOffset
         let lastLine = rowStartLine + scan.newlines
+        let width = scan.fields.count
         let firstLineEnd = firstNewline(from: rowStart + opening.offset).map { $0 + 1 } ?? end
         var rows: [(start: Int, scan: RowScan)] = []
-        var recoverable = opening.lineOffset == 0 && firstLineEnd < end
-        if recoverable {
+        var resume = end
+        var openingLineWidth = 0
+        if opening.lineOffset == 0, firstLineEnd < end {
             buffer.withUnsafeBufferPointer { whole in
+                var literal = RowScan()
+                literal.literalQuote = opening.offset
+                let line = UnsafeBufferPointer(rebasing: whole[0..<firstLineEnd])
+                if case .rowEnd = literal.advance(line, rowStart: rowStart, delimiter: delimiter, newline: newline) {
+                    openingLineWidth = literal.fields.count
+                }
                 let region = UnsafeBufferPointer(rebasing: whole[0..<end])
                 var start = firstLineEnd
                 var lineScan = RowScan()
                 while start < end {
-                    guard case .rowEnd(let next) = lineScan.advance(region, rowStart: start, delimiter: delimiter, newline: newline),
-                          lineScan.fields.count == expectedFields || lineScan.isBlank(in: buffer, rowStart: start) else {
-                        recoverable = false
+                    guard case .rowEnd(let next) = lineScan.advance(region, rowStart: start, delimiter: delimiter,
+                                                                    newline: newline) else {
+                        resume = start
                         return
                     }
                     rows.append((start, lineScan))
@@ -160,11 +185,17 @@ public final class CSVRowSplitter {
                 }
             }
         }
+        let rowLines = rows.filter { !$0.scan.isBlank(in: buffer, rowStart: $0.start) }
+        let fitting = rowLines.filter { $0.scan.fields.count == expectedFields }.count
+        let runaway = fitting >= 1 && (openingLineWidth == expectedFields
+                                       || (width != expectedFields && fitting * 2 >= rowLines.count)
+                                       || (fitting >= 2 && fitting * 2 > rowLines.count))
         let column = opening.lineOffset == 0 ? opening.offset + 1 : nil
         let place = "line \(openedAt)" + (column.map { ", column \($0)," } ?? "")
-        if recoverable {
+        if runaway {
+            let reread = openedAt + rows.reduce(0) { $0 + $1.scan.newlines + 1 }
             try onError(UnitError(line: openedAt, reason: "a quote opened at \(place) never closes on its line: it ran "
-                                  + "over lines \(openedAt)–\(lastLine); lines \(openedAt + 1)–\(lastLine) were read again as rows",
+                                  + "over lines \(openedAt)–\(lastLine); lines \(openedAt + 1)–\(reread) were read again as rows",
                                   excerpt: excerpt(upTo: firstLineEnd)))
             rowStartLine += 1
             for (start, rowScan) in rows {
@@ -172,13 +203,18 @@ public final class CSVRowSplitter {
                 try emit(rowScan)
                 rowStartLine += rowScan.newlines + 1
             }
+            return resume
+        }
+        if width == expectedFields {
+            try emit(scan)
         } else {
             try onError(UnitError(line: openedAt, reason: "a quoted field opened at \(place) runs over lines "
-                                  + "\(openedAt)–\(lastLine) and leaves the row with \(scan.fields.count) fields, the header "
+                                  + "\(openedAt)–\(lastLine) and leaves the row with \(width) fields, the header "
                                   + "has \(expectedFields): probably a quote that never closes",
                                   excerpt: excerpt()))
-            rowStartLine += scan.newlines + 1
         }
+        rowStartLine += scan.newlines + 1
+        return end
     }
 
     /// CR alone ends lines when the first line break of the file (outside quotes) is a CR not
@@ -390,6 +426,8 @@ private struct RowScan {
     /// The first quoted field that runs over a line break: where its quote opened (offset from
     /// the row's start) and on which line of the row (0 for the first).
     private(set) var multilineQuote: (offset: Int, lineOffset: Int)?
+    /// Offset (from the row's start) of a quote read as an ordinary character.
+    var literalQuote: Int?
     private var fieldStart = 0
     private var fieldQuoted = false
     private var fieldEscaped = false
@@ -438,7 +476,7 @@ private struct RowScan {
                 index += 1
                 return .rowEnd(next: index)
             }
-            if byte == quote, index - rowStart == fieldStart, !fieldQuoted {
+            if byte == quote, index - rowStart == fieldStart, !fieldQuoted, index - rowStart != literalQuote {
                 fieldQuoted = true
                 inQuotes = true
             }

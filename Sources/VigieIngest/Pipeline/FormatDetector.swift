@@ -106,6 +106,15 @@ public enum FormatDetector {
         while index < head.count, isBlank(head[index]) { index += 1 }
         guard index < head.count else { return .empty }
         if head[index] == UInt8(ascii: "{") || head[index] == UInt8(ascii: "[") { return .json }
+        // A damaged first byte: JSON's `{"key":` on the first line, which no CSV header has.
+        let firstLine = head[index...].prefix { $0 != 0x0A }
+        if firstLine.count >= 4 {
+            var sawObject = false
+            for k in firstLine.indices.dropLast() {
+                if head[k] == UInt8(ascii: "{"), head[k + 1] == UInt8(ascii: "\"") { sawObject = true }
+                if sawObject, head[k] == UInt8(ascii: "\""), head[k + 1] == UInt8(ascii: ":") { return .json }
+            }
+        }
         var lines = 0
         var opening = 0
         var lineStart = true

@@ -208,15 +208,19 @@ struct ImportRun<S: Store> {
                 let (lineOffset, column) = Self.position(of: error.offset, in: bytes)
                 let absoluteColumn = lineOffset == 0 ? start.column + column - 1 : column
                 beginRecord()
+                // Two broken records may fail at the same place (one ran into the other): the
+                // reason names the record's start whenever the failure is not on its first line.
+                let which = place.isEmpty && lineOffset == 0 ? ""
+                    : " in the record that starts at line \(start.line), column \(start.column)"
                 reject(line: start.line + lineOffset,
-                       reason: "invalid JSON: \(error.message) (line \(start.line + lineOffset), column \(absoluteColumn))",
+                       reason: "invalid JSON\(which): \(error.message) (line \(start.line + lineOffset), column \(absoluteColumn))",
                        excerpt: Self.excerpt(bytes))
                 endRecord(itemsFrom: items.count)
                 try maybeFlush()
                 return .broken(atOffset: error.offset)
             } catch {
                 beginRecord()
-                reject(line: start.line, reason: "invalid JSON: \(error)", excerpt: Self.excerpt(bytes))
+                reject(line: start.line, reason: "invalid JSON: \(error)" + place, excerpt: Self.excerpt(bytes))
                 endRecord(itemsFrom: items.count)
                 try maybeFlush()
                 return .broken(atOffset: 0)
@@ -295,12 +299,19 @@ struct ImportRun<S: Store> {
     /// Rejects and skips of the record being read, to give it exactly one outcome.
     private var recordRejects = 0
     private var recordSkipped = false
-    private var recordReasons: Set<String> = []
+    /// Hashes of the (line, reason) pairs of this file's rejects.
+    private var usedReasons: Set<Int> = []
+
+    private static func rejectKey(_ line: Int, _ reason: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(line)
+        hasher.combine(reason)
+        return hasher.finalize()
+    }
 
     private mutating func beginRecord() {
         recordRejects = 0
         recordSkipped = false
-        recordReasons.removeAll(keepingCapacity: true)
     }
 
     /// The record's one outcome: imported when it gave items (even if some of its elements were
@@ -363,13 +374,14 @@ struct ImportRun<S: Store> {
         }
     }
 
-    /// Each reject of a record gets its own reason (the store keeps one reject per file, line
-    /// and reason), so that `vigie rejects` lists as many as the summary counts.
+    /// Each reject gets its own line and reason (the store keeps one reject per file, line and
+    /// reason), so that `vigie rejects` lists as many as the summary counts: a repeat within the
+    /// file is numbered. The numbering follows the file, so a re-import gives the same rejects.
     private mutating func reject(line: Int, reason: String, excerpt: String) {
         var reason = reason
-        if !recordReasons.insert(reason).inserted {
+        if !usedReasons.insert(Self.rejectKey(line, reason)).inserted {
             var copy = 2
-            while !recordReasons.insert(reason + " (#\(copy))").inserted { copy += 1 }
+            while !usedReasons.insert(Self.rejectKey(line, reason + " (#\(copy))")).inserted { copy += 1 }
             reason += " (#\(copy))"
         }
         recordRejects += 1

@@ -8,8 +8,11 @@
 /// - the layout is told from the first lines, so a broken first record does not turn a JSON-lines
 ///   file into one endless document;
 /// - a unit the caller finds broken (``Verdict/broken(atOffset:)``) is resynchronised: the split
-///   goes on at the next place that starts a record the way the first record started (same
-///   bytes up to its first key, after a separator), at or after the point where parsing failed;
+///   goes on at the first place inside it that starts a record the way the first record started
+///   (same bytes up to its first key, after a separator: a comma in an array, a line break or a
+///   value's end between documents), so a damaged record never swallows the ones after it;
+/// - an array met where a document should start is read element by element (two arrays joined,
+///   or an array after damage), and a `]` followed by more elements is a stray one;
 /// - text where a value should start (a stray `}`, `]` or `,`) is reported and skipped;
 /// - a unit larger than ``maxUnitBytes`` is reported and skipped without being buffered whole.
 /// Every pass of every loop consumes at least one byte, so the split always ends.
@@ -27,7 +30,8 @@ public final class JSONUnitSplitter {
     /// What the caller made of a unit.
     public enum Verdict: Sendable, Hashable {
         case accepted
-        /// Not well-formed JSON; parsing failed at this byte offset of the unit.
+        /// Not well-formed JSON; parsing failed at this byte offset of the unit (kept for
+        /// callers' messages: the split resumes at the first record start inside the unit).
         case broken(atOffset: Int)
     }
 
@@ -73,11 +77,8 @@ public final class JSONUnitSplitter {
         try detectLayout()
         switch layout! {
         case .lines: try splitLines(body, onError: onError)
-        case .documents: try splitValues(insideArray: false, body, onError: onError)
-        case .array:
-            // Step over the opening bracket, then read elements.
-            position += 1
-            try splitValues(insideArray: true, body, onError: onError)
+        // The top-level array's bracket is read as the start of an array of records.
+        case .documents, .array: try splitValues(body, onError: onError)
         }
     }
 
@@ -281,81 +282,81 @@ public final class JSONUnitSplitter {
                 try body(UnsafeBufferPointer(rebasing: b[unitStart..<last]), where_)
             }
             confirmSignature(verdict, at: unitStart, limit: last)
-            guard case .broken(let offset) = verdict,
-                  let next = nextSignature(from: unitStart + max(offset, 1), before: last, after: nil) else { return }
+            // Two records joined by a lost newline: the second is read on from its own start.
+            guard case .broken = verdict, let next = nextSignature(from: unitStart + 1, before: last, .line) else { return }
             unitStart = next
         }
     }
 
     // MARK: - Documents and array elements
 
+    /// Where a record may start when resynchronising: anywhere on a line but after a key's
+    /// colon (JSON lines), after a comma (array elements), after a value's end or a line break
+    /// (documents).
+    private enum Context {
+        case line, array, documents
+    }
+
+    /// Documents and arrays alike: an array met where a document should start (the top-level
+    /// array, or one after damage or after another array) is read element by element.
     private func splitValues(
-        insideArray: Bool,
         _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
         onError: (UnitError) throws -> Void
     ) throws {
-        var arrayOpen = insideArray
+        var context = Context.documents
         while true {
             guard try skipBlanks() else { return }
             let c = buffer[position]
-            if insideArray, !arrayOpen {
-                // After the array's end only another array may follow (two exports joined).
-                if c == UInt8(ascii: "[") {
+            if context == .array {
+                if c == UInt8(ascii: ",") {
                     position += 1
-                    arrayOpen = true
                     continue
                 }
-                try onError(UnitError(line: locate(position).line, reason: "unexpected text after the top-level array",
-                                      excerpt: excerpt(from: position)))
-                position = buffer.count
-                while try refill() { position = buffer.count }
-                return
-            }
-            if insideArray, c == UInt8(ascii: ",") {
+                if c == UInt8(ascii: "]") {
+                    if try closeArray(onError: onError) { context = .documents }
+                    continue
+                }
+            } else if c == UInt8(ascii: "[") {
                 position += 1
+                context = .array
                 continue
             }
-            if insideArray, c == UInt8(ascii: "]") {
-                if try closeArray(&arrayOpen, onError: onError) { return }
-                continue
-            }
-            let startsValue = c == UInt8(ascii: "{") || c == UInt8(ascii: "[")
-                || (insideArray && (c == UInt8(ascii: "\"") || c == UInt8(ascii: "-") || (c >= 0x30 && c <= 0x39)
-                                    || c == UInt8(ascii: "t") || c == UInt8(ascii: "f") || c == UInt8(ascii: "n")))
+            let startsValue = c == UInt8(ascii: "{")
+                || (context == .array && (c == UInt8(ascii: "[") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "-")
+                                          || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "t") || c == UInt8(ascii: "f")
+                                          || c == UInt8(ascii: "n")))
             if !startsValue {
-                try skipStrayText(insideArray: insideArray, onError: onError)
+                try skipStrayText(context, onError: onError)
                 continue
             }
-            try splitOneValue(insideArray: insideArray, body, onError: onError)
+            try splitOneValue(context, body, onError: onError)
         }
     }
 
-    /// A `]` inside a top-level array: its end, or a stray one when elements follow it.
-    /// Returns true when the input is done.
-    private func closeArray(_ arrayOpen: inout Bool, onError: (UnitError) throws -> Void) throws -> Bool {
-        let bracket = position
-        let at = locate(bracket)
+    /// A `]` inside an array: its end, or a stray one when JSON punctuation follows it (more
+    /// elements, or the rest of a damaged element that a resynchronisation cut into): reported,
+    /// and the array goes on. Returns true when the array ended.
+    private func closeArray(onError: (UnitError) throws -> Void) throws -> Bool {
+        let at = locate(position)
         position += 1
         guard try skipBlanks() else { return true }
         let next = buffer[position]
-        if next == UInt8(ascii: ",") || next == UInt8(ascii: "{") {
-            try onError(UnitError(line: at.line, reason: "stray ']' at column \(at.column) inside the top-level array; "
-                                  + "the elements after it are read on", excerpt: "]"))
-            return false
-        }
-        arrayOpen = false
+        let punctuation: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":")]
+        guard punctuation.contains(next) else { return true }
+        try onError(UnitError(line: at.line, reason: "stray ']' at column \(at.column) inside an array; "
+                              + "the elements after it are read on", excerpt: "]"))
         return false
     }
 
     /// Text where a value should start: reported once, skipped to the next record start.
-    private func skipStrayText(insideArray: Bool, onError: (UnitError) throws -> Void) throws {
+    private func skipStrayText(_ context: Context, onError: (UnitError) throws -> Void) throws {
         let start = locate(position)
         let shown = excerpt(from: position)
-        let next = try findRecordStart(from: position + 1, insideArray: insideArray)
-        let what = shown.prefix(1) == "}" || shown.prefix(1) == "]" || shown.prefix(1) == ","
-            ? "stray '\(shown.prefix(1))'" : "text that is not JSON"
-        try onError(UnitError(line: start.line, reason: "\(what) at column \(start.column) where a "
-                              + (insideArray ? "array element" : "JSON value") + " should start; skipped "
+        let first = shown.prefix(1)
+        let next = try findRecordStart(from: position + 1, context)
+        let what = first == "}" || first == "]" || first == "," || first == ":" ? "stray '\(first)'" : "text that is not JSON"
+        try onError(UnitError(line: start.line, reason: "\(what) at column \(start.column) where "
+                              + (context == .array ? "an array element" : "a JSON value") + " should start; skipped "
                               + (next == nil ? "to the end of the file" : "to the next record"),
                               excerpt: shown))
         position = next ?? buffer.count
@@ -363,14 +364,14 @@ public final class JSONUnitSplitter {
 
     /// Scans one value from `position` and hands it over; resynchronises when it is broken.
     private func splitOneValue(
-        insideArray: Bool,
+        _ context: Context,
         _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
         onError: (UnitError) throws -> Void
     ) throws {
         if signature == nil { signature = Self.signature(of: buffer, at: position, limit: buffer.count) }
         var scan = ValueScan(start: position)
         while true {
-            if let end = scan.advance(buffer, stopAtComma: insideArray) {
+            if let end = scan.advance(buffer, stopAtComma: context == .array) {
                 let start = position
                 let where_ = locate(start)
                 let verdict = try buffer.withUnsafeBufferPointer { b in
@@ -378,8 +379,9 @@ public final class JSONUnitSplitter {
                 }
                 confirmSignature(verdict, at: start, limit: end)
                 position = end
-                if case .broken(let offset) = verdict,
-                   let next = nextSignature(from: start + max(offset, 1), before: end, after: insideArray) {
+                // A broken value may have run into the records after it: the split goes on at
+                // the first record start inside it.
+                if case .broken = verdict, let next = nextSignature(from: start + 1, before: end, context) {
                     position = next
                 }
                 return
@@ -388,7 +390,7 @@ public final class JSONUnitSplitter {
                 let where_ = locate(position)
                 try onError(UnitError(line: where_.line, reason: "record larger than \(maxUnitBytes >> 20) MiB",
                                       excerpt: excerpt(from: position)))
-                position = try findRecordStart(from: position + 1, insideArray: insideArray) ?? buffer.count
+                position = try findRecordStart(from: position + 1, context) ?? buffer.count
                 return
             }
             let offset = position
@@ -396,10 +398,11 @@ public final class JSONUnitSplitter {
                 // The file ends inside this value: a truncated record, or a damaged one that
                 // swallowed the records after it. Those are read again from their own start.
                 let start = locate(position)
-                let next = nextSignature(from: position + 1, before: buffer.count, after: insideArray)
-                var reason = insideArray ? "unterminated array element" : "unterminated JSON value"
+                let next = nextSignature(from: position + 1, before: buffer.count, context)
+                var reason = context == .array ? "unterminated array element" : "unterminated JSON value"
                 if let next {
-                    let lastLine = max(start.line, locate(next).line - (locate(next).column == 1 ? 1 : 0))
+                    let nextStart = locate(next)
+                    let lastLine = max(start.line, nextStart.line - (nextStart.column == 1 ? 1 : 0))
                     reason += lastLine > start.line ? " (lines \(start.line)–\(lastLine))" : ""
                     reason += "; the records after it are read on"
                 } else {
@@ -414,10 +417,10 @@ public final class JSONUnitSplitter {
     }
 
     /// The next record start from `from`, reading (and dropping what lies before it) as needed.
-    private func findRecordStart(from: Int, insideArray: Bool) throws -> Int? {
+    private func findRecordStart(from: Int, _ context: Context) throws -> Int? {
         var from = from
         while true {
-            if let found = nextSignature(from: from, before: buffer.count, after: insideArray) { return found }
+            if let found = nextSignature(from: from, before: buffer.count, context) { return found }
             // Keep a tail as long as a signature, in case one straddles the chunk boundary.
             let keep = (signature?.count ?? 1) + 64
             let consumed = max(position, min(from, buffer.count) - keep)
@@ -452,11 +455,16 @@ public final class JSONUnitSplitter {
         return Array(buffer[start...i])
     }
 
-    /// The first index in `from..<before` where a record starts like the first one did. Inside
-    /// an array it must follow a comma; between documents, the end of a value or a line break;
-    /// inside a line (`after == nil`), anywhere.
-    private func nextSignature(from: Int, before: Int, after insideArray: Bool?) -> Int? {
-        let mark = signature ?? [UInt8(ascii: "{")]
+    /// The first index in `from..<before` where a record starts like the first one did, and
+    /// where `context` lets a record start.
+    private func nextSignature(from: Int, before: Int, _ context: Context) -> Int? {
+        var mark = signature ?? [UInt8(ascii: "{")]
+        // Elements and documents may start with different keys (tweets and users in one array):
+        // there the mark is the opening brace and the blanks before the first key's quote, whose
+        // indentation in pretty-printed files also tells a record from a nested object.
+        if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
+            mark.removeSubrange((quote + 1)...)
+        }
         guard let first = mark.first, from < before else { return nil }
         return buffer.withUnsafeBufferPointer { b -> Int? in
             var i = from
@@ -470,15 +478,14 @@ public final class JSONUnitSplitter {
                     matches = false
                     break
                 }
-                if matches, Self.isSeparated(b, at: i, floor: from, insideArray: insideArray) { return i }
+                if matches, Self.canStartRecord(b, at: i, context) { return i }
                 i += 1
             }
             return nil
         }
     }
 
-    private static func isSeparated(_ b: UnsafeBufferPointer<UInt8>, at index: Int, floor: Int, insideArray: Bool?) -> Bool {
-        guard let insideArray else { return true }
+    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context) -> Bool {
         var k = index - 1
         var sawNewline = false
         while k >= 0, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 {
@@ -486,8 +493,11 @@ public final class JSONUnitSplitter {
             k -= 1
         }
         guard k >= 0 else { return true }
-        if insideArray { return b[k] == UInt8(ascii: ",") }
-        return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
+        switch context {
+        case .line: return b[k] != UInt8(ascii: ":")
+        case .array: return b[k] == UInt8(ascii: ",")
+        case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
+        }
     }
 
     private func excerpt(from start: Int) -> String {
