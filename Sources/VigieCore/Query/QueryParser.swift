@@ -277,7 +277,8 @@ private struct QueryWordParser {
             return .site(domain)
         case "since", "until":
             guard let date = DateParsing.parse(value) else {
-                throw invalid("a date after '\(name):', as in \(name):2024-01-31 or \(name):2024-01-31T08:00:00Z")
+                throw invalid("a date after '\(name):', as in \(name):2024-01-31 or \(name):2024-01-31T08:00:00Z"
+                              + (DateParsing.problem(with: value).map { "; " + $0 } ?? ""))
             }
             if name == "since" { return .since(date) }
             // A bare day includes the whole day.
