@@ -38,7 +38,7 @@ import Testing
     func longSet() throws {
         let environment = ProcessInfo.processInfo.environment
         let target = Int(environment["VIGIE_FUZZ_LONG"] ?? "") ?? 100_000
-        let only = environment["VIGIE_FUZZ_FORMATS"].map { Set($0.split(separator: ",").map(String.init)) }
+        let only = environment["VIGIE_FUZZ_FORMATS"].flatMap { $0.isEmpty ? nil : Set($0.split(separator: ",").map(String.init)) }
         let recordsPerFile = 400
         let rate = 0.5
         let files = Int((Double(target) / (Double(recordsPerFile) * rate) * 1.05).rounded(.up))

@@ -100,9 +100,8 @@ public enum DateParsing {
 
     private static func describe(seconds: Double?) -> String {
         guard let seconds else { return "the time" }
-        if seconds < 0 { return "a time before 1970" }
         let days = (seconds / 86_400).rounded(.down)
-        guard days < 1e12 else { return "the time" }
+        guard abs(days) < 1e12 else { return "the time" }
         return "year \(civilFromDays(Int64(days)).0)"
     }
 

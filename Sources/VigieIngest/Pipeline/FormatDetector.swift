@@ -144,9 +144,15 @@ public enum FormatDetector {
         var found: ImportFormat?
         var firstRecord: JSONValue?
         var tried = 0
+        var units = 0
+        var lastLine = 0
         do {
-            try splitter.forEachUnit(resyncing: { bytes, _ -> JSONUnitSplitter.Verdict in
-                tried += 1
+            try splitter.forEachUnit(resyncing: { bytes, start -> JSONUnitSplitter.Verdict in
+                // Counted by lines (the pieces of one damaged line are one try), and by units
+                // for files on one line.
+                if start.line != lastLine { tried += 1 }
+                lastLine = start.line
+                units += 1
                 let verdict: JSONUnitSplitter.Verdict
                 do {
                     let value = try JSONParser.parse(bytes)
@@ -158,7 +164,7 @@ public enum FormatDetector {
                 } catch {
                     verdict = .broken(atOffset: 0)
                 }
-                if found != nil || tried >= recordsToTry { throw Stop() }
+                if found != nil || tried >= recordsToTry || units >= recordsToTry * 20 { throw Stop() }
                 return verdict
             }, onError: { _ in
                 tried += 1
@@ -175,9 +181,13 @@ public enum FormatDetector {
         var records: [JSONValue] = []
         var recognised = 0
         var tried = 0
+        var units = 0
+        var lastLine = 0
         do {
-            try splitter.forEachUnit(resyncing: { bytes, _ -> JSONUnitSplitter.Verdict in
-                tried += 1
+            try splitter.forEachUnit(resyncing: { bytes, start -> JSONUnitSplitter.Verdict in
+                if start.line != lastLine { tried += 1 }
+                lastLine = start.line
+                units += 1
                 var verdict = JSONUnitSplitter.Verdict.accepted
                 do {
                     let value = try JSONParser.parse(bytes)
@@ -188,7 +198,7 @@ public enum FormatDetector {
                 } catch {
                     verdict = .broken(atOffset: 0)
                 }
-                if recognised > 0 || tried >= recordsToTry { throw Stop() }
+                if recognised > 0 || tried >= recordsToTry || units >= recordsToTry * 20 { throw Stop() }
                 return verdict
             }, onError: { _ in
                 tried += 1

@@ -434,16 +434,17 @@ public final class JSONUnitSplitter {
     // MARK: - Resynchronisation
 
     private func confirmSignature(_ verdict: Verdict, at start: Int, limit: Int) {
-        guard !signatureConfirmed, verdict == .accepted else { return }
+        guard !signatureConfirmed, verdict == .accepted, let confirmed = Self.signature(of: buffer, at: start, limit: limit)
+        else { return }
         signatureConfirmed = true
-        signature = Self.signature(of: buffer, at: start, limit: limit)
+        signature = confirmed
     }
 
-    /// How a record starts: `{`, blanks, and the first key in quotes (at most 80 bytes), or the
-    /// first byte when the record does not open that way.
+    /// How a record starts: `{`, blanks, and the first key in quotes (at most 80 bytes), or just
+    /// `{` when the object does not open that way; `nil` for a value that is not an object (a
+    /// stray number or string says nothing about how records start).
     static func signature(of buffer: [UInt8], at start: Int, limit: Int) -> [UInt8]? {
-        guard start < limit else { return nil }
-        guard buffer[start] == UInt8(ascii: "{") else { return [buffer[start]] }
+        guard start < limit, buffer[start] == UInt8(ascii: "{") else { return nil }
         var i = start + 1
         while i < limit, i - start < 80, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 {
             i += 1

@@ -75,7 +75,7 @@ struct FuzzFileBuilder {
             let touched = previousTouched
             previousTouched = false
             guard random.chance(mutationRate) else {
-                var bytes = JSONWriter.write(value, pretty: pretty)
+                var bytes = pretty ? JSONWriter.write(value, pretty: true) : format.compactSeeds[index]
                 if joinNext, !parts.isEmpty {
                     parts[parts.count - 1] += bytes
                     bytes = []

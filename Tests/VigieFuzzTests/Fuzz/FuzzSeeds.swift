@@ -22,6 +22,8 @@ struct FuzzFormat: Sendable {
     let kind: Kind
     /// JSON records (one top-level value each), or CSV rows under `csvHeader`.
     var jsonSeeds: [JSONValue] = []
+    /// The records written compactly, once (most records of a file are written unchanged).
+    var compactSeeds: [[UInt8]] = []
     var csvHeader: [String] = []
     var csvSeeds: [[String]] = []
     /// The column of the time and of the counts, for the CSV mutations that aim at them.
@@ -144,6 +146,9 @@ enum FuzzSeeds {
         instagram.csvSeeds = Array(srfRows.dropFirst())
         instagram.countColumns = [3, 4, 5]
         formats.append(instagram)
+        for index in formats.indices where formats[index].kind == .json {
+            formats[index].compactSeeds = formats[index].jsonSeeds.map { JSONWriter.write($0, pretty: false) }
+        }
         return formats
     }
 
