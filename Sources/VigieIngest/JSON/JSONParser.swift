@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes.
 ///
 /// Written for ingest speed: it works on a raw buffer, takes unescaped strings in one copy and
@@ -45,6 +51,10 @@ public struct JSONParser {
 
     private let base: UnsafePointer<UInt8>?
     private var index: Int
+    /// The raw keys of the objects being parsed, innermost last, as (start, byte count) pairs;
+    /// a count of -1 marks a key written with escapes. Comparing raw bytes is what keeps the
+    /// duplicate-key check cheap (String equality goes through Unicode normalisation).
+    private var keySpans: [Int] = []
     private let end: Int
     /// Objects and arrays nested deeper than this are refused before the parser recurses (and
     /// before decoders and `JSONValue`'s own recursive code meet them): real records nest fewer
@@ -102,6 +112,8 @@ public struct JSONParser {
         index += 1
         var keys: [String] = []
         var values: [JSONValue] = []
+        let spanBase = keySpans.count
+        defer { keySpans.removeSubrange(spanBase...) }
         skipWhitespace()
         if index < end, byte(index) == UInt8(ascii: "}") {
             index += 1
@@ -114,7 +126,7 @@ public struct JSONParser {
             let keyStart = index
             let key = try parseString()
             // A repeated key makes the record ambiguous (parsers disagree on which copy wins).
-            if keys.contains(key) {
+            if isRepeated(key, rawStart: keyStart + 1, rawCount: index - keyStart - 2, spansFrom: spanBase, keys: keys) {
                 throw fail("duplicate key '\(key.prefix(40))' in an object", at: keyStart)
             }
             keys.append(key)
@@ -131,6 +143,30 @@ public struct JSONParser {
             if c == UInt8(ascii: "}") { return .object(JSONObject(keys: keys, values: values)) }
             throw fail("expected ',' or '}' in an object", at: index - 1)
         }
+    }
+
+    /// Whether the key just read repeats one of its object's; records its span.
+    private mutating func isRepeated(_ key: String, rawStart: Int, rawCount: Int, spansFrom first: Int, keys: [String]) -> Bool {
+        // Every escape shortens the text, so an unchanged length means none.
+        let escaped = key.utf8.count != rawCount
+        var repeated = false
+        var pair = first
+        var ordinal = 0
+        while pair < keySpans.count {
+            let count = keySpans[pair + 1]
+            if count < 0 || escaped {
+                if keys[ordinal] == key { repeated = true; break }
+            } else if count == rawCount,
+                      memcmp(base.unsafelyUnwrapped + keySpans[pair], base.unsafelyUnwrapped + rawStart, rawCount) == 0 {
+                repeated = true
+                break
+            }
+            pair += 2
+            ordinal += 1
+        }
+        keySpans.append(rawStart)
+        keySpans.append(escaped ? -1 : rawCount)
+        return repeated
     }
 
     private mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
