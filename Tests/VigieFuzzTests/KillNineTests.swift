@@ -17,9 +17,11 @@ extension Tag {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let posts = Int(ProcessInfo.processInfo.environment["VIGIE_KILL_POSTS"] ?? "") ?? 30_000
+        // twarc2 pages: 24,000 posts make about 38 MB, past the 32 MB from which an import drops the
+        // read indexes and builds them again at the end, so the last kills land in that build.
+        let posts = Int(ProcessInfo.processInfo.environment["VIGIE_KILL_POSTS"] ?? "") ?? 24_000
         let data = try SynthGenerator(configuration: SynthConfiguration(posts: posts, seed: 9))
-            .generate(format: .toolkitCSV, to: directory.appendingPathComponent("data")).dataFile.path
+            .generate(format: .twitterV2, to: directory.appendingPathComponent("data")).dataFile.path
         let clean = directory.appendingPathComponent("clean.sqlite").path
         let killed = directory.appendingPathComponent("killed.sqlite").path
         let arguments = { (database: String) in ["ingest", data, "--database", database, "--no-language-id", "--quiet"] }
