@@ -296,9 +296,9 @@ struct ImportRun<S: Store> {
 
     // MARK: - Accounting
 
-    /// Rejects and skips of the record being read, to give it exactly one outcome.
+    /// Rejects and skip reason of the record being read, to give it exactly one outcome.
     private var recordRejects = 0
-    private var recordSkipped = false
+    private var recordSkipReason: String?
     /// Hashes of the (line, reason) pairs of this file's rejects.
     private var usedReasons: Set<Int> = []
 
@@ -311,7 +311,7 @@ struct ImportRun<S: Store> {
 
     private mutating func beginRecord() {
         recordRejects = 0
-        recordSkipped = false
+        recordSkipReason = nil
     }
 
     /// The record's one outcome: imported when it gave items (even if some of its elements were
@@ -321,8 +321,8 @@ struct ImportRun<S: Store> {
             report.imported += 1
         } else if recordRejects > 0 {
             report.recordsRejected += 1
-        } else if !recordSkipped {
-            report.skipped["the record holds nothing to import", default: 0] += 1
+        } else {
+            report.skipped[recordSkipReason ?? "the record holds nothing to import", default: 0] += 1
         }
         gaveOnlyRepeats = false
     }
@@ -367,9 +367,7 @@ struct ImportRun<S: Store> {
 
     private mutating func record(_ error: RecordError, line: Int, excerpt: String, place: String) {
         switch error.kind {
-        case .skipped:
-            recordSkipped = true
-            report.skipped[error.reason, default: 0] += 1
+        case .skipped: recordSkipReason = error.reason
         case .invalid: reject(line: line, reason: Self.describe(error) + place, excerpt: excerpt)
         }
     }
@@ -379,6 +377,9 @@ struct ImportRun<S: Store> {
     /// file is numbered. The numbering follows the file, so a re-import gives the same rejects.
     private mutating func reject(line: Int, reason: String, excerpt: String) {
         var reason = reason
+        // Repeats come from records that overlap (one ran into the next): near each other, so
+        // the memory of used reasons can be dropped from time to time to stay bounded.
+        if usedReasons.count >= 100_000 { usedReasons.removeAll(keepingCapacity: true) }
         if !usedReasons.insert(Self.rejectKey(line, reason)).inserted {
             var copy = 2
             while !usedReasons.insert(Self.rejectKey(line, reason + " (#\(copy))")).inserted { copy += 1 }
