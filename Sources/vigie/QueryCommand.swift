@@ -102,7 +102,10 @@ struct QueryCommand: ParsableCommand {
     /// `--limit` posts and the counts. Prints one TSV row per run.
     private func runBenchmark(file: String) throws {
         let store = try self.store.openStore(mustExist: true)
-        let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").map(String.init)
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw CLIError("cannot read the query file \(file): check that it exists and is UTF-8 text")
+        }
+        let lines = text.split(separator: "\n").map(String.init)
             .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty && !$0.hasPrefix("# ") }
         // CPU time of this thread too: on a shared machine the wall time also counts waiting for a core.
         func cpuNanoseconds() -> UInt64 {
