@@ -27,7 +27,7 @@ import Testing
     @Test("fast set: mutated records are imported or reported, never a trap or a hang", arguments: names)
     func mutatedRecords(format name: String) throws {
         let format = try Self.format(name)
-        let tally = try FuzzCampaign(format: format, files: 12, recordsPerFile: 40, mutationRate: 0.4, large: false,
+        let tally = try FuzzCampaign(format: format, files: 16, recordsPerFile: 45, mutationRate: 0.4, large: false,
                                      seed: 2026_12_07, timeout: 90).run()
         Self.expectClean(tally)
     }

@@ -1,5 +1,5 @@
 import Foundation
-@testable import VigieIngest
+import VigieIngest
 
 /// One generated input file: good and mutated records of one format, in one layout, with the
 /// keys that the good records must leave in the store.

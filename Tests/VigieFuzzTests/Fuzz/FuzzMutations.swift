@@ -1,6 +1,6 @@
 import Foundation
 import VigieCore
-@testable import VigieIngest
+import VigieIngest
 
 /// The ways a record is damaged. Tree mutations change the parsed value and write it back;
 /// byte mutations change the written bytes. Names appear in the reports.
@@ -42,12 +42,11 @@ struct JSONMutator {
         case .dropKey, .dropIDKey:
             let idKeys: Set<String> = ["id", "id_str", "did", "author_id", "created_at", "createdAt", "time_us", "user",
                                        "account", "data", "profile", "ID", "kind", "commit", "text", "content"]
-            let paths = memberPaths(in: value).filter { mutation == .dropKey || idKeys.contains(key(value, $0)) }
-            if let path = paths.isEmpty ? nil : random.pick(paths) { value = removing(value, path) }
+            if let path = randomMember(in: value, keyedBy: { mutation == .dropKey || idKeys.contains($0) }) {
+                value = removing(value, path)
+            }
         case .duplicateKey:
-            let paths = memberPaths(in: value)
-            if !paths.isEmpty {
-                let path = random.pick(paths)
+            if let path = randomMember(in: value, keyedBy: { _ in true }) {
                 let name = key(value, path)
                 value = appendingMember(value, toObjectOf: path, key: name, value: otherType(than: node(value, path)))
             }
@@ -93,8 +92,9 @@ struct JSONMutator {
             let ids: [JSONValue] = ["", " ", "0", "-1", .string(String(repeating: "9", count: 10_000)), "1\n2", .int(0),
                                     .double(1.5), .array(["1"]), .object(JSONObject(keys: ["id"], values: ["1"]))]
             let idKeys: Set<String> = ["id", "id_str", "did", "author_id", "ID", "rkey", "uri"]
-            let paths = memberPaths(in: value).filter { idKeys.contains(key(value, $0)) }
-            if let path = paths.isEmpty ? nil : random.pick(paths) { value = replacing(value, path, with: random.pick(ids)) }
+            if let path = randomMember(in: value, keyedBy: { idKeys.contains($0) }) {
+                value = replacing(value, path, with: random.pick(ids))
+            }
         default:
             break
         }
@@ -155,27 +155,90 @@ struct JSONMutator {
 
     // MARK: - Paths
 
-    private func randomPaths(in value: JSONValue, where test: (JSONValue) -> Bool) -> [[Step]] {
-        var paths: [[Step]] = []
-        func walk(_ value: JSONValue, _ path: [Step]) {
-            if !path.isEmpty, test(value) { paths.append(path) }
+    /// A node drawn uniformly among those (the root aside) that pass `test`: one walk counts
+    /// them, a second stops at the chosen one, so that a large record costs no path per node.
+    private mutating func randomPath(in value: JSONValue, where test: (JSONValue) -> Bool) -> [Step]? {
+        var count = 0
+        func countMatches(_ value: JSONValue, _ isRoot: Bool) {
+            if !isRoot, test(value) { count += 1 }
             switch value {
-            case .array(let elements): for (i, e) in elements.enumerated() { walk(e, path + [.element(i)]) }
-            case .object(let object): for (i, v) in object.values.enumerated() { walk(v, path + [.member(i)]) }
+            case .array(let elements): for element in elements { countMatches(element, false) }
+            case .object(let object): for member in object.values { countMatches(member, false) }
             default: break
             }
         }
-        walk(value, [])
-        return paths
+        countMatches(value, true)
+        guard count > 0 else { return nil }
+        var remaining = random.int(below: count)
+        var path: [Step] = []
+        func find(_ value: JSONValue, _ isRoot: Bool) -> Bool {
+            if !isRoot, test(value) {
+                if remaining == 0 { return true }
+                remaining -= 1
+            }
+            switch value {
+            case .array(let elements):
+                for (index, element) in elements.enumerated() {
+                    path.append(.element(index))
+                    if find(element, false) { return true }
+                    path.removeLast()
+                }
+            case .object(let object):
+                for (index, member) in object.values.enumerated() {
+                    path.append(.member(index))
+                    if find(member, false) { return true }
+                    path.removeLast()
+                }
+            default:
+                break
+            }
+            return false
+        }
+        return find(value, true) ? path : nil
     }
 
-    private mutating func randomPath(in value: JSONValue, where test: (JSONValue) -> Bool) -> [Step]? {
-        let paths = randomPaths(in: value, where: test)
-        return paths.isEmpty ? nil : random.pick(paths)
-    }
-
-    private func memberPaths(in value: JSONValue) -> [[Step]] {
-        randomPaths(in: value, where: { _ in true }).filter { if case .member = $0.last { true } else { false } }
+    /// A member of an object (a key and its value), drawn among those whose key passes `test`.
+    private mutating func randomMember(in value: JSONValue, keyedBy test: (String) -> Bool) -> [Step]? {
+        var count = 0
+        func countMatches(_ value: JSONValue) {
+            switch value {
+            case .array(let elements): for element in elements { countMatches(element) }
+            case .object(let object):
+                for (key, member) in zip(object.keys, object.values) {
+                    if test(key) { count += 1 }
+                    countMatches(member)
+                }
+            default: break
+            }
+        }
+        countMatches(value)
+        guard count > 0 else { return nil }
+        var remaining = random.int(below: count)
+        var path: [Step] = []
+        func find(_ value: JSONValue) -> Bool {
+            switch value {
+            case .array(let elements):
+                for (index, element) in elements.enumerated() {
+                    path.append(.element(index))
+                    if find(element) { return true }
+                    path.removeLast()
+                }
+            case .object(let object):
+                for (index, (key, member)) in zip(object.keys, object.values).enumerated() {
+                    path.append(.member(index))
+                    if test(key) {
+                        if remaining == 0 { return true }
+                        remaining -= 1
+                    }
+                    if find(member) { return true }
+                    path.removeLast()
+                }
+            default:
+                break
+            }
+            return false
+        }
+        return find(value) ? path : nil
     }
 
     private func node(_ value: JSONValue, _ path: [Step]) -> JSONValue {

@@ -1,6 +1,6 @@
 import Foundation
 import VigieCore
-@testable import VigieIngest
+import VigieIngest
 import VigieSynth
 
 /// What a good record leaves in the store, to check it is there after a fuzzed import.

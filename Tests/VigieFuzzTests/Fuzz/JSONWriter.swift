@@ -1,5 +1,5 @@
 import Foundation
-@testable import VigieIngest
+import VigieIngest
 
 /// Writes a `JSONValue` back as JSON text, compact (one line) or pretty (two-space indent, as
 /// `json.dumps(indent=2)` and most exporters write it).
@@ -50,6 +50,11 @@ enum JSONWriter {
 
     static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == 0x5C }) {
+            out.append(contentsOf: text.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         let hex = Array("0123456789abcdef".utf8)
         for byte in text.utf8 {
             switch byte {
