@@ -62,18 +62,6 @@ public enum WatchError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A post matched by a watch, with the store's row id (stable while the post exists; ids grow
-/// with arrival, so they also order posts by import).
-public struct WatchedPost: Sendable, Hashable {
-    public var id: Int64
-    public var post: Post
-
-    public init(id: Int64, post: Post) {
-        self.id = id
-        self.post = post
-    }
-}
-
 /// What one incremental refresh of a watch did.
 public struct WatchRefresh: Sendable, Hashable, Codable {
     /// Posts newer than the watch's high-water mark that the matcher tested one by one (none when

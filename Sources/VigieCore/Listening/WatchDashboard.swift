@@ -193,26 +193,13 @@ public struct DashboardBuilder {
     }
 
     /// Counts matched posts, in order, as ``add(_:)`` does each; their text analyses (most of the
-    /// time: sentiment and terms) run on every core first. `threads`: at most that many at once.
-    public mutating func add(_ posts: [Post], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// time: sentiment and terms) run on every core first, in child tasks.
+    public mutating func add(_ posts: [Post]) async {
         let kept: [(post: Post, side: Int)] = posts.compactMap { post in period(of: post).map { (post, $0) } }
-        let analyses = ParallelAnalyses(count: kept.count)
-        let workers = max(1, min(threads, kept.count / 32))
         let analyzers = self.analyzers
-        let work: @Sendable (Int) -> Void = { worker in
-            var index = worker
-            while index < kept.count {
-                analyses.set(index, Self.analyse(kept[index].post, with: analyzers))
-                index += workers
-            }
-        }
-        if workers > 1 {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-        } else {
-            work(0)
-        }
+        let analyses = await Parallel.map(kept.map(\.post)) { Self.analyse($0, with: analyzers) }
         for (index, item) in kept.enumerated() {
-            count(item.post, side: item.side, analysis: analyses.get(index))
+            count(item.post, side: item.side, analysis: analyses[index])
         }
     }
 
@@ -299,43 +286,14 @@ public struct DashboardBuilder {
 
 extension WatchStore {
     /// A watch's dashboard over `buckets` (and the previous period of the same length), from its
-    /// matched posts, brought up to date first.
+    /// matched posts, brought up to date first. The text analyses of each page run on every core.
     public func dashboard(named name: String, workspace: String, buckets: TimeBuckets,
-                          analyzers: DashboardAnalyzers = DashboardAnalyzers(), topCount: Int = 10) throws -> WatchDashboard {
-        guard let watch = try watch(named: name, workspace: workspace) else { throw WatchError.notFound(name) }
+                          analyzers: DashboardAnalyzers = DashboardAnalyzers(), topCount: Int = 10) async throws -> WatchDashboard {
+        guard let watch = try await watch(named: name, workspace: workspace) else { throw WatchError.notFound(name) }
         var builder = DashboardBuilder(watch: watch, buckets: buckets, analyzers: analyzers, topCount: topCount)
-        // By batches, so that the text analyses of a batch run on every core.
-        var batch: [Post] = []
-        batch.reserveCapacity(Self.dashboardBatch)
-        try forEachWatchedPost(named: name, workspace: workspace, in: builder.range) { watched in
-            batch.append(watched.post)
-            if batch.count == Self.dashboardBatch {
-                builder.add(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
+        for try await page in watchedPosts(named: name, workspace: workspace, in: builder.range) {
+            await builder.add(page)
         }
-        builder.add(batch)
         return builder.build()
-    }
-
-    static var dashboardBatch: Int { 2_048 }
-}
-
-/// One slot per post, each written by one worker of ``DashboardBuilder/add(_:threads:)`` and read
-/// after all of them finished (`concurrentPerform` returns only then).
-private final class ParallelAnalyses: @unchecked Sendable {
-    private var slots: [DashboardBuilder.TextAnalysis?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ analysis: DashboardBuilder.TextAnalysis) {
-        lock.lock()
-        slots[index] = analysis
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> DashboardBuilder.TextAnalysis {
-        slots[index] ?? DashboardBuilder.TextAnalysis(sentiment: nil, terms: [])
     }
 }

@@ -40,7 +40,7 @@ struct BatchWriter {
     private let fillAccountHandle: Statement
     private let selectAccountByHandle: Statement
 
-    init(db: Database, workspace: String, cache: inout WriteCache.State) throws {
+    init(db: Database, workspace: String, cache: inout WriteCache) throws {
         self.db = db
         if let id = cache.workspaceIDs[workspace] {
             workspaceID = id
@@ -102,7 +102,7 @@ struct BatchWriter {
     }
 
     /// Writes the batch's items in order, then its rejects and checkpoint.
-    mutating func write(_ batch: IngestBatch, cache: inout WriteCache.State,
+    mutating func write(_ batch: IngestBatch, cache: inout WriteCache,
                         afterItem: ((Int) throws -> Void)? = nil) throws -> WriteSummary {
         for (index, item) in batch.items.enumerated() {
             switch item {
@@ -123,7 +123,7 @@ struct BatchWriter {
     /// The row id of an account, creating a stub row (id and handle only) when it is unknown,
     /// and filling its handle when the stub had none.
     private mutating func accountRowID(platform: Platform, platformID: String, handle: String?,
-                                       cache: inout WriteCache.State) throws -> Int64 {
+                                       cache: inout WriteCache) throws -> Int64 {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: platform, platformID: platformID)
         if let known = cache.accounts[key], handle == nil || known.hasHandle { return known.rowID }
         let handleLower = handle.map(caseFolded)
@@ -151,7 +151,7 @@ struct BatchWriter {
     }
 
     /// The row id of an interaction target given as a platform id or as `@handle`.
-    private mutating func targetRowID(platform: Platform, target: String, cache: inout WriteCache.State) throws -> Int64 {
+    private mutating func targetRowID(platform: Platform, target: String, cache: inout WriteCache) throws -> Int64 {
         guard target.hasPrefix("@") else {
             return try accountRowID(platform: platform, platformID: target, handle: nil, cache: &cache)
         }
@@ -167,7 +167,7 @@ struct BatchWriter {
         return try accountRowID(platform: platform, platformID: stubID, handle: handle, cache: &cache)
     }
 
-    private mutating func write(_ account: Account, cache: inout WriteCache.State) throws {
+    private mutating func write(_ account: Account, cache: inout WriteCache) throws {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: account.platform, platformID: account.platformID)
         let stored = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?
@@ -209,7 +209,7 @@ struct BatchWriter {
 
     // MARK: Posts
 
-    private mutating func write(_ post: Post, cache: inout WriteCache.State) throws {
+    private mutating func write(_ post: Post, cache: inout WriteCache) throws {
         let rootID = post.rootID
         if hasPostTombstones, try selectPostTombstone.run({ row in
             row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(post.platformID)
@@ -246,7 +246,7 @@ struct BatchWriter {
 
     /// The slow path: the post is already stored (a re-import, an edit, fresher metrics).
     private mutating func merge(_ post: Post, content: StoredPostContent, rootID: String,
-                                cache: inout WriteCache.State) throws {
+                                cache: inout WriteCache) throws {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, post.platform.rawValue, rootID])
@@ -329,7 +329,7 @@ struct BatchWriter {
     }
 
     /// Edges are keyed by the post's root id, so all versions of a post share one set of edges.
-    private mutating func writeDerivedInteractions(of post: Post, cache: inout WriteCache.State) throws {
+    private mutating func writeDerivedInteractions(of post: Post, cache: inout WriteCache) throws {
         // Mentions resolved to an id also give the stub account its handle.
         for mention in post.mentions {
             if let accountID = mention.accountID {
@@ -351,7 +351,7 @@ struct BatchWriter {
 
     // MARK: Interactions
 
-    private mutating func write(_ interaction: Interaction, cache: inout WriteCache.State) throws {
+    private mutating func write(_ interaction: Interaction, cache: inout WriteCache) throws {
         if hasInteractionTombstones, try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT 1 FROM tombstone WHERE workspace_id = ? AND platform = ? AND target = ? AND platform_id = ?
             """), arguments: [workspaceID, interaction.platform.rawValue, interaction.kind.rawValue, interaction.viaID]) != nil {
@@ -360,7 +360,7 @@ struct BatchWriter {
         try insert(interaction, derived: false, cache: &cache)
     }
 
-    private mutating func insert(_ edge: Interaction, derived: Bool, cache: inout WriteCache.State) throws {
+    private mutating func insert(_ edge: Interaction, derived: Bool, cache: inout WriteCache) throws {
         let sourceRowID = try accountRowID(platform: edge.platform, platformID: edge.sourceAccountID, handle: nil, cache: &cache)
         var targetRowID: Int64?
         if let target = edge.targetAccountID {
@@ -376,7 +376,7 @@ struct BatchWriter {
 
     // MARK: Tombstones
 
-    private mutating func write(_ tombstone: Tombstone, cache: inout WriteCache.State) throws {
+    private mutating func write(_ tombstone: Tombstone, cache: inout WriteCache) throws {
         try insertTombstone(tombstone)
         summary.tombstonesInserted += db.changesCount
         let platform = tombstone.platform.rawValue

@@ -1,27 +1,27 @@
 import Foundation
 
-/// Storage of alert rules, fired alerts and the delivery log. `SQLiteStore` adopts it
-/// (migration `v2-alerts`). Rules refer to watches by name.
+/// Storage of alert rules, fired alerts and the delivery log. Rules refer to watches by name.
 public protocol AlertStore: Sendable {
-    /// Adds a rule; throws if the workspace already has one with that name.
-    func addAlertRule(_ rule: AlertRule, workspace: String) throws
-    func alertRules(workspace: String) throws -> [AlertRule]
-    func alertRule(named name: String, workspace: String) throws -> AlertRule?
+    /// Adds a rule; throws ``StoreError`` `alreadyExists` if the workspace has one with that name.
+    func addAlertRule(_ rule: AlertRule, workspace: String) async throws
+    func alertRules(workspace: String) async throws -> [AlertRule]
+    func alertRule(named name: String, workspace: String) async throws -> AlertRule?
     /// Removes a rule with its fired alerts and delivery log; `false` when there was none.
     @discardableResult
-    func removeAlertRule(named name: String, workspace: String) throws -> Bool
+    func removeAlertRule(named name: String, workspace: String) async throws -> Bool
     /// Records a fired alert unless the rule already fired one with that key; returns its id, or `nil`.
-    func recordFiredAlert(_ alert: FiredAlert, payload: Data, workspace: String) throws -> Int64?
+    func recordFiredAlert(_ alert: FiredAlert, payload: Data, workspace: String) async throws -> Int64?
     /// Fired alerts, newest first, of one rule or all.
-    func firedAlerts(workspace: String, rule: String?, limit: Int) throws -> [StoredAlert]
+    func firedAlerts(workspace: String, rule: String?, limit: Int) async throws -> [StoredAlert]
     /// Alerts of rules with a webhook that no attempt has delivered yet (oldest first).
-    func undeliveredAlerts(workspace: String, limit: Int) throws -> [StoredAlert]
-    func recordDelivery(_ attempt: DeliveryAttempt, alertID: Int64) throws
+    func undeliveredAlerts(workspace: String, limit: Int) async throws -> [StoredAlert]
+    func recordDelivery(_ attempt: DeliveryAttempt, alertID: Int64) async throws
     /// The delivery log, newest first, of one rule or all.
-    func deliveries(workspace: String, rule: String?, limit: Int) throws -> [DeliveryRecord]
+    func deliveries(workspace: String, rule: String?, limit: Int) async throws -> [DeliveryRecord]
 }
 
-/// A fired alert as stored.
+/// A fired alert as stored. Its `id` is the alert's own number in the store (alerts are Vigie's
+/// records, not a platform's).
 public struct StoredAlert: Sendable, Hashable, Codable {
     public var id: Int64
     public var alert: FiredAlert
