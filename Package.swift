@@ -1,8 +1,10 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Targets are split by weight of dependencies: the core is pure Swift, ingest and synth
-// depend only on the core, the store brings in GRDB, and only the executable parses arguments.
+// Targets are split by weight of dependencies: the core is pure Swift (domain, analyses and the
+// storage protocols), ingest and synth depend only on the core, the engine (the use cases every
+// front end calls) on those three, the SQLite store brings in GRDB, and only the executable
+// parses arguments and picks the store.
 let package = Package(
     name: "Vigie",
     platforms: [.macOS(.v14)],
@@ -10,6 +12,7 @@ let package = Package(
         .executable(name: "vigie", targets: ["vigie"]),
         .library(name: "VigieCore", targets: ["VigieCore"]),
         .library(name: "VigieIngest", targets: ["VigieIngest"]),
+        .library(name: "VigieEngine", targets: ["VigieEngine"]),
         .library(name: "VigieStore", targets: ["VigieStore"]),
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
         .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
@@ -35,18 +38,25 @@ let package = Package(
         ),
         // Alert delivery over HTTP (URLSession): kept out of the core, which does no I/O.
         .target(name: "VigieDelivery", dependencies: ["VigieCore"]),
+        // The use cases (ingest a source, query, dashboards, trends, alerts, influence, trust,
+        // coordination) as async operations on `any Store`: the CLI and the server call these.
+        .target(name: "VigieEngine", dependencies: ["VigieCore", "VigieIngest", "VigieSynth"]),
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery",
+                "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore"]),
-        .testTarget(name: "VigieIngestTests", dependencies: ["VigieIngest"]),
-        .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest"]),
-        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest"]),
-        .testTarget(name: "VigieCLITests", dependencies: ["vigie"]),
-        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore"]),
+        // What every test target shares: the data locator, the CLI runner, and the store
+        // conformance suite that every backend runs.
+        .target(name: "VigieTestSupport", dependencies: ["VigieCore", "VigieIngest"], path: "Tests/VigieTestSupport"),
+        .testTarget(name: "VigieCoreTests", dependencies: ["VigieCore", "VigieTestSupport"]),
+        .testTarget(name: "VigieIngestTests", dependencies: ["VigieIngest", "VigieTestSupport"]),
+        .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest", "VigieTestSupport"]),
+        .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest", "VigieTestSupport"]),
+        .testTarget(name: "VigieEngineTests", dependencies: ["VigieEngine", "VigieStore", "VigieTestSupport"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieTestSupport"]),
+        .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
     ]
 )

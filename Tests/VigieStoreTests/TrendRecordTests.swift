@@ -28,25 +28,19 @@ import Testing
         }
     }
 
-    @Test func recordsMatchWholePosts() throws {
+    @Test func recordsMatchWholePosts() async throws {
         let store = try SQLiteStore.inMemory()
         let posts = Self.posts()
-        _ = try store.write(Fixture.batch(posts.map(IngestItem.post)), workspace: "default")
-        _ = try store.write(Fixture.batch([.post(Fixture.post("other", text: "#ailleurs"))]), workspace: "other")
+        _ = try await store.write(Fixture.batch(posts.map(IngestItem.post)), workspace: "default")
+        _ = try await store.write(Fixture.batch([.post(Fixture.post("other", text: "#ailleurs"))]), workspace: "other")
 
         var expected: [(post: Post, author: Int64)] = []
-        try store.forEachPostWithAuthorRow(workspace: "default") { row, post in expected.append((post, row)) }
+        try await store.postsWithAuthorRow(workspace: "default").forEach { expected.append(($0.post, $0.authorRowID)) }
         #expect(expected.count == posts.count)
         for includeReposts in [false, true] {
-            var records: [TrendRecord] = []
-            var batches = 0
-            try store.forEachTrendRecordBatch(workspace: "default", includeReposts: includeReposts, batchSize: 64) {
-                records += $0
-                batches += 1
-            }
+            let records = try await store.trendRecords(workspace: "default", includeReposts: includeReposts).collect()
             let kept = expected.filter { includeReposts || $0.post.repostOfID == nil }
             #expect(records.count == kept.count)
-            #expect(batches == (kept.count + 63) / 64)
             for (record, (post, author)) in zip(records, kept) {
                 #expect(record.time == Int64((post.createdAt.timeIntervalSince1970 * 1000).rounded()))
                 #expect(record.author == author)
@@ -58,19 +52,24 @@ import Testing
                 #expect(record.urls == post.urls)
             }
         }
-        #expect(try store.postTimes(workspace: "default").count == posts.count)
-        #expect(try store.postTimes(workspace: "nobody").isEmpty)
+        #expect(try await store.postTimes(workspace: "default").count == posts.count)
+        #expect(try await store.postTimes(workspace: "nobody").isEmpty)
     }
 
-    @Test func leanPathGivesTheSameIndexAsWholePosts() throws {
+    @Test func leanPathGivesTheSameIndexAsWholePosts() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try store.write(Fixture.batch(Self.posts().map(IngestItem.post)), workspace: "default")
+        _ = try await store.write(Fixture.batch(Self.posts().map(IngestItem.post)), workspace: "default")
         let extractor = TrendItemExtractor()
         var oneByOne = TrendInput(extractor: extractor)
-        try store.forEachPost(workspace: "default") { oneByOne.append($0) }
-        let builder = TrendInputBuilder(extractor: extractor, concurrency: 3)
-        try store.forEachTrendRecordBatch(workspace: "default", batchSize: 50) { builder.add($0) }
-        let a = TrendIndex(oneByOne), b = TrendIndex(builder.finish())
+        try await store.posts(workspace: "default").forEach { oneByOne.append($0) }
+        // Pages of 50 records, several extracted at once: the merge must keep the reading order.
+        let records = try await store.trendRecords(workspace: "default", includeReposts: false).collect()
+        let pages = PagedScan<TrendRecord>.keyset(from: 0, pageSize: 50) { after, limit in
+            let page = Array(records[after..<min(after + limit, records.count)])
+            return (page, after + limit < records.count ? after + limit : nil)
+        }
+        let built = try await TrendInputBuilder(extractor: extractor, concurrency: 3).build(from: pages)
+        let a = TrendIndex(oneByOne), b = TrendIndex(built)
         #expect(a.itemCount > 20)
         #expect(a.itemKinds == b.itemKinds && a.itemKeys == b.itemKeys)
         #expect(a.postTime == b.postTime && a.postAuthor == b.postAuthor)
@@ -79,15 +78,14 @@ import Testing
 
     /// Whole posts name their author by platform id alone, so two accounts of different
     /// platforms with the same id were one author; records number accounts, so they are two.
-    @Test func authorsAreAccountsNotBareIDs() throws {
+    @Test func authorsAreAccountsNotBareIDs() async throws {
         let store = try SQLiteStore.inMemory()
-        _ = try store.write(Fixture.batch([.post(Fixture.post("a", author: "42")),
+        _ = try await store.write(Fixture.batch([.post(Fixture.post("a", author: "42")),
                                            .post(Fixture.post("b", author: "42", platform: .mastodon))]), workspace: "default")
-        let builder = TrendInputBuilder()
-        try store.forEachTrendRecordBatch(workspace: "default") { builder.add($0) }
-        #expect(builder.finish().authorCount == 2)
+        let built = try await TrendInputBuilder().build(from: store.trendRecords(workspace: "default", includeReposts: false))
+        #expect(built.authorCount == 2)
         var input = TrendInput()
-        try store.forEachPost(workspace: "default") { input.append($0) }
+        try await store.posts(workspace: "default").forEach { input.append($0) }
         #expect(input.authorCount == 1)
     }
 }

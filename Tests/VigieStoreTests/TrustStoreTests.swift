@@ -6,7 +6,7 @@ import VigieCore
 @Suite struct TrustStoreTests {
     /// u1 posts the same text four times with links and likes; u2 replies to u1 and u1 replies back;
     /// u3 likes u1's posts; u4 and u5 share a bio; u9 is only mentioned.
-    static func store() throws -> SQLiteStore {
+    static func store() async throws -> SQLiteStore {
         let store = try SQLiteStore.inMemory()
         var items: [IngestItem] = [
             .account(Fixture.account("u1", handle: "spammy", followers: 10, bio: "Best deals")),
@@ -27,13 +27,13 @@ import VigieCore
             items.append(.interaction(Interaction(platform: .twitter, kind: .like, sourceAccountID: "u3", targetAccountID: "u1",
                                                   targetPostID: "p\(i)", viaID: "like\(i)", at: Fixture.at(1_000))))
         }
-        try store.write(Fixture.batch(items), workspace: "default")
+        try await store.write(Fixture.batch(items), workspace: "default")
         return store
     }
 
-    @Test func subjectsCarryBehaviourGraphAndSharedBios() throws {
-        let store = try Self.store()
-        let subjects = try store.trustSubjects(workspace: "default")
+    @Test func subjectsCarryBehaviourGraphAndSharedBios() async throws {
+        let store = try await Self.store()
+        let subjects = try await store.trustSubjects(workspace: "default")
         func subject(_ id: String) throws -> TrustSubject { try #require(subjects.first { $0.account.platformID == id }) }
         let spammy = try subject("u1")
         let activity = try #require(spammy.activity)
@@ -56,13 +56,13 @@ import VigieCore
     }
 
     /// Scoring one account reads only its neighbourhood; what it reads must equal the whole pass.
-    @Test func oneAccountMatchesTheWholeWorkspace() throws {
-        let store = try Self.store()
-        let all = try store.trustSubjects(workspace: "default")
+    @Test func oneAccountMatchesTheWholeWorkspace() async throws {
+        let store = try await Self.store()
+        let all = try await store.trustSubjects(workspace: "default")
         #expect(all.count >= 6)
         for expected in all {
-            let alone = try #require(try store.trustSubjects(workspace: "default", accountIDs: [expected.id]).first)
-            #expect(alone.id == expected.id && alone.account == expected.account)
+            let alone = try #require(try await store.trustSubjects(workspace: "default", accounts: [expected.key]).first)
+            #expect(alone.key == expected.key && alone.account == expected.account)
             #expect(TrustFeatureExtractor.features(of: alone) == TrustFeatureExtractor.features(of: expected),
                     "features of \(expected.account.platformID)")
             #expect(alone.graph == expected.graph && alone.bioSharedWith == expected.bioSharedWith)
@@ -73,49 +73,50 @@ import VigieCore
             #expect(alone.activity?.recentEngagement.map(\.at).sorted() == expected.activity?.recentEngagement.map(\.at).sorted())
         }
         // Several at once, duplicates and unknown ids ignored.
-        let ids = all.prefix(3).map(\.id)
-        #expect(try store.trustSubjects(workspace: "default", accountIDs: ids + ids + [999_999]).map(\.id) == ids.sorted())
-        #expect(try store.trustSubjects(workspace: "nobody", accountIDs: ids).isEmpty)
-        #expect(try store.trustAccountIDs(workspace: "default", handle: "@Spammy") == [all.first { $0.account.platformID == "u1" }!.id])
-        #expect(try store.trustAccountIDs(workspace: "default", handle: "u2").count == 1)
+        let keys = all.prefix(3).map(\.key)
+        let unknown = AccountKey(platform: .twitter, platformID: "nobody-knows")
+        #expect(try await store.trustSubjects(workspace: "default", accounts: keys + keys + [unknown]).map(\.key).sorted() == keys.sorted())
+        #expect(try await store.trustSubjects(workspace: "nobody", accounts: keys).isEmpty)
+        #expect(try await store.accountKeys(workspace: "default", handle: "@Spammy") == [all.first { $0.account.platformID == "u1" }!.key])
+        #expect(try await store.accountKeys(workspace: "default", handle: "u2").count == 1)
         // The tier scan gives the same activities' engagement as the whole pass.
-        let nano = try store.recentEngagement(workspace: "default", tier: .nano)
+        let nano = try await store.recentEngagement(workspace: "default", tier: .nano)
         let wholeNano = all.filter { ($0.account.followers.map(InfluenceTier.init(followers:))) == .nano }
             .compactMap(\.activity).filter { !$0.recentEngagement.isEmpty }
         #expect(nano.map { $0.recentEngagement.count } .sorted() == wholeNano.map { $0.recentEngagement.count }.sorted())
         #expect(!nano.isEmpty)
     }
 
-    @Test func engagementsListWhoActedOnAnAccount() throws {
-        let store = try Self.store()
-        let subjects = try store.trustSubjects(workspace: "default")
+    @Test func engagementsListWhoActedOnAnAccount() async throws {
+        let store = try await Self.store()
+        let subjects = try await store.trustSubjects(workspace: "default")
         let spammy = try #require(subjects.first { $0.account.platformID == "u1" })
-        let engagements = try store.engagements(workspace: "default", accountID: spammy.id)
+        let engagements = try await store.engagements(workspace: "default", account: spammy.key)
         #expect(engagements.filter { $0.kind == .like }.count == 3)
         #expect(engagements.filter { $0.kind == .reply }.count == 1)
         #expect(Set(engagements.compactMap(\.postID)) == ["p0", "p1", "p2"])
-        #expect(try store.trustSubjects(workspace: "nobody").isEmpty)
+        #expect(try await store.trustSubjects(workspace: "nobody").isEmpty)
     }
 
-    @Test func importsKeepCountSnapshotsForFollowerJumps() throws {
+    @Test func importsKeepCountSnapshotsForFollowerJumps() async throws {
         let store = try SQLiteStore.inMemory()
         let day = 86_400.0
         for (followers, seconds) in [(1_000, 0.0), (1_000, day), (1_100, 2 * day), (9_000, 3 * day)] {
-            try store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: followers, observedAt: seconds))]),
+            try await store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: followers, observedAt: seconds))]),
                             workspace: "default")
         }
         // The same record again adds nothing; a record without an observation time adds no snapshot.
-        try store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: 9_000, observedAt: 3 * day))]),
+        try await store.write(Fixture.batch([.account(Fixture.account("i1", handle: "influ", followers: 9_000, observedAt: 3 * day))]),
                         workspace: "default")
-        try store.write(Fixture.batch([.account(Fixture.account("i2", handle: "plain", followers: 5))]), workspace: "default")
-        let subjects = try store.trustSubjects(workspace: "default")
+        try await store.write(Fixture.batch([.account(Fixture.account("i2", handle: "plain", followers: 5))]), workspace: "default")
+        let subjects = try await store.trustSubjects(workspace: "default")
         let influ = try #require(subjects.first { $0.account.platformID == "i1" })
-        let snapshots = try store.metricSnapshots(workspace: "default", accountID: influ.id)
+        let snapshots = try await store.metricSnapshots(workspace: "default", account: influ.key)
         #expect(snapshots.map(\.followers) == [1_000, 1_000, 1_100, 9_000])
         let jumps = AudienceQuality.followerJumps(snapshots)
         #expect(jumps.count == 1 && jumps.first?.before == 1_100 && jumps.first?.after == 9_000)
         let plain = try #require(subjects.first { $0.account.platformID == "i2" })
-        #expect(try store.metricSnapshots(workspace: "default", accountID: plain.id).isEmpty)
-        #expect(try store.metricSnapshots(workspace: "other", accountID: influ.id).isEmpty)
+        #expect(try await store.metricSnapshots(workspace: "default", account: plain.key).isEmpty)
+        #expect(try await store.metricSnapshots(workspace: "other", account: influ.key).isEmpty)
     }
 }

@@ -55,9 +55,9 @@ public enum WatchError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidQuery(let error):
             return "invalid query\n" + error.description
         case .alreadyExists(let name):
-            return "a watch named '\(name)' already exists: remove it first (`vigie watch remove \(name)`) or choose another name"
+            return "a watch named '\(name)' already exists: remove it first or choose another name"
         case .notFound(let name):
-            return "no watch named '\(name)' in this workspace: see `vigie watch list`"
+            return "no watch named '\(name)' in this workspace"
         }
     }
 }
