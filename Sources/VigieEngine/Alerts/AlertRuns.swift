@@ -17,7 +17,7 @@ public struct AlertRunRequest: Sendable, Hashable {
     }
 
     public func validate() throws(EngineError) {
-        do { try policy.validate() } catch { throw error.engineError(field: "policy") }
+        do { try policy.validate() } catch { throw error.engineError() }
     }
 }
 

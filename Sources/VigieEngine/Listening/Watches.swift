@@ -41,6 +41,7 @@ extension Engine {
     /// let refresh = try await engine.addWatch(AddWatchRequest(name: "velo", query: "(velo OR cyclisme) lang:fr"))
     /// print(refresh.totalMatches)
     /// ```
+    @discardableResult
     public func addWatch(_ request: AddWatchRequest) async throws -> WatchRefresh {
         try await store.addWatch(Watch(name: request.name, query: request.query, stemmed: request.stemmed), workspace: workspace)
     }
