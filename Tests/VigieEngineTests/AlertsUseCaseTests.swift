@@ -3,9 +3,9 @@ import Testing
 import VigieCore
 import VigieEngine
 
-/// A webhook transport scripted by host: `slow.test` answers after `slowDelay` with a failure,
-/// `down.test` fails at once, any other host delivers at once. It records what it was sent and
-/// the order in which deliveries ended.
+/// A webhook transport scripted by host: `slow.test` hangs until `fast.test` has been served
+/// (at most `slowDelay`), then fails; `down.test` fails at once; any other host delivers at once.
+/// It records what it was sent and the order in which deliveries ended.
 struct ScriptedTransport: WebhookTransport {
     actor Log {
         var sent: [(host: String, body: Data)] = []
@@ -13,6 +13,7 @@ struct ScriptedTransport: WebhookTransport {
         func send(_ host: String, _ body: Data) { sent.append((host, body)) }
         func finish(_ host: String) { finished.append(host) }
         func calls(to host: String) -> Int { sent.filter { $0.host == host }.count }
+        func hasFinished(_ host: String) -> Bool { finished.contains(host) }
     }
 
     let log = Log()
@@ -21,7 +22,14 @@ struct ScriptedTransport: WebhookTransport {
     func deliver(_ body: Data, to url: URL, policy: RetryPolicy) async -> [DeliveryAttempt] {
         let host = url.host ?? ""
         await log.send(host, body)
-        if host == "slow.test" { try? await Task.sleep(for: slowDelay) }
+        if host == "slow.test" {
+            // Hangs while the other receiver is not served yet: served in parallel, it finishes
+            // first whatever the machine's load; served one after the other, it cannot.
+            let deadline = ContinuousClock.now + slowDelay
+            while ContinuousClock.now < deadline, await !log.hasFinished("fast.test") {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+        }
         let delivered = host != "slow.test" && host != "down.test"
         await log.finish(host)
         return [DeliveryAttempt(attempt: 1, at: Date(), url: url.absoluteString, statusCode: delivered ? 200 : nil,
@@ -29,7 +37,7 @@ struct ScriptedTransport: WebhookTransport {
     }
 }
 
-@Suite struct AlertsUseCaseTests {
+@Suite(.serialized) struct AlertsUseCaseTests {
     typealias F = ListeningFixture
 
     static func spikeRule(_ name: String, webhook: String?) -> AlertRule {
@@ -42,7 +50,7 @@ struct ScriptedTransport: WebhookTransport {
             let engine = try await F.engine(F.burst())
             try await engine.addAlertRule(Self.spikeRule("a-slow", webhook: "http://slow.test/hook"))
             try await engine.addAlertRule(Self.spikeRule("b-fast", webhook: "http://fast.test/hook"))
-            let transport = ScriptedTransport(slowDelay: .milliseconds(1500))
+            let transport = ScriptedTransport(slowDelay: .seconds(2))
             let result = try await engine.runAlerts(AlertRunRequest(policy: RetryPolicy(concurrency: concurrency)),
                                                     transport: transport)
             #expect(result.outcomes.map(\.fired.count) == [1, 1])

@@ -3,7 +3,7 @@ import Testing
 import VigieCore
 import VigieEngine
 
-@Suite struct ListeningDashboardTests {
+@Suite(.serialized) struct ListeningDashboardTests {
     typealias F = ListeningFixture
 
     /// Three "velo" posts in early March 2024 (one at 23:30 UTC, already the next day in Paris),

@@ -4,7 +4,7 @@ import VigieCore
 import Synchronization
 import VigieEngine
 
-@Suite struct TextUseCaseTests {
+@Suite(.serialized) struct TextUseCaseTests {
     static let resources = Resources(configuration: ListeningFixture.configuration())
 
     /// A labelled folder laid out like tweets-sentiment-xlmt (`english/` and `french/`, one text

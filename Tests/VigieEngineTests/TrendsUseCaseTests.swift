@@ -3,7 +3,7 @@ import Testing
 import VigieCore
 import VigieEngine
 
-@Suite struct TrendsUseCaseTests {
+@Suite(.serialized) struct TrendsUseCaseTests {
     typealias F = ListeningFixture
 
     @Test func weakSignalsRankTheNewHashtagWithItsEvidence() async throws {
