@@ -17,6 +17,10 @@ struct Vigie: AsyncParsableCommand {
             AccountsCommand.self, SynthCommand.self,
             // Analyse
             QueryCommand.self, LanguageCommand.self,
+            WatchCommand.self,
+            SentimentCommand.self,
+            TrendsCommand.self,
+            AlertsCommand.self,
         ]
     )
 
