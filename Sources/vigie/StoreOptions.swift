@@ -45,6 +45,12 @@ struct StoreOptions: ParsableArguments {
         try SQLiteStore(path: configuration.database, readOnly: readOnly)
     }
 
+    /// An empty store for a computation's intermediate data (the trust training's generated
+    /// accounts), kept in memory and gone with it.
+    static func scratchStore() throws -> any Store {
+        try SQLiteStore.inMemory()
+    }
+
     var workspaceName: String { configuration().workspace }
     var databasePath: String { configuration().database }
 }

@@ -17,6 +17,13 @@ struct Vigie: AsyncParsableCommand {
             AccountsCommand.self, SynthCommand.self,
             // Analyse
             QueryCommand.self, LanguageCommand.self,
+            InfluencersCommand.self,
+            DiscoverCommand.self,
+            CommunitiesCommand.self,
+            LookalikesCommand.self,
+            GraphCommand.self,
+            TrustCommand.self,
+            CoordinationCommand.self,
         ]
     )
 

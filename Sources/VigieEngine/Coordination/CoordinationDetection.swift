@@ -88,10 +88,9 @@ public struct CoordinationResult: Sendable {
 
 /// Coordinated groups and the network they come from.
 public struct CoordinationClusters: Sendable {
-    public var network: CoordinationNetwork
+    /// The network and what reading found.
+    public var detection: CoordinationResult
     public var clusters: [CoordinationCluster]
-    public var files: [CoordinationResult.FileRead]
-    public var firstRejects: [Reject]
 }
 
 extension Engine {
@@ -143,7 +142,7 @@ extension Engine {
         let detected = try await coordination(request)
         let network = detected.network
         let clusters = try await Offload.run { network.clusters(minimumSize: minimumSize) }
-        return CoordinationClusters(network: network, clusters: clusters, files: detected.files, firstRejects: detected.firstRejects)
+        return CoordinationClusters(detection: detected, clusters: clusters)
     }
 
     /// The workspace's posts as detection input; each page's keys are worked out on every core.

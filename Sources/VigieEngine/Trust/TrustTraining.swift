@@ -68,6 +68,12 @@ extension Engine {
     /// print(result.model.evaluation?.lines ?? [])
     /// ```
     public func trustTraining(_ request: TrustTrainingRequest) async throws -> TrustTrainingResult {
+        try await Self.trustTraining(request, configuration: configuration)
+    }
+
+    /// The same without a workspace store: training reads only files and its scratch stores.
+    public static func trustTraining(_ request: TrustTrainingRequest,
+                                     configuration: EngineConfiguration) async throws -> TrustTrainingResult {
         try request.validate()
         let base = TrainingLocations.repositoryRoot(from: configuration.searchFolders)
             ?? URL(fileURLWithPath: configuration.searchFolders.first ?? FileManager.default.currentDirectoryPath)
