@@ -175,17 +175,17 @@ extension Engine {
     }
 
     /// The topic's posts and graphs, its communities and every account ranked. The workspace's
-    /// trust scores are read while the graph loads.
+    /// trust scores are read first, not while the graph loads: both at once would add their
+    /// memory peaks for little gain on two cores.
     func rankTopic(_ request: InfluencersRequest) async throws -> TopicRanking {
         try request.validate()
         let query = try await topicQuery(request.topic)
-        async let trustScores = request.scoreTrust ? optionallyScoredWorkspace() : (nil, nil)
+        let (trust, note) = request.scoreTrust ? try await optionallyScoredWorkspace() : (nil, nil)
         var loader = GraphLoader(engine: self, period: request.period)
         let nodes = try await loader.nodes()
         let topic = try await loader.topic(nodes: nodes, query: query)
         try Task.checkCancellation()
         let partition = try await loader.communities(topic.graph, resolution: request.resolution)
-        let (trust, note) = try await trustScores
         let ranked = try await loader.time("rank") {
             try await Offload.run {
                 TopicalLegitimacy().rank(nodes: nodes, topicGraph: topic.topicGraph, signals: topic.signals,
