@@ -74,8 +74,10 @@ public struct Lookalikes: Sendable {
             let profile = profiles[candidate.node]
             let similarity = profile.map { Self.cosine(own, $0) }
             let score = similarity.map { engagerWeight * candidate.cosine + (1 - engagerWeight) * $0 } ?? engagerWeight * candidate.cosine
+            // Ties broken by name: the profiles are dictionaries, whose order changes from run to run.
             let sharedTopics = profile.map { p in
-                own.keys.filter { p[$0] != nil }.sorted { (own[$0]! * p[$0]!) > (own[$1]! * p[$1]!) }.prefix(5).map { $0 }
+                own.keys.filter { p[$0] != nil }.map { ($0, own[$0]! * p[$0]!) }
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(5).map(\.0)
             } ?? []
             return Match(account: account.label, platformID: account.platformID, followers: account.followers, score: score,
                          engagerSimilarity: candidate.cosine, sharedEngagers: candidate.shared,
