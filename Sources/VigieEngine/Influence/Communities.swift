@@ -67,15 +67,12 @@ extension Engine {
         var profiles = CommunityProfiles(community: partition.community, communityCount: partition.communityCount)
         let store = self.store, workspace = self.workspace, period = request.period, query = topicQuery
         try await loader.time("label communities") {
+            // One post at a time, as discovery (see there why not on every core).
             for try await page in store.graphPosts(workspace: workspace, nodes: nodes) {
-                let documents = await Parallel.map(page) { row -> (QueryDocument, Bool)? in
-                    guard row.post.repostOfID == nil, row.author != nil, period.includes(row.post) else { return nil }
+                for row in page {
+                    guard row.post.repostOfID == nil, let node = row.author, period.includes(row.post) else { continue }
                     let document = QueryDocument(post: row.post)
-                    return (document, query?.matches(document) ?? false)
-                }
-                for (row, labelled) in zip(page, documents) {
-                    guard let (document, onTopic) = labelled, let node = row.author else { continue }
-                    profiles.add(document, node: node, onTopic: onTopic)
+                    profiles.add(document, node: node, onTopic: query?.matches(document) ?? false)
                 }
             }
         }

@@ -166,15 +166,13 @@ extension Engine {
         let store = self.store, workspace = self.workspace, period = loader.period
         return try await loader.time("scan posts") {
             var scan = DiscoveryScan(authors: [Bool](repeating: false, count: nodes.count))
+            // Tokenised one post at a time: making the page's documents on every core measured
+            // 12-15% more CPU (allocations of a whole page of documents) and no faster on 2 cores.
             for try await page in store.graphPosts(workspace: workspace, nodes: nodes) {
-                // Tokenising and matching are the costly part: done in parallel, counted in order.
-                let tested = await Parallel.map(page) { row -> (QueryDocument, Bool)? in
-                    guard row.author != nil, period.includes(row.post) else { return nil }
+                for row in page {
+                    guard let node = row.author, period.includes(row.post) else { continue }
                     let document = QueryDocument(post: row.post)
-                    return (document, query.matches(document))
-                }
-                for (row, result) in zip(page, tested) {
-                    guard let (document, inSeed) = result, let node = row.author else { continue }
+                    let inSeed = query.matches(document)
                     if inSeed {
                         scan.posts.append(row.post.platformID)
                         scan.authors[Int(node)] = true
