@@ -10,6 +10,7 @@ struct VigieBench: AsyncParsableCommand {
         abstract: "Benchmark modes of Vigie (reference computations and timed loops).",
         subcommands: [
             QueryCommand.self,
+            TrustScoreCommand.self,
         ]
     )
 }

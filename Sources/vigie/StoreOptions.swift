@@ -51,6 +51,12 @@ struct StoreOptions: ParsableArguments {
         return try SQLiteStore(path: configuration.database, readOnly: readOnly)
     }
 
+    /// An empty store for a computation's intermediate data (the trust training's generated
+    /// accounts), kept in memory and gone with it.
+    static func scratchStore() throws -> any Store {
+        try SQLiteStore.inMemory()
+    }
+
     var workspaceName: String { configuration().workspace }
     var databasePath: String { configuration().database }
 }

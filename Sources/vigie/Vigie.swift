@@ -16,11 +16,11 @@ struct Vigie: AsyncParsableCommand {
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, SynthCommand.self,
             // Analyse
-            QueryCommand.self, LanguageCommand.self,
-            WatchCommand.self,
-            SentimentCommand.self,
-            TrendsCommand.self,
-            AlertsCommand.self,
+            QueryCommand.self, WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
+            TrendsCommand.self, AlertsCommand.self,
+            TrustCommand.self,
+            InfluencersCommand.self, DiscoverCommand.self, CommunitiesCommand.self, LookalikesCommand.self,
+            GraphCommand.self, CoordinationCommand.self,
         ]
     )
 
