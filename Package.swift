@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VigieCore", targets: ["VigieCore"]),
         .library(name: "VigieIngest", targets: ["VigieIngest"]),
         .library(name: "VigieEngine", targets: ["VigieEngine"]),
+        .library(name: "VigieBus", targets: ["VigieBus"]),
         .library(name: "VigieStore", targets: ["VigieStore"]),
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
         .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
@@ -21,6 +22,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
@@ -42,11 +46,19 @@ let package = Package(
         // The use cases (ingest a source, query, dashboards, trends, alerts, influence, trust,
         // coordination) as async operations on `any Store`: the CLI and the server call these.
         .target(name: "VigieEngine", dependencies: ["VigieCore", "VigieIngest", "VigieSynth"]),
+        // The ingest bus on NATS JetStream: a small client of the NATS protocol on SwiftNIO.
+        .target(name: "VigieBus", dependencies: [
+            "VigieCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery",
+                "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Benchmark-only modes (reference computations, timed loops), kept out of the shipped CLI;
@@ -68,6 +80,7 @@ let package = Package(
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest", "VigieTestSupport"]),
         .testTarget(name: "VigieEngineTests", dependencies: ["VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport"]),
+        .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
     ]
 )

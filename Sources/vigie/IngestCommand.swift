@@ -44,6 +44,10 @@ struct IngestCommand: AsyncParsableCommand {
     @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("Publish the decoded batches to this ingest bus (NATS JetStream) instead of writing them; `vigie worker` processes write them.",
+                               valueName: "nats://host:port"))
+    var bus: String?
+
     @Flag(help: "Do not identify the language of posts that arrive without one.")
     var noLanguageId = false
 
@@ -68,6 +72,7 @@ struct IngestCommand: AsyncParsableCommand {
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
             throw ValidationError("--delimiter must be ',', ';', '|' or 'tab'.")
         }
+        guard !(dryRun && bus != nil) else { throw ValidationError("choose one of --dry-run and --bus.") }
     }
 
     func run() async throws {
@@ -75,7 +80,8 @@ struct IngestCommand: AsyncParsableCommand {
                                     dryRun: dryRun, identifyLanguages: !noLanguageId)
         let showProgress = !quiet && !json && Output.stderrIsTerminal
         let json = self.json
-        let dryRun = self.dryRun
+        // Nothing is written here in a dry run or when publishing to a bus: no write counts to show.
+        let dryRun = self.dryRun || bus != nil
         let events: @Sendable (IngestEvent) -> Void = { event in
             switch event {
             case .progress(let progress): if showProgress { Self.showProgress(progress) }
@@ -86,11 +92,18 @@ struct IngestCommand: AsyncParsableCommand {
             }
         }
         let result: IngestResult
-        if dryRun {
+        if self.dryRun {
             let configuration = store.configuration(lexicons: lexicon.lexicons)
             try configuration.validate()
             result = try await Engine.ingest(request, into: DiscardingWriter(), workspace: configuration.workspace,
                                              resources: Resources(configuration: configuration), events: events)
+        } else if let bus {
+            let configuration = store.configuration(lexicons: lexicon.lexicons)
+            try configuration.validate()
+            let writer = BusWriter(bus: try BusOptions.open(bus), idPrefix: BusOptions.importID(paths))
+            result = try await Engine.ingest(request, into: writer, workspace: configuration.workspace,
+                                             resources: Resources(configuration: configuration), events: events)
+            if !json { print("published to \(bus): \(Output.count(result.totalPosts)) posts and \(Output.count(result.totalAccounts)) accounts; `vigie worker --bus \(bus)` writes them") }
         } else {
             result = try await store.engine(lexicons: lexicon.lexicons).ingest(request, events: events)
         }
