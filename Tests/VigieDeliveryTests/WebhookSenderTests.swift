@@ -151,23 +151,4 @@ final class WaitLog: Sendable {
         #expect(try await store.undeliveredAlerts(workspace: "default", limit: 10).isEmpty)
         #expect(up.requests.count == 1)
     }
-
-    @Test func rulesAreStoredListedAndRemoved() async throws {
-        let store = try SQLiteStore.inMemory()
-        var settings = AlertSettings()
-        settings.spike.persistence = 3
-        try await store.addAlertRule(AlertRule(name: "b", target: .query("#velo lang:fr"), kind: .spike, settings: settings), workspace: "w")
-        try await store.addAlertRule(AlertRule(name: "a", target: .watch("marque"), kind: .weakSignal), workspace: "w")
-        await #expect(throws: StoreError.self) {
-            try await store.addAlertRule(AlertRule(name: "a", target: .all, kind: .spike), workspace: "w")
-        }
-        let rules = try await store.alertRules(workspace: "w")
-        #expect(rules.map(\.name) == ["a", "b"])
-        #expect(rules[1].target == .query("#velo lang:fr") && rules[1].settings.spike.persistence == 3)
-        #expect(rules[0].target == .watch("marque") && rules[0].kind == .weakSignal)
-        #expect(try await store.alertRules(workspace: "other").isEmpty)
-        #expect(try await store.removeAlertRule(named: "a", workspace: "w"))
-        #expect(try await !store.removeAlertRule(named: "a", workspace: "w"))
-        #expect(try await store.alertRules(workspace: "w").map(\.name) == ["b"])
-    }
 }

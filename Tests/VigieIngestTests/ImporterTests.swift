@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 /// A writer that remembers the batches it was given.
 final class RecordingStore: StoreWriter, Sendable {
@@ -37,7 +38,7 @@ final class RecordingStore: StoreWriter, Sendable {
     @Test func batchesAreBoundedAndTheLastCheckpointIsComplete() async throws {
         let store = RecordingStore()
         let report = try await Importer(store: store).importFile(
-            at: Fixtures.sharedData("twitter-v2-twarc/flat.jsonl"), options: ImportOptions(batchSize: 100))
+            at: SharedData.path("twitter-v2-twarc/flat.jsonl"), options: ImportOptions(batchSize: 100))
         #expect(report.format == "twitter-v2")
         #expect(report.posts > 100)
         #expect(store.batches.count > 2)
@@ -72,7 +73,7 @@ final class RecordingStore: StoreWriter, Sendable {
         let store = RecordingStore(failAt: 1)
         await #expect(throws: RecordingStore.Failure.self) {
             try await Importer(store: store).importFile(
-                at: Fixtures.sharedData("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 50))
+                at: SharedData.path("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 50))
         }
         #expect(store.batches.count == 1)
     }
@@ -87,7 +88,7 @@ final class RecordingStore: StoreWriter, Sendable {
             #expect(error.description.contains("/nonexistent/file.jsonl"))
         }
         do {
-            _ = try await importer.importFile(at: Fixtures.sharedData("twitter-v2-twarc/empty.json"))
+            _ = try await importer.importFile(at: SharedData.path("twitter-v2-twarc/empty.json"))
             Issue.record("imported an empty file")
         } catch let error as ImportError {
             #expect(error.code == .empty)
@@ -118,7 +119,7 @@ final class RecordingStore: StoreWriter, Sendable {
         ("instagram-fake-followers-srf/labelled_1000_inclprivate.csv", .instagramCSV),
     ])
     func detectsTheFormatOfEachRealSample(file: String, expected: ImportFormat) throws {
-        #expect(try FormatDetector.detect(path: Fixtures.sharedData(file)) == expected)
+        #expect(try FormatDetector.detect(path: SharedData.path(file)) == expected)
     }
 
     @Test func detectsToolkitCSV() async throws {

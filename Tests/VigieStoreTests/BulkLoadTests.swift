@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VigieCore
+import VigieTestSupport
 @testable import VigieStore
 
 @Suite("SQLiteStore bulk load")

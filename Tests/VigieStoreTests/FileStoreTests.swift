@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VigieCore
+import VigieTestSupport
 @testable import VigieStore
 
 @Suite("SQLiteStore on disk")
@@ -21,8 +22,8 @@ struct FileStoreTests {
         #expect(try await reopened.searchPosts(workspace: "default", text: "reseau", limit: 5).count == 1)
         let again = try await reopened.write(Fixture.batch([.post(Fixture.post("p1", text: "persistant réseau"))]), workspace: "default")
         #expect(again.postsUnchanged == 1)
-        #expect(try await reopened.strings("SELECT identifier FROM grdb_migrations") == StoreMigrations.migrator.migrations)
-        #expect(try await reopened.strings("PRAGMA journal_mode") == ["wal"])
+        #expect(try reopened.strings("SELECT identifier FROM grdb_migrations") == StoreMigrations.migrator.migrations)
+        #expect(try reopened.strings("PRAGMA journal_mode") == ["wal"])
     }
 
     @Test func anInterruptedBatchLeavesTheFileConsistent() async throws {
@@ -88,6 +89,30 @@ struct FileStoreTests {
             try SQLiteStore(path: "/nonexistent-vigie-dir/sub/vigie.sqlite")
         }
         #expect(error?.code == .cannotOpen)
+    }
+
+    /// Read commands open read-only: a missing file is an error, not a new empty database.
+    @Test func aReadOnlyOpenNeverCreatesAFile() async throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("absent.sqlite").path
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path, readOnly: true) }
+        #expect(error?.code == .missing)
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    /// A read-only open cannot migrate: a file at an older schema is refused with the remedy.
+    @Test func aReadOnlyOpenRefusesAnOlderSchema() async throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("old.sqlite").path
+        try StoreMigrations.migrator.migrate(try DatabaseQueue(path: path), upTo: "v1")
+        let error = #expect(throws: StoreError.self) { try SQLiteStore(path: path, readOnly: true) }
+        #expect(error?.code == .readOnly)
+        #expect(error?.message.contains("older version") == true)
+        // Opened with write access once, it is upgraded and then opens read-only.
+        _ = try SQLiteStore(path: path)
+        #expect(try SQLiteStore(path: path, readOnly: true).isReadOnly)
     }
 
     @Test func lockErrorsSayWhatToDo() async {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigieCore
+import VigieTestSupport
 @testable import VigieStore
 
 /// A by-hand measurement, not a timed test: it runs only when `VIGIE_STORE_THROUGHPUT` is set.

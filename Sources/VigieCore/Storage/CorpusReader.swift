@@ -11,14 +11,16 @@ public protocol CorpusReader: Sendable {
     /// The last checkpoint recorded for a file, to tell an interrupted import from a finished one.
     func checkpoint(workspace: String, file: String) async throws -> ImportCheckpoint?
 
-    /// Full-text search over post text; case and accents are folded (`reseau` finds `réseau`).
+    /// Full-text search over post text: posts holding every word of `text`, best match first;
+    /// case and accents are folded (`reseau` finds `réseau`), punctuation is never syntax.
     func searchPosts(workspace: String, text: String, limit: Int) async throws -> [Post]
     /// Accounts whose handle (without `@`, any case) or platform id is `handle`, with what the
     /// store knows around them.
     func accountDetails(workspace: String, handle: String) async throws -> [AccountDetail]
 
     /// Runs a listening query: every match is counted (exactly ``Query/matches(_:)``), the newest
-    /// `limit` are returned, newest first. `since`/`until` narrow by creation date.
+    /// `limit` are returned, newest first (at equal dates, the last stored first). `since` and
+    /// `until` narrow by creation date (`until` excluded).
     func query(_ query: Query, workspace: String, since: Date?, until: Date?, limit: Int) async throws -> QueryResultPage
 
     /// Every post of the workspace, in storage order (the order they were first stored).

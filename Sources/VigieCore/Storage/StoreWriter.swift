@@ -1,7 +1,9 @@
 /// The write side of a store: what imports and live connectors call.
 ///
-/// Write semantics every implementation keeps (pure rules in ``WriteRules``, tested by the
-/// conformance suite):
+/// Write semantics every implementation keeps, stated as pure core functions that every backend
+/// calls (``PostContent/merged(with:)``, ``PostVersions``, `Account.merged(with:)`,
+/// `Post.derivedInteractions`, `Tombstone.Target.removesPosts` and its siblings) and checked by
+/// the conformance suite (`VigieTestSupport.StoreConformance`):
 /// - Records are keyed by workspace, platform and platform id; writing the same record twice
 ///   changes nothing (idempotent import).
 /// - Accounts merge field by field: a `nil` field never erases a known value; a newer
@@ -10,7 +12,9 @@
 ///   version's text is kept in the post's history. An edit with a new id (`editOf`) updates the
 ///   original's row.
 /// - A tombstone hides its post for good: a later import of that post is ignored, and the
-///   post's derived data (interactions, full-text entry) is removed.
+///   post's derived data (interactions, full-text entry) is removed. Like, repost and follow
+///   tombstones do the same for recorded interactions; an account tombstone only sets a status.
+/// - Times are kept to the millisecond.
 /// - Interactions implied by a post (reply, repost, quote, mention) are derived by the store.
 public protocol StoreWriter: Sendable {
     /// Writes one batch atomically: all of it lands, with its checkpoint, or none of it.

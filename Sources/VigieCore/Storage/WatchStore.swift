@@ -5,7 +5,8 @@ import Foundation
 /// Every read below first brings the watch up to date: posts stored after its high-water mark are
 /// tested, and so are posts edited or deleted since (the store keeps a change log while a workspace
 /// has watches), so a watch never needs a full rescan after it was added. A deleted post leaves
-/// every watch at once.
+/// every watch at once. Bringing a watch up to date writes: on a store opened read-only, the
+/// reads of a watch's matches throw ``StoreError`` `readOnly` (listing watches still works).
 ///
 /// ```swift
 /// try await store.addWatch(Watch(name: "velo", query: "velo OR cyclisme lang:fr"), workspace: "default")

@@ -268,13 +268,8 @@ enum ChunkDecoding {
             let id: Int64 = row[0]
             let rootID: String = row[2]
             let versionID: String = row[3]
-            var metrics = StoredMetrics(nil)
-            metrics.likes = row[18]
-            metrics.reposts = row[19]
-            metrics.replies = row[20]
-            metrics.quotes = row[21]
-            metrics.views = row[22]
-            metrics.observedAt = row[23]
+            let metrics = PostContent.Metrics(likes: row[18], reposts: row[19], replies: row[20], quotes: row[21],
+                                              views: row[22], observedAt: row[23])
             let withheld: String? = row[25]
             let editedAt: Int64? = row[24]
             posts[id] = Post(
@@ -286,7 +281,7 @@ enum ChunkDecoding {
                 hashtags: hashtags[id] ?? [], mentions: mentions[id] ?? [], urls: urls[id] ?? [],
                 mediaCount: row[16], source: row[17], metrics: metrics.model,
                 editedAt: editedAt.map(Date.init(unixMillis:)),
-                state: withheld.map { .withheld(countries: $0.split(separator: ",").map(String.init)) } ?? .visible)
+                state: withheld.map { .withheld(countries: PostContent.countries($0)) } ?? .visible)
         }
         return posts
     }
