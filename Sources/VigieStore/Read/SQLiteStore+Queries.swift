@@ -46,7 +46,7 @@ extension SQLiteStore {
 
     /// Posts whose text holds every word of `text` (case and accents folded), best match first.
     public func searchPosts(workspace: String, text: String, limit: Int) async throws -> [Post] {
-        guard let query = QueryIndex.searchFilter(text) else { return [] }
+        guard let query = QueryIndex.searchForms(text).map(FTS5.search) else { return [] }
         return try await read { db in
             guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
             let rows = try Row.fetchAll(db, sql: """

@@ -286,7 +286,7 @@ enum StoreMigrations {
             DROP TABLE post_fts;
             -- Contentless: the indexed document is not the post's text, so nothing can be read back
             -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
-            -- one query token, encoded in ASCII letters and digits (`QueryIndex.encode`).
+            -- one query token, encoded in ASCII letters and digits (`FTS5.encode`).
             CREATE VIRTUAL TABLE post_fts USING fts5(
                 pos, nw, tags, handles, sites, content = '', tokenize = 'unicode61'
             );

@@ -233,7 +233,7 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            let document = QueryIndex.document(for: post, stems: &cache.stems)
+            let document = FTS5.columnValues(of: QueryIndex.document(for: post, stems: &cache.stems))
             try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
             if PostVersions.startsHistory(post) {
                 let entry = PostVersions.Entry(content)

@@ -2,12 +2,13 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// What `post_fts` indexes for a post: the columns of ``QueryIndex/document(for:)`` (its text,
-/// hashtags, mention handles and links), so that ``QueryIndex/filter(for:)`` can answer queries.
-/// `post_fts` is contentless, so removing an entry restates the document it indexed.
+/// What `post_fts` indexes for a post: the core's ``QueryIndex/document(for:stems:)`` (its text,
+/// hashtags, mention handles and links) in the FTS5 layout of ``FTS5``, so that the plans of
+/// ``QueryIndex/plan(for:)`` can be answered. `post_fts` is contentless, so removing an entry
+/// restates the document it indexed.
 enum FullTextDocuments {
-    private static let columns = QueryIndex.columns.joined(separator: ", ")
-    private static let placeholders = Array(repeating: "?", count: QueryIndex.columns.count).joined(separator: ", ")
+    private static let columns = FTS5.columns.joined(separator: ", ")
+    private static let placeholders = Array(repeating: "?", count: FTS5.columns.count).joined(separator: ", ")
     static let insertSQL = "INSERT INTO post_fts(rowid, \(columns)) VALUES (?, \(placeholders))"
     static let deleteSQL = "INSERT INTO post_fts(post_fts, rowid, \(columns)) VALUES ('delete', ?, \(placeholders))"
 
@@ -18,9 +19,9 @@ enum FullTextDocuments {
 
     static func document(text: String, hashtags: [String], mentions: [String], urls: [String],
                          stems: inout StemCache) -> [String] {
-        QueryIndex.document(for: Post(
+        FTS5.columnValues(of: QueryIndex.document(for: Post(
             platform: .other, platformID: "", authorID: "", createdAt: Date(timeIntervalSince1970: 0), text: text,
-            hashtags: hashtags, mentions: mentions.map { Mention(handle: $0) }, urls: urls), stems: &stems)
+            hashtags: hashtags, mentions: mentions.map { Mention(handle: $0) }, urls: urls), stems: &stems))
     }
 
     /// The document of a stored post, from its entity rows.
