@@ -5,8 +5,10 @@ import VigieTestSupport
 @testable import VigieStore
 
 /// The store conformance suite (``StoreConformance``) on both kinds of SQLite store: in memory,
-/// and on disk (which can also be reopened read-only).
-@Suite("SQLiteStore conformance")
+/// and on disk (which can also be reopened read-only). Serialized: run all at once, its 121
+/// CPU-bound cases would hold every thread of the shared pool and starve the time-bound tests
+/// (webhook deliveries) of the same process.
+@Suite("SQLiteStore conformance", .serialized)
 struct SQLiteConformanceTests {
     struct NotSQLite: Error {}
 
