@@ -70,13 +70,23 @@ enum FTS5 {
         handles.sort()
         return [
             pos,
-            document.nonWords.lazy.map(encode).joined(separator: " "),
-            document.hashtags.lazy.map(encode).joined(separator: " "),
+            codes(document.nonWords),
+            codes(document.hashtags),
             handles.joined(separator: " "),
-            document.sites.lazy.map(encode).joined(separator: " "),
-            document.stems[0].lazy.map(encode).joined(separator: " "),
-            document.stems[1].lazy.map(encode).joined(separator: " "),
+            codes(document.sites),
+            codes(document.stems[0]),
+            codes(document.stems[1]),
         ]
+    }
+
+    /// The forms encoded and separated by spaces, in one pass (the ingest path runs it per post).
+    private static func codes(_ forms: [String]) -> String {
+        var text = ""
+        for (index, form) in forms.enumerated() {
+            if index > 0 { text.append(" ") }
+            text.append(encode(form))
+        }
+        return text
     }
 
     // MARK: Expressions
