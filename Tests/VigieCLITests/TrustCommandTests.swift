@@ -150,19 +150,8 @@ extension CLI {
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// A labelled data folder in ../shared/data beside the repository (or beside a worktree's parent).
+    /// A labelled data folder of the shared data (see `SharedData`).
     static func trustData(_ name: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
-        }
-        var folder = url.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = folder.appendingPathComponent("shared/data").appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            folder.deleteLastPathComponent()
-        }
-        return sharedData(name)
+        SharedData.path(name)
     }
 }
