@@ -8,7 +8,7 @@ import VigieTestSupport
 /// indexed columns of a post (a contentless entry is removed by restating them exactly, so a
 /// document must never change for a stored post), and plain-search expressions. Each check is a
 /// 64-bit FNV-1a digest of a canonical dump recorded from the implementation that built FTS5
-/// strings in the core (commit 6d6390e); on a mismatch the first lines of the dump are printed.
+/// strings in the core (commit 6656205, the parent of the change); on a mismatch the first lines of the dump are printed.
 @Suite struct FTS5GoldenTests {
     static func digest(_ lines: [String]) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
