@@ -17,6 +17,8 @@ struct Vigie: AsyncParsableCommand {
             AccountsCommand.self, SynthCommand.self,
             // Analyse
             QueryCommand.self, LanguageCommand.self,
+            // Serve
+            ServeCommand.self, UsersCommand.self, TokensCommand.self,
         ]
     )
 
