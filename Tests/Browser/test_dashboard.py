@@ -28,6 +28,7 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
@@ -67,21 +68,35 @@ class Walk:
         self.driver.save_screenshot(os.path.join(self.artefacts, f"{self.shots:02d}-{name}.png"))
 
     def text(self):
-        return self.driver.find_element(By.TAG_NAME, "body").text
+        for _ in range(20):
+            try:
+                return self.driver.find_element(By.TAG_NAME, "body").text
+            except StaleElementReferenceException:
+                time.sleep(0.1)  # the page is being replaced (a refresh, a redirect)
+        return ""
 
-    def html(self):
-        return self.driver.page_source
-
-    def expect_text(self, *needles):
-        body = self.text()
-        for needle in needles:
-            check(needle in body, f"{self.driver.current_url}: '{needle}' not on the page:\n{body[:2000]}")
+    def expect_text(self, *needles, timeout=10):
+        try:
+            WebDriverWait(self.driver, timeout, poll_frequency=0.2).until(lambda _: all(n in self.text() for n in needles))
+        except TimeoutException:
+            body = self.text()
+            missing = [n for n in needles if n not in body]
+            raise Failure(f"{self.driver.current_url}: {missing} not on the page:\n{body[:2000]}")
 
     def field(self, name):
         return self.driver.find_element(By.NAME, name)
 
+    def navigate(self, element):
+        """Clicks an element that loads a new page, and waits until the new page replaced the old."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        element.click()
+        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
     def submit(self, form_selector="main form"):
-        self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]").click()
+        self.navigate(self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]"))
+
+    def follow(self, link_text):
+        self.navigate(self.driver.find_element(By.LINK_TEXT, link_text))
 
 
 def main():
@@ -132,91 +147,14 @@ def main():
         driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
         driver.set_page_load_timeout(30)
         walk = Walk(driver, base, arguments.artefacts)
-
-        # Sign in, in French (the browser prefers French).
-        walk.open("/")
-        check("/sign-in" in driver.current_url, f"a visitor is not sent to the sign-in page: {driver.current_url}")
-        walk.expect_text("Connexion à Vigie", "Mot de passe")
-        walk.shot("sign-in")
-        walk.field("name").send_keys("admin")
-        walk.field("password").send_keys("not the password")
-        walk.submit()
-        walk.expect_text("Nom d’utilisateur ou mot de passe incorrect.")
-        walk.field("password").send_keys(password)
-        walk.submit()
-        check(driver.current_url.endswith("/workspaces"), f"after sign-in: {driver.current_url}")
-        walk.expect_text("Vos espaces de travail", "default", "propriétaire")
-        walk.shot("workspaces")
-
-        # The workspace home.
-        driver.find_element(By.LINK_TEXT, "default").click()
-        walk.expect_text("Publications", "Comptes", "Veilles")
-        walk.shot("home")
-
-        # A query, its results and its CSV link; then a broken query, marked at its column.
-        driver.find_element(By.LINK_TEXT, "Requête").click()
-        walk.field("query").send_keys("velo OR vélo OR cycling")
-        walk.submit("main form[role=search]")
-        walk.expect_text("publications de", "comptes correspondent")
-        check(len(driver.find_elements(By.CSS_SELECTOR, "article.post")) > 0, "the query shows no posts")
-        walk.shot("query")
-        query = walk.field("query")
-        query.clear()
-        query.send_keys("velo AND (cyclisme")
-        walk.submit("main form[role=search]")
-        walk.expect_text("La requête contient une erreur", "Colonne 19")
-        check(driver.find_element(By.ID, "query").get_attribute("aria-invalid") == "true", "the query box is not marked invalid")
-        walk.shot("query-error")
-
-        # An account page with its charts.
-        walk.open(f"/w/default/accounts/{account}")
-        walk.expect_text("Abonnés", "Publications stockées")
-        walk.shot("account")
-
-        # Upload a file; its job page shows progress, then the report; the rejects are listed.
-        driver.find_element(By.LINK_TEXT, "Imports").click()
-        driver.find_element(By.ID, "file").send_keys(upload)
-        started = time.monotonic()
-        walk.submit()
-        check(time.monotonic() - started < 5, "the upload did not answer at once")
-        check("/jobs/" in driver.current_url, f"the upload did not lead to its job: {driver.current_url}")
-        walk.expect_text("Tâche")
-        walk.shot("job")
-        WebDriverWait(driver, 60, poll_frequency=0.5).until(
-            lambda d: "terminée" in d.find_element(By.TAG_NAME, "body").text or "échouée" in d.find_element(By.TAG_NAME, "body").text)
-        walk.expect_text("terminée", "Rapport", "upload.jsonl")
-        walk.shot("job-report")
-        driver.find_element(By.LINK_TEXT, "Voir les enregistrements rejetés").click()
-        walk.expect_text("upload.jsonl")
-        check("vigie-upload-" not in walk.text(), "a server path shows on the rejects page")
-        walk.shot("rejects")
-
-        # The audit log (owners): the failed and the good sign-in, the import.
-        driver.find_element(By.LINK_TEXT, "Journal d’audit").click()
-        walk.expect_text("session.signInFailed", "session.signIn", "import.start")
-        walk.shot("audit")
-
-        # English through the switch; keyboard: the first Tab reaches the skip link.
-        driver.find_element(By.LINK_TEXT, "English").click()
-        walk.expect_text("Audit log")
-        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
-        focused = driver.switch_to.active_element
-        check("skip-link" in (focused.get_attribute("class") or ""), "the first Tab does not reach the skip link")
-        walk.shot("english")
-
-        # Printing: the page prints to PDF without its navigation.
-        walk.open("/w/default")
-        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
-        with open(os.path.join(arguments.artefacts, "home.pdf"), "wb") as output:
-            output.write(base64.b64decode(pdf["data"]))
-        check(len(pdf["data"]) > 1000, "the printed PDF is empty")
-
-        # Sign out: the session ends.
-        driver.find_element(By.CSS_SELECTOR, ".account-bar button").click()
-        WebDriverWait(driver, 10).until(expected_conditions.url_contains("/sign-in"))
-        walk.open("/w/default")
-        check("/sign-in" in driver.current_url, "the session still works after signing out")
-        print(f"browser test: {walk.shots} pages walked; screenshots in {arguments.artefacts}")
+        try:
+            walk_pages(walk, driver, password, account, upload)
+        except Exception:
+            # The page as it was when the walk failed, for the artefacts.
+            walk.shot("failure")
+            with open(os.path.join(arguments.artefacts, "failure.html"), "w") as page:
+                page.write(driver.page_source)
+            raise
     finally:
         if driver is not None:
             driver.quit()
@@ -231,6 +169,93 @@ def main():
             check(server.returncode == 0, f"the server exited with {server.returncode}:\n{errors[-3000:]}")
             check("store closed" in errors, f"the server did not close its store on SIGTERM:\n{errors[-3000:]}")
         shutil.rmtree(work, ignore_errors=True)
+
+
+def walk_pages(walk, driver, password, account, upload):
+
+    # Sign in, in French (the browser prefers French).
+    walk.open("/")
+    check("/sign-in" in driver.current_url, f"a visitor is not sent to the sign-in page: {driver.current_url}")
+    walk.expect_text("Connexion à Vigie", "Mot de passe")
+    walk.shot("sign-in")
+    walk.field("name").send_keys("admin")
+    walk.field("password").send_keys("not the password")
+    walk.submit()
+    walk.expect_text("Nom d’utilisateur ou mot de passe incorrect.")
+    walk.field("password").send_keys(password)
+    walk.submit()
+    check(driver.current_url.endswith("/workspaces"), f"after sign-in: {driver.current_url}")
+    walk.expect_text("Vos espaces de travail", "default", "propriétaire")
+    walk.shot("workspaces")
+
+    # The workspace home.
+    walk.follow("default")
+    walk.expect_text("Publications", "Comptes", "Veilles")
+    walk.shot("home")
+
+    # A query, its results and its CSV link; then a broken query, marked at its column.
+    walk.follow("Requête")
+    walk.field("query").send_keys("velo OR vélo OR cycling")
+    walk.submit("main form[role=search]")
+    walk.expect_text("publications de", "comptes correspondent")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "article.post")) > 0, "the query shows no posts")
+    walk.shot("query")
+    query = walk.field("query")
+    query.clear()
+    query.send_keys("velo AND (cyclisme")
+    walk.submit("main form[role=search]")
+    walk.expect_text("La requête contient une erreur", "Colonne 19")
+    check(driver.find_element(By.ID, "query").get_attribute("aria-invalid") == "true", "the query box is not marked invalid")
+    walk.shot("query-error")
+
+    # An account page with its charts.
+    walk.open(f"/w/default/accounts/{account}")
+    walk.expect_text("Abonnés", "Publications stockées")
+    walk.shot("account")
+
+    # Upload a file; its job page shows progress, then the report; the rejects are listed.
+    walk.follow("Imports")
+    driver.find_element(By.ID, "file").send_keys(upload)
+    started = time.monotonic()
+    walk.submit()
+    check(time.monotonic() - started < 5, "the upload did not answer at once")
+    check("/jobs/" in driver.current_url, f"the upload did not lead to its job: {driver.current_url}")
+    walk.expect_text("Tâche")
+    walk.shot("job")
+    WebDriverWait(driver, 60, poll_frequency=0.5).until(lambda _: "terminée" in walk.text() or "échouée" in walk.text())
+    walk.expect_text("terminée", "Rapport", "upload.jsonl")
+    walk.shot("job-report")
+    walk.follow("Voir les enregistrements rejetés")
+    walk.expect_text("upload.jsonl")
+    check("vigie-upload-" not in walk.text(), "a server path shows on the rejects page")
+    walk.shot("rejects")
+
+    # The audit log (owners): the failed and the good sign-in, the import.
+    walk.follow("Journal d’audit")
+    walk.expect_text("session.signInFailed", "session.signIn", "import.start")
+    walk.shot("audit")
+
+    # English through the switch; keyboard: the first Tab reaches the skip link.
+    walk.follow("English")
+    walk.expect_text("Audit log")
+    driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+    focused = driver.switch_to.active_element
+    check("skip-link" in (focused.get_attribute("class") or ""), "the first Tab does not reach the skip link")
+    walk.shot("english")
+
+    # Printing: the page prints to PDF without its navigation.
+    walk.open("/w/default")
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+    with open(os.path.join(walk.artefacts, "home.pdf"), "wb") as output:
+        output.write(base64.b64decode(pdf["data"]))
+    check(len(pdf["data"]) > 1000, "the printed PDF is empty")
+
+    # Sign out: the session ends.
+    walk.navigate(driver.find_element(By.CSS_SELECTOR, ".account-bar button"))
+    check("/sign-in" in driver.current_url, f"signing out leads to {driver.current_url}")
+    walk.open("/w/default")
+    check("/sign-in" in driver.current_url, "the session still works after signing out")
+    print(f"browser test: {walk.shots} pages walked; screenshots in {walk.artefacts}")
 
 
 if __name__ == "__main__":

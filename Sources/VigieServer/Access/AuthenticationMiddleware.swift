@@ -54,6 +54,8 @@ extension HTTPField.Name {
 /// for the whole site, so a sibling subdomain cannot plant one.
 struct SessionCookies: Sendable {
     let secure: Bool
+    /// The session's longest life: the browser keeps the cookie that long, the server ends the
+    /// session earlier when it is not used.
     let lifetime: Duration
 
     var sessionName: String { secure ? "__Host-vigie_session" : "vigie_session" }

@@ -47,7 +47,7 @@ struct ServerComponents {
         dependencies = ServerDependencies(
             configuration: configuration, store: store, access: access,
             gate: WorkspaceGate(store: store, engineConfiguration: configuration.engine), jobs: jobs, cache: cache,
-            metrics: metrics, cookies: SessionCookies(secure: configuration.secureCookies, lifetime: configuration.sessionIdleTimeout),
+            metrics: metrics, cookies: SessionCookies(secure: configuration.secureCookies, lifetime: configuration.sessionAbsoluteTimeout),
             logger: logger)
         let renderer = try PageRenderer()
         let dashboard = DashboardController(dependencies: dependencies, renderer: renderer)

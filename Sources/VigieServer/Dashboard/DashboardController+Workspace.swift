@@ -136,7 +136,7 @@ extension DashboardController {
         let at = index < characters.count ? String(characters[index]) : " "
         return QueryPage.QueryErrorView(
             columnLabel: language.fill("queryErrorAt", String(error.column)),
-            message: error.message, before: String(characters[..<index]), at: at,
+            message: "expected \(error.expected), found \(error.found)", before: String(characters[..<index]), at: at,
             after: index < characters.count ? String(characters[(index + 1)...]) : "")
     }
 
