@@ -25,7 +25,9 @@ struct TestWorld: Sendable {
     init(configure: (inout ServerConfiguration) -> Void = { _ in }) async throws {
         store = try SQLiteStore.inMemory()
         var configuration = ServerConfiguration(passwordCost: 4, storeMetricsInterval: .seconds(3600))
-        configuration.uploadFolder = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-test-uploads").path
+        // A folder per world: tests run in parallel and check what their uploads leave behind.
+        configuration.uploadFolder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vigie-test-uploads/" + UUID().uuidString).path
         configure(&configuration)
         self.configuration = configuration
         clock = TestClock()
