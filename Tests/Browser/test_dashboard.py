@@ -28,10 +28,9 @@ import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -71,7 +70,7 @@ class Walk:
         for _ in range(20):
             try:
                 return self.driver.find_element(By.TAG_NAME, "body").text
-            except StaleElementReferenceException:
+            except WebDriverException:
                 time.sleep(0.1)  # the page is being replaced (a refresh, a redirect)
         return ""
 
@@ -90,7 +89,17 @@ class Walk:
         """Clicks an element that loads a new page, and waits until the new page replaced the old."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         element.click()
-        WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+
+        def replaced(_):
+            # Chromium reports a node of a page being replaced either as stale or as "not in the
+            # document": both mean the new page is there.
+            try:
+                old.is_enabled()
+                return False
+            except WebDriverException:
+                return True
+
+        WebDriverWait(self.driver, 30).until(replaced)
 
     def submit(self, form_selector="main form"):
         self.navigate(self.driver.find_element(By.CSS_SELECTOR, form_selector + " button[type=submit]"))
@@ -119,7 +128,7 @@ def main():
         run(vigie, "ingest", "--database", database, "--quiet", os.path.join(work, "data", "tweets-v2.jsonl"))
         upload = os.path.join(work, "upload.jsonl")
         with open(os.path.join(work, "data", "tweets-v2.jsonl")) as source, open(upload, "w") as target:
-            lines = source.readlines()[:50]
+            lines = source.readlines()[:5]
             target.writelines(lines)
             target.write('{"data": {"text": "no id here"}}\n{not json at all\n')
         added = run(vigie, "users", "add", "admin", "--database", database, "--workspace", "default", "--role", "owner",
@@ -166,6 +175,8 @@ def main():
                 server.kill()
                 raise Failure("the server did not stop within 20 s of SIGTERM")
             errors = server.stderr.read()
+            with open(os.path.join(arguments.artefacts, "server.log"), "w") as log:
+                log.write(errors)
             check(server.returncode == 0, f"the server exited with {server.returncode}:\n{errors[-3000:]}")
             check("store closed" in errors, f"the server did not close its store on SIGTERM:\n{errors[-3000:]}")
         shutil.rmtree(work, ignore_errors=True)
@@ -218,7 +229,8 @@ def walk_pages(walk, driver, password, account, upload):
     driver.find_element(By.ID, "file").send_keys(upload)
     started = time.monotonic()
     walk.submit()
-    check(time.monotonic() - started < 5, "the upload did not answer at once")
+    waited = time.monotonic() - started
+    check(waited < 5, f"the upload took {waited:.1f} s to lead to its job's page")
     check("/jobs/" in driver.current_url, f"the upload did not lead to its job: {driver.current_url}")
     walk.expect_text("Tâche")
     walk.shot("job")
