@@ -12,8 +12,8 @@ import VigieCore
 /// try await access.grant(.owner, user: "alice", workspace: "default", actor: "cli")
 /// let session = try await access.signIn(name: "alice", password: "a long passphrase", client: "127.0.0.1")
 /// ```
-public struct AccessControl: Sendable {
-    public let store: any AccessStore
+package struct AccessControl: Sendable {
+    package let store: any AccessStore
     let passwordCost: UInt8
     let sessionIdleTimeout: Duration
     let sessionAbsoluteTimeout: Duration
@@ -22,11 +22,11 @@ public struct AccessControl: Sendable {
     let now: @Sendable () -> Date
 
     /// Passwords shorter than this are refused.
-    public static let minimumPasswordLength = 10
+    package static let minimumPasswordLength = 10
     /// Sessions and tokens record their use at most this often (one write per minute, not per request).
     static let useRecordingInterval: TimeInterval = 60
 
-    public init(store: any AccessStore, passwordCost: UInt8 = 12, sessionIdleTimeout: Duration = .seconds(8 * 3600),
+    package init(store: any AccessStore, passwordCost: UInt8 = 12, sessionIdleTimeout: Duration = .seconds(8 * 3600),
                 sessionAbsoluteTimeout: Duration = .seconds(7 * 24 * 3600), signInAttempts: Int = 5,
                 signInWindow: Duration = .seconds(15 * 60), now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
@@ -37,7 +37,7 @@ public struct AccessControl: Sendable {
         self.now = now
     }
 
-    public init(store: any AccessStore, configuration: ServerConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(store: any AccessStore, configuration: ServerConfiguration, now: @escaping @Sendable () -> Date = { Date() }) {
         self.init(store: store, passwordCost: configuration.passwordCost,
                   sessionIdleTimeout: configuration.sessionIdleTimeout,
                   sessionAbsoluteTimeout: configuration.sessionAbsoluteTimeout,
@@ -48,7 +48,7 @@ public struct AccessControl: Sendable {
 
     /// Creates a user with a password; the name must be a valid login and free.
     @discardableResult
-    public func addUser(name: String, password: String, displayName: String? = nil, actor: String) async throws -> UserAccount {
+    package func addUser(name: String, password: String, displayName: String? = nil, actor: String) async throws -> UserAccount {
         guard UserAccount.isValidName(name) else {
             throw AccessError(.invalidName, field: "name",
                               "user name '\(name)' is invalid: use up to 64 letters, digits, '.', '_', '-' or '@'")
@@ -65,7 +65,7 @@ public struct AccessControl: Sendable {
     }
 
     /// Replaces a user's password; their sessions end.
-    public func setPassword(user: String, password: String, actor: String) async throws {
+    package func setPassword(user: String, password: String, actor: String) async throws {
         guard try await store.user(named: user) != nil else { throw AccessError(.notFound, field: "name", "no user named '\(user)'") }
         try Self.checkPolicy(password: password, name: user)
         try await store.setPasswordHash(try await hashPassword(password), user: user)
@@ -73,14 +73,14 @@ public struct AccessControl: Sendable {
     }
 
     @discardableResult
-    public func removeUser(name: String, actor: String) async throws -> Bool {
+    package func removeUser(name: String, actor: String) async throws -> Bool {
         let removed = try await store.removeUser(named: name)
         if removed { try await audit(actor: actor, action: "user.remove", target: name) }
         return removed
     }
 
     /// Gives a user a role in a workspace (replacing the one they had there).
-    public func grant(_ role: WorkspaceRole, user: String, workspace: String, actor: String) async throws {
+    package func grant(_ role: WorkspaceRole, user: String, workspace: String, actor: String) async throws {
         guard Workspace.isValidName(workspace) else {
             throw AccessError(.invalidName, field: "workspace",
                               "workspace '\(workspace)' is not a valid name: use letters, digits, '-' and '_' (at most 64)")
@@ -91,7 +91,7 @@ public struct AccessControl: Sendable {
     }
 
     @discardableResult
-    public func revoke(user: String, workspace: String, actor: String) async throws -> Bool {
+    package func revoke(user: String, workspace: String, actor: String) async throws -> Bool {
         let removed = try await store.revokeMembership(user: user, workspace: workspace)
         if removed { try await audit(actor: actor, workspace: workspace, action: "member.revoke", target: user) }
         return removed
@@ -100,14 +100,14 @@ public struct AccessControl: Sendable {
     // MARK: Sessions
 
     /// A new session: the id goes to the browser's cookie, the record (with its hash) to the store.
-    public struct NewSession: Sendable {
-        public var id: String
-        public var record: SessionRecord
+    package struct NewSession: Sendable {
+        package var id: String
+        package var record: SessionRecord
     }
 
     /// Checks a login and password, then opens a session. Failures are audited and counted:
     /// past the allowed attempts the answer is `throttled` with the seconds to wait.
-    public func signIn(name: String, password: String, client: String) async throws -> NewSession {
+    package func signIn(name: String, password: String, client: String) async throws -> NewSession {
         if let wait = await throttle.retryAfter(login: name, client: client) {
             try await audit(actor: name, action: "session.signInThrottled", detail: "from \(client)")
             throw AccessError(.throttled, "too many failed sign-ins; try again in \(wait) seconds", retryAfterSeconds: wait)
@@ -134,7 +134,7 @@ public struct AccessControl: Sendable {
     }
 
     /// The live session of a cookie value, its expiry slid forward; `nil` when unknown or expired.
-    public func session(id: String) async throws -> SessionRecord? {
+    package func session(id: String) async throws -> SessionRecord? {
         guard !id.isEmpty, id.count <= 128 else { return nil }
         let hash = Secrets.sha256(id)
         guard var record = try await store.session(idHash: hash) else { return nil }
@@ -152,7 +152,7 @@ public struct AccessControl: Sendable {
         return record
     }
 
-    public func signOut(sessionID: String, user: String) async throws {
+    package func signOut(sessionID: String, user: String) async throws {
         try await store.removeSession(idHash: Secrets.sha256(sessionID))
         try await audit(actor: user, action: "session.signOut")
     }
@@ -160,14 +160,14 @@ public struct AccessControl: Sendable {
     // MARK: API tokens
 
     /// A new token: `secret` is shown once and never again.
-    public struct NewToken: Sendable, Codable {
-        public var secret: String
-        public var token: APITokenRecord
+    package struct NewToken: Sendable, Codable {
+        package var secret: String
+        package var token: APITokenRecord
     }
 
     /// Creates a token acting as `user` (in `workspace` only, when given), valid for `lifetime`
     /// (`nil`: until revoked).
-    public func createToken(user: String, name: String, workspace: String? = nil, lifetime: Duration? = nil,
+    package func createToken(user: String, name: String, workspace: String? = nil, lifetime: Duration? = nil,
                             actor: String) async throws -> NewToken {
         guard try await store.user(named: user) != nil else { throw AccessError(.notFound, field: "user", "no user named '\(user)'") }
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -190,7 +190,7 @@ public struct AccessControl: Sendable {
     }
 
     /// The usable token of a bearer secret; `nil` when unknown, revoked or expired.
-    public func token(secret: String) async throws -> APITokenRecord? {
+    package func token(secret: String) async throws -> APITokenRecord? {
         guard secret.hasPrefix("vigie_"), secret.count <= 128 else { return nil }
         guard var record = try await store.token(hash: Secrets.sha256(secret)) else { return nil }
         let date = now()
@@ -204,7 +204,7 @@ public struct AccessControl: Sendable {
 
     /// Revokes a token. With `owner`, only a token of that user (others answer `notFound`).
     @discardableResult
-    public func revokeToken(id: String, owner: String?, actor: String) async throws -> APITokenRecord {
+    package func revokeToken(id: String, owner: String?, actor: String) async throws -> APITokenRecord {
         let candidates: [APITokenRecord]
         if let owner {
             candidates = try await store.tokens(user: owner)
@@ -227,7 +227,7 @@ public struct AccessControl: Sendable {
     // MARK: Audit
 
     /// Records who did what; the workspace is `nil` for account events.
-    public func audit(actor: String, workspace: String? = nil, action: String, target: String? = nil,
+    package func audit(actor: String, workspace: String? = nil, action: String, target: String? = nil,
                       detail: String? = nil) async throws {
         try await store.appendAudit(AuditEvent(at: now(), actor: actor, workspace: workspace, action: action,
                                                target: target, detail: detail))
@@ -236,7 +236,7 @@ public struct AccessControl: Sendable {
     // MARK: Passwords
 
     /// A strong random password for a new user (144 bits, URL-safe characters).
-    public static func generatePassword() -> String {
+    package static func generatePassword() -> String {
         Secrets.random(byteCount: 18)
     }
 

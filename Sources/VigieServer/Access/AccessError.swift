@@ -1,7 +1,7 @@
 /// Why a user, a session or a token was refused, in words for any front end. The HTTP layer
 /// turns each code into its status (401, 403, 404, 409, 429); the CLI prints the message.
-public struct AccessError: Error, Sendable, Hashable, CustomStringConvertible {
-    public enum Code: String, Sendable, Hashable {
+package struct AccessError: Error, Sendable, Hashable, CustomStringConvertible {
+    package enum Code: String, Sendable, Hashable {
         /// A user name that is not a valid login.
         case invalidName
         /// A password that does not meet the policy.
@@ -22,18 +22,18 @@ public struct AccessError: Error, Sendable, Hashable, CustomStringConvertible {
         case csrf
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
     /// The request field at fault (`name`, `password`), when there is one.
-    public var field: String?
-    public var retryAfterSeconds: Int?
+    package var field: String?
+    package var retryAfterSeconds: Int?
 
-    public init(_ code: Code, field: String? = nil, _ message: String, retryAfterSeconds: Int? = nil) {
+    package init(_ code: Code, field: String? = nil, _ message: String, retryAfterSeconds: Int? = nil) {
         self.code = code
         self.field = field
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -13,7 +13,7 @@ import VigieEngine
 /// let app = try await buildApplication(configuration: ServerConfiguration(port: 8080), store: store)
 /// try await app.runService()   // until SIGTERM or SIGINT: requests finish, jobs stop, the store closes
 /// ```
-public func buildApplication(configuration: ServerConfiguration, store: any Store,
+package func buildApplication(configuration: ServerConfiguration, store: any Store,
                              logger: Logger = Logger(label: "vigie.server"),
                              metrics: ServerMetrics = ServerMetrics(),
                              now: @escaping @Sendable () -> Date = { Date() },

@@ -9,46 +9,46 @@ import VigieEngine
 /// configuration.engine.database = "vigie.sqlite"
 /// let app = try await buildApplication(configuration: configuration, store: store)
 /// ```
-public struct ServerConfiguration: Sendable {
+package struct ServerConfiguration: Sendable {
     /// The address to listen on: loopback unless told otherwise.
-    public var host: String
+    package var host: String
     /// 0 picks a free port (tests).
-    public var port: Int
+    package var port: Int
     /// Where the engine finds its resources; its `workspace` is unused (every request names its own).
-    public var engine: EngineConfiguration
+    package var engine: EngineConfiguration
     /// Marks cookies `Secure` (sent over HTTPS only; browsers treat loopback as secure too).
     /// Turn off only to serve plain HTTP to other machines, which should not be done.
-    public var secureCookies: Bool
+    package var secureCookies: Bool
     /// How long a session lasts without use; each use extends it.
-    public var sessionIdleTimeout: Duration
+    package var sessionIdleTimeout: Duration
     /// The longest a session lasts from its sign-in, used or not.
-    public var sessionAbsoluteTimeout: Duration
+    package var sessionAbsoluteTimeout: Duration
     /// bcrypt's cost for new passwords (2^cost rounds); 12 takes about 0.3 s per check on a laptop.
-    public var passwordCost: UInt8
+    package var passwordCost: UInt8
     /// Failed sign-ins allowed per login and client address within `signInWindow`.
-    public var signInAttempts: Int
-    public var signInWindow: Duration
+    package var signInAttempts: Int
+    package var signInWindow: Duration
     /// The largest JSON request body (413 beyond).
-    public var maximumJSONBytes: Int
+    package var maximumJSONBytes: Int
     /// The largest uploaded import file (413 beyond).
-    public var maximumUploadBytes: Int
+    package var maximumUploadBytes: Int
     /// Where uploaded files wait for their import job; the system's temporary folder by default.
-    public var uploadFolder: String
+    package var uploadFolder: String
     /// Jobs that run at the same time (imports write to one store: 1 is usually best).
-    public var concurrentJobs: Int
+    package var concurrentJobs: Int
     /// Finished jobs kept for their reports (the oldest are dropped beyond).
-    public var retainedJobs: Int
+    package var retainedJobs: Int
     /// How often the store gauges of `/metrics` are refreshed.
-    public var storeMetricsInterval: Duration
+    package var storeMetricsInterval: Duration
     /// Dashboard results kept in memory, and for how long at most.
-    public var cacheEntries: Int
-    public var cacheLifetime: Duration
+    package var cacheEntries: Int
+    package var cacheLifetime: Duration
     /// The `Server` response header; `nil` sends none.
-    public var serverName: String?
+    package var serverName: String?
     /// Serves `/metrics` to any client, not only to loopback ones (its labels name workspaces).
-    public var publicMetrics: Bool
+    package var publicMetrics: Bool
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineConfiguration = EngineConfiguration(),
+    package init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineConfiguration = EngineConfiguration(),
                 secureCookies: Bool = true, sessionIdleTimeout: Duration = .seconds(8 * 3600),
                 sessionAbsoluteTimeout: Duration = .seconds(7 * 24 * 3600), passwordCost: UInt8 = 12,
                 signInAttempts: Int = 5, signInWindow: Duration = .seconds(15 * 60),
@@ -78,7 +78,7 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Checks values a front end may have taken from its user.
-    public func validate() throws(ServerConfigurationError) {
+    package func validate() throws(ServerConfigurationError) {
         guard (0...65_535).contains(port) else { throw .init(field: "port", "the port must be between 0 and 65535") }
         guard !host.isEmpty else { throw .init(field: "host", "the host is empty") }
         guard (4...31).contains(passwordCost) else { throw .init(field: "passwordCost", "the bcrypt cost must be between 4 and 31") }
@@ -91,14 +91,14 @@ public struct ServerConfiguration: Sendable {
 }
 
 /// A configuration value that cannot be used, with the field at fault.
-public struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
-    public var field: String
-    public var message: String
+package struct ServerConfigurationError: Error, Sendable, CustomStringConvertible {
+    package var field: String
+    package var message: String
 
-    public init(field: String, _ message: String) {
+    package init(field: String, _ message: String) {
         self.field = field
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

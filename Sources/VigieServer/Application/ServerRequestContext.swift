@@ -4,16 +4,16 @@ import Synchronization
 import VigieCore
 
 /// Who is calling, as the authentication middleware found out.
-public struct Principal: Sendable, Hashable {
-    public enum Credential: Sendable, Hashable {
+package struct Principal: Sendable, Hashable {
+    package enum Credential: Sendable, Hashable {
         /// A browser session; unsafe requests must carry its anti-forgery token.
         case session(id: String, csrfToken: String)
         /// An API token, limited to `workspace` when set.
         case token(id: String, workspace: String?)
     }
 
-    public var user: String
-    public var credential: Credential
+    package var user: String
+    package var credential: Credential
 
     var csrfToken: String? {
         if case .session(_, let token) = credential { return token }
@@ -28,25 +28,25 @@ public struct Principal: Sendable, Hashable {
 
 /// The request context of every route: Hummingbird's core storage, the client's address, and
 /// the caller once authenticated.
-public struct ServerRequestContext: RequestContext, RemoteAddressRequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteAddress: SocketAddress?
+package struct ServerRequestContext: RequestContext, RemoteAddressRequestContext {
+    package var coreContext: CoreRequestContextStorage
+    package let remoteAddress: SocketAddress?
     /// `nil` until the authentication middleware finds a valid session or token.
-    public var principal: Principal?
+    package var principal: Principal?
     /// A session cookie came with the request but was unknown or expired.
-    public var sessionExpired = false
+    package var sessionExpired = false
     /// The user's name for the request log, which wraps the authentication middleware and so
     /// does not see the context it changes (contexts are values; this box is shared).
     let loggedUser = LoggedUser()
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
     /// JSON bodies are read by ``JSONBody`` with the configured limit; this is Hummingbird's own
     /// limit for anything else it collects.
-    public var maxUploadSize: Int { 1 << 20 }
+    package var maxUploadSize: Int { 1 << 20 }
 
     /// The client's address for the audit log and the sign-in throttle (`local` in tests).
     var clientAddress: String {

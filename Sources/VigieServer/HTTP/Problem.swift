@@ -17,27 +17,27 @@ import VigieIngest
 ///
 /// Every error a route throws becomes one (``Problem/init(error:)``), so a client never sees a
 /// stack trace or an empty 500.
-public struct Problem: Error, Sendable, Encodable, HTTPResponseError {
-    public var type: String
-    public var title: String
-    public var statusCode: Int
-    public var detail: String
+package struct Problem: Error, Sendable, Encodable, HTTPResponseError {
+    package var type: String
+    package var title: String
+    package var statusCode: Int
+    package var detail: String
     /// The request path that failed.
-    public var instance: String?
+    package var instance: String?
     /// Vigie's name of the problem: the last part of `type`.
-    public var code: String
+    package var code: String
     /// The request field at fault (a JSON member, a query parameter, a form field).
-    public var field: String?
+    package var field: String?
     /// For a query: the 1-based column of the error in `field`.
-    public var column: Int?
+    package var column: Int?
     /// For `429` and `503`: seconds to wait before trying again (also the `Retry-After` header).
-    public var retryAfter: Int?
+    package var retryAfter: Int?
     /// The request id, to find the server's log line.
-    public var requestId: String?
+    package var requestId: String?
 
-    public var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode, reasonPhrase: title) }
+    package var status: HTTPResponse.Status { HTTPResponse.Status(code: statusCode, reasonPhrase: title) }
 
-    public init(_ status: HTTPResponse.Status, code: String, title: String, detail: String, field: String? = nil,
+    package init(_ status: HTTPResponse.Status, code: String, title: String, detail: String, field: String? = nil,
                 column: Int? = nil, retryAfter: Int? = nil) {
         self.type = "urn:vigie:problem:" + code
         self.title = title
@@ -54,7 +54,7 @@ public struct Problem: Error, Sendable, Encodable, HTTPResponseError {
         case statusCode = "status"
     }
 
-    public func response(from request: Request, context: some RequestContext) throws -> Response {
+    package func response(from request: Request, context: some RequestContext) throws -> Response {
         var problem = self
         problem.instance = problem.instance ?? request.uri.path
         problem.requestId = problem.requestId ?? context.id

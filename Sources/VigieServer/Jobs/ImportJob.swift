@@ -4,21 +4,21 @@ import VigieEngine
 import VigieIngest
 
 /// What an import job did: the engine's per-file reports, named by the file the user sent.
-public struct ImportJobReport: Sendable, Codable {
-    public var file: String
-    public var bytes: Int
-    public var reports: [ImportReport]
+package struct ImportJobReport: Sendable, Codable {
+    package var file: String
+    package var bytes: Int
+    package var reports: [ImportReport]
     /// Files of the upload that held nothing to import, and files that failed, with the reason.
-    public var skipped: [FileNote]
-    public var failures: [FileNote]
-    public var notes: [String]
-    public var posts: Int
-    public var accounts: Int
-    public var rejected: Int
+    package var skipped: [FileNote]
+    package var failures: [FileNote]
+    package var notes: [String]
+    package var posts: Int
+    package var accounts: Int
+    package var rejected: Int
 
-    public struct FileNote: Sendable, Codable, Hashable {
-        public var file: String
-        public var reason: String
+    package struct FileNote: Sendable, Codable, Hashable {
+        package var file: String
+        package var reason: String
     }
 }
 

@@ -3,23 +3,23 @@ import Synchronization
 import VigieEngine
 
 /// Where a job stands.
-public enum JobState: String, Sendable, Codable {
+package enum JobState: String, Sendable, Codable {
     case queued, running, succeeded, failed, cancelled
 
-    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    package var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
 /// A job's progress as its work reports it.
-public struct JobProgress: Sendable, Codable, Hashable {
+package struct JobProgress: Sendable, Codable, Hashable {
     /// What the job is doing (`reading export.jsonl`, `building indexes`).
-    public var stage: String
+    package var stage: String
     /// Done so far, from 0 to 1, when the work can tell.
-    public var fraction: Double?
+    package var fraction: Double?
     /// Records handled so far, and the current rate.
-    public var records: Int?
-    public var recordsPerSecond: Double?
+    package var records: Int?
+    package var recordsPerSecond: Double?
 
-    public init(stage: String, fraction: Double? = nil, records: Int? = nil, recordsPerSecond: Double? = nil) {
+    package init(stage: String, fraction: Double? = nil, records: Int? = nil, recordsPerSecond: Double? = nil) {
         self.stage = stage
         self.fraction = fraction
         self.records = records
@@ -28,28 +28,28 @@ public struct JobProgress: Sendable, Codable, Hashable {
 }
 
 /// What a finished job produced, by kind. Trust reports and community detection join as cases.
-public enum JobOutcome: Sendable, Codable {
+package enum JobOutcome: Sendable, Codable {
     case importFiles(report: ImportJobReport)
 }
 
 /// A job as the API and the dashboard show it.
-public struct JobSnapshot: Sendable, Codable {
-    public var id: String
+package struct JobSnapshot: Sendable, Codable {
+    package var id: String
     /// `import` (later `trust-report`, `communities`).
-    public var kind: String
+    package var kind: String
     /// What the job works on, for people (`export.jsonl`).
-    public var title: String
-    public var workspace: String
-    public var createdBy: String
-    public var state: JobState
-    public var progress: JobProgress
-    public var createdAt: Date
-    public var startedAt: Date?
-    public var finishedAt: Date?
+    package var title: String
+    package var workspace: String
+    package var createdBy: String
+    package var state: JobState
+    package var progress: JobProgress
+    package var createdAt: Date
+    package var startedAt: Date?
+    package var finishedAt: Date?
     /// Set when the job succeeded.
-    public var outcome: JobOutcome?
+    package var outcome: JobOutcome?
     /// Set when it failed or was cancelled: why, in words for people.
-    public var error: String?
+    package var error: String?
 }
 
 /// The work of a job: it reports progress through `report` and returns its outcome. It runs in

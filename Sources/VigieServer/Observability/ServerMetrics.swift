@@ -12,8 +12,8 @@ import Prometheus
 /// - `vigie_store_posts{workspace}`, `vigie_store_accounts{workspace}`,
 ///   `vigie_store_rejects{workspace}`, `vigie_store_bytes`, `vigie_users`;
 /// - `vigie_cache_lookups_total{result}` and `vigie_cache_entries`.
-public final class ServerMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+package final class ServerMetrics: Sendable {
+    package let registry: PrometheusCollectorRegistry
     private let inFlight: Gauge
     private let cacheSize: Gauge
     private let users: Gauge
@@ -23,7 +23,7 @@ public final class ServerMetrics: Sendable {
     static let latencyBuckets: [Duration] = [1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000]
         .map { Duration.microseconds(Int64($0 * 1000)) }
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    package init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         inFlight = registry.makeGauge(descriptor: Self.name("http", "requests_in_flight", "Requests being answered."))
         cacheSize = registry.makeGauge(descriptor: Self.name("cache", "entries", "Dashboard results held in memory."))
@@ -82,7 +82,7 @@ public final class ServerMetrics: Sendable {
     func cacheEntries(_ count: Int) { cacheSize.set(Double(count)) }
 
     /// The exposition text of every metric.
-    public func render() -> String { registry.emitToString() }
+    package func render() -> String { registry.emitToString() }
 
     private static func name(_ subsystem: String?, _ metric: String, _ help: String, unit: String = "") -> MetricNameDescriptor {
         MetricNameDescriptor(namespace: "vigie", subsystem: subsystem, metricName: metric, unitName: unit, helpText: help)
