@@ -3,8 +3,8 @@ import PackageDescription
 
 // Targets are split by weight of dependencies: the core is pure Swift (domain, analyses and the
 // storage protocols), ingest and synth depend only on the core, the engine (the use cases every
-// front end calls) on those three, the SQLite store brings in GRDB, and only the executable
-// parses arguments and picks the store.
+// front end calls) on those three, the SQLite store brings in GRDB, the server brings in
+// Hummingbird and its friends, and only the executable parses arguments and picks the store.
 let package = Package(
     name: "Vigie",
     platforms: [.macOS(.v14)],
@@ -18,13 +18,25 @@ let package = Package(
         .library(name: "VigieStore", targets: ["VigieStore"]),
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
         .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
+        .library(name: "VigieServer", targets: ["VigieServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The server (docs/server.md). Hummingbird without its swift-configuration support: the
+        // server takes one configuration value from the CLI, like the engine.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // Already in Hummingbird's graph; named because the server and the NATS client use them directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
@@ -52,13 +64,53 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The HTTP API and the web dashboard over the engine, with users, roles and jobs.
+        .target(
+            name: "VigieServer",
+            dependencies: [
+                "VigieCore", "VigieEngine", "VigieIngest",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                // bcrypt for passwords (its C core only; no other part of hummingbird-auth).
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of session ids and API tokens (stored hashed), constant-time compares.
+                .product(name: "Crypto", package: "swift-crypto"),
+                // The dashboard's upload form (multipart/form-data, parsed as it streams in).
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            // Embedded in the binary: `vigie serve` needs no files beside it.
+            resources: [
+                .embedInCode("Resources/openapi.json"),
+                .embedInCode("Resources/vigie.css"),
+                .embedInCode("Dashboard/Templates/layout.mustache"),
+                .embedInCode("Dashboard/Templates/sign-in.mustache"),
+                .embedInCode("Dashboard/Templates/workspaces.mustache"),
+                .embedInCode("Dashboard/Templates/home.mustache"),
+                .embedInCode("Dashboard/Templates/chart.mustache"),
+                .embedInCode("Dashboard/Templates/query.mustache"),
+                .embedInCode("Dashboard/Templates/account.mustache"),
+                .embedInCode("Dashboard/Templates/imports.mustache"),
+                .embedInCode("Dashboard/Templates/job.mustache"),
+                .embedInCode("Dashboard/Templates/rejects.mustache"),
+                .embedInCode("Dashboard/Templates/audit.mustache"),
+                .embedInCode("Dashboard/Templates/error.mustache"),
+            ]
+        ),
         .executableTarget(
             name: "vigie",
             dependencies: [
-                "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieBus",
+                "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieServer", "VigieBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Benchmark-only modes (reference computations, timed loops), kept out of the shipped CLI;
@@ -82,5 +134,15 @@ let package = Package(
         .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport"]),
         .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
+        .testTarget(
+            name: "VigieServerTests",
+            dependencies: [
+                "VigieServer", "VigieStore", "VigieEngine", "VigieTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -22,6 +22,8 @@ struct Vigie: AsyncParsableCommand {
             TrustCommand.self,
             InfluencersCommand.self, DiscoverCommand.self, CommunitiesCommand.self, LookalikesCommand.self,
             GraphCommand.self, CoordinationCommand.self,
+            // Serve
+            ServeCommand.self, UsersCommand.self, TokensCommand.self,
         ]
     )
 

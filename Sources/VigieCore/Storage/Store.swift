@@ -5,6 +5,7 @@
 /// - ``CorpusReader``: counts, rejects, search, accounts, listening queries and post scans.
 /// - ``WatchStore``, ``AlertStore``: saved queries and alerts.
 /// - ``GraphStore``, ``TrustStore``: what the influence and trust analyses read in bulk.
+/// - ``AccessStore``: the server's users, roles, sessions, API tokens and audit log.
 ///
 /// The SQLite store (`VigieStore.SQLiteStore`) implements all of them; every implementation must
 /// pass the conformance suite (`VigieTestSupport.StoreConformance`), which states the semantics:
@@ -15,7 +16,16 @@
 /// let summary = try await store.write(IngestBatch(items: [.post(post)]), workspace: "default")
 /// let page = try await store.query(Query.parse("velo lang:fr"), workspace: "default", limit: 20)
 /// ```
-public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore {
+public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore {
     /// Where the store lives, for messages (a path, or a URL without credentials).
     var location: String { get }
+
+    /// Releases the store's connections once nothing uses it any more (a server's last step on
+    /// shutdown). Later calls fail.
+    func close() async throws
+}
+
+extension Store {
+    /// By default there is nothing to release.
+    public func close() async throws {}
 }
