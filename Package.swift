@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "VigieStore", targets: ["VigieStore"]),
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
         .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
+        .library(name: "VigieLive", targets: ["VigieLive"]),
+        .library(name: "VigieReplay", targets: ["VigieReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -24,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
@@ -51,10 +57,30 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // Zstandard (Debian libzstd-dev) for Jetstream's optional compressed frames.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        // Live listening: the Jetstream and Mastodon connectors, the source supervisor and the
+        // alert schedule, each a swift-service-lifecycle Service writing through any StoreWriter.
+        .target(name: "VigieLive", dependencies: [
+            "VigieCore", "VigieIngest", "VigieEngine", "CZstd",
+            .product(name: "WSClient", package: "swift-websocket"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Local servers that speak Jetstream's and Mastodon's protocols and play recorded data,
+        // for the tests, the benchmark and demonstrations (`vigie dev …`).
+        .target(name: "VigieReplay", dependencies: [
+            "VigieCore", "VigieIngest", "VigieLive",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+        ]),
         .executableTarget(
             name: "vigie",
             dependencies: [
                 "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieBus",
+                "VigieLive", "VigieReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,5 +97,6 @@ let package = Package(
         .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieTestSupport"]),
         .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
+        .testTarget(name: "VigieLiveTests", dependencies: ["VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport"]),
     ]
 )

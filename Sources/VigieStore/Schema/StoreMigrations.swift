@@ -16,6 +16,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
+        migrator.registerMigration("v4-live-sources", migrate: createV4LiveSources)
         return migrator
     }
 
