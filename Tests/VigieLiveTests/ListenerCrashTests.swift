@@ -65,7 +65,7 @@ struct ListenerCrashTests {
 
         let recording = try JetstreamRecording.load(files)
         let rate = Double(recording.events.count) / 8   // the replay lasts about 8 s
-        let server = JetstreamReplayServer(recording: recording, options: JetstreamReplayOptions(rate: rate))
+        let server = JetstreamReplayServer(recording: recording, options: JetstreamReplayOptions(rate: rate), logger: testLogger)
         let log = folder.appendingPathComponent("listen.log")
         var kills: [Double] = []
         try await whileRunning([{ try await server.run() }]) {

@@ -10,9 +10,9 @@ import VigieStore
 struct LiveListenerTests {
     @Test func aRevokedTokenPausesOnlyItsSource() async throws {
         let jetstream = JetstreamReplayServer(recording: try JetstreamRecording.load([LiveData.jetstream152]),
-                                              options: JetstreamReplayOptions(rate: 20, loop: true, history: 152))
+                                              options: JetstreamReplayOptions(rate: 20, loop: true, history: 152), logger: testLogger)
         let mastodon = MastodonReplayServer(recording: mastodonStatuses(300),
-                                            options: MastodonReplayOptions(rate: 10, history: 20, tokens: ["good"]))
+                                            options: MastodonReplayOptions(rate: 10, history: 20, tokens: ["good"]), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         let monitor = SourceMonitor()
         let listener = LiveListener(context: LiveContext(writer: store, sources: store, workspace: "default",
@@ -31,24 +31,29 @@ struct LiveListenerTests {
                 })
                 mastodon.revoke("good")
                 #expect(try await eventually { try await store.source(named: "masto", workspace: "default")?.paused == true })
+                let reported = try await eventually {
+                    try await Engine(store: store).sources().first { $0.name == "masto" }?.lastError != nil
+                }
+                #expect(reported)
                 let reports = try await Engine(store: store).sources()
                 let masto = try #require(reports.first { $0.name == "masto" })
                 #expect(masto.state == "paused")
-                #expect(masto.lastError?.contains("refused the token (HTTP 401)") == true)
+                #expect(masto.lastError?.contains("refused the token (HTTP 401") == true, "\(masto)")
                 // The other source goes on.
                 let before = monitor.meter(for: "bsky").snapshot().events
                 #expect(try await eventually { monitor.meter(for: "bsky").snapshot().events > before + 20 })
                 #expect(reports.first { $0.name == "bsky" }?.state == "streaming")
+                // A clean stop saves the final state.
                 listener.stop.fire()
+                let saved = try await eventually { try await store.sourceStatuses(workspace: "default")["bsky"]?.state == .stopped }
+                #expect(saved)
             }
         }
-        // A clean stop saves the final state.
-        #expect(try await store.sourceStatuses(workspace: "default")["bsky"]?.state == .stopped)
     }
 
     @Test func pauseResumeAndRemoveReachARunningListener() async throws {
         let jetstream = JetstreamReplayServer(recording: try JetstreamRecording.load([LiveData.jetstream152]),
-                                              options: JetstreamReplayOptions(rate: 50, loop: true, history: 152))
+                                              options: JetstreamReplayOptions(rate: 50, loop: true, history: 152), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         let monitor = SourceMonitor()
         let listener = LiveListener(context: LiveContext(writer: store, sources: store, workspace: "default",

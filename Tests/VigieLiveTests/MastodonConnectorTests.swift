@@ -64,7 +64,7 @@ struct MastodonConnectorTests {
     @Test func pollsAHashtagForwardWithMinID() async throws {
         let recording = mastodonStatuses(120)
         let tagged = Set(recording.statuses.filter { $0.tags.contains("velo") }.map(\.id))
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 120))
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 120), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
             let settings = MastodonSettings(instance: try await baseURL(server), timelines: [.hashtag("velo")],
@@ -81,7 +81,7 @@ struct MastodonConnectorTests {
     @Test func rateLimitHeadersAreRespected() async throws {
         let recording = mastodonStatuses(120)
         let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(
-            rate: 1, history: 120, rateLimit: 4, rateLimitWindow: .seconds(2)))
+            rate: 1, history: 120, rateLimit: 4, rateLimitWindow: .seconds(2)), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         let started = ContinuousClock.now
         try await whileRunning([{ try await server.run() }]) {
@@ -98,7 +98,7 @@ struct MastodonConnectorTests {
 
     @Test func tooManyRequestsWaitsForRetryAfter() async throws {
         let recording = mastodonStatuses(40)
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 40))
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 40), logger: testLogger)
         server.failNext(1, status: 429, retryAfter: 1)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
@@ -113,7 +113,7 @@ struct MastodonConnectorTests {
 
     @Test func serverErrorsAreRetriedWithBackoff() async throws {
         let recording = mastodonStatuses(40)
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 40))
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 1, history: 40), logger: testLogger)
         server.failNext(3, status: 503)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
@@ -128,7 +128,7 @@ struct MastodonConnectorTests {
 
     @Test func streamsUpdatesEditsAndDeletesWithAToken() async throws {
         let recording = mastodonStatuses(60)
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 20, history: 10, tokens: ["secret-token"]))
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 20, history: 10, tokens: ["secret-token"]), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
             let settings = MastodonSettings(instance: try await baseURL(server), timelines: [.federated],
@@ -165,7 +165,7 @@ struct MastodonConnectorTests {
 
     @Test func aReconnectIsBackfilledOverREST() async throws {
         let recording = mastodonStatuses(200)
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 40, history: 5, tokens: ["t0k"]))
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 40, history: 5, tokens: ["t0k"]), logger: testLogger)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
             let settings = MastodonSettings(instance: try await baseURL(server), timelines: [.federated],

@@ -54,6 +54,10 @@ struct SourceStoreTests {
 
     @Test func positionsOfEveryKindRoundTrip() async throws {
         let store = try SQLiteStore.inMemory()
+        // Without a source of that name, a batch leaves no cursor.
+        try await store.write(IngestBatch(sourceCursor: SourceCursor(source: "s", position: .sequence(1))), workspace: "default")
+        #expect(try await store.sourceCursor(named: "s", workspace: "default") == nil)
+        try await store.addSource(LiveSource(name: "s", settings: jetstream.settings), workspace: "default")
         for position in [SourcePosition.microseconds(1_783_175_888_085_434), .sequence(42),
                          .ids(["public": "113456789012345678", "hashtag:velo": "AaBbCc"])] {
             try await store.write(IngestBatch(sourceCursor: SourceCursor(source: "s", position: position)), workspace: "default")

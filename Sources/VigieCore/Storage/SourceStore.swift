@@ -3,7 +3,8 @@
 ///
 /// The cursor is never written here: it travels in the ``IngestBatch`` whose records it covers
 /// (``IngestBatch/sourceCursor``), so that the records and the position after them commit in one
-/// transaction and a listener killed at any moment resumes exactly where its data stops.
+/// transaction and a listener killed at any moment resumes exactly where its data stops. Only a
+/// source of the workspace has a cursor: a batch for a source that was removed leaves none.
 ///
 /// ```swift
 /// try await store.addSource(LiveSource(name: "bsky", settings: .jetstream(JetstreamSettings())), workspace: "default")

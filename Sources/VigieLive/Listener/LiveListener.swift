@@ -55,14 +55,15 @@ public struct LiveListener: Service {
                     if running[name]?.stop.isFired ?? true { running[name] = nil }
                 }
                 do {
-                    let wanted = try await context.sources.sources(workspace: context.workspace)
-                        .filter { !$0.paused && (only?.contains($0.name) ?? true) }
+                    let all = try await context.sources.sources(workspace: context.workspace)
+                    let wanted = all.filter { !$0.paused && (only?.contains($0.name) ?? true) }
+                    let existing = Set(all.map(\.name))
                     let byName = Dictionary(wanted.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
                     for (name, current) in running where byName[name] != current.source {
                         // Paused, removed or changed: stopped here, started again below if changed.
                         current.stop.fire()
                         running[name] = nil
-                        if byName[name] == nil { monitor.remove(name) }
+                        if !existing.contains(name) { monitor.remove(name) }
                     }
                     for source in wanted where running[source.name] == nil && !finished.withLock({ $0.contains(source.name) }) {
                         let stop = StopSignal()

@@ -34,10 +34,14 @@ extension StoreMigrations {
 
 extension BatchWriter {
     /// Saves a live source's cursor inside the batch's transaction (see ``IngestBatch/sourceCursor``).
+    /// Only a configured source has one: a batch that was in flight when its source was removed
+    /// does not bring the cursor back.
     static func saveCursor(_ cursor: SourceCursor, db: Database, workspaceID: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO source_cursor(workspace_id, source, position, updated_at) VALUES (?, ?, ?, ?)
+            INSERT INTO source_cursor(workspace_id, source, position, updated_at)
+            SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM live_source WHERE workspace_id = ? AND name = ?)
             ON CONFLICT(workspace_id, source) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-            """).execute(arguments: [workspaceID, cursor.source, cursor.position.encodedJSON(), Date().unixMillis])
+            """).execute(arguments: [workspaceID, cursor.source, cursor.position.encodedJSON(), Date().unixMillis,
+                                     workspaceID, cursor.source])
     }
 }
