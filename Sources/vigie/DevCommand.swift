@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import ServiceLifecycle
+import VigieCore
 import VigieLive
 import VigieReplay
 
@@ -63,6 +64,9 @@ struct ReplayJetstreamCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Events already in the past at the start, reachable with a cursor.", valueName: "n"))
     var history = 0
 
+    @Option(help: ArgumentHelp("Seconds before the first event after the history is due.", valueName: "seconds"))
+    var delay = 0.0
+
     @Option(help: ArgumentHelp("Compress frames with this zstd dictionary.", valueName: "path"))
     var zstdDictionary: String?
 
@@ -81,6 +85,7 @@ struct ReplayJetstreamCommand: AsyncParsableCommand {
         guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be above 0.") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard history >= 0 else { throw ValidationError("--history must be 0 or more.") }
+        guard delay >= 0, delay <= 86_400 else { throw ValidationError("--delay must be between 0 and 86400 seconds.") }
         for fault in faults { _ = try Self.fault(fault) }
     }
 
@@ -121,7 +126,7 @@ struct ReplayJetstreamCommand: AsyncParsableCommand {
             Output.printError("zstd dictionary of \(Output.count(dictionary?.count ?? 0)) bytes written to \(trainDictionary)")
         }
         let server = JetstreamReplayServer(recording: recording, options: JetstreamReplayOptions(
-            host: host, port: port, rate: rate, loop: loop, history: history, zstdDictionary: dictionary,
+            host: host, port: port, rate: rate, loop: loop, history: history, delay: delay, zstdDictionary: dictionary,
             faults: try faults.map(Self.fault)))
         let count = recording.events.count
         let loop = self.loop
@@ -131,6 +136,8 @@ struct ReplayJetstreamCommand: AsyncParsableCommand {
                 group.addTask { try await server.run() }
                 let port = try await server.port()
                 Output.printError("Jetstream replay of \(Output.count(count)) events\(loop ? " (looping)" : "") at \(Int(rate))/s on ws://\(server.options.host):\(port)/subscribe; Ctrl-C stops")
+                let first = Date(timeIntervalSince1970: Double(server.micros(ofEvent: 0)) / 1e6)
+                Output.printError("event 0 due at \(DateParsing.iso8601(first)) (time_us \(server.micros(ofEvent: 0)))")
                 try await group.next()
             }
         }

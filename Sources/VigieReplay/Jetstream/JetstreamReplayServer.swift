@@ -43,17 +43,21 @@ public struct JetstreamReplayOptions: Sendable {
     /// Events already in the past when the server starts (reachable with a cursor, as the
     /// service keeps about a day); the others are played at `rate` from the start.
     public var history: Int
+    /// Seconds between the server's start and the moment event number `history` is due (a
+    /// client can connect before the first event of a planned burst).
+    public var delay: Double
     /// The dictionary compressed frames use (`compress=true`); `nil`: frames without one.
     public var zstdDictionary: [UInt8]?
     public var faults: [JetstreamFault]
 
     public init(host: String = "127.0.0.1", port: Int = 0, rate: Double = 1_000, loop: Bool = false, history: Int = 0,
-                zstdDictionary: [UInt8]? = nil, faults: [JetstreamFault] = []) {
+                delay: Double = 0, zstdDictionary: [UInt8]? = nil, faults: [JetstreamFault] = []) {
         self.host = host
         self.port = port
         self.rate = rate
         self.loop = loop
         self.history = history
+        self.delay = delay
         self.zstdDictionary = zstdDictionary
         self.faults = faults
     }
@@ -75,7 +79,7 @@ public struct JetstreamReplayOptions: Sendable {
 public final class JetstreamReplayServer: Sendable {
     public let recording: JetstreamRecording
     public let options: JetstreamReplayOptions
-    /// When event number `history` is due (µs since the epoch).
+    /// When event number `history` is due (µs since the epoch): the start, plus the delay.
     public let startMicros: Int64
     private let boundPort = Mutex<Int?>(nil)
     private let firedFaults = Mutex<Set<Int>>([])
@@ -88,7 +92,7 @@ public final class JetstreamReplayServer: Sendable {
         self.recording = recording
         self.options = options
         self.logger = logger
-        startMicros = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        startMicros = Int64((Date().timeIntervalSince1970 + options.delay) * 1_000_000)
     }
 
     /// Events sent, over every connection.
