@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "vigie", targets: ["vigie"]),
+        .executable(name: "vigie-bench", targets: ["VigieBench"]),
         .library(name: "VigieCore", targets: ["VigieCore"]),
         .library(name: "VigieIngest", targets: ["VigieIngest"]),
         .library(name: "VigieEngine", targets: ["VigieEngine"]),
@@ -86,6 +87,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Benchmark-only modes (reference computations, timed loops), kept out of the shipped CLI;
+        // scripts/bench-* call it.
+        .executableTarget(
+            name: "VigieBench",
+            dependencies: [
+                "VigieEngine", "VigieStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/VigieBench"
+        ),
         // What every test target shares: the data locator, the CLI runner, and the store
         // conformance suite that every backend runs.
         .target(name: "VigieTestSupport", dependencies: ["VigieCore", "VigieIngest"], path: "Tests/VigieTestSupport"),
@@ -94,7 +105,7 @@ let package = Package(
         .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest", "VigieTestSupport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest", "VigieTestSupport"]),
         .testTarget(name: "VigieEngineTests", dependencies: ["VigieEngine", "VigieStore", "VigieTestSupport"]),
-        .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieTestSupport"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport"]),
         .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieLiveTests", dependencies: ["VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport"]),

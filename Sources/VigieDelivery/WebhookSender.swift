@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 import VigieCore
 
 /// Delivers JSON documents by HTTP POST with Foundation's URLSession, retrying with exponential
@@ -56,10 +57,14 @@ public struct WebhookSender: WebhookTransport {
         var status: Int?
         var failure: (any Error)?
         // The session's own timeout ends the request; the second child only guards against a
-        // request that never ends, whatever the session does.
+        // request that never ends, whatever the session does. Its time counts from when the
+        // request starts: on a saturated executor the request's task may start late, and must not
+        // be declared timed out before it was even sent.
         let finalRequest = request
+        let requestStart = RequestStart()
         let outcome = await withTaskGroup(of: Result<Int?, any Error>?.self) { group in
             group.addTask {
+                requestStart.mark()
                 do {
                     let (_, response) = try await session.data(for: finalRequest)
                     return .success((response as? HTTPURLResponse)?.statusCode)
@@ -68,7 +73,15 @@ public struct WebhookSender: WebhookTransport {
                 }
             }
             group.addTask {
-                try? await Task.sleep(for: .seconds(timeout + 5))
+                let limit = Duration.seconds(timeout + 5)
+                var wait = limit
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: wait)
+                    guard let start = requestStart.instant else { continue }
+                    let elapsed = ContinuousClock.now - start
+                    if elapsed >= limit { return nil }
+                    wait = limit - elapsed
+                }
                 return nil
             }
             let first = await group.next() ?? nil
@@ -105,4 +118,13 @@ public struct WebhookSender: WebhookTransport {
         }
         return "\(error)"
     }
+}
+
+/// When a request's task started, shared by the request and its guard.
+private final class RequestStart: Sendable {
+    private let start = Mutex<ContinuousClock.Instant?>(nil)
+
+    var instant: ContinuousClock.Instant? { start.withLock { $0 } }
+
+    func mark() { start.withLock { $0 = .now } }
 }

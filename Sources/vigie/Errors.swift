@@ -48,6 +48,10 @@ enum ErrorTranslation {
             return " (--model FILE or VIGIE_TRUST_MODEL; `vigie trust train` writes one)"
         case (.resourceMissing, "sentimentModel"?):
             return " (--model FILE or VIGIE_SENTIMENT_MODEL; `vigie sentiment train DATA` writes one)"
+        case (.notFound, "rule"?):
+            return " (see vigie alerts list)"
+        case (.notFound, "watch"?):
+            return " (`vigie watch add NAME QUERY` adds it; see `vigie watch list`)"
         case (_, let field?) where error.code == .invalidArgument:
             return " (\(flag(field)))"
         default:

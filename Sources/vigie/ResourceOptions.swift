@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import VigieCore
+import VigieEngine
 
 /// `--lexicons DIR`: where scripts/fetch-lexicons put the lexicons and language profiles.
 struct LexiconOptions: ParsableArguments {
@@ -8,11 +10,12 @@ struct LexiconOptions: ParsableArguments {
         valueName: "dir"))
     var lexicons: String?
 
-    func locate() throws -> LexiconDirectory {
-        do {
-            return try LexiconDirectory.locate(explicit: lexicons)
-        } catch let error as LexiconError {
-            throw CLIError(error.description)
-        }
+    /// The language data and models of a command that needs no store: this flag (and
+    /// `sentimentModel`), then the environment, then the defaults.
+    func resources(sentimentModel: String? = nil) -> Resources {
+        var configuration = EngineConfiguration(environment: ProcessInfo.processInfo.environment)
+        if let lexicons { configuration.lexicons = lexicons }
+        if let sentimentModel { configuration.sentimentModel = sentimentModel }
+        return Resources(configuration: configuration)
     }
 }

@@ -32,17 +32,29 @@ struct StoreOptions: ParsableArguments {
     }
 
     /// The engine on the configured store. Read commands open it read-only: they never create a
-    /// database by mistake, and work on a file they may not write.
-    func engine(readOnly: Bool = false, lexicons: String? = nil, trustModel: String? = nil,
+    /// database by mistake, and work on a file they may not write. `mustExist` gives the same
+    /// guard to commands that write to an existing store only (a watch refresh, an alert run).
+    func engine(readOnly: Bool = false, mustExist: Bool = false, lexicons: String? = nil, trustModel: String? = nil,
                 sentimentModel: String? = nil) throws -> Engine {
         let configuration = configuration(lexicons: lexicons, trustModel: trustModel, sentimentModel: sentimentModel)
         try configuration.validate()
-        return Engine(store: try Self.openStore(configuration, readOnly: readOnly), configuration: configuration)
+        return Engine(store: try Self.openStore(configuration, readOnly: readOnly, mustExist: mustExist),
+                      configuration: configuration)
     }
 
     /// Opens the configured store: the one place the CLI names a backend.
-    static func openStore(_ configuration: EngineConfiguration, readOnly: Bool) throws -> any Store {
-        try SQLiteStore(path: configuration.database, readOnly: readOnly)
+    static func openStore(_ configuration: EngineConfiguration, readOnly: Bool, mustExist: Bool = false) throws -> any Store {
+        if mustExist && !FileManager.default.fileExists(atPath: configuration.database) {
+            throw StoreError(code: .missing, location: configuration.database,
+                             message: "no database here: import data first, or name another database")
+        }
+        return try SQLiteStore(path: configuration.database, readOnly: readOnly)
+    }
+
+    /// An empty store for a computation's intermediate data (the trust training's generated
+    /// accounts), kept in memory and gone with it.
+    static func scratchStore() throws -> any Store {
+        try SQLiteStore.inMemory()
     }
 
     var workspaceName: String { configuration().workspace }

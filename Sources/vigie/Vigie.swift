@@ -17,7 +17,11 @@ struct Vigie: AsyncParsableCommand {
             AccountsCommand.self, SynthCommand.self,
             WorkerCommand.self, SourcesCommand.self, ListenCommand.self, DevCommand.self,
             // Analyse
-            QueryCommand.self, LanguageCommand.self,
+            QueryCommand.self, WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
+            TrendsCommand.self, AlertsCommand.self,
+            TrustCommand.self,
+            InfluencersCommand.self, DiscoverCommand.self, CommunitiesCommand.self, LookalikesCommand.self,
+            GraphCommand.self, CoordinationCommand.self,
         ]
     )
 

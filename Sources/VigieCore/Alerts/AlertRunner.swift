@@ -46,19 +46,43 @@ public struct AlertRunner: Sendable {
         public var deliveries: [Delivery]
     }
 
-    /// An alert to send: its stored id, key, document and receiver.
-    struct Pending: Sendable {
-        var id: Int64
-        var key: String
-        var payload: Data
-        var webhook: String?
+    /// A recorded alert to send: its stored id, key, document and receiver.
+    public struct Pending: Sendable, Hashable {
+        public var id: Int64
+        public var key: String
+        public var payload: Data
+        public var webhook: String?
+
+        public init(id: Int64, key: String, payload: Data, webhook: String?) {
+            self.id = id
+            self.key = key
+            self.payload = payload
+            self.webhook = webhook
+        }
+
+        public init(_ stored: StoredAlert) {
+            self.init(id: stored.id, key: stored.alert.key, payload: stored.payload, webhook: stored.webhookURL)
+        }
     }
 
     /// Evaluates `rule` as of `at` over `posts`, records new alerts and delivers them.
     /// `test` marks the payloads (`"test": true`) so receivers can tell a trial from the real thing.
     public func run(_ rule: AlertRule, posts: [AlertPost], at: Date, workspace: String, deliver: Bool = true,
                     test: Bool = false) async throws -> Outcome {
-        let alerts = try evaluator.evaluate(rule, posts: posts, at: at)
+        let recorded = try await record(rule, posts: posts, at: at, workspace: workspace, test: test)
+        var outcome = recorded.outcome
+        if deliver { outcome.deliveries = try await self.deliver(recorded.pending) }
+        return outcome
+    }
+
+    /// Evaluates `rule` and records what fires for the first time, without delivering it: the
+    /// outcome (no deliveries yet) and the alerts to send. Several rules' alerts can then go out
+    /// in one ``deliver(_:)``, so a slow receiver of one rule does not hold the others back.
+    public func record(_ rule: AlertRule, posts: [AlertPost], at: Date, workspace: String,
+                       test: Bool = false) async throws -> (outcome: Outcome, pending: [Pending]) {
+        let evaluator = self.evaluator
+        // Weak signals and sentiment over a target's posts are CPU work: off the caller's executor.
+        let alerts = try await Offload.run { try evaluator.evaluate(rule, posts: posts, at: at) }
         var outcome = Outcome(rule: rule.name, at: at, fired: [], alreadyFired: 0, deliveries: [])
         var pending: [Pending] = []
         for alert in alerts {
@@ -70,8 +94,7 @@ public struct AlertRunner: Sendable {
             outcome.fired.append(alert)
             pending.append(Pending(id: id, key: alert.key, payload: payload, webhook: rule.webhookURL))
         }
-        if deliver { outcome.deliveries = try await self.deliver(pending) }
-        return outcome
+        return (outcome, pending)
     }
 
     /// Tries again every alert whose webhook never got it (after a receiver was down), except
@@ -79,12 +102,13 @@ public struct AlertRunner: Sendable {
     public func retryUndelivered(workspace: String, excluding: Set<Int64> = [], limit: Int = 100) async throws -> [Delivery] {
         let pending = try await store.undeliveredAlerts(workspace: workspace, limit: limit)
             .filter { !excluding.contains($0.id) }
-            .map { Pending(id: $0.id, key: $0.alert.key, payload: $0.payload, webhook: $0.webhookURL) }
+            .map(Pending.init)
         return try await deliver(pending)
     }
 
-    /// Delivers in parallel, at most `policy.concurrency` at once; results in the order given.
-    private func deliver(_ pending: [Pending]) async throws -> [Delivery] {
+    /// Delivers in parallel, at most `policy.concurrency` at once, and logs every attempt; results
+    /// in the order given (alerts without a webhook are left out). Nothing is sent without a transport.
+    public func deliver(_ pending: [Pending]) async throws -> [Delivery] {
         guard let transport else { return [] }
         let sendable = pending.enumerated().compactMap { index, alert -> (Int, Pending, URL)? in
             guard let webhook = alert.webhook, let url = URL(string: webhook) else { return nil }

@@ -228,7 +228,7 @@ public struct InteractionGraph: Sendable {
     public var nodeCount: Int { nodes.count }
     public var interactionCount: Int { interactionsByKind.values.reduce(0, +) }
 
-    public struct Builder {
+    public struct Builder: Sendable {
         public let nodes: NodeIndex
         public var weights: EdgeWeights
         /// Only interactions in this time range (ms) are kept, when set.

@@ -41,17 +41,22 @@ extension SQLiteStore {
 
     private static func postPage(_ db: Database, workspaceID: Int64, after: Int64,
                                  limit: Int) throws -> (rows: [PostWithAuthorRow], last: Int64?) {
-        let rows = try Row.fetchAll(db, sql: """
+        // The page's last row id first (row ids only), so that the rows are then decoded straight
+        // from a cursor: no copy of every column of every row (`fetchAll`) before decoding.
+        guard let span = try Row.fetchOne(db, sql: """
+            SELECT count(*), max(id) FROM (SELECT post.id FROM post NOT INDEXED
+                                           WHERE post.id > ? AND post.workspace_id = ? ORDER BY post.id LIMIT ?)
+            """, arguments: [after, workspaceID, limit]), let high = span[1] as Int64? else { return ([], nil) }
+        let full = (span[0] as Int) == limit
+        let rows = try Row.fetchCursor(db, sql: """
             SELECT post.*, account.platform_id AS author_platform_id, account.handle AS author_handle
             FROM post NOT INDEXED JOIN account ON account.id = post.author_account_id
-            WHERE post.id > ? AND post.workspace_id = ? ORDER BY post.id LIMIT ?
-            """, arguments: [after, workspaceID, limit])
-        guard let first = rows.first, let last = rows.last else { return ([], nil) }
-        let low: Int64 = first["id"], high: Int64 = last["id"]
+            WHERE post.id > ? AND post.id <= ? AND post.workspace_id = ? ORDER BY post.id
+            """, arguments: [after, high, workspaceID])
         func entityCursor(_ table: String, _ columns: String) throws -> RowCursor {
             try Row.fetchCursor(db, sql: """
-                SELECT post_id, \(columns) FROM \(table) WHERE post_id BETWEEN ? AND ? ORDER BY post_id, position
-                """, arguments: [low, high])
+                SELECT post_id, \(columns) FROM \(table) WHERE post_id > ? AND post_id <= ? ORDER BY post_id, position
+                """, arguments: [after, high])
         }
         // Merge joins over the page's id range; rows of other workspaces in the range are skipped.
         var hashtags = EntityStream(try entityCursor("post_hashtag", "tag")) { row -> String in row[1] }
@@ -60,8 +65,8 @@ extension SQLiteStore {
         }
         var urls = EntityStream(try entityCursor("post_url", "url")) { row -> String in row[1] }
         var page: [PostWithAuthorRow] = []
-        page.reserveCapacity(rows.count)
-        for row in rows {
+        page.reserveCapacity(limit)
+        while let row = try rows.next() {
             let postRowID: Int64 = row["id"]
             let entities = PostDecoding.Entities(
                 hashtags: try hashtags.values(for: postRowID),
@@ -70,7 +75,8 @@ extension SQLiteStore {
             page.append(PostWithAuthorRow(authorRowID: row["author_account_id"],
                                           post: try PostDecoding.post(from: row, entities: entities)))
         }
-        return (page, rows.count == limit ? high : nil)
+        // A full page of ids means there may be more, even if a row's author was missing.
+        return (page, full ? high : nil)
     }
 
     static func workspaceID(_ db: Database, _ name: String) throws -> Int64? {

@@ -1,0 +1,298 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieEngine
+
+struct TrustCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trust",
+        abstract: "How likely accounts are fake or automated, why, and how real an audience is.",
+        discussion: """
+            The inauthenticity score (0–1, calibrated) comes from a profile model for the \
+            account's platform family (Instagram-like, Twitter-like, pooled for the rest: logistic \
+            regression or boosted trees, chosen by cross-validation) plus posting-behaviour and \
+            graph weights, trained by `vigie trust train` and kept in models/inauthenticity-v2.json. Missing fields lower the confidence and never count as \
+            zero. Method and measured figures: docs/trust.md.
+            """,
+        subcommands: [Score.self, Report.self, Train.self, Evaluate.self]
+    )
+}
+
+extension TrustCommand {
+    struct Score: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score one account: how likely it is fake or automated, the reasons, and its audience quality.")
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Argument(help: "The account's handle (with or without @) or platform id.")
+        var handle: String
+
+        @Option(help: "How many reasons to show each way.")
+        var reasons = 5
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let result = try await store.engine(readOnly: true, trustModel: modelOptions.model)
+                .trustScore(TrustScoreRequest(handle: handle, reasons: reasons))
+            try Self.print(result, json: json)
+        }
+
+        /// The scores as JSON (one object for one account, else a list) or as text.
+        static func print(_ result: TrustScoreResult, json: Bool) throws {
+            let accounts = result.accounts
+            if json {
+                Swift.print(try accounts.count == 1 ? Output.json(accounts[0]) : Output.json(accounts))
+                return
+            }
+            let model = result.model
+            for (n, account) in accounts.enumerated() {
+                if n > 0 { Swift.print("") }
+                let signals = model.signalCount(platform: Platform(rawValue: account.platform) ?? .other)
+                let known = signals - account.unknown.count
+                let learner = model.profiles.first { $0.family == account.family }?.learner.rawValue ?? ""
+                Swift.print("\(account.name) (\(account.platform) \(account.id)): \(String(format: "%.2f", account.score)) \(account.label), "
+                            + "confidence \(String(format: "%.2f", account.confidence)) (\(known) of \(signals) signals known; "
+                            + "\(account.family) profile model, \(learner), threshold \(String(format: "%.2f", account.threshold)))")
+                if !account.reasonsUp.isEmpty {
+                    Swift.print("raises the score:")
+                    for r in account.reasonsUp { Swift.print(String(format: "  %+.2f  ", r.contribution) + r.sentence) }
+                }
+                if !account.reasonsDown.isEmpty {
+                    Swift.print("lowers the score:")
+                    for r in account.reasonsDown { Swift.print(String(format: "  %+.2f  ", r.contribution) + r.sentence) }
+                }
+                if !account.unknown.isEmpty {
+                    Swift.print("unknown (counts for nothing, lowers the confidence): "
+                                + account.unknown.compactMap { TrustFeature(rawValue: $0)?.title }.joined(separator: ", "))
+                }
+                if let audience = account.audience {
+                    let tier = audience.tier.map { "tier \($0.rawValue) (\($0.range))" } ?? "tier unknown"
+                    let followers = audience.followers.map { Output.count($0) + " followers" } ?? "followers unknown"
+                    Swift.print("audience: \(tier), \(followers)")
+                    for finding in audience.findings { Swift.print("  " + finding) }
+                }
+            }
+        }
+    }
+
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Accounts ranked by inauthenticity score, with their main reasons.",
+            discussion: """
+                --query restricts the report to the authors of the posts that match a listening \
+                query (docs/query-language.md), --watch to the authors of a watch's posts (`vigie \
+                watch`). Accounts with too little data to score are left out unless --include-unknown.
+                """)
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: ArgumentHelp("Only authors of posts matching this query.", valueName: "query"))
+        var query: String?
+
+        @Option(help: ArgumentHelp("Only authors of this watch's posts.", valueName: "name"))
+        var watch: String?
+
+        @Option(help: "Only accounts scored at least this (0–1).")
+        var minScore = 0.7
+
+        @Option(help: "How many accounts to list, highest score first.")
+        var limit = 50
+
+        @Flag(help: "Also list accounts with too little data to score.")
+        var includeUnknown = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        @Flag(help: "Print CSV.")
+        var csv = false
+
+        func validate() throws {
+            guard (0...1).contains(minScore) else { throw ValidationError("--min-score must be between 0 and 1.") }
+            guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
+            guard !(json && csv) else { throw ValidationError("choose one of --json and --csv.") }
+            guard query == nil || watch == nil else { throw ValidationError("choose one of --query and --watch.") }
+        }
+
+        func run() async throws {
+            let selection: TrustReportRequest.Selection? = watch.map { .watch($0) } ?? query.map { .query($0) }
+            let report: TrustReport
+            do {
+                report = try await store.engine(readOnly: true, trustModel: modelOptions.model).trustReport(
+                    TrustReportRequest(selection: selection, minScore: minScore, limit: limit, includeUnknown: includeUnknown))
+            } catch let error as QueryError {
+                throw CLIError("invalid --query\n\(error.description)")
+            }
+            let rows = report.accounts
+            if json {
+                struct Result: Encodable {
+                    var scoredAccounts: Int
+                    /// Label threshold of each profile family.
+                    var thresholds: [String: Double]
+                    var minScore: Double
+                    var query: String?
+                    var seconds: Double
+                    var accounts: [AccountTrust]
+                }
+                print(try Output.json(Result(scoredAccounts: report.scoredAccounts,
+                                             thresholds: Dictionary(report.thresholds.map { ($0.family, $0.threshold) },
+                                                                    uniquingKeysWith: { first, _ in first }),
+                                             minScore: minScore, query: query, seconds: (report.seconds * 100).rounded() / 100,
+                                             accounts: rows)))
+            } else if csv {
+                print("rank,platform,account_id,handle,score,label,confidence,reasons")
+                for (rank, row) in rows.enumerated() {
+                    let reasons = row.reasonsUp.map(\.sentence).joined(separator: "; ")
+                    print([String(rank + 1), row.platform, CSVText.field(row.id), CSVText.field(row.handle ?? ""),
+                           String(format: "%.3f", row.score), row.label, String(format: "%.2f", row.confidence),
+                           CSVText.field(reasons)].joined(separator: ","))
+                }
+            } else {
+                print("\(Output.count(rows.count)) accounts scored ≥ \(minScore) of \(Output.count(report.scoredAccounts)) "
+                      + "(thresholds " + report.thresholds.map { "\($0.family) \($0.threshold)" }.joined(separator: ", ")
+                      + ", \(String(format: "%.1fs", report.seconds)))")
+                for (rank, row) in rows.enumerated() {
+                    print("\(rank + 1). \(row.name)  \(String(format: "%.2f", row.score))  \(row.label)  confidence "
+                          + String(format: "%.2f", row.confidence))
+                    for r in row.reasonsUp { print(String(format: "     %+.2f  ", r.contribution) + r.sentence) }
+                }
+            }
+        }
+    }
+
+    struct Train: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the inauthenticity model on labelled data and print the cross-validated figures.",
+            discussion: """
+                Profile weights are learnt on the labelled sets (--data, default \
+                ../shared/data/bot-labels-twibot and ../shared/data/instagram-fake-followers-srf \
+                beside the repository); behaviour and graph weights on `vigie synth` accounts \
+                (planted bots), generated with --seed and tested on another seed. Deterministic: \
+                the same data and seed write the same file.
+                """)
+
+        @Option(name: .customLong("data"), help: ArgumentHelp("A labelled data folder (repeat for several).", valueName: "dir"))
+        var data: [String] = []
+
+        @Option(help: ArgumentHelp("Model file to write (default: models/\(ModelOptions.fileName) of the repository).",
+                                   valueName: "path"))
+        var out: String?
+
+        @Option(help: "Seed for folds and generated data.")
+        var seed: UInt64 = 42
+
+        @Option(help: "Cross-validation folds.")
+        var folds = 5
+
+        @Option(help: "L2 regularisation strength.")
+        var l2 = 2.0
+
+        @Option(help: "Generated posts for the behaviour stage (0: profile features only).")
+        var synthPosts = 30_000
+
+        @Option(help: ArgumentHelp("Weight of each TwiBot account in the fit (soft-labelled: the experts' mean / 4); 0.25 keeps the pooled model as good as before on SRF (docs/trust.md).",
+                                   valueName: "w"))
+        var twibotWeight = 0.25
+
+        @Option(help: ArgumentHelp("Boosting rounds of the depth-2 tree candidate (the depth-3 one gets 2/3 of it); 0 = logistic regression only.",
+                                   valueName: "n"))
+        var treeRounds = 150
+
+        @Flag(help: "Print the figures as JSON.")
+        var json = false
+
+        func validate() throws {
+            guard treeRounds >= 0 else { throw ValidationError("--tree-rounds must not be negative.") }
+            guard twibotWeight > 0 else { throw ValidationError("--twibot-weight must be positive.") }
+            guard folds >= 2 else { throw ValidationError("--folds must be at least 2.") }
+            guard l2 > 0 else { throw ValidationError("--l2 must be positive.") }
+            guard synthPosts >= 0 else { throw ValidationError("--synth-posts must not be negative.") }
+        }
+
+        func run() async throws {
+            // Training reads files and generates data into scratch stores: no workspace store.
+            let result = try await Engine.trustTraining(TrustTrainingRequest(
+                data: data, out: out, seed: seed, folds: folds, l2: l2, synthPosts: synthPosts, twibotWeight: twibotWeight,
+                treeRounds: treeRounds, scratchStore: { try StoreOptions.scratchStore() }),
+                configuration: EngineConfiguration(environment: ProcessInfo.processInfo.environment))
+            let model = result.model
+            if json {
+                print(try Output.json(model.evaluation))
+                return
+            }
+            for line in model.evaluation?.lines ?? [] { print(line) }
+            for profile in model.profiles {
+                print("\(profile.family) profile model (\(profile.learner.rawValue), \(profile.selection)):")
+                if let features = profile.treeFeatures {
+                    print("  feature importance (mean |contribution| in calibrated logit units):")
+                    for f in features.sorted(by: { $0.importance > $1.importance }).prefix(12) where f.importance > 0 {
+                        print(String(format: "  %.3f  %@", f.importance, f.feature.title))
+                    }
+                } else {
+                    print("  weights (calibrated logit per standard deviation):")
+                    for p in profile.parameters.sorted(by: { abs($0.weight) > abs($1.weight) }).prefix(12) {
+                        print(String(format: "  %+.2f  %@", p.weight, p.feature.title))
+                    }
+                }
+            }
+            print("behaviour and graph weights, every family (calibrated logit per standard deviation):")
+            for p in model.behaviour.sorted(by: { abs($0.weight) > abs($1.weight) }) {
+                print(String(format: "  %+.2f  %@  (%@)", p.weight, p.feature.title, p.learnedFrom))
+            }
+            print("wrote \(result.path)")
+        }
+    }
+
+    struct Evaluate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the score on imported `vigie synth` data against its planted bots.",
+            discussion: "Scores every account that posted and compares with ground-truth.json (bots, hard negatives).")
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var modelOptions: ModelOptions
+
+        @Option(help: ArgumentHelp("The ground-truth.json written by `vigie synth`.", valueName: "path"))
+        var truth: String
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let result = try await store.engine(readOnly: true, trustModel: modelOptions.model)
+                .trustEvaluation(TrustEvaluationRequest(truth: truth))
+            if json {
+                struct Result: Encodable {
+                    var accounts: Int
+                    var bots: Int
+                    var seconds: Double
+                    var metrics: ClassifierMetrics
+                    var hardNegatives: Int
+                    var hardNegativesFlagged: Int
+                    var regularFlagged: Int
+                    var regular: Int
+                    var coordinated: Int
+                    var coordinatedFlagged: Int
+                }
+                print(try Output.json(Result(
+                    accounts: result.accounts, bots: result.bots, seconds: result.seconds, metrics: result.metrics,
+                    hardNegatives: result.hardNegatives, hardNegativesFlagged: result.hardNegativesFlagged,
+                    regularFlagged: result.regularFlagged, regular: result.regular, coordinated: result.coordinated,
+                    coordinatedFlagged: result.coordinatedFlagged)))
+                return
+            }
+            let metrics = result.metrics
+            print("scored \(Output.count(result.scoredAccounts)) accounts in \(String(format: "%.2fs", result.seconds)); "
+                  + "\(Output.count(result.accounts)) posted, \(metrics.positives) planted bots")
+            print(metrics.summary)
+            for line in metrics.reliabilityLines { print(line) }
+            print("hard negatives (people with bot-like traits) flagged: \(result.hardNegativesFlagged) of \(result.hardNegatives)")
+            print("other people flagged: \(result.regularFlagged) of \(result.regular)")
+            print("members of coordinated groups flagged: \(result.coordinatedFlagged) of \(result.coordinated) (not counted as bots)")
+        }
+    }
+}
