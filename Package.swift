@@ -108,6 +108,9 @@ let package = Package(
         .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport"]),
         .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
-        .testTarget(name: "VigieLiveTests", dependencies: ["VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport"]),
+        .testTarget(name: "VigieLiveTests", dependencies: [
+            "VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
     ]
 )

@@ -61,7 +61,7 @@ def surge(out):
             created = now + timedelta(milliseconds=number)
             # A third of the burst from a few accounts that post the same text: a manufactured part.
             if number % 3 == 0:
-                did, text = "did:plc:benchring%02d" % (number % 4), "Tous ensemble #%s maintenant !" % TAG
+                did, text = "did:plc:benchring%02d" % (number % 4), "Tous ensemble maintenant pour la grande marche de demain #%s" % TAG
             else:
                 did, text = "did:plc:benchcrowd%03d" % number, "Ça bouge enfin #%s, post %d" % (TAG, number)
             burst.write(json.dumps(post_event(1_000_000 + number, created, did, text)) + "\n")

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import VigieCore
+import VigieDelivery
 import VigieEngine
 import VigieLive
 
@@ -35,11 +36,21 @@ struct ListenCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Records per transaction at most.", valueName: "n"))
     var batchSize = 2_000
 
+    @Option(help: ArgumentHelp("How often watches are brought up to date and alert rules evaluated (an alert reaches its webhook within this, plus the evaluation).",
+                               valueName: "duration"))
+    var alertInterval = "30s"
+
+    @Flag(help: "Do not evaluate alert rules (another process does).")
+    var noAlerts = false
+
     @Flag(name: .shortAndLong, help: "No progress lines.")
     var quiet = false
 
     func validate() throws {
         guard (1...100_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 100000.") }
+        guard let seconds = TrendDuration.parse(alertInterval), seconds >= 1, seconds <= 86_400 else {
+            throw ValidationError("--alert-interval '\(alertInterval)' is not a duration between 1s and 1d (e.g. 30s, 1m).")
+        }
     }
 
     func run() async throws {
@@ -69,6 +80,11 @@ struct ListenCommand: AsyncParsableCommand {
             context: LiveContext(writer: writer, sources: engine.store, workspace: engine.workspace, options: options, logger: logger),
             monitor: monitor, only: sources.isEmpty ? nil : Set(sources))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: listener)]
+        if !noAlerts {
+            let seconds = TrendDuration.parse(alertInterval) ?? 30
+            services.append(.init(service: AlertSchedule(engine: engine, transport: WebhookSender(),
+                                                         interval: .milliseconds(Int64(seconds * 1000)), logger: logger)))
+        }
         if !quiet {
             services.append(.init(service: ListenProgress(monitor: monitor), successTerminationBehavior: .ignore))
             Output.printError("listening (workspace \(engine.workspace), \(engine.store.location)\(bus.map { ", publishing to \($0)" } ?? "")); Ctrl-C stops")

@@ -32,7 +32,7 @@ struct LiveListenerTests {
                 mastodon.revoke("good")
                 #expect(try await eventually { try await store.source(named: "masto", workspace: "default")?.paused == true })
                 let reported = try await eventually {
-                    try await Engine(store: store).sources().first { $0.name == "masto" }?.lastError != nil
+                    try await Engine(store: store).sources().first { $0.name == "masto" }?.lastError?.contains("HTTP 401") == true
                 }
                 #expect(reported)
                 let reports = try await Engine(store: store).sources()

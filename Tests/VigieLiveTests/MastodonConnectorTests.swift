@@ -164,8 +164,9 @@ struct MastodonConnectorTests {
     }
 
     @Test func aReconnectIsBackfilledOverREST() async throws {
-        let recording = mastodonStatuses(200)
-        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 40, history: 5, tokens: ["t0k"]), logger: testLogger)
+        let recording = mastodonStatuses(300)
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 20, history: 5, tokens: ["t0k"]),
+                                          logger: testLogger)
         let store = try SQLiteStore.inMemory()
         try await whileRunning([{ try await server.run() }]) {
             let settings = MastodonSettings(instance: try await baseURL(server), timelines: [.federated],
@@ -174,18 +175,23 @@ struct MastodonConnectorTests {
             try await store.addSource(source, workspace: "default")
             let meter = SourceMeter(name: "masto")
             var options = fastOptions()
-            // Reconnects wait long enough for statuses to be published meanwhile.
-            options.backoff = Backoff(initial: .seconds(1), maximum: .seconds(1))
+            // Reconnects wait long enough for statuses to be published meanwhile: only the REST
+            // backfill can bring those.
+            options.backoff = Backoff(initial: .seconds(2), maximum: .seconds(2))
             let connector = MastodonConnector(name: "masto", settings: settings, token: source.token,
                                               context: LiveContext(writer: store, sources: store, workspace: "default",
                                                                    options: options, logger: testLogger), meter: meter)
             try await whileRunning([{ try await connector.run() }]) {
-                #expect(try await eventually { try await postIDs(store).count >= 40 })
+                let streaming = try await eventually { meter.snapshot().state == .streaming }
+                #expect(streaming)
+                let before = server.published
                 server.dropStreams()
-                try await Task.sleep(for: .milliseconds(300))
-                server.dropStreams()
-                #expect(try await eventually { try await postIDs(store).count == 200 })
-                #expect(meter.snapshot().reconnects >= 1)
+                let reconnected = try await eventually { meter.snapshot().reconnects >= 1 && meter.snapshot().state == .streaming }
+                #expect(reconnected, "\(meter.snapshot())")
+                // Published while the stream was down.
+                #expect(server.published - before >= 10)
+                let all = try await eventually(.seconds(60)) { try await postIDs(store).count == 300 }
+                #expect(all, "\(meter.snapshot())")
                 connector.stop.fire()
             }
         }

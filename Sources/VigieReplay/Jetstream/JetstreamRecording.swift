@@ -14,6 +14,14 @@ public struct JetstreamRecording: Sendable {
         /// The commit's collection (`app.bsky.feed.post`); `nil` for other kinds.
         public var collection: String?
         public var timeMicros: Int64
+
+        public init(json: String, did: String, kind: String, collection: String?, timeMicros: Int64) {
+            self.json = json
+            self.did = did
+            self.kind = kind
+            self.collection = collection
+            self.timeMicros = timeMicros
+        }
     }
 
     public var events: [Event]
