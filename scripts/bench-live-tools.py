@@ -111,6 +111,13 @@ def summary(folder):
         third = max(1, len(rss) // 3)
         print("listener memory (RSS): first third median %.0f MB, last third median %.0f MB, max %.0f MB"
               % (statistics.median(rss[:third]), statistics.median(rss[-third:]), max(rss)))
+    cpu_file = os.path.join(folder, "cpu.txt")
+    if os.path.exists(cpu_file):
+        fields = open(cpu_file).read().split()
+        values = dict(zip(fields[::2], (float(v) for v in fields[1::2])))
+        wall = values.get("wall_s", 0) or 1
+        print("CPU: listener %.0f%% of one core, replay server %.0f%% (over %.0f s)"
+              % (100 * values.get("listener_cpu_s", 0) / wall, 100 * values.get("replay_cpu_s", 0) / wall, wall))
     hooks = os.path.join(folder, "hooks.log")
     start_file = os.path.join(folder, "surge-start")
     if os.path.exists(hooks) and os.path.exists(start_file):

@@ -198,3 +198,24 @@ struct MastodonConnectorTests {
         #expect(try await postIDs(store) == Set(recording.statuses.map(\.id)))
     }
 }
+
+extension MastodonConnectorTests {
+    @Test func aLiveStartTakesOnlyWhatIsPublishedAfterIt() async throws {
+        let recording = mastodonStatuses(80)
+        let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 10, history: 30),
+                                          logger: testLogger)
+        let store = try SQLiteStore.inMemory()
+        try await whileRunning([{ try await server.run() }]) {
+            let settings = MastodonSettings(instance: try await baseURL(server), timelines: [.federated],
+                                            pollIntervalSeconds: 1, pageLimit: 40, start: .live)
+            _ = try await run(LiveSource(name: "masto", settings: .mastodon(settings)), store: store) { _ in
+                try await postIDs(store).count >= 10
+            }
+        }
+        // The history before the start stays out; what came after is there, in order, without a gap.
+        let stored = try await postIDs(store)
+        let positions = recording.statuses.indices.filter { stored.contains(recording.statuses[$0].id) }
+        #expect(positions.first.map { $0 >= 29 } == true, "\(positions)")
+        #expect(positions.last! - positions.first! + 1 == positions.count)
+    }
+}

@@ -122,3 +122,24 @@ struct SourceStoreTests {
 }
 
 struct Killed: Error {}
+
+extension SourceStoreTests {
+    @Test func reportsInPrometheusText() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.addSource(jetstream, workspace: "default")
+        try await store.addSource(mastodon, workspace: "default")
+        try await store.setSourcePaused(true, named: "masto", workspace: "default")
+        let now = Date()
+        try await store.recordSourceStatus(SourceStatus(state: .streaming, newestEventAt: now.addingTimeInterval(-1.5), eventsPerSecond: 4_999.5,
+                                                        events: 1_234, reconnects: 2, updatedAt: now), named: "bsky", workspace: "default")
+        let text = SourceReport.prometheus(try await Engine(store: store).sources(at: now))
+        #expect(text.contains(#"vigie_source_up{source="bsky",kind="jetstream"} 1"#))
+        #expect(text.contains(#"vigie_source_up{source="masto",kind="mastodon"} 0"#))
+        #expect(text.contains(#"vigie_source_paused{source="masto",kind="mastodon"} 1"#))
+        #expect(text.contains(#"vigie_source_lag_seconds{source="bsky",kind="jetstream"} 1.500"#))
+        #expect(text.contains(#"vigie_source_events_per_second{source="bsky",kind="jetstream"} 4999.500"#))
+        #expect(text.contains(#"vigie_source_events_total{source="bsky",kind="jetstream"} 1234"#))
+        #expect(text.contains(#"vigie_source_reconnects_total{source="bsky",kind="jetstream"} 2"#))
+        #expect(!text.contains("s3cr3t"))
+    }
+}
