@@ -19,6 +19,8 @@ let package = Package(
         .library(name: "VigieSynth", targets: ["VigieSynth"]),
         .library(name: "VigieDelivery", targets: ["VigieDelivery"]),
         .library(name: "VigieServer", targets: ["VigieServer"]),
+        .library(name: "VigieLive", targets: ["VigieLive"]),
+        .library(name: "VigieReplay", targets: ["VigieReplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -37,6 +39,8 @@ let package = Package(
         // Already in Hummingbird's graph; named because the server and the NATS client use them directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
@@ -63,6 +67,25 @@ let package = Package(
             "VigieCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        // Zstandard (Debian libzstd-dev) for Jetstream's optional compressed frames.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
+        // Live listening: the Jetstream and Mastodon connectors, the source supervisor and the
+        // alert schedule, each a swift-service-lifecycle Service writing through any StoreWriter.
+        .target(name: "VigieLive", dependencies: [
+            "VigieCore", "VigieIngest", "VigieEngine", "CZstd",
+            .product(name: "WSClient", package: "swift-websocket"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Local servers that speak Jetstream's and Mastodon's protocols and play recorded data,
+        // for the tests, the benchmark and demonstrations (`vigie dev …`).
+        .target(name: "VigieReplay", dependencies: [
+            "VigieCore", "VigieIngest", "VigieLive",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
         // The HTTP API and the web dashboard over the engine, with users, roles and jobs.
         .target(
@@ -105,6 +128,7 @@ let package = Package(
             name: "vigie",
             dependencies: [
                 "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieServer", "VigieBus",
+                "VigieLive", "VigieReplay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -144,5 +168,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VigieLiveTests", dependencies: [
+            "VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
     ]
 )

@@ -15,7 +15,7 @@ struct Vigie: AsyncParsableCommand {
             // Listen
             IngestCommand.self, StatsCommand.self, RejectsCommand.self, PostsCommand.self,
             AccountsCommand.self, SynthCommand.self,
-            WorkerCommand.self,
+            WorkerCommand.self, SourcesCommand.self, ListenCommand.self, DevCommand.self,
             // Analyse
             QueryCommand.self, WatchCommand.self, LanguageCommand.self, SentimentCommand.self,
             TrendsCommand.self, AlertsCommand.self,

@@ -19,14 +19,22 @@ public struct AlertRunner: Sendable {
     public var evaluator: AlertEvaluator
     /// Shared by every delivery of this runner (and of others given the same breakers).
     public let breakers: ReceiverBreakers
+    /// Works out the authenticity breakdown of a spike or weak-signal alert that fires for the
+    /// first time (an alert found again keeps the one it was recorded with).
+    public var authenticity: AlertAuthenticity?
+
+    /// The breakdown of one alert's surge; `nil` when it cannot be made.
+    public typealias AlertAuthenticity = @Sendable (AlertRule, FiredAlert) async throws -> SurgeAuthenticity?
 
     public init(store: any AlertStore, transport: (any WebhookTransport)?, policy: RetryPolicy = RetryPolicy(),
-                evaluator: AlertEvaluator = AlertEvaluator(), breakers: ReceiverBreakers? = nil) {
+                evaluator: AlertEvaluator = AlertEvaluator(), breakers: ReceiverBreakers? = nil,
+                authenticity: AlertAuthenticity? = nil) {
         self.store = store
         self.transport = transport
         self.policy = policy
         self.evaluator = evaluator
         self.breakers = breakers ?? ReceiverBreakers(threshold: policy.breakerThreshold, cooldown: policy.breakerCooldown)
+        self.authenticity = authenticity
     }
 
     public struct Delivery: Sendable, Hashable, Codable {
@@ -85,7 +93,17 @@ public struct AlertRunner: Sendable {
         let alerts = try await Offload.run { try evaluator.evaluate(rule, posts: posts, at: at) }
         var outcome = Outcome(rule: rule.name, at: at, fired: [], alreadyFired: 0, deliveries: [])
         var pending: [Pending] = []
-        for alert in alerts {
+        // Keys already recorded: their breakdown is not worked out again.
+        var recorded = Set<String>()
+        if authenticity != nil, alerts.contains(where: { $0.kind != .sentimentShift }) {
+            recorded = Set(try await store.firedAlerts(workspace: workspace, rule: rule.name, limit: 1_000).map(\.alert.key))
+        }
+        for var alert in alerts {
+            if let authenticity, alert.kind != .sentimentShift, !recorded.contains(alert.key),
+               let breakdown = try await authenticity(rule, alert) {
+                alert.authenticity = breakdown
+                alert.summary += "; authenticity: " + breakdown.summary
+            }
             let payload = try AlertPayload(alert: alert, rule: rule, workspace: workspace, test: test).encoded()
             guard let id = try await store.recordFiredAlert(alert, payload: payload, workspace: workspace) else {
                 outcome.alreadyFired += 1

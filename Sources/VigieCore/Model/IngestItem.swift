@@ -35,11 +35,15 @@ public struct IngestBatch: Sendable, Codable {
     public var rejects: [Reject]
     /// Where the import stands after this batch, so an interrupted run can be reported.
     public var checkpoint: ImportCheckpoint?
+    /// Where a live source stands after this batch, saved in the same transaction as its items.
+    public var sourceCursor: SourceCursor?
 
-    public init(items: [IngestItem] = [], rejects: [Reject] = [], checkpoint: ImportCheckpoint? = nil) {
+    public init(items: [IngestItem] = [], rejects: [Reject] = [], checkpoint: ImportCheckpoint? = nil,
+                sourceCursor: SourceCursor? = nil) {
         self.items = items
         self.rejects = rejects
         self.checkpoint = checkpoint
+        self.sourceCursor = sourceCursor
     }
 
     public var isEmpty: Bool { items.isEmpty && rejects.isEmpty }

@@ -123,8 +123,10 @@ extension Engine {
                 problem = error
             }
         }
+        let engine = self
         let runner = AlertRunner(store: store, transport: request.deliver ? transport : nil, policy: request.policy,
-                                 evaluator: AlertEvaluator(extractor: extractor, sentiment: sentiment), breakers: breakers)
+                                 evaluator: AlertEvaluator(extractor: extractor, sentiment: sentiment), breakers: breakers,
+                                 authenticity: { rule, alert in try await engine.authenticity(of: alert, rule: rule) })
         return (runner, problem)
     }
 

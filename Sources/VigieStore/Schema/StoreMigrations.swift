@@ -17,6 +17,7 @@ enum StoreMigrations {
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
         migrator.registerMigration("v4-access", migrate: AccessSchema.createV4Access)
+        migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
         return migrator
     }
 

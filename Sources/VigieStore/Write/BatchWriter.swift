@@ -108,7 +108,7 @@ struct BatchWriter {
             """)
     }
 
-    /// Writes the batch's items in order, then its rejects and checkpoint.
+    /// Writes the batch's items in order, then its rejects, checkpoint and source cursor.
     mutating func write(_ batch: IngestBatch, cache: inout WriteCache,
                         afterItem: ((Int) throws -> Void)? = nil) throws -> WriteSummary {
         for (index, item) in batch.items.enumerated() {
@@ -122,6 +122,7 @@ struct BatchWriter {
         }
         for reject in batch.rejects { try write(reject) }
         if let checkpoint = batch.checkpoint { try write(checkpoint) }
+        if let cursor = batch.sourceCursor { try Self.saveCursor(cursor, db: db, workspaceID: workspaceID) }
         return summary
     }
 
