@@ -35,10 +35,10 @@ import VigieCore
     }
 
     @Test func searchWordsAreDeduplicatedAndCapped() throws {
-        #expect(try QueryIndex.searchFilter("velo velo Vélo") == "pos : \"velo\"")
+        #expect(try QueryIndex.searchForms("velo velo Vélo") == ["velo"])
         let many = (0...QueryIndex.maxSearchWords).map { "w\($0)" }.joined(separator: " ")
-        #expect(throws: QueryError.self) { try QueryIndex.searchFilter(many) }
-        #expect(try QueryIndex.searchFilter("  ") == nil)
+        #expect(throws: QueryError.self) { try QueryIndex.searchForms(many) }
+        #expect(try QueryIndex.searchForms("  ") == nil)
     }
 
     @Test func longQueriesShowTheErrorInAWindow() {

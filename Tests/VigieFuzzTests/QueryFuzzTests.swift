@@ -57,7 +57,6 @@ import VigieCore
             }
             report.parse()
             _ = QueryIndex.plan(for: query)
-            _ = query.ftsPrefilter()
             for post in posts { _ = query.matches(post) }
             do {
                 let again = try Query.parse(query.description, options: query.options)

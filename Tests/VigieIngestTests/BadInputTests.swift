@@ -180,12 +180,12 @@ import Testing
         } throws: { ($0 as? ImportError)?.message.contains("look like bluesky-jetstream") == true }
     }
 
-    @Test func everyRecordHasOneOutcome() throws {
+    @Test func everyRecordHasOneOutcome() async throws {
         let good = #"{"did":"did:plc:a","time_us":1740830534574999,"kind":"identity","identity":{"handle":"a.bsky.social"}}"#
         let skipped = #"{"did":"did:plc:a","time_us":1740830534574999,"kind":"other"}"#
         let text = [good, "}", skipped, "{\"did\": ", good.replacingOccurrences(of: "1740830534574999", with: "-1"), "42"]
             .joined(separator: "\n")
-        let report = try Importer(store: RecordingStore()).importFile(at: try file(text, ext: "jsonl"),
+        let report = try await Importer(store: RecordingStore()).importFile(at: try file(text, ext: "jsonl"),
                                                                      options: ImportOptions(format: .jetstream))
         #expect(report.records == 6)
         #expect(report.imported == 1)
@@ -194,15 +194,15 @@ import Testing
         #expect(report.unaccounted == 0)
     }
 
-    @Test func anExplicitDelimiterWinsOverDetection() throws {
+    @Test func anExplicitDelimiterWinsOverDetection() async throws {
         // The header has more semicolons (in its last column's name) than commas.
         let path = try file("id,author_id,text,created_at,notes;a;b;c;d;e\n1,2,hello,2025-03-01T00:00:00Z,x\n", ext: "csv")
         var options = ImportOptions(format: .genericCSV)
         options.csv.delimiter = UInt8(ascii: ",")
-        let report = try Importer(store: RecordingStore()).importFile(at: path, options: options)
+        let report = try await Importer(store: RecordingStore()).importFile(at: path, options: options)
         #expect(report.imported == 1)
-        #expect(throws: ImportError.self) {
-            try Importer(store: RecordingStore()).importFile(at: path, options: ImportOptions(format: .genericCSV))
+        await #expect(throws: ImportError.self) {
+            try await Importer(store: RecordingStore()).importFile(at: path, options: ImportOptions(format: .genericCSV))
         }
     }
 }

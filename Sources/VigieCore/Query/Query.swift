@@ -117,11 +117,9 @@ struct MatchDocument {
                 || post.mentions.contains { Self.handle(TextFolding.fold($0.handle), matches: handle) }
         case .author(let handle):
             guard let author = post.authorHandle else { return false }
-            let folded = TextFolding.fold(author.hasPrefix("@") ? String(author.dropFirst()) : author)
-            return Self.handle(folded, matches: handle)
+            return Self.handle(QueryFieldConditions.comparableHandle(author), matches: handle)
         case .language(let code):
-            guard let language = post.language?.lowercased() else { return false }
-            return language == code || language.hasPrefix(code + "-") || language.hasPrefix(code + "_")
+            return QueryFieldConditions.language(post.language, matches: code)
         case .platform(let platform):
             return post.platform == platform
         case .url(let text):

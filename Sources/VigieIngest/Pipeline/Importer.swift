@@ -94,13 +94,20 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 
 /// Reads files, decodes them with the right format and writes batches to a store.
 ///
-/// Decoding runs on the calling thread while a second thread writes the previous batch, so
-/// parsing and SQLite work overlap on two cores. Each batch is one transaction: an interrupted
-/// import leaves whole batches only, and re-running it completes it (writes are idempotent).
-public struct Importer<S: Store>: Sendable {
-    public let store: S
+/// Decoding runs on a worker thread of its own while the calling task writes the previous batch,
+/// so parsing and the store's work overlap on two cores and the caller's executor is never
+/// blocked. Each batch is one transaction: an interrupted import leaves whole batches only, and
+/// re-running it completes it (writes are idempotent). Cancelling the task stops the import
+/// after the batch being written.
+///
+/// ```swift
+/// let report = try await Importer(store: store).importFile(at: "tweets.jsonl")
+/// print(report.posts, report.rejected)
+/// ```
+public struct Importer<Writer: StoreWriter>: Sendable {
+    public let store: Writer
 
-    public init(store: S) {
+    public init(store: Writer) {
         self.store = store
     }
 
@@ -108,41 +115,68 @@ public struct Importer<S: Store>: Sendable {
         at path: String,
         options: ImportOptions = ImportOptions(),
         progress: (@Sendable (ImportProgress) -> Void)? = nil
-    ) throws -> ImportReport {
+    ) async throws -> ImportReport {
         let started = Date()
-        let source: ByteSource
+        let channel = BatchChannel()
+        // The decoder: a CPU pass on its own thread, feeding the channel.
+        async let decoded: ImportReport = Offload.run {
+            defer { channel.finish() }
+            let source: ByteSource
+            do {
+                source = try ByteSource(path: path)
+            } catch let error as ByteSource.OpenError {
+                throw ImportError(code: .unreadable, file: path, message: error.reason)
+            }
+            guard source.size > 0 else {
+                throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
+            }
+            // Detection reads the same open file and rewinds it; a named format wins over detection
+            // but fails fast when the content plainly is not in it.
+            let format: ImportFormat
+            if let chosen = options.format {
+                try FormatDetector.check(chosen, source: source)
+                format = chosen
+            } else {
+                format = try FormatDetector.detect(source: source)
+            }
+            var run = ImportRun(path: path, format: format, options: options, source: source,
+                                started: started, progress: progress, channel: channel)
+            do {
+                try run.execute()
+            } catch let error as ByteSource.OpenError {
+                throw ImportError(code: .unreadable, file: path, message: error.reason)
+            }
+            return run.report
+        }
+        var written = WriteSummary()
+        var writeFailure: (any Error)?
+        while let batch = await channel.next() {
+            do {
+                try Task.checkCancellation()
+                written += try await store.write(batch, workspace: options.workspace)
+                channel.consumed()
+            } catch {
+                writeFailure = error
+                channel.stop(error)
+                break
+            }
+        }
+        // The decoder's own failure comes first; a write failure that stopped it comes next.
+        var report: ImportReport
         do {
-            source = try ByteSource(path: path)
-        } catch let error as ByteSource.OpenError {
-            throw ImportError(code: .unreadable, file: path, message: error.reason)
+            report = try await decoded
+        } catch {
+            throw writeFailure ?? error
         }
-        guard source.size > 0 else {
-            throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
-        }
-        // Detection reads the same open file and rewinds it; a named format wins over detection
-        // but fails fast when the content plainly is not in it.
-        let format: ImportFormat
-        if let chosen = options.format {
-            try FormatDetector.check(chosen, source: source)
-            format = chosen
-        } else {
-            format = try FormatDetector.detect(source: source)
-        }
-        var run = ImportRun(store: store, path: path, format: format, options: options,
-                            source: source, started: started, progress: progress)
-        do {
-            try run.execute()
-        } catch let error as ByteSource.OpenError {
-            throw ImportError(code: .unreadable, file: path, message: error.reason)
-        }
-        var report = run.report
+        if let writeFailure { throw writeFailure }
+        report.written = written
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 }
 
-/// The state of one file's import.
-struct ImportRun<S: Store> {
+/// The state of one file's import, on the decoding thread.
+struct ImportRun {
     let path: String
     let format: ImportFormat
     let options: ImportOptions
@@ -153,41 +187,33 @@ struct ImportRun<S: Store> {
     private var items: [IngestItem] = []
     private var rejects: [Reject] = []
     private var lastProgress = Date.distantPast
-    private let writer: BackgroundWriter<S>
+    private let channel: BatchChannel
     private var repeats = RepeatFilter()
 
-    init(store: S, path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
-         started: Date, progress: (@Sendable (ImportProgress) -> Void)?) {
+    init(path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
+         started: Date, progress: (@Sendable (ImportProgress) -> Void)?, channel: BatchChannel) {
         self.path = path
         self.format = format
         self.options = options
         self.source = source
         self.started = started
         self.progress = progress
+        self.channel = channel
         report = ImportReport(file: path, format: format.rawValue, bytes: source.size)
-        writer = BackgroundWriter(store: store, workspace: options.workspace)
         items.reserveCapacity(options.batchSize + 200)
     }
 
     mutating func execute() throws {
-        writer.start()
-        do {
-            switch format {
-            case .twitterV2: try readJSON(TwitterV2Decoder.self)
-            case .twitterV1: try readJSON(TwitterV1Decoder.self)
-            case .mastodon: try readJSON(MastodonDecoder.self)
-            case .jetstream: try readJSON(JetstreamDecoder.self)
-            case .toolkitCSV: try readCSV(ToolkitCSVDecoder.self)
-            case .instagramCSV: try readCSV(InstagramCSVDecoder.self)
-            case .genericCSV: try readCSV(GenericCSVDecoder.self)
-            }
-            try flush(completed: true)
-        } catch {
-            // The decode side failed: let the writer drain, then report the first failure.
-            _ = try? writer.finish()
-            throw error
+        switch format {
+        case .twitterV2: try readJSON(TwitterV2Decoder.self)
+        case .twitterV1: try readJSON(TwitterV1Decoder.self)
+        case .mastodon: try readJSON(MastodonDecoder.self)
+        case .jetstream: try readJSON(JetstreamDecoder.self)
+        case .toolkitCSV: try readCSV(ToolkitCSVDecoder.self)
+        case .instagramCSV: try readCSV(InstagramCSVDecoder.self)
+        case .genericCSV: try readCSV(GenericCSVDecoder.self)
         }
-        report.written = try writer.finish()
+        try flush(completed: true)
     }
 
     // MARK: - Formats
@@ -408,7 +434,7 @@ struct ImportRun<S: Store> {
         let checkpoint = ImportCheckpoint(file: path, format: format.rawValue,
                                           bytesRead: completed ? source.size : source.bytesRead,
                                           bytesTotal: source.size, records: report.records, completed: completed)
-        try writer.submit(IngestBatch(items: items, rejects: rejects, checkpoint: checkpoint))
+        try channel.send(IngestBatch(items: items, rejects: rejects, checkpoint: checkpoint))
         items.removeAll(keepingCapacity: true)
         rejects.removeAll(keepingCapacity: true)
     }

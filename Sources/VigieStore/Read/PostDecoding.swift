@@ -21,35 +21,10 @@ enum PostDecoding {
         guard let platform = Platform(rawValue: platformName) else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in post row")
         }
-        let content = try StoredPostContent(row: row)
-        let rootID: String = try row.value("platform_id")
-        let state: PostState = content.withheldCountries.map {
-            .withheld(countries: $0.split(separator: ",").map(String.init))
-        } ?? .visible
-        return Post(
-            platform: platform,
-            platformID: content.currentVersionID,
-            editOf: content.currentVersionID == rootID ? nil : rootID,
-            authorID: try row.value("author_platform_id"),
-            authorHandle: try row.value("author_handle"),
-            createdAt: Date(unixMillis: content.createdAt),
-            text: content.text,
-            language: content.language,
-            replyToPostID: content.replyToPostID,
-            replyToAccountID: content.replyToAccountID,
-            repostOfID: content.repostOfID,
-            repostOfAccountID: content.repostOfAccountID,
-            quoteOfID: content.quoteOfID,
-            quoteOfAccountID: content.quoteOfAccountID,
-            conversationID: content.conversationID,
-            hashtags: entities.hashtags,
-            mentions: entities.mentions,
-            urls: entities.urls,
-            mediaCount: content.mediaCount,
-            source: content.source,
-            metrics: content.metrics.model,
-            editedAt: content.editedAt.map(Date.init(unixMillis:)),
-            state: state)
+        return try PostContent(row: row).post(
+            platform: platform, rootID: try row.value("platform_id"), authorID: try row.value("author_platform_id"),
+            authorHandle: try row.value("author_handle"), hashtags: entities.hashtags, mentions: entities.mentions,
+            urls: entities.urls)
     }
 
     /// Posts for a handful of rows (search hits, recent posts), in the rows' order.

@@ -16,6 +16,8 @@ enum StoreMigrations {
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
+        migrator.registerMigration("v4-access", migrate: AccessSchema.createV4Access)
+        migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
         return migrator
     }
 
@@ -286,7 +288,7 @@ enum StoreMigrations {
             DROP TABLE post_fts;
             -- Contentless: the indexed document is not the post's text, so nothing can be read back
             -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
-            -- one query token, encoded in ASCII letters and digits (`QueryIndex.encode`).
+            -- one query token, encoded in ASCII letters and digits (`FTS5.encode`).
             CREATE VIRTUAL TABLE post_fts USING fts5(
                 pos, nw, tags, handles, sites, content = '', tokenize = 'unicode61'
             );

@@ -2,165 +2,34 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// Timestamps are stored as integer milliseconds since the Unix epoch.
-extension Date {
-    /// Decoders only hand over dates in `DateParsing.supportedRange`; anything else (a date made
-    /// in code, `distantFuture`) is clamped rather than trapping, and NaN stores as 0.
-    var unixMillis: Int64 {
-        let millis = (timeIntervalSince1970 * 1000).rounded()
-        guard millis.isFinite else { return millis.isNaN ? 0 : (millis > 0 ? .max : .min) }
-        // 2^63 is exactly representable; every Double below it converts without trapping.
-        guard millis < 9_223_372_036_854_775_808.0 else { return .max }
-        guard millis >= -9_223_372_036_854_775_808.0 else { return .min }
-        return Int64(millis)
-    }
-
-    init(unixMillis: Int64) {
-        self.init(timeIntervalSince1970: Double(unixMillis) / 1000)
+extension PostContent.Metrics {
+    /// The engagement columns of a post row.
+    init(row: Row) throws {
+        self.init(likes: try row.value("likes"), reposts: try row.value("reposts"), replies: try row.value("replies"), quotes: try row.value("quotes"),
+                  views: try row.value("views"), observedAt: try row.value("metrics_observed_at"))
     }
 }
 
-/// The engagement columns of a post row.
-struct StoredMetrics: Equatable {
-    var likes: Int?
-    var reposts: Int?
-    var replies: Int?
-    var quotes: Int?
-    var views: Int?
-    var observedAt: Int64?
-
-    init(_ metrics: PostMetrics?) {
-        likes = metrics?.likes
-        reposts = metrics?.reposts
-        replies = metrics?.replies
-        quotes = metrics?.quotes
-        views = metrics?.views
-        observedAt = metrics?.observedAt?.unixMillis
-    }
-
+/// The mutable columns of a post row are a ``PostContent``: what a newer version or a newer
+/// observation may change. The merge rules are the core's; this is only their SQL form.
+extension PostContent {
     init(row: Row) throws {
-        likes = try row.value("likes")
-        reposts = try row.value("reposts")
-        replies = try row.value("replies")
-        quotes = try row.value("quotes")
-        views = try row.value("views")
-        observedAt = try row.value("metrics_observed_at")
+        let withheld: String? = try row.value("withheld_countries")
+        self.init(createdAt: try row.value("created_at"), versionAt: try row.value("version_at"), currentVersionID: try row.value("current_version_id"),
+                  text: try row.value("text"), language: try row.value("language"), replyToPostID: try row.value("reply_to_platform_id"),
+                  replyToAccountID: try row.value("reply_to_account_platform_id"), repostOfID: try row.value("repost_of_platform_id"),
+                  repostOfAccountID: try row.value("repost_of_account_platform_id"), quoteOfID: try row.value("quote_of_platform_id"),
+                  quoteOfAccountID: try row.value("quote_of_account_platform_id"), conversationID: try row.value("conversation_id"),
+                  mediaCount: try row.value("media_count"), source: try row.value("source"), editedAt: try row.value("edited_at"),
+                  withheldCountries: withheld.map(Self.countries), metrics: try Metrics(row: row))
     }
 
-    var isEmpty: Bool {
-        likes == nil && reposts == nil && replies == nil && quotes == nil && views == nil && observedAt == nil
+    /// `withheld_countries` holds the codes comma-separated; `NULL` when the post is visible.
+    static func countries(_ column: String) -> [String] {
+        column.split(separator: ",").map(String.init)
     }
 
-    var model: PostMetrics? {
-        isEmpty ? nil : PostMetrics(likes: likes, reposts: reposts, replies: replies, quotes: quotes,
-                                    views: views, observedAt: observedAt.map(Date.init(unixMillis:)))
-    }
-
-    /// A newer observation's counts win; an older or undated one only fills unknown counts.
-    func merged(with incoming: StoredMetrics) -> StoredMetrics {
-        if incoming.isEmpty { return self }
-        let incomingIsNewer = isEmpty || (incoming.observedAt ?? .min) > (observedAt ?? .min)
-        let (first, second) = incomingIsNewer ? (incoming, self) : (self, incoming)
-        var result = StoredMetrics(nil)
-        result.likes = first.likes ?? second.likes
-        result.reposts = first.reposts ?? second.reposts
-        result.replies = first.replies ?? second.replies
-        result.quotes = first.quotes ?? second.quotes
-        result.views = first.views ?? second.views
-        result.observedAt = max(first.observedAt ?? .min, second.observedAt ?? .min)
-        if result.observedAt == .min { result.observedAt = nil }
-        return result
-    }
-}
-
-/// The mutable columns of a post row: what a newer version or a newer observation may change.
-struct StoredPostContent: Equatable {
-    var createdAt: Int64
-    /// `editedAt ?? createdAt` of the version shown: what decides which version is newest.
-    var versionAt: Int64
-    var currentVersionID: String
-    var text: String
-    var language: String?
-    var replyToPostID: String?
-    var replyToAccountID: String?
-    var repostOfID: String?
-    var repostOfAccountID: String?
-    var quoteOfID: String?
-    var quoteOfAccountID: String?
-    var conversationID: String?
-    var mediaCount: Int
-    var source: String?
-    var editedAt: Int64?
-    /// Comma-separated country codes; `NULL` when visible.
-    var withheldCountries: String?
-    var metrics: StoredMetrics
-
-    init(_ post: Post) {
-        createdAt = post.createdAt.unixMillis
-        editedAt = post.editedAt?.unixMillis
-        versionAt = editedAt ?? createdAt
-        currentVersionID = post.platformID
-        text = post.text
-        language = post.language
-        replyToPostID = post.replyToPostID
-        replyToAccountID = post.replyToAccountID
-        repostOfID = post.repostOfID
-        repostOfAccountID = post.repostOfAccountID
-        quoteOfID = post.quoteOfID
-        quoteOfAccountID = post.quoteOfAccountID
-        conversationID = post.conversationID
-        mediaCount = post.mediaCount
-        source = post.source
-        switch post.state {
-        case .visible: withheldCountries = nil
-        case .withheld(let countries): withheldCountries = countries.joined(separator: ",")
-        }
-        metrics = StoredMetrics(post.metrics)
-    }
-
-    init(row: Row) throws {
-        createdAt = try row.value("created_at")
-        versionAt = try row.value("version_at")
-        currentVersionID = try row.value("current_version_id")
-        text = try row.value("text")
-        language = try row.value("language")
-        replyToPostID = try row.value("reply_to_platform_id")
-        replyToAccountID = try row.value("reply_to_account_platform_id")
-        repostOfID = try row.value("repost_of_platform_id")
-        repostOfAccountID = try row.value("repost_of_account_platform_id")
-        quoteOfID = try row.value("quote_of_platform_id")
-        quoteOfAccountID = try row.value("quote_of_account_platform_id")
-        conversationID = try row.value("conversation_id")
-        mediaCount = try row.value("media_count")
-        source = try row.value("source")
-        editedAt = try row.value("edited_at")
-        withheldCountries = try row.value("withheld_countries")
-        metrics = try StoredMetrics(row: row)
-    }
-
-    /// The merge of a stored row with an incoming version of the same post. A strictly newer
-    /// version replaces the content (its unknown fields keep the stored values); an older or
-    /// equally dated one only fills unknown fields, so re-imports in any order are stable.
-    func merged(with incoming: StoredPostContent) -> (content: StoredPostContent, replacesVersion: Bool) {
-        let replacesVersion = incoming.versionAt > versionAt
-        let (first, second) = replacesVersion ? (incoming, self) : (self, incoming)
-        var result = first
-        result.language = first.language ?? second.language
-        result.replyToPostID = first.replyToPostID ?? second.replyToPostID
-        result.replyToAccountID = first.replyToAccountID ?? second.replyToAccountID
-        result.repostOfID = first.repostOfID ?? second.repostOfID
-        result.repostOfAccountID = first.repostOfAccountID ?? second.repostOfAccountID
-        result.quoteOfID = first.quoteOfID ?? second.quoteOfID
-        result.quoteOfAccountID = first.quoteOfAccountID ?? second.quoteOfAccountID
-        result.conversationID = first.conversationID ?? second.conversationID
-        result.source = first.source ?? second.source
-        result.editedAt = first.editedAt ?? second.editedAt
-        result.withheldCountries = first.withheldCountries ?? second.withheldCountries
-        // The row is dated by the original's creation, whichever version arrived first.
-        result.createdAt = min(createdAt, incoming.createdAt)
-        result.metrics = metrics.merged(with: incoming.metrics)
-        return (result, replacesVersion)
-    }
+    var withheldColumn: String? { withheldCountries?.joined(separator: ",") }
 
     /// Binds the columns listed in `BatchWriter.postContentColumns`, in that order.
     func bind(to row: inout HotStatement.Binder) {
@@ -169,7 +38,7 @@ struct StoredPostContent: Equatable {
         row.add(quoteOfID); row.add(quoteOfAccountID); row.add(conversationID); row.add(mediaCount)
         row.add(source); row.add(metrics.likes); row.add(metrics.reposts); row.add(metrics.replies)
         row.add(metrics.quotes); row.add(metrics.views); row.add(metrics.observedAt); row.add(editedAt)
-        row.add(withheldCountries)
+        row.add(withheldColumn)
     }
 
     /// Values for the columns listed in `BatchWriter.postContentColumns`, in that order.
@@ -177,39 +46,11 @@ struct StoredPostContent: Equatable {
         [createdAt, versionAt, currentVersionID, text, language, replyToPostID, replyToAccountID,
          repostOfID, repostOfAccountID, quoteOfID, quoteOfAccountID, conversationID, mediaCount,
          source, metrics.likes, metrics.reposts, metrics.replies, metrics.quotes, metrics.views,
-         metrics.observedAt, editedAt, withheldCountries]
+         metrics.observedAt, editedAt, withheldColumn]
     }
 }
 
 extension Account {
-    /// Field-by-field merge: a `nil` never erases a known value, and when both sides know a field
-    /// the more recent observation wins; on a tie (both undated) the later arrival wins, so an
-    /// account record corrects the handle a post gave its stub row.
-    func merged(with incoming: Account) -> Account {
-        let incomingIsNewer = (incoming.observedAt ?? .distantPast) >= (observedAt ?? .distantPast)
-        func pick<T>(_ stored: T?, _ new: T?) -> T? {
-            incomingIsNewer ? (new ?? stored) : (stored ?? new)
-        }
-        var result = self
-        result.handle = pick(handle, incoming.handle)
-        result.displayName = pick(displayName, incoming.displayName)
-        result.bio = pick(bio, incoming.bio)
-        result.createdAt = pick(createdAt, incoming.createdAt)
-        result.followers = pick(followers, incoming.followers)
-        result.following = pick(following, incoming.following)
-        result.postsCount = pick(postsCount, incoming.postsCount)
-        result.listedCount = pick(listedCount, incoming.listedCount)
-        result.verified = pick(verified, incoming.verified)
-        result.declaredBot = pick(declaredBot, incoming.declaredBot)
-        result.defaultProfileImage = pick(defaultProfileImage, incoming.defaultProfileImage)
-        result.location = pick(location, incoming.location)
-        result.url = pick(url, incoming.url)
-        result.isPrivate = pick(isPrivate, incoming.isPrivate)
-        result.status = pick(status, incoming.status)
-        result.observedAt = pick(observedAt, incoming.observedAt)
-        return result
-    }
-
     /// Values for `BatchWriter.accountColumns`, in that order.
     func columnArguments(workspaceID: Int64) -> StatementArguments {
         [workspaceID, platform.rawValue, platformID, handle, handle.map(caseFolded), displayName, bio,
