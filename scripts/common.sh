@@ -5,7 +5,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 # System packages the build and tests need (SQLite with FTS5 for the store).
-SYSTEM_PACKAGES=(libsqlite3-dev sqlite3 libstemmer-dev)
+SYSTEM_PACKAGES=(libsqlite3-dev sqlite3 libstemmer-dev libzstd-dev)
 
 ensure_packages() {
     local missing=()

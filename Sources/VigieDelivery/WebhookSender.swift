@@ -2,33 +2,37 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import Synchronization
 import VigieCore
 
 /// Delivers JSON documents by HTTP POST with Foundation's URLSession, retrying with exponential
 /// backoff (``RetryPolicy``): network errors, timeouts, 5xx, 408 and 429 are retried; any 2xx
-/// delivers; other statuses stop at once.
+/// delivers; other statuses stop at once. Waits suspend the task (no thread sleeps); cancelling
+/// the task ends the retries.
 ///
 /// ```swift
-/// let attempts = WebhookSender().deliver(payload, to: URL(string: "http://127.0.0.1:8080/hook")!,
-///                                        policy: RetryPolicy(maximumAttempts: 3))
+/// let attempts = await WebhookSender().deliver(payload, to: URL(string: "http://127.0.0.1:8080/hook")!,
+///                                              policy: RetryPolicy(maximumAttempts: 3))
 /// ```
 public struct WebhookSender: WebhookTransport {
-    /// Waits between attempts; tests may pass a shorter one.
-    public var sleep: @Sendable (TimeInterval) -> Void
+    /// Waits between attempts; tests may pass one that records the waits.
+    public var sleep: @Sendable (TimeInterval) async -> Void
     public var userAgent: String
 
-    public init(userAgent: String = "vigie-webhook/1", sleep: @escaping @Sendable (TimeInterval) -> Void = { Thread.sleep(forTimeInterval: $0) }) {
+    public init(userAgent: String = "vigie-webhook/1",
+                sleep: @escaping @Sendable (TimeInterval) async -> Void = { try? await Task.sleep(for: .seconds($0)) }) {
         self.userAgent = userAgent
         self.sleep = sleep
     }
 
-    public func deliver(_ body: Data, to url: URL, policy: RetryPolicy) -> [DeliveryAttempt] {
+    public func deliver(_ body: Data, to url: URL, policy: RetryPolicy) async -> [DeliveryAttempt] {
         var attempts: [DeliveryAttempt] = []
         let attemptLimit = max(1, policy.maximumAttempts)
         for number in 1...attemptLimit {
             let wait = policy.delay(before: number)
-            if wait > 0 { sleep(wait) }
-            let attempt = send(body, to: url, number: number, timeout: policy.timeout)
+            if wait > 0 { await sleep(wait) }
+            if Task.isCancelled { break }
+            let attempt = await send(body, to: url, number: number, timeout: policy.timeout)
             attempts.append(attempt)
             if attempt.delivered { break }
             if let status = attempt.statusCode, !RetryPolicy.isRetryable(status: status) { break }
@@ -36,7 +40,7 @@ public struct WebhookSender: WebhookTransport {
         return attempts
     }
 
-    private func send(_ body: Data, to url: URL, number: Int, timeout: TimeInterval) -> DeliveryAttempt {
+    private func send(_ body: Data, to url: URL, number: Int, timeout: TimeInterval) async -> DeliveryAttempt {
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = body
@@ -50,24 +54,50 @@ public struct WebhookSender: WebhookTransport {
         let session = URLSession(configuration: configuration)
         defer { session.finishTasksAndInvalidate() }
         let started = Date()
-        let outcome = Outcome()
-        let done = DispatchSemaphore(value: 0)
-        let task = session.dataTask(with: request) { _, response, error in
-            outcome.set(status: (response as? HTTPURLResponse)?.statusCode, error: error)
-            done.signal()
+        var status: Int?
+        var failure: (any Error)?
+        // The session's own timeout ends the request; the second child only guards against a
+        // request that never ends, whatever the session does. Its time counts from when the
+        // request starts: on a saturated executor the request's task may start late, and must not
+        // be declared timed out before it was even sent.
+        let finalRequest = request
+        let requestStart = RequestStart()
+        let outcome = await withTaskGroup(of: Result<Int?, any Error>?.self) { group in
+            group.addTask {
+                requestStart.mark()
+                do {
+                    let (_, response) = try await session.data(for: finalRequest)
+                    return .success((response as? HTTPURLResponse)?.statusCode)
+                } catch {
+                    return .failure(error)
+                }
+            }
+            group.addTask {
+                let limit = Duration.seconds(timeout + 5)
+                var wait = limit
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: wait)
+                    guard let start = requestStart.instant else { continue }
+                    let elapsed = ContinuousClock.now - start
+                    if elapsed >= limit { return nil }
+                    wait = limit - elapsed
+                }
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
-        task.resume()
-        // The session's own timeout ends the task; this bound only guards against a stuck one.
-        if done.wait(timeout: .now() + timeout + 5) == .timedOut {
-            task.cancel()
-            outcome.set(status: nil, error: URLError(.timedOut))
+        switch outcome {
+        case .success(let code): status = code
+        case .failure(let error): failure = error
+        case nil: failure = URLError(.timedOut)
         }
-        let (status, error) = outcome.value
         let millis = Int(Date().timeIntervalSince(started) * 1000)
-        let delivered = error == nil && status.map { (200..<300).contains($0) } == true
+        let delivered = failure == nil && status.map { (200..<300).contains($0) } == true
         var message: String?
-        if let error {
-            message = Self.describe(error, timeout: timeout)
+        if let failure {
+            message = Self.describe(failure, timeout: timeout)
         } else if let status, !delivered {
             message = "HTTP \(status)"
         }
@@ -82,6 +112,7 @@ public struct WebhookSender: WebhookTransport {
             case .cannotConnectToHost: return "connection refused"
             case .cannotFindHost: return "unknown host"
             case .networkConnectionLost: return "connection closed before an answer"
+            case .cancelled: return "cancelled"
             default: return "network error \(urlError.code.rawValue): \(urlError.localizedDescription)"
             }
         }
@@ -89,25 +120,11 @@ public struct WebhookSender: WebhookTransport {
     }
 }
 
-/// The result of one request, written by URLSession's queue and read after the semaphore.
-private final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var status: Int?
-    private var error: (any Error)?
-    private var isSet = false
+/// When a request's task started, shared by the request and its guard.
+private final class RequestStart: Sendable {
+    private let start = Mutex<ContinuousClock.Instant?>(nil)
 
-    func set(status: Int?, error: (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isSet else { return }
-        isSet = true
-        self.status = status
-        self.error = error
-    }
+    var instant: ContinuousClock.Instant? { start.withLock { $0 } }
 
-    var value: (Int?, (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (status, error)
-    }
+    func mark() { start.withLock { $0 = .now } }
 }

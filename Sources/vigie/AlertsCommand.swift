@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import VigieCore
 import VigieDelivery
-import VigieStore
+import VigieEngine
 
-struct AlertsCommand: ParsableCommand {
+struct AlertsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alerts",
         abstract: "Alert rules (spike, weak signal, sentiment shift), what they fired, and webhook deliveries.",
@@ -12,24 +12,17 @@ struct AlertsCommand: ParsableCommand {
             A rule watches a watch, a query or every post. `vigie alerts run` evaluates every rule, \
             stores what fires (each event once) with its explanation and POSTs it as JSON to the \
             rule's webhook, retrying with exponential backoff; every attempt goes to the delivery \
-            log. The payload format is in docs/trends-and-alerts.md.
+            log. Deliveries run in parallel (--concurrency) and a receiver that keeps failing is left \
+            alone for a while (circuit breaker), so one slow receiver does not hold the others. The \
+            payload format is in docs/trends-and-alerts.md.
             """,
         subcommands: [AlertsListCommand.self, AlertsAddCommand.self, AlertsRemoveCommand.self, AlertsTestCommand.self,
                       AlertsRunCommand.self, AlertsFiredCommand.self, AlertsDeliveriesCommand.self],
         defaultSubcommand: AlertsListCommand.self
     )
-
-    /// The sentiment classifier for sentiment-shift rules, made only when such a rule runs.
-    static func makeSentimentClassifier() throws -> AlertSentimentClassifier? {
-        guard let analyzer = try TextAnalysis.sentimentAnalyzer(TextAnalysis.lexicons()) else { return nil }
-        return { text, language in
-            let result = analyzer.classify(text, language: language)
-            return (result.label.rawValue, result.score)
-        }
-    }
 }
 
-struct AlertsListCommand: ParsableCommand {
+struct AlertsListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "List the alert rules.")
 
     @OptionGroup var store: StoreOptions
@@ -37,14 +30,15 @@ struct AlertsListCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let rules = try store.openStore().alertRules(workspace: store.workspace)
+    func run() async throws {
+        let engine = try store.engine()
+        let rules = try await engine.alertRules()
         if json {
             print(try Output.json(rules))
             return
         }
         if rules.isEmpty {
-            print("No alert rule in workspace '\(store.workspace)'. Add one with: vigie alerts add NAME --query Q --kind spike --webhook URL")
+            print("No alert rule in workspace '\(engine.workspace)'. Add one with: vigie alerts add NAME --query Q --kind spike --webhook URL")
             return
         }
         print(Output.table(["name", "kind", "target", "settings", "webhook", "enabled"], rules.map { rule in
@@ -54,7 +48,7 @@ struct AlertsListCommand: ParsableCommand {
     }
 }
 
-struct AlertsAddCommand: ParsableCommand {
+struct AlertsAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add an alert rule.",
@@ -112,13 +106,9 @@ struct AlertsAddCommand: ParsableCommand {
 
     func validate() throws { _ = try makeRule() }
 
-    func run() throws {
+    func run() async throws {
         let rule = try makeRule()
-        let opened = try store.openStore()
-        if case .watch(let name) = rule.target, try opened.watch(named: name, workspace: store.workspace) == nil {
-            throw CLIError("no watch named '\(name)' in workspace '\(store.workspace)': add it first (vigie watch add \(name) QUERY) or see vigie watch list")
-        }
-        try opened.addAlertRule(rule, workspace: store.workspace)
+        try await store.engine().addAlertRule(rule)
         print("Added \(rule.kind.rawValue) rule '\(rule.name)' on \(rule.target) (\(Self.describe(rule)))"
               + (rule.webhookURL.map { "; webhook \($0)" } ?? "; no webhook: alerts are stored only"))
     }
@@ -137,7 +127,7 @@ struct AlertsAddCommand: ParsableCommand {
     }
 }
 
-struct AlertsRemoveCommand: ParsableCommand {
+struct AlertsRemoveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a rule with its fired alerts and delivery log.")
 
     @OptionGroup var store: StoreOptions
@@ -145,10 +135,8 @@ struct AlertsRemoveCommand: ParsableCommand {
     @Argument(help: "The rule's name.")
     var name: String
 
-    func run() throws {
-        guard try store.openStore(mustExist: true).removeAlertRule(named: name, workspace: store.workspace) else {
-            throw CLIError("no alert named '\(name)' in workspace '\(store.workspace)' (see vigie alerts list)")
-        }
+    func run() async throws {
+        try await store.engine(mustExist: true).removeAlertRule(named: name)
         print("Removed alert '\(name)'.")
     }
 }
@@ -170,36 +158,29 @@ struct DeliveryOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds before the second attempt; each later one doubles it.", valueName: "seconds"))
     var backoff: Double = RetryPolicy().initialDelay
 
+    @Option(help: ArgumentHelp("Alerts delivered at once (1 to 64), so a slow receiver does not hold the others.", valueName: "n"))
+    var concurrency: Int = RetryPolicy().concurrency
+
     var policy: RetryPolicy {
-        RetryPolicy(maximumAttempts: attempts, initialDelay: backoff, maximumDelay: max(60, backoff), timeout: timeout)
+        RetryPolicy(maximumAttempts: attempts, initialDelay: backoff, maximumDelay: max(60, backoff), timeout: timeout,
+                    concurrency: concurrency)
     }
 
     func validate() throws {
         do { try policy.validate() } catch { throw ValidationError("\(error).") }
         _ = try date(at, option: "--at")
     }
-}
 
-/// Evaluation of rules from the CLI: reads each rule's posts and runs it.
-enum AlertRun {
-    static func evaluate(_ rule: AlertRule, store: SQLiteStore, workspace: String, delivery: DeliveryOptions,
-                         test: Bool) throws -> AlertRunner.Outcome {
-        var posts: [AlertPost] = []
-        try TargetPosts.forEach(rule.target, stemmed: false, store: store, workspace: workspace) { posts.append(AlertPost($0)) }
-        let at = try date(delivery.at, option: "--at") ?? posts.map(\.time).max() ?? Date()
-        let history = at.addingTimeInterval(-AlertEvaluator.history(for: rule))
-        posts.removeAll { $0.time < history || $0.time > at }
-        let runner = AlertRunner(store: store, transport: delivery.noDeliver ? nil : WebhookSender(), policy: delivery.policy,
-                                 evaluator: AlertEvaluator(
-                                    extractor: TrendItemExtractor(stopWords: try TrendsCommand.makeStopWords()),
-                                    sentiment: rule.kind == .sentimentShift ? try AlertsCommand.makeSentimentClassifier() : nil))
-        do {
-            return try runner.run(rule, posts: posts, at: at, workspace: workspace, deliver: !delivery.noDeliver, test: test)
-        } catch let error as TrendOptionError {
-            throw CLIError(error.description)
-        }
+    func request() throws -> AlertRunRequest {
+        AlertRunRequest(at: try date(at, option: "--at"), deliver: !noDeliver, policy: policy)
     }
 
+    /// The HTTP transport, unless delivery is off.
+    var transport: (any WebhookTransport)? { noDeliver ? nil : WebhookSender() }
+}
+
+/// How evaluation outcomes and deliveries are printed.
+enum AlertText {
     static func print(_ outcome: AlertRunner.Outcome) {
         Swift.print("\(outcome.rule) as of \(DateParsing.iso8601(outcome.at)): \(outcome.fired.count) fired"
                     + (outcome.alreadyFired > 0 ? ", \(outcome.alreadyFired) already fired before (not sent again)" : ""))
@@ -216,7 +197,7 @@ enum AlertRun {
     }
 }
 
-struct AlertsTestCommand: ParsableCommand {
+struct AlertsTestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
         abstract: "Evaluate one rule now and deliver what fires, marked \"test\": true.",
@@ -232,23 +213,20 @@ struct AlertsTestCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let opened = try store.openStore(mustExist: true)
-        guard let rule = try opened.alertRule(named: name, workspace: store.workspace) else {
-            throw CLIError("no alert named '\(name)' in workspace '\(store.workspace)' (see vigie alerts list)")
-        }
-        let outcome = try AlertRun.evaluate(rule, store: opened, workspace: store.workspace, delivery: delivery, test: true)
+    func run() async throws {
+        let outcome = try await store.engine(mustExist: true)
+            .testAlert(named: name, try delivery.request(), transport: delivery.transport)
         if json {
             print(try Output.json(outcome))
         } else {
-            AlertRun.print(outcome)
+            AlertText.print(outcome)
             if outcome.fired.isEmpty { print("Nothing fires for this rule as of then; the webhook was not called.") }
         }
         if outcome.deliveries.contains(where: { !$0.delivered }) { throw ExitCode(2) }
     }
 }
 
-struct AlertsRunCommand: ParsableCommand {
+struct AlertsRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Evaluate every enabled rule, deliver what fires, and retry earlier undelivered alerts."
@@ -260,38 +238,24 @@ struct AlertsRunCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let opened = try store.openStore(mustExist: true)
-        var outcomes: [AlertRunner.Outcome] = []
-        var skipped: [String] = []
-        for rule in try opened.alertRules(workspace: store.workspace) where rule.enabled {
-            do {
-                outcomes.append(try AlertRun.evaluate(rule, store: opened, workspace: store.workspace, delivery: delivery, test: false))
-            } catch let error as CLIError {
-                skipped.append("\(rule.name): \(error.description)")
-            }
-        }
-        var retried: [AlertRunner.Delivery] = []
-        if !delivery.noDeliver {
-            retried = try AlertRunner(store: opened, transport: WebhookSender(), policy: delivery.policy)
-                .retryUndelivered(workspace: store.workspace, excluding: Set(outcomes.flatMap(\.deliveries).map(\.alertID)))
-        }
+    func run() async throws {
+        let engine = try store.engine(mustExist: true)
+        let result = try await engine.runAlerts(try delivery.request(), transport: delivery.transport)
         if json {
             struct Result: Encodable { var outcomes: [AlertRunner.Outcome]; var retried: [AlertRunner.Delivery]; var skipped: [String] }
-            print(try Output.json(Result(outcomes: outcomes, retried: retried, skipped: skipped)))
+            print(try Output.json(Result(outcomes: result.outcomes, retried: result.retried, skipped: result.skipped)))
         } else {
-            if outcomes.isEmpty && skipped.isEmpty { print("No enabled alert rule in workspace '\(store.workspace)'.") }
-            outcomes.forEach(AlertRun.print)
-            for line in skipped { print("skipped \(line)") }
-            if !retried.isEmpty { print("Retried \(retried.count) undelivered alert\(retried.count == 1 ? "" : "s"):") }
-            retried.forEach(AlertRun.printDelivery)
+            if result.outcomes.isEmpty && result.skipped.isEmpty { print("No enabled alert rule in workspace '\(engine.workspace)'.") }
+            result.outcomes.forEach(AlertText.print)
+            for line in result.skipped { print("skipped \(line)") }
+            if !result.retried.isEmpty { print("Retried \(result.retried.count) undelivered alert\(result.retried.count == 1 ? "" : "s"):") }
+            result.retried.forEach(AlertText.printDelivery)
         }
-        let failed = outcomes.flatMap(\.deliveries).contains { !$0.delivered } || retried.contains { !$0.delivered }
-        if failed || !skipped.isEmpty { throw ExitCode(2) }
+        if result.hasFailedDelivery || !result.skipped.isEmpty { throw ExitCode(2) }
     }
 }
 
-struct AlertsFiredCommand: ParsableCommand {
+struct AlertsFiredCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "fired", abstract: "Alerts that fired, newest first, with their explanation.")
 
     @OptionGroup var store: StoreOptions
@@ -305,8 +269,8 @@ struct AlertsFiredCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let alerts = try store.openStore().firedAlerts(workspace: store.workspace, rule: name, limit: limit)
+    func run() async throws {
+        let alerts = try await store.engine().firedAlerts(rule: name, limit: limit)
         if json {
             print(try Output.json(alerts.map(\.alert)))
             return
@@ -320,7 +284,7 @@ struct AlertsFiredCommand: ParsableCommand {
     }
 }
 
-struct AlertsDeliveriesCommand: ParsableCommand {
+struct AlertsDeliveriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "deliveries", abstract: "The webhook delivery log: each attempt, its status or error.")
 
     @OptionGroup var store: StoreOptions
@@ -334,8 +298,8 @@ struct AlertsDeliveriesCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let log = try store.openStore().deliveries(workspace: store.workspace, rule: name, limit: limit)
+    func run() async throws {
+        let log = try await store.engine().alertDeliveries(rule: name, limit: limit)
         if json {
             print(try Output.json(log))
             return

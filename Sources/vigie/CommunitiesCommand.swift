@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieCore
-import VigieStore
+import VigieEngine
 
-struct CommunitiesCommand: ParsableCommand {
+struct CommunitiesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "communities",
         abstract: "Communities of the interaction graph (Louvain), labelled by hashtags, words and central accounts.",
@@ -30,24 +30,11 @@ struct CommunitiesCommand: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative.") }
     }
 
-    func run() throws {
-        let topicQuery = try query.map { try store.parseQuery($0, stemmed: stemmed) }
-        let opened = try store.openStore(mustExist: true)
-        let loader = GraphLoader(store: opened, workspace: store.workspace, options: graphOptions)
-        let nodes = try loader.nodes()
-        let graph = try loader.graph(nodes: nodes)
-        let partition = loader.communities(graph, resolution: resolution)
-        var profiles = CommunityProfiles(community: partition.community, communityCount: partition.communityCount)
-        let options = graphOptions
-        try loader.time("label communities") {
-            try opened.forEachGraphPost(workspace: store.workspace) { authorRowID, post in
-                guard post.repostOfID == nil, options.includes(post), let node = nodes.node(ofRow: authorRowID) else { return }
-                let document = QueryDocument(post: post)
-                profiles.add(document, node: node, onTopic: topicQuery?.matches(document) ?? false)
-            }
-        }
-        let shown = loader.time("profiles") { profiles.profiles(graph: graph, limit: limit, topic: topicQuery != nil) }
-        if timings { loader.printTimings() }
+    func run() async throws {
+        let result = try await store.engine(readOnly: true).communities(CommunitiesRequest(
+            period: graphOptions.period, resolution: resolution, limit: limit,
+            topic: query.map { .query($0, stemmed: stemmed) }))
+        if timings { Timings.print(result.timings) }
         if json {
             struct Result: Encodable {
                 var resolution: Double
@@ -57,19 +44,17 @@ struct CommunitiesCommand: ParsableCommand {
                 var topicCommunities: [Int]?
                 var profiles: [CommunityProfiles.Profile]
             }
-            print(try Output.json(Result(resolution: resolution, communities: partition.communityCount, modularity: partition.modularity,
-                                         levels: partition.levels,
-                                         topicCommunities: topicQuery == nil ? nil : profiles.topicCommunities().prefix(10).map(\.community),
-                                         profiles: shown)))
+            print(try Output.json(Result(resolution: resolution, communities: result.communityCount, modularity: result.modularity,
+                                         levels: result.levels, topicCommunities: result.topicCommunities?.map(\.community),
+                                         profiles: result.profiles)))
             return
         }
-        print("\(Output.count(partition.communityCount)) communities over \(Output.count(graph.nodeCount)) accounts "
-              + String(format: "(modularity %.3f, resolution %g, %d levels)", partition.modularity, resolution, partition.levels))
-        if let topicQuery {
-            let top = profiles.topicCommunities().prefix(5)
+        print("\(Output.count(result.communityCount)) communities over \(Output.count(result.accounts)) accounts "
+              + String(format: "(modularity %.3f, resolution %g, %d levels)", result.modularity, resolution, result.levels))
+        if let topicQuery = result.topicQuery, let top = result.topicCommunities?.prefix(5) {
             print("The topic \(topicQuery.description) lives in " + top.map { String(format: "#%d (%.0f%% of its posts)", $0.community, $0.share * 100) }.joined(separator: ", "))
         }
-        for profile in shown {
+        for profile in result.profiles {
             print("")
             var head = "#\(profile.community): \(Output.count(profile.members)) accounts, \(Output.count(profile.posts)) posts, "
                 + String(format: "cohesion %.0f%%", profile.cohesion * 100)

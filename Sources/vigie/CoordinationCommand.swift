@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieEngine
 import VigieIngest
-import VigieStore
 
 /// Options shared by `vigie coordination` and `vigie coordination clusters`.
 struct CoordinationOptions: ParsableArguments {
@@ -69,75 +69,43 @@ struct CoordinationOptions: ParsableArguments {
         return Double(text).flatMap { $0 > 0 ? $0 : nil }
     }
 
-    /// Reads the posts (the `--input` files, else the workspace's) and detects the network.
-    /// `evidence` and `sharedKeys` say whether the edges' post pairs and top keys are needed
-    /// (they cost memory on networks of millions of edges).
-    func detect(_ store: StoreOptions, evidence: Bool = true, sharedKeys: Bool = true) throws -> CoordinationNetwork {
-        let types = try parsedTypes()
-        let input: CoordinationInput
-        if inputs.isEmpty {
-            var fromStore = CoordinationInput(keys: keys, types: types)
-            try store.openStore(mustExist: true).forEachPost(workspace: store.workspace) { fromStore.append($0) }
-            input = fromStore
-        } else {
-            input = try read(inputs, into: CoordinationInput(keys: keys, types: types, deduplicatesPosts: true))
-        }
-        let options = CoordinationDetector.Options(window: Self.seconds(window)!, minWeight: minWeight,
-                                                   types: types, similarityThreshold: similarity,
-                                                   evidencePerEdge: evidence ? 5 : 0, keysPerEdge: sharedKeys ? 5 : 0,
-                                                   chanceFactor: chanceFactor)
-        let started = Date()
-        let network = CoordinationDetector(options: options).detect(in: input)
-        Self.say("\(Output.count(network.edges.count)) edges detected in \(String(format: "%.2fs", Date().timeIntervalSince(started)))")
-        return network
+    /// The request: the `--input` files, else the workspace's posts. `evidence` and `sharedKeys`
+    /// say whether the edges' post pairs and top keys are needed (they cost memory on networks of
+    /// millions of edges).
+    func request(evidence: Bool, sharedKeys: Bool) throws -> CoordinationRequest {
+        CoordinationRequest(source: inputs.isEmpty ? .store : .files(inputs, format: format), window: Self.seconds(window)!,
+                            types: try parsedTypes(), minWeight: minWeight, similarity: similarity, keys: keys,
+                            chanceFactor: chanceFactor, evidence: evidence, sharedKeys: sharedKeys)
     }
 
-    /// Streams files into the input, without a store: toolkit CSVs through
-    /// ``ToolkitCoordinationReader`` (bytes to arrays), other formats through the importers'
-    /// decoders. What was read goes to standard error, so that an export on standard output
-    /// stays clean.
-    private func read(_ paths: [String], into empty: CoordinationInput) throws -> CoordinationInput {
-        var input = empty
-        var rejects: [Reject] = []
-        for path in paths {
-            if format == .toolkitCSV || (format == nil && ToolkitCoordinationReader.recognizes(path: path)) {
-                let report = try ToolkitCoordinationReader.read(path: path, into: &input)
-                Self.say(path, "\(ImportFormat.toolkitCSV.rawValue)", posts: report.posts, rejected: report.rejected,
-                         seconds: report.seconds)
-                rejects += report.firstRejects
-                continue
+    /// The engine: files need no store (nor a database file); the workspace is opened read-only.
+    func engine(_ store: StoreOptions) throws -> Engine {
+        inputs.isEmpty ? try store.engine(readOnly: true)
+            : Engine(store: try StoreOptions.scratchStore(), configuration: store.configuration())
+    }
+
+    /// What reading the files found, on standard error, so that an export on standard output
+    /// stays clean; then the detection time.
+    static func report(_ result: CoordinationResult) {
+        for file in result.files {
+            var line = "\(file.path) [\(file.format)]: \(Output.count(file.posts)) posts read"
+            if file.rejected > 0 { line += ", \(Output.count(file.rejected)) bad records skipped" }
+            Output.printError(line + String(format: " in %.2fs", file.seconds))
+            if file.ignoredDeletions > 0 {
+                Output.printError("\(Output.count(file.ignoredDeletions)) deletion records not applied (import into a store to apply them)")
             }
-            let collector = CoordinationInputCollector(input: input)
-            input = CoordinationInput()
-            let report = try Importer(store: collector).importFile(at: path, options: ImportOptions(format: format))
-            Self.say(path, report.format, posts: report.posts, rejected: report.rejected, seconds: report.seconds)
-            rejects += collector.firstRejects
-            if collector.ignoredDeletions > 0 {
-                Self.say("\(Output.count(collector.ignoredDeletions)) deletion records not applied (import into a store to apply them)")
-            }
-            input = collector.take()
         }
-        for reject in rejects.prefix(10) {
-            Self.say("  \(reject.file):\(reject.line): \(reject.reason)")
+        for reject in result.firstRejects {
+            Output.printError("  \(reject.file):\(reject.line): \(reject.reason)")
         }
-        if input.duplicatePostsSkipped > 0 {
-            Self.say("\(Output.count(input.duplicatePostsSkipped)) repeated post ids ignored (the first copy counts)")
+        if result.duplicatePostsSkipped > 0 {
+            Output.printError("\(Output.count(result.duplicatePostsSkipped)) repeated post ids ignored (the first copy counts)")
         }
-        return input
-    }
-
-    private static func say(_ path: String, _ format: String, posts: Int, rejected: Int, seconds: Double) {
-        var line = "\(path) [\(format)]: \(Output.count(posts)) posts read"
-        if rejected > 0 { line += ", \(Output.count(rejected)) bad records skipped" }
-        say(line + String(format: " in %.2fs", seconds))
-    }
-
-    private static func say(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        Output.printError("\(Output.count(result.network.edges.count)) edges detected in \(String(format: "%.2fs", result.detectionSeconds))")
     }
 }
 
-struct CoordinationCommand: ParsableCommand {
+struct CoordinationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "coordination",
         abstract: "Find accounts that act together within a time window, with the posts that prove it.",
@@ -174,8 +142,10 @@ struct CoordinationCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let network = try coordination.detect(store, evidence: evidence, sharedKeys: false)
+    func run() async throws {
+        let result = try await coordination.engine(store).coordination(coordination.request(evidence: evidence, sharedKeys: false))
+        CoordinationOptions.report(result)
+        let network = result.network
         if let export {
             let handle: FileHandle
             if let out {
@@ -223,7 +193,7 @@ struct CoordinationCommand: ParsableCommand {
         }
     }
 
-    struct Clusters: ParsableCommand {
+    struct Clusters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Groups of coordinated accounts: members, what they shared, when, how tightly."
         )
@@ -234,9 +204,12 @@ struct CoordinationCommand: ParsableCommand {
         @Option(help: "Smallest cluster to show.")
         var minSize = 3
 
-        func run() throws {
-            let network = try coordination.detect(store, evidence: false)
-            let clusters = network.clusters(minimumSize: minSize)
+        func run() async throws {
+            let result = try await coordination.engine(store).coordinationClusters(
+                coordination.request(evidence: false, sharedKeys: true), minimumSize: minSize)
+            CoordinationOptions.report(result.detection)
+            let network = result.detection.network
+            let clusters = result.clusters
             print("\(clusters.count) clusters of \(minSize) or more coordinated accounts")
             for (index, cluster) in clusters.enumerated() {
                 let names = cluster.members.prefix(12).map { "@" + network.accounts[$0].label }.joined(separator: " ")

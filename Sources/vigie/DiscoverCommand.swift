@@ -1,10 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieCore
-import VigieStore
-import VigieSynth
+import VigieEngine
 
-struct DiscoverCommand: ParsableCommand {
+struct DiscoverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "discover",
         abstract: "From a seed query, propose the hashtags, words, links and accounts a keyword search misses.",
@@ -44,139 +43,41 @@ struct DiscoverCommand: ParsableCommand {
         if evaluate != nil, topic == nil { throw ValidationError("--evaluate needs --topic NAME (a topic of the ground truth).") }
     }
 
-    struct Found: Encodable {
-        var query: String
-        var posts: Int
-        var accounts: Int
-        var evaluation: Evaluation?
-    }
-
-    struct Evaluation: Encodable {
-        var relevantPosts: Int
-        var postPrecision: Double
-        var postRecall: Double
-        var relevantAccounts: Int
-        var accountPrecision: Double
-        var accountRecall: Double
-    }
-
-    struct Scan {
-        var counter = TopicDiscovery.Counter()
-        var authors: [Bool]
-        var posts: [String] = []
-        var authorCount: Int { authors.reduce(0) { $0 + ($1 ? 1 : 0) } }
-    }
-
-    func parse(_ text: String) throws -> Query {
-        do {
-            return try Query.parse(text, options: QueryOptions(stemmed: stemmed))
-        } catch {
-            throw CLIError("an accepted item does not make a valid query (\(accept.joined(separator: " "))):\n\(error.description)")
-        }
-    }
-
-    func run() throws {
-        let seed = try store.parseQuery(query, stemmed: stemmed)
-        let opened = try store.openStore(mustExist: true)
-        let loader = GraphLoader(store: opened, workspace: store.workspace, options: graphOptions)
-        let nodes = try loader.nodes()
-        let options = graphOptions
-        let workspace = store.workspace
-        /// One pass: which posts and authors `current` finds, and feature counts against it.
-        func scan(_ current: Query) throws -> Scan {
-            var result = Scan(authors: [Bool](repeating: false, count: nodes.count))
-            try loader.time("scan posts") {
-                try opened.forEachGraphPost(workspace: workspace) { authorRowID, post in
-                    guard options.includes(post), let node = nodes.node(ofRow: authorRowID) else { return }
-                    let document = QueryDocument(post: post)
-                    let inSeed = current.matches(document)
-                    if inSeed { result.posts.append(post.platformID); result.authors[Int(node)] = true }
-                    if post.repostOfID == nil { result.counter.add(document, inSeed: inSeed) }
-                }
-            }
-            return result
-        }
-        let seedScan = try scan(seed)
-        guard !seedScan.posts.isEmpty else {
-            throw CLIError("the seed query \(seed.description) matches no post in workspace '\(store.workspace)': try a broader query")
-        }
-        let graph = try loader.graph(nodes: nodes)
-        let discovery = TopicDiscovery()
-        let seedWords = Set(Tokenizer.tokenize(query).map(\.folded))
-        let proposals = discovery.proposals(from: seedScan.counter, excluding: seedWords)
-        let accounts = discovery.accountProposals(graph: graph, seedAuthors: seedScan.authors)
-
-        var accepted = accept
-        var laterRounds: [[TopicDiscovery.Proposal]] = []
-        var expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
-        var expandedScan = seedScan
-        var scannedFor: [String] = [] // the accepted items `expandedScan` counted
-        if acceptAll {
-            accepted += discovery.acceptable(proposals).map(\.queryTerm).filter { !accepted.contains($0) }
-            // Later rounds take the expansion so far as their seed (pseudo-relevance feedback):
-            // items too rare in the keyword posts to be tested become testable.
-            var recall = proposals.first?.seedRecall ?? 0
-            for _ in 1..<rounds {
-                expanded = try parse(TopicDiscovery.expandedQuery(seed: query, accepted: accepted))
-                expandedScan = try scan(expanded)
-                scannedFor = accepted
-                let known = Set(accepted)
-                let next = discovery.proposals(from: expandedScan.counter, excluding: seedWords.union(known), recallFloor: recall)
-                recall = next.first?.seedRecall ?? recall
-                let more = discovery.acceptable(next).filter { !known.contains($0.queryTerm) }
-                if more.isEmpty { break }
-                laterRounds.append(more)
-                accepted += more.map(\.queryTerm)
-            }
-        }
-        let expandedText = TopicDiscovery.expandedQuery(seed: query, accepted: accepted)
-        if accepted != scannedFor {
-            expanded = try parse(expandedText)
-            expandedScan = try scan(expanded)
-        }
-        let seedPosts = seedScan.posts, seedAuthors = seedScan.authors, counter = seedScan.counter
-        let expandedPosts = expandedScan.posts
-        let expandedAuthors = Set(expandedScan.authors.indices.filter { expandedScan.authors[$0] }.map(Int32.init))
-        let seedAuthorCount = seedScan.authorCount
-
-        var seedFound = Found(query: seed.description, posts: seedPosts.count, accounts: seedAuthorCount)
-        var expandedFound = Found(query: expanded.description, posts: expandedPosts.count, accounts: expandedAuthors.count)
-        if let evaluate, let topic {
-            let truth = try TopicTruth(path: evaluate, topic: topic)
-            let seedAuthorIDs = Set(seedAuthors.indices.filter { seedAuthors[$0] }.map { nodes.accounts[$0].platformID })
-            let expandedAuthorIDs = Set(expandedAuthors.map { nodes.accounts[Int($0)].platformID })
-            seedFound.evaluation = truth.evaluate(posts: seedPosts, authors: seedAuthorIDs)
-            expandedFound.evaluation = truth.evaluate(posts: expandedPosts, authors: expandedAuthorIDs)
-        }
+    func run() async throws {
+        var evaluation: GroundTruthTopic?
+        if let evaluate, let topic { evaluation = GroundTruthTopic(path: evaluate, topic: topic) }
+        let result = try await store.engine(readOnly: true).discover(DiscoveryRequest(
+            seed: query, stemmed: stemmed, period: graphOptions.period, accept: accept, acceptAll: acceptAll,
+            rounds: rounds, evaluation: evaluation))
         if json {
             struct Result: Encodable {
                 var proposals: [TopicDiscovery.Proposal]
                 var accounts: [TopicDiscovery.Proposal]
                 var laterRounds: [[TopicDiscovery.Proposal]]
                 var accepted: [String]
-                var seed: Found
-                var expanded: Found
+                var seed: DiscoveryResult.Found
+                var expanded: DiscoveryResult.Found
             }
-            print(try Output.json(Result(proposals: proposals, accounts: Array(accounts.prefix(limit)),
-                                         laterRounds: laterRounds, accepted: accepted,
-                                         seed: seedFound, expanded: expandedFound)))
+            print(try Output.json(Result(proposals: result.proposals, accounts: Array(result.accounts.prefix(limit)),
+                                         laterRounds: result.laterRounds, accepted: result.accepted,
+                                         seed: result.seed, expanded: result.expanded)))
             return
         }
-        print("Seed \(seed.description): \(Output.count(seedPosts.count)) posts by \(Output.count(seedAuthorCount)) accounts "
-              + "(\(Output.count(counter.seedDocuments)) original posts of \(Output.count(counter.documents)))")
+        print("Seed \(result.seed.query): \(Output.count(result.seed.posts)) posts by \(Output.count(result.seed.accounts)) accounts "
+              + "(\(Output.count(result.seedDocuments)) original posts of \(Output.count(result.documents)))")
         for kind in [TopicDiscovery.Kind.hashtag, .term, .domain] {
-            let items = proposals.filter { $0.kind == kind }
+            let items = result.proposals.filter { $0.kind == kind }
             print("\n\(kind == .term ? "words" : kind.rawValue + "s") (\(items.count) proposed):")
             print(Self.table(Array(items.prefix(limit))))
         }
-        print("\naccounts the seed's authors engage with (\(accounts.count) proposed):")
-        print(Self.table(Array(accounts.prefix(limit))))
-        for (index, round) in laterRounds.enumerated() {
+        print("\naccounts the seed's authors engage with (\(result.accounts.count) proposed):")
+        print(Self.table(Array(result.accounts.prefix(limit))))
+        for (index, round) in result.laterRounds.enumerated() {
             print("\nround \(index + 2) (seed: the expansion so far) accepted \(round.count) more: "
                   + round.map { "\($0.queryTerm) (\(String(format: "%.2f", $0.estimatedPrecision)))" }.joined(separator: ", "))
         }
-        print("\nExpanded query: \(expandedText)")
-        for (name, found) in [("seed", seedFound), ("expanded", expandedFound)] {
+        print("\nExpanded query: \(result.expandedQuery)")
+        for (name, found) in [("seed", result.seed), ("expanded", result.expanded)] {
             var line = "  \(name): \(Output.count(found.posts)) posts, \(Output.count(found.accounts)) accounts"
             if let e = found.evaluation {
                 line += String(format: " — relevant posts %d (precision %.3f, recall %.3f), relevant accounts %d (precision %.3f, recall %.3f)",
@@ -184,11 +85,11 @@ struct DiscoverCommand: ParsableCommand {
             }
             print(line)
         }
-        if let s = seedFound.evaluation, let e = expandedFound.evaluation, s.relevantPosts > 0, s.relevantAccounts > 0 {
+        if let s = result.seed.evaluation, let e = result.expanded.evaluation, s.relevantPosts > 0, s.relevantAccounts > 0 {
             print(String(format: "  the expanded query finds %.1fx the relevant posts and %.1fx the relevant accounts of the seed",
                          Double(e.relevantPosts) / Double(s.relevantPosts), Double(e.relevantAccounts) / Double(s.relevantAccounts)))
         }
-        if accepted.isEmpty { print("Accept items with --accept ITEM (or --accept-all) to expand the query.") }
+        if result.accepted.isEmpty { print("Accept items with --accept ITEM (or --accept-all) to expand the query.") }
     }
 
     static func table(_ items: [TopicDiscovery.Proposal]) -> String {
@@ -197,54 +98,5 @@ struct DiscoverCommand: ParsableCommand {
             [$0.queryTerm, String($0.inSeed), String($0.outsideSeed), String(format: "%.1f", $0.lift),
              String(format: "%.0f", $0.logLikelihood), String(format: "%.2f", $0.estimatedPrecision)]
         })
-    }
-}
-
-/// A topic's truth from `vigie synth` output: its on-topic posts (post-truth.csv) and authors.
-struct TopicTruth {
-    var onTopicPosts: Set<String>
-    /// Authors of at least one on-topic post of the topic.
-    var onTopicAuthors: Set<String>
-
-    init(path: String, topic: String) throws {
-        let truth: GroundTruth
-        do {
-            truth = try JSONDecoder().decode(GroundTruth.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-        } catch {
-            throw CLIError("cannot read the ground truth \(path): \(error.localizedDescription) — give the ground-truth.json that `vigie synth` wrote")
-        }
-        guard truth.topics.contains(where: { $0.name == topic }) else {
-            throw CLIError("--topic '\(topic)' is not in \(path): topics are \(truth.topics.map(\.name).joined(separator: ", "))")
-        }
-        guard let postTruth = truth.files.postTruth else {
-            throw CLIError("\(path) names no post-truth file: generate the data again with post truth on")
-        }
-        let postsPath = (URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(postTruth)).path
-        guard let text = try? String(contentsOfFile: postsPath, encoding: .utf8) else {
-            throw CLIError("cannot read the post truth \(postsPath)")
-        }
-        var posts = Set<String>(), authors = Set<String>()
-        for (number, line) in text.split(separator: "\n").enumerated() where number > 0 {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields.count > 6 else { throw CLIError("\(postsPath):\(number + 1): expected at least 7 fields") }
-            if fields[6] == topic {
-                posts.insert(String(fields[0]))
-                authors.insert(String(fields[1]))
-            }
-        }
-        onTopicPosts = posts
-        onTopicAuthors = authors
-    }
-
-    func evaluate(posts: [String], authors: Set<String>) -> DiscoverCommand.Evaluation {
-        let relevant = posts.filter(onTopicPosts.contains).count
-        let relevantAuthors = authors.filter(onTopicAuthors.contains).count
-        return DiscoverCommand.Evaluation(
-            relevantPosts: relevant,
-            postPrecision: posts.isEmpty ? 0 : Double(relevant) / Double(posts.count),
-            postRecall: onTopicPosts.isEmpty ? 0 : Double(relevant) / Double(onTopicPosts.count),
-            relevantAccounts: relevantAuthors,
-            accountPrecision: authors.isEmpty ? 0 : Double(relevantAuthors) / Double(authors.count),
-            accountRecall: onTopicAuthors.isEmpty ? 0 : Double(relevantAuthors) / Double(onTopicAuthors.count))
     }
 }

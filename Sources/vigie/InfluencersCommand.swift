@@ -1,10 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieCore
-import VigieStore
-import VigieSynth
+import VigieEngine
 
-struct InfluencersCommand: ParsableCommand {
+struct InfluencersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "influencers",
         abstract: "Who really matters on a topic: accounts ranked by topical legitimacy, with the evidence.",
@@ -72,76 +71,53 @@ struct InfluencersCommand: ParsableCommand {
         if evaluate != nil, topic == nil { throw ValidationError("--evaluate needs --topic NAME (a topic of the ground truth).") }
     }
 
-    func run() throws {
-        let sqlite = try store.openStore(mustExist: true)
-        let parsed = try store.topicQuery(query: query, watch: watch, stemmed: stemmed, in: sqlite)
-        let trust = try noTrust ? nil : ScoredWorkspace(optionalModel: modelOptions, store: sqlite, workspace: store.workspace)
-        let loader = GraphLoader(store: sqlite, workspace: store.workspace, options: graphOptions)
-        let nodes = try loader.nodes()
-        let topicData = try loader.topic(nodes: nodes, query: parsed)
-        let partition = loader.communities(topicData.graph, resolution: resolution)
-        let ranked = loader.time("rank") {
-            TopicalLegitimacy().rank(nodes: nodes, topicGraph: topicData.topicGraph, signals: topicData.signals,
-                                     communities: partition.community, inauthenticity: trust)
-        }
-        if timings { loader.printTimings() }
-
+    func run() async throws {
+        let engine = try store.engine(readOnly: true, trustModel: modelOptions.model)
+        let request = InfluencersRequest(
+            topic: watch.map { .watch($0) } ?? .query(query ?? "", stemmed: stemmed), period: graphOptions.period,
+            scoreTrust: !noTrust, resolution: resolution, tier: tier.flatMap { InfluenceTier(rawValue: $0.lowercased()) },
+            limit: limit)
         if let evaluate, let topic {
-            try printEvaluation(ranked: ranked, truthPath: evaluate, topic: topic)
+            try printEvaluation(try await engine.evaluateInfluencers(request, truth: evaluate, topicName: topic))
             return
         }
         if let explain {
-            let wanted = Set(nodes.nodes(named: explain).map { nodes.accounts[Int($0)].platformID })
-            guard !wanted.isEmpty else { throw CLIError("no account '\(explain)' in workspace '\(store.workspace)'") }
-            guard let account = ranked.first(where: { wanted.contains($0.platformID) }) else {
-                throw CLIError("\(explain) neither posts on this topic nor receives on-topic engagement: it is not ranked for \(parsed.description)")
-            }
-            // How real its audience is: the trust model's audience analysis of this one account.
-            let audience: AudienceQuality? = try trust == nil ? nil : nodes.accounts
-                .first { $0.platformID == account.platformID && $0.platform == account.platform }
-                .flatMap { try TrustCommand.Score.score([$0.rowID], store: sqlite, workspace: store.workspace,
-                                                        model: modelOptions.load(), reasons: 0).first?.audience }
+            let explanation = try await engine.explainInfluencer(request, handle: explain)
+            report(notes: explanation.notes, timings: explanation.timings)
             if json {
                 struct Explained: Encodable { var account: TopicalLegitimacy.RankedAccount; var audience: AudienceQuality? }
-                print(try Output.json(Explained(account: account, audience: audience)))
+                print(try Output.json(Explained(account: explanation.account, audience: explanation.audience)))
             } else {
-                print(Self.explanation(account, of: ranked.count))
-                if let audience {
-                    lines(ofAudience: audience).forEach { print("  " + $0) }
+                print(Self.explanation(explanation.account, of: explanation.rankedCount))
+                if let audience = explanation.audience {
+                    Self.lines(ofAudience: audience).forEach { print("  " + $0) }
                 } else {
                     print("  audience quality: not assessed (no trust model or --no-trust)")
                 }
             }
             return
         }
-        let tierFilter = tier.flatMap { InfluenceTier(rawValue: $0.lowercased()) }
-        let shown = Array(ranked.filter { tierFilter == nil || $0.tier == tierFilter }.prefix(limit))
-        // Where the topic lives: on-topic authors by community.
-        var authorsByCommunity: [Int32: Int] = [:]
-        for v in 0..<nodes.count where topicData.signals.onTopicPosts[v] > 0 { authorsByCommunity[partition.community[v], default: 0] += 1 }
-        let topicCommunities = authorsByCommunity.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
-
+        let result = try await engine.influencers(request)
+        report(notes: result.notes, timings: result.timings)
         if json {
-            struct CommunityCount: Encodable { var community: Int32; var onTopicAuthors: Int }
             struct Result: Encodable {
                 var query: String
                 var matchedPosts: Int
                 var onTopicAuthors: Int
                 var onTopicInteractions: Int
                 var ranked: Int
-                var topicCommunities: [CommunityCount]
+                var topicCommunities: [InfluencersResult.CommunityCount]
                 var accounts: [TopicalLegitimacy.RankedAccount]
             }
-            print(try Output.json(Result(query: parsed.description, matchedPosts: topicData.signals.matchedPosts,
-                                         onTopicAuthors: topicData.signals.onTopicAuthors,
-                                         onTopicInteractions: topicData.onTopicInteractions, ranked: ranked.count,
-                                         topicCommunities: topicCommunities.map { CommunityCount(community: $0.key, onTopicAuthors: $0.value) },
-                                         accounts: shown)))
+            print(try Output.json(Result(query: result.query.description, matchedPosts: result.matchedPosts,
+                                         onTopicAuthors: result.onTopicAuthors, onTopicInteractions: result.onTopicInteractions,
+                                         ranked: result.rankedCount, topicCommunities: result.topicCommunities,
+                                         accounts: result.accounts)))
             return
         }
         if csv {
             print("rank,account,platform_id,followers,tier,score,authority,on_topic_posts,own_posts,topic_share,on_topic_engagers,engager_diversity,engagement_rate,benchmark_rate,er_ratio")
-            for a in shown {
+            for a in result.accounts {
                 var fields: [String] = [String(a.rank), a.account, a.platformID]
                 fields.append(a.followers.map(String.init) ?? "")
                 fields.append(a.tier?.rawValue ?? "")
@@ -154,14 +130,14 @@ struct InfluencersCommand: ParsableCommand {
             }
             return
         }
-        print("\(Output.count(topicData.signals.matchedPosts)) posts by \(Output.count(topicData.signals.onTopicAuthors)) accounts match \(parsed.description); "
-              + "\(Output.count(topicData.onTopicInteractions)) on-topic interactions; \(Output.count(ranked.count)) accounts ranked")
-        print("The topic lives in communities " + topicCommunities.map { "#\($0.key) (\($0.value) authors)" }.joined(separator: ", ")
+        print("\(Output.count(result.matchedPosts)) posts by \(Output.count(result.onTopicAuthors)) accounts match \(result.query.description); "
+              + "\(Output.count(result.onTopicInteractions)) on-topic interactions; \(Output.count(result.rankedCount)) accounts ranked")
+        print("The topic lives in communities " + result.topicCommunities.map { "#\($0.community) (\($0.onTopicAuthors) authors)" }.joined(separator: ", ")
               + " — see `vigie communities`.")
         print("")
         print(Output.table(
             ["rank", "account", "tier", "followers", "score", "on-topic", "share", "engagers", "diversity", "ER", "ER/bench"],
-            shown.map { a in
+            result.accounts.map { a in
                 [String(a.rank), a.account, a.tier?.rawValue ?? "?", a.followers.map(Output.count) ?? "?",
                  String(format: "%.3f", a.score), "\(a.onTopicPosts)/\(a.ownPosts)", String(format: "%.0f%%", a.topicShare * 100),
                  String(a.onTopicEngagers), String(format: "%.1f", a.engagerDiversity),
@@ -171,9 +147,14 @@ struct InfluencersCommand: ParsableCommand {
         print("\n`vigie influencers --query ... --explain HANDLE` shows the posts, engagers and communities behind a score.")
     }
 
+    private func report(notes: [String], timings stepTimings: [StepTiming]) {
+        for note in notes { Output.printError("note: \(note)") }
+        if timings { Timings.print(stepTimings) }
+    }
+
     static func number(_ value: Double) -> String { String(format: "%.6g", value) }
 
-    private func lines(ofAudience audience: AudienceQuality) -> [String] {
+    static func lines(ofAudience audience: AudienceQuality) -> [String] {
         ["audience quality:"] + (audience.findings.isEmpty ? ["  nothing measurable (no engagers, snapshots or engagement counts)"]
                                                              : audience.findings.map { "  " + $0 })
     }
@@ -215,39 +196,10 @@ struct InfluencersCommand: ParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func printEvaluation(ranked: [TopicalLegitimacy.RankedAccount], truthPath: String, topic: String) throws {
-        let truth: GroundTruth
-        do {
-            truth = try JSONDecoder().decode(GroundTruth.self, from: Data(contentsOf: URL(fileURLWithPath: truthPath)))
-        } catch {
-            throw CLIError("cannot read the ground truth \(truthPath): \(error.localizedDescription) — give the ground-truth.json that `vigie synth` wrote")
-        }
-        guard let entry = truth.topics.first(where: { $0.name == topic }) else {
-            throw CLIError("--topic '\(topic)' is not in \(truthPath): topics are \(truth.topics.map(\.name).joined(separator: ", "))")
-        }
-        let grades = Dictionary(entry.relevantAccounts.map { ($0.id, $0.relevance) }, uniquingKeysWith: max)
-        let popular = Set(truth.popularAccounts.map(\.id))
-        let vigie = ranked.map(\.platformID)
-        let byFollowers = ranked.sorted { ($0.followers ?? -1) != ($1.followers ?? -1) ? ($0.followers ?? -1) > ($1.followers ?? -1) : $0.rank < $1.rank }.map(\.platformID)
-        struct Evaluation: Encodable {
-            var topic: String
-            var query: String
-            var ranked: Int
-            var relevantAccounts: Int
-            var ndcgAt20: Double
-            var followersNdcgAt20: Double
-            var popularInTop20: Int
-            var followersPopularInTop20: Int
-        }
-        let result = Evaluation(
-            topic: topic, query: query ?? "", ranked: ranked.count, relevantAccounts: grades.count,
-            ndcgAt20: RankingEvaluation.ndcg(ranking: vigie, grades: grades, k: 20),
-            followersNdcgAt20: RankingEvaluation.ndcg(ranking: byFollowers, grades: grades, k: 20),
-            popularInTop20: vigie.prefix(20).filter(popular.contains).count,
-            followersPopularInTop20: byFollowers.prefix(20).filter(popular.contains).count)
+    private func printEvaluation(_ result: InfluenceEvaluation) throws {
         if json { print(try Output.json(result)); return }
         print(String(format: "topic %@: NDCG@20 Vigie %.3f, follower count %.3f; popular off-topic accounts in the top 20: %d (Vigie), %d (followers); %d ranked, %d relevant",
-                     topic, result.ndcgAt20, result.followersNdcgAt20, result.popularInTop20, result.followersPopularInTop20,
+                     result.topic, result.ndcgAt20, result.followersNdcgAt20, result.popularInTop20, result.followersPopularInTop20,
                      result.ranked, result.relevantAccounts))
     }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieEngine
 import VigieIngest
-import VigieStore
 
-struct IngestCommand: ParsableCommand {
+struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
         abstract: "Import posts, accounts and interactions from files or folders.",
@@ -13,7 +13,8 @@ struct IngestCommand: ParsableCommand {
             Formats: \(ImportFormat.allCases.map(\.rawValue).joined(separator: ", ")). \
             Folders are read recursively (files ending in .json, .jsonl, .ndjson, .csv, .tsv). \
             Re-importing the same data changes nothing. Bad records are reported with their \
-            file and line, kept aside (see `vigie rejects`), and never stop the import.
+            file and line, kept aside (see `vigie rejects`), and never stop the import; a file \
+            that cannot be read is reported and the others still import.
             """
     )
 
@@ -34,10 +35,10 @@ struct IngestCommand: ParsableCommand {
                                valueName: "platform"))
     var platform: Platform?
 
-    @Option(help: ArgumentHelp("CSV delimiter: ',', ';' or 'tab' (default: detected).", valueName: "char"))
+    @Option(help: ArgumentHelp("CSV delimiter: ',', ';', '|' or 'tab' (default: detected).", valueName: "char"))
     var delimiter: String?
 
-    @Option(help: "Records per transaction.")
+    @Option(help: "Records per transaction (1 to 1,000,000).")
     var batchSize: Int = 10_000
 
     @Option(help: ArgumentHelp("When the profiles were observed (e.g. 2019-06-01), for records that carry no date of "
@@ -47,6 +48,10 @@ struct IngestCommand: ParsableCommand {
 
     @Flag(help: "Decode and validate only: report what would be imported and rejected, store nothing.")
     var dryRun = false
+
+    @Option(help: ArgumentHelp("Publish the decoded batches to this ingest bus (NATS JetStream) instead of writing them; `vigie worker` processes write them.",
+                               valueName: "nats://host:port"))
+    var bus: String?
 
     @Flag(help: "Do not identify the language of posts that arrive without one.")
     var noLanguageId = false
@@ -60,9 +65,14 @@ struct IngestCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive.") }
-        for mapping in mappings where !mapping.contains("=") {
-            throw ValidationError("--map '\(mapping)' should read FIELD=COLUMN, e.g. --map text=message.")
+        guard (1...IngestRequest.maximumBatchSize).contains(batchSize) else {
+            throw ValidationError("--batch-size must be between 1 and \(Output.count(IngestRequest.maximumBatchSize)).")
+        }
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--map '\(mapping)' should read FIELD=COLUMN, e.g. --map text=message.")
+            }
         }
         if let delimiter, !["," , ";", "tab", "\t", "|"].contains(delimiter) {
             throw ValidationError("--delimiter must be ',', ';', '|' or 'tab'.")
@@ -70,73 +80,72 @@ struct IngestCommand: ParsableCommand {
         if let observedAt, DateParsing.parse(observedAt) == nil {
             throw ValidationError("--observed-at '\(observedAt)' is not a date: use e.g. 2019-06-01 or 2019-06-01T12:00:00Z.")
         }
+        guard !(dryRun && bus != nil) else { throw ValidationError("choose one of --dry-run and --bus.") }
     }
 
-    func run() throws {
-        let files = try expand(paths)
-        guard !files.isEmpty else {
-            throw CLIError("no importable files (.json, .jsonl, .ndjson, .csv, .tsv) under \(paths.joined(separator: ", "))")
-        }
-        if dryRun {
-            try importAll(files, with: Importer(store: DiscardingStore()))
-        } else {
-            try importAll(files, with: Importer(store: try store.openStore()))
-        }
-    }
-
-    private func importAll<S: Store>(_ files: [(path: String, named: Bool)], with importer: Importer<S>) throws {
-        let options = importOptions()
+    func run() async throws {
+        let request = IngestRequest(paths: paths, format: format, csv: csvOptions(), batchSize: batchSize,
+                                    dryRun: dryRun, identifyLanguages: !noLanguageId,
+                                    observedAt: observedAt.flatMap(DateParsing.parse))
         let showProgress = !quiet && !json && Output.stderrIsTerminal
-        var reports: [ImportReport] = []
-        var failures: [ImportError] = []
-        let inputBytes = files.reduce(0) { total, file in
-            total + ((try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
-        }
-        let bulk = try importer.store.beginBulkLoad(inputBytes: inputBytes)
-        defer {
-            if bulk {
-                if showProgress { Output.status("building indexes…") }
-                do {
-                    try importer.store.endBulkLoad()
-                } catch {
-                    Output.printError("error: building the indexes failed (\(error)); they are rebuilt the next time the database opens")
-                }
+        let json = self.json
+        // Nothing is written here in a dry run or when publishing to a bus: no write counts to show.
+        let dryRun = self.dryRun || bus != nil
+        let events: @Sendable (IngestEvent) -> Void = { event in
+            switch event {
+            case .progress(let progress): if showProgress { Self.showProgress(progress) }
+            case .buildingIndexes: if showProgress { Output.status("building indexes…") }
+            case .fileDone(let report):
                 if showProgress { Output.clearStatus() }
+                if !json { print(Self.summary(of: report, dryRun: dryRun)) }
             }
         }
-
-        for (file, named) in files {
-            do {
-                let report = try importer.importFile(at: file, options: options,
-                                                     progress: showProgress ? Self.showProgress : nil)
-                if showProgress { Output.clearStatus() }
-                reports.append(report)
-                if !json { print(summary(of: report)) }
-            } catch let error as ImportError {
-                if showProgress { Output.clearStatus() }
-                if error.code == .empty || error.code == .nothingToImport || (error.code == .unrecognisedFormat && !named) {
-                    // An empty file, or a file met in a folder that is not data (a ground-truth
-                    // file beside generated data), is reported and skipped, not an error.
-                    if !json { print("\(file): skipped: \(error.message)") }
-                    continue
-                }
-                failures.append(error)
-                Output.printError("error: \(error)")
-            }
+        let result: IngestResult
+        if self.dryRun {
+            let configuration = store.configuration(lexicons: lexicon.lexicons)
+            try configuration.validate()
+            result = try await Engine.ingest(request, into: DiscardingWriter(), workspace: configuration.workspace,
+                                             resources: Resources(configuration: configuration), events: events)
+        } else if let bus {
+            let configuration = store.configuration(lexicons: lexicon.lexicons)
+            try configuration.validate()
+            let writer = BusWriter(bus: try BusOptions.open(bus), idPrefix: BusOptions.importID(paths))
+            result = try await Engine.ingest(request, into: writer, workspace: configuration.workspace,
+                                             resources: Resources(configuration: configuration), events: events)
+            if !json { print("published to \(bus): \(Output.count(result.totalPosts)) posts and \(Output.count(result.totalAccounts)) accounts; `vigie worker --bus \(bus)` writes them") }
+        } else {
+            result = try await store.engine(lexicons: lexicon.lexicons).ingest(request, events: events)
         }
+        if showProgress { Output.clearStatus() }
+        for note in result.notes { Output.printError("note: \(note)") }
+        for failure in result.failures { Output.printError("error: \(failure.file): \(failure.message)") }
         if json {
-            print(try Output.json(reports))
-        } else if files.count > 1 {
-            let total = reports.reduce(into: (posts: 0, accounts: 0, rejected: 0)) {
-                $0.posts += $1.posts; $0.accounts += $1.accounts; $0.rejected += $1.rejected
+            print(try Output.json(result.reports))
+        } else {
+            for skipped in result.skippedFiles { print("\(skipped.file): skipped: \(skipped.reason)") }
+            let named = result.reports.count + result.skippedFiles.count + result.failures.count
+            if named > 1 {
+                print("\(result.reports.count) of \(named) files imported: \(Output.count(result.totalPosts)) posts, "
+                      + "\(Output.count(result.totalAccounts)) accounts, \(Output.count(result.totalRejected)) rejected")
             }
-            print("\(reports.count) of \(files.count) files imported: \(Output.count(total.posts)) posts, "
-                  + "\(Output.count(total.accounts)) accounts, \(Output.count(total.rejected)) rejected")
+            if result.totalRejected > 0 && !dryRun {
+                print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
+            }
         }
-        if reports.contains(where: { $0.rejected > 0 }) && !json && !dryRun {
-            print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
+        if !result.failures.isEmpty || result.reports.contains(where: { $0.unaccounted != 0 }) { throw ExitCode(1) }
+    }
+
+    private func csvOptions() -> CSVOptions {
+        var csv = CSVOptions()
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
+            csv.mapping[parts[0]] = parts[1]
         }
-        if !failures.isEmpty { throw ExitCode(1) }
+        if let platform { csv.platform = platform }
+        if let delimiter {
+            csv.delimiter = delimiter == "tab" || delimiter == "\t" ? 0x09 : delimiter.utf8.first ?? UInt8(ascii: ",")
+        }
+        return csv
     }
 
     @Sendable private static func showProgress(_ p: ImportProgress) {
@@ -146,35 +155,11 @@ struct IngestCommand: ParsableCommand {
         Output.status("\(name)  \(percent)  \(Output.count(p.records)) records  \(rate) records/s")
     }
 
-    private func importOptions() -> ImportOptions {
-        var csv = CSVOptions()
-        for mapping in mappings {
-            let parts = mapping.split(separator: "=", maxSplits: 1).map(String.init)
-            csv.mapping[parts[0]] = parts.count > 1 ? parts[1] : ""
-        }
-        if let platform { csv.platform = platform }
-        if let delimiter {
-            csv.delimiter = delimiter == "tab" ? 0x09 : delimiter.utf8.first!
-        }
-        return ImportOptions(format: format, workspace: store.workspace, batchSize: batchSize, csv: csv,
-                             languageIdentifier: languageIdentifier(), observedAt: observedAt.flatMap(DateParsing.parse))
-    }
-
-    /// The identifier for posts without a language; without lexicons the import goes on without it.
-    private func languageIdentifier() -> LanguageIdentifier? {
-        guard !noLanguageId else { return nil }
-        do {
-            return try LanguageIdentifier(lexicons: lexicon.locate())
-        } catch {
-            FileHandle.standardError.write(Data("note: posts without a language keep none: \(error)\n".utf8))
-            return nil
-        }
-    }
-
-    private func summary(of report: ImportReport) -> String {
+    static func summary(of report: ImportReport, dryRun: Bool) -> String {
         let w = report.written
         func n(_ value: Int) -> String { Output.count(value) }
-        var parts = ["\(n(report.records)) records"]
+        var parts = ["\(n(report.records)) records (\(n(report.imported)) imported, \(n(report.skippedCount)) skipped, "
+                     + "\(n(report.recordsRejected)) rejected)"]
         if report.posts > 0 {
             var post = "\(n(report.posts)) posts"
             if !dryRun {
@@ -188,7 +173,9 @@ struct IngestCommand: ParsableCommand {
         }
         if report.interactions > 0 { parts.append("\(n(report.interactions)) likes/reposts/follows") }
         if report.tombstones > 0 { parts.append("\(n(report.tombstones)) deletions") }
-        if report.rejected > 0 { parts.append("\(n(report.rejected)) rejected") }
+        if report.rejected > report.recordsRejected {
+            parts.append("\(n(report.rejected - report.recordsRejected)) bad elements rejected inside imported records")
+        }
         if report.languagesInferred > 0 { parts.append("\(n(report.languagesInferred)) languages identified") }
         var text = "\(report.file) [\(report.format)]: " + parts.joined(separator: ", ")
             + String(format: " in %.2fs", report.seconds)
@@ -199,34 +186,10 @@ struct IngestCommand: ParsableCommand {
         for (reason, count) in report.skipped.sorted(by: { $0.value > $1.value }) {
             text += "\n  skipped \(n(count)): \(reason)"
         }
-        return text
-    }
-
-    /// Files named, and the importable files inside folders named, in a stable order;
-    /// `named` tells a file the user named from one found in a folder.
-    private func expand(_ paths: [String]) throws -> [(path: String, named: Bool)] {
-        let extensions: Set<String> = ["json", "jsonl", "ndjson", "csv", "tsv"]
-        var files: [(path: String, named: Bool)] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw CLIError("\(path): no such file or folder")
-            }
-            if !isDirectory.boolValue {
-                files.append((path, true))
-                continue
-            }
-            guard let walker = FileManager.default.enumerator(atPath: path) else {
-                throw CLIError("\(path): cannot list the folder")
-            }
-            var found: [String] = []
-            for case let relative as String in walker {
-                let ext = (relative as NSString).pathExtension.lowercased()
-                if extensions.contains(ext) { found.append((path as NSString).appendingPathComponent(relative)) }
-            }
-            files += found.sorted().map { ($0, false) }
+        if report.unaccounted != 0 {
+            text += "\n  error: \(n(report.unaccounted)) records have no outcome (a bug in vigie: please report it)"
         }
-        return files
+        return text
     }
 }
 

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieEngine
 
-struct LanguageCommand: ParsableCommand {
+struct LanguageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "language",
         abstract: "Identify the language of a text, or measure identification on labelled tweets.",
@@ -52,17 +53,19 @@ struct LanguageCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let loading = Date()
-        let identifier = try makeIdentifier()
-        let loadSeconds = Date().timeIntervalSince(loading)
+    func run() async throws {
+        let codes: [String]?
+        switch languages {
+        case nil: codes = LanguageIdentifier.defaultLanguages
+        case "all": codes = nil
+        case let list?: codes = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let settings = LanguageSettings(languages: codes, minimumConfidence: minConfidence, effectiveNGrams: effectiveNgrams)
         if let evaluate {
-            try runEvaluation(identifier, root: URL(fileURLWithPath: evaluate), loadSeconds: loadSeconds)
+            try await runEvaluation(settings, data: evaluate)
             return
         }
-        let text = text ?? ""
-        let answer = identifier.identify(text)
-        let ranking = identifier.rank(text)
+        let answer = try Engine.identifyLanguage(text ?? "", settings: settings, resources: lexicon.resources())
         if json {
             struct Result: Encodable {
                 var language: String
@@ -71,48 +74,22 @@ struct LanguageCommand: ParsableCommand {
                 var ngrams: Int
                 var candidates: [String: Double]
             }
-            let top = Dictionary(uniqueKeysWithValues: ranking.candidates.prefix(5).map { ($0.language, $0.probability) })
+            let top = Dictionary(uniqueKeysWithValues: answer.candidates.prefix(5).map { ($0.language, $0.probability) })
             print(try Output.json(Result(language: answer.language, confidence: answer.confidence,
-                                         letters: ranking.letters, ngrams: ranking.ngrams, candidates: top)))
+                                         letters: answer.letters, ngrams: answer.ngrams, candidates: top)))
             return
         }
         print("\(answer.language)  confidence \(format(answer.confidence))")
-        let shown = ranking.candidates.prefix(3).map { "\($0.language) \(format($0.probability))" }
-        print("  candidates: \(shown.isEmpty ? "none" : shown.joined(separator: ", "))  (\(ranking.letters) letters, \(ranking.ngrams) n-grams)")
+        let shown = answer.candidates.prefix(3).map { "\($0.language) \(format($0.probability))" }
+        print("  candidates: \(shown.isEmpty ? "none" : shown.joined(separator: ", "))  (\(answer.letters) letters, \(answer.ngrams) n-grams)")
     }
 
-    private func makeIdentifier() throws -> LanguageIdentifier {
-        let directory = try lexicon.locate()
-        let codes: [String]?
-        switch languages {
-        case nil: codes = LanguageIdentifier.defaultLanguages
-        case "all": codes = nil
-        case let list?: codes = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        return try LanguageIdentifier(lexicons: directory, languages: codes, minimumConfidence: minConfidence,
-                                      effectiveNGrams: effectiveNgrams)
-    }
-
-    private func runEvaluation(_ identifier: LanguageIdentifier, root: URL, loadSeconds: Double) throws {
-        let split = LabelledTweets.Split(rawValue: split) ?? .validation
-        var sets: [(truth: String, texts: [String])] = []
-        for folder in try LabelledTweets.folders(root: root, split: split) {
-            guard let truth = LabelledTweets.folderLanguages[folder] else { continue }
-            sets.append((truth, try LabelledTweets.load(root: root, language: folder, split: split).examples.map(\.text)))
-        }
-        var evaluation = LanguageEvaluation()
-        let started = Date()
-        var identified = 0
-        for round in 0..<`repeat` {
-            for set in sets {
-                for text in set.texts {
-                    let language = identifier.identify(text).language
-                    identified += 1
-                    if round == 0 { evaluation.add(truth: set.truth, predicted: language) }
-                }
-            }
-        }
-        let seconds = Date().timeIntervalSince(started)
+    private func runEvaluation(_ settings: LanguageSettings, data: String) async throws {
+        let result = try await Engine.evaluateLanguage(
+            LanguageEvaluationRequest(data: data, split: LabelledTweets.Split(rawValue: split) ?? .validation, settings: settings,
+                                      repeats: `repeat`),
+            resources: lexicon.resources())
+        let evaluation = result.evaluation
         if json {
             struct Result: Encodable {
                 var accuracy: Double
@@ -130,24 +107,9 @@ struct LanguageCommand: ParsableCommand {
         let confusions = evaluation.confusions(limit: 8).map { "\($0.truth)→\($0.predicted) \($0.count)" }
         print("worst confusions: \(confusions.joined(separator: ", "))")
         print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); profiles loaded in %.3f s",
-                     identified, seconds, Double(identified) / seconds, seconds / Double(identified) * 1e6, loadSeconds))
+                     result.identified, result.seconds, Double(result.identified) / result.seconds,
+                     result.seconds / Double(result.identified) * 1e6, result.loadSeconds))
     }
 
     private func format(_ value: Double) -> String { String(format: "%.3f", value) }
-}
-
-/// `--lexicons DIR`: where scripts/fetch-lexicons put the lexicons and language profiles.
-struct LexiconOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "The lexicon folder (default: $VIGIE_LEXICONS, else .cache/lexicons here or above the executable).",
-        valueName: "dir"))
-    var lexicons: String?
-
-    func locate() throws -> LexiconDirectory {
-        do {
-            return try LexiconDirectory.locate(explicit: lexicons)
-        } catch let error as LexiconError {
-            throw CLIError(error.description)
-        }
-    }
 }

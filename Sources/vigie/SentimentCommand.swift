@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieEngine
 
-struct SentimentCommand: ParsableCommand {
+struct SentimentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentiment",
         abstract: "Sentiment of a French or English text, with the words that drove it.",
@@ -25,13 +26,9 @@ struct SentimentModelOptions: ParsableArguments {
         "Sentiment model file (default: $VIGIE_SENTIMENT_MODEL, else models/\(SentimentModelFile.fileName) here or above the executable).",
         valueName: "file"))
     var model: String?
-
-    func analyzer(_ lexicons: LexiconDirectory) throws -> SentimentAnalyzer {
-        try SentimentAnalyzer(lexicons: lexicons, models: TextAnalysis.sentimentModels(explicit: model))
-    }
 }
 
-struct SentimentAnalyzeCommand: ParsableCommand {
+struct SentimentAnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
         abstract: "Score one text: label, score, probabilities, the features that drove the label, the lexicon evidence."
@@ -52,24 +49,18 @@ struct SentimentAnalyzeCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let directory = try lexicon.locate()
-        let analyzer = try modelOptions.analyzer(directory)
-        var language = lang
-        var identified: (language: String, confidence: Double)?
-        if language == nil {
-            let answer = try LanguageIdentifier(lexicons: directory).identify(text)
-            identified = answer
-            if answer.language != LanguageIdentifier.undetermined { language = answer.language }
-        }
-        let result = analyzer.analyze(text, language: language)
+    func run() async throws {
+        let resources = lexicon.resources(sentimentModel: modelOptions.model)
+        let analysis = try Engine.analyzeSentiment(SentimentRequest(text: text, language: lang), resources: resources)
+        for note in analysis.notes { Output.printError("note: \(note)") }
+        let result = analysis.result
         if json {
             print(try Output.json(result))
             return
         }
         let probabilities = SentimentLabel.allCases.map { "\($0.rawValue) \(String(format: "%.2f", result.probabilities[$0] ?? 0))" }
         print("\(result.label.rawValue)  score \(String(format: "%+.3f", result.score))  (\(probabilities.joined(separator: ", ")))")
-        if let identified {
+        if let identified = analysis.identified {
             print("language: \(result.language) (identified: \(identified.language), confidence \(String(format: "%.2f", identified.confidence)))")
         } else {
             print("language: \(result.language)")
@@ -93,7 +84,7 @@ struct SentimentAnalyzeCommand: ParsableCommand {
     }
 }
 
-struct SentimentEvaluateCommand: ParsableCommand {
+struct SentimentEvaluateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
         abstract: "Accuracy and macro-F1 per language on labelled tweets (a folder laid out like tweets-sentiment-xlmt)."
@@ -124,42 +115,26 @@ struct SentimentEvaluateCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let loading = Date()
-        var analyzer = try modelOptions.analyzer(lexicon.locate())
-        let loadSeconds = Date().timeIntervalSince(loading)
-        if calibration || uncalibrated { analyzer.models = [:] }
-        if uncalibrated { analyzer.calibrations = [:] }
-        let split = LabelledTweets.Split(rawValue: split) ?? .validation
-        var rows: [[String]] = []
-        var analysed = 0
-        var seconds = 0.0
-        for (folder, language) in [("english", "en"), ("french", "fr")] {
-            let set = try LabelledTweets.load(root: URL(fileURLWithPath: data), language: folder, split: split)
-            var evaluation = SentimentEvaluation()
-            var labeller = ""
-            let started = Date()
-            // The labels as dashboards get them (no explanation built); the labeller from one analysis.
-            if let first = set.examples.first { labeller = analyzer.analyze(first.text, language: language).labeller }
-            for round in 0..<`repeat` {
-                for example in set.examples {
-                    let label = analyzer.classify(example.text, language: language).label
-                    analysed += 1
-                    if round == 0 { evaluation.add(truth: example.label, predicted: label) }
-                }
-            }
-            seconds += Date().timeIntervalSince(started)
-            rows.append([language, split.rawValue, "\(evaluation.count)", String(format: "%.3f", evaluation.accuracy),
-                         String(format: "%.3f", evaluation.macroF1),
-                         SentimentLabel.allCases.map { String(format: "%.2f", evaluation.f1($0)) }.joined(separator: "/"), labeller])
-        }
-        print(Output.table(["language", "split", "tweets", "accuracy", "macro-F1", "F1 neg/neu/pos", "labelled by"], rows))
+    func run() async throws {
+        let labeller: SentimentEvaluationRequest.Labeller = uncalibrated ? .uncalibrated : calibration ? .calibration : .model
+        let result = try await Engine.evaluateSentiment(
+            SentimentEvaluationRequest(data: data, split: LabelledTweets.Split(rawValue: split) ?? .validation,
+                                       labeller: labeller, repeats: `repeat`),
+            resources: lexicon.resources(sentimentModel: modelOptions.model))
+        for note in result.notes { Output.printError("note: \(note)") }
+        print(Output.table(["language", "split", "tweets", "accuracy", "macro-F1", "F1 neg/neu/pos", "labelled by"], result.rows.map { row in
+            let evaluation = row.evaluation
+            return [row.language, row.split, "\(evaluation.count)", String(format: "%.3f", evaluation.accuracy),
+                    String(format: "%.3f", evaluation.macroF1),
+                    SentimentLabel.allCases.map { String(format: "%.2f", evaluation.f1($0)) }.joined(separator: "/"), row.labeller]
+        }))
         print(String(format: "throughput: %d texts in %.3f s = %.0f texts/s (%.1f µs each); lexicons and model loaded in %.3f s",
-                     analysed, seconds, Double(analysed) / seconds, seconds / Double(analysed) * 1e6, loadSeconds))
+                     result.analysed, result.seconds, Double(result.analysed) / result.seconds,
+                     result.seconds / Double(result.analysed) * 1e6, result.loadSeconds))
     }
 }
 
-struct SentimentTrainCommand: ParsableCommand {
+struct SentimentTrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train the sentiment models on the training split and write models/sentiment-v3.json.",
@@ -216,44 +191,14 @@ struct SentimentTrainCommand: ParsableCommand {
         guard !bigrams.isEmpty, !stemming.isEmpty else { throw ValidationError("--bigrams and --stemming need a value.") }
     }
 
-    func run() throws {
-        let analyzer = try SentimentAnalyzer(lexicons: lexicon.locate(), calibrations: [:])
+    func run() async throws {
         let grid = SentimentTrainingGrid(l2: l2, minimumCounts: minimumCounts, bigrams: bigrams, stemming: stemming)
-        var models: [String: SentimentModel] = [:]
-        var calibrations: [SentimentCalibration] = []
-        for (folder, language) in [("english", "en"), ("french", "fr")] {
-            let set = try LabelledTweets.load(root: URL(fileURLWithPath: data), language: folder, split: .train)
-            let started = Date()
-            let trainer = SentimentModelTrainer(analyzer: analyzer, language: language, folds: folds)
-            let (model, points) = trainer.train(set.examples, grid: grid, data: "xlm-t \(folder) train, \(set.examples.count) tweets")
-            models[language] = model
-            let record = model.training
-            print("\(language): \(set.examples.count) training tweets, \(grid.points.count) grid points × \(folds) folds in "
-                  + String(format: "%.1f s", Date().timeIntervalSince(started)))
-            let best = points.sorted { $0.macroF1 > $1.macroF1 }.prefix(max(1, show))
-            print(Output.table(["stem", "bigrams", "min count", "L2", "CV accuracy", "CV macro-F1", "tokens"], best.map { point in
-                [point.options.stemming ? "yes" : "no", point.options.bigrams ? "yes" : "no", "\(point.minimumCount)",
-                 String(format: "%g", point.l2), String(format: "%.3f", point.accuracy), String(format: "%.3f", point.macroF1),
-                 String(format: "%.0f", point.tokenFeatures)]
-            }))
-            print(String(format: "  chosen: stem %@, bigrams %@, min count %d, L2 %g — CV accuracy %.3f, macro-F1 %.3f "
-                         + "(lexicon features alone: %.3f / %.3f)",
-                         model.options.stemming ? "yes" : "no", model.options.bigrams ? "yes" : "no", model.minimumCount, model.l2,
-                         record.crossValidatedAccuracy, record.crossValidatedMacroF1, record.lexiconOnlyAccuracy, record.lexiconOnlyMacroF1))
-            print(String(format: "  fitted on all %d: train accuracy %.3f, macro-F1 %.3f; %d token features kept of %d",
-                         record.examples, record.trainAccuracy, record.trainMacroF1, record.tokenFeatures, record.tokenFeaturesBeforePruning))
-            if calibration {
-                let scores = set.examples.map { analyzer.score($0.text, language: language) }
-                calibrations.append(SentimentCalibration.train(
-                    language: language, features: scores.map(\.features), labels: set.examples.map(\.label.classIndex),
-                    trainedOn: "xlm-t \(folder) train, \(set.examples.count) tweets"))
-            }
-        }
-        let file = SentimentModelFile(
-            notes: "Trained by `vigie sentiment train DATA` on the xlm-t training splits only; hyper-parameters by "
-                + "\(folds)-fold cross-validation on them. Lexicons: vaderSentiment, vaderSentiment-fr (not included).",
-            models: models)
-        let text = try file.encoded()
+        let request = SentimentTrainingRequest(data: data, folds: folds, grid: grid, show: show, calibration: calibration)
+        var result = try await Engine.trainSentiment(request, resources: lexicon.resources(), progress: Self.report)
+        // The file says how to reproduce it, in this front end's words (the shipped file is byte-identical on retraining).
+        result.file.notes = "Trained by `vigie sentiment train DATA` on the xlm-t training splits only; hyper-parameters by "
+            + "\(folds)-fold cross-validation on them. Lexicons: vaderSentiment, vaderSentiment-fr (not included)."
+        let text = try result.file.encoded()
         do {
             try text.write(toFile: out, atomically: true, encoding: .utf8)
         } catch {
@@ -261,7 +206,8 @@ struct SentimentTrainCommand: ParsableCommand {
         }
         print("wrote \(out) (\(text.utf8.count / 1024) KiB)")
         if calibration {
-            let source = SentimentCalibration.swiftSource(calibrations, command: "vigie sentiment train DATA --calibration")
+            let source = SentimentCalibration.swiftSource(result.languages.compactMap(\.calibration),
+                                                          command: "vigie sentiment train DATA --calibration")
             do {
                 try source.write(toFile: calibrationOut, atomically: true, encoding: .utf8)
             } catch {
@@ -269,5 +215,24 @@ struct SentimentTrainCommand: ParsableCommand {
             }
             print("wrote \(calibrationOut); rebuild to use it")
         }
+    }
+
+    /// One language's training, printed as soon as it is done.
+    @Sendable static func report(_ trained: SentimentTrainingResult.Language) {
+        let model = trained.model
+        let record = model.training
+        print("\(trained.language): \(trained.examples) training tweets, \(trained.gridPoints) grid points × \(trained.folds) folds in "
+              + String(format: "%.1f s", trained.seconds))
+        print(Output.table(["stem", "bigrams", "min count", "L2", "CV accuracy", "CV macro-F1", "tokens"], trained.best.map { point in
+            [point.options.stemming ? "yes" : "no", point.options.bigrams ? "yes" : "no", "\(point.minimumCount)",
+             String(format: "%g", point.l2), String(format: "%.3f", point.accuracy), String(format: "%.3f", point.macroF1),
+             String(format: "%.0f", point.tokenFeatures)]
+        }))
+        print(String(format: "  chosen: stem %@, bigrams %@, min count %d, L2 %g — CV accuracy %.3f, macro-F1 %.3f "
+                     + "(lexicon features alone: %.3f / %.3f)",
+                     model.options.stemming ? "yes" : "no", model.options.bigrams ? "yes" : "no", model.minimumCount, model.l2,
+                     record.crossValidatedAccuracy, record.crossValidatedMacroF1, record.lexiconOnlyAccuracy, record.lexiconOnlyMacroF1))
+        print(String(format: "  fitted on all %d: train accuracy %.3f, macro-F1 %.3f; %d token features kept of %d",
+                     record.examples, record.trainAccuracy, record.trainMacroF1, record.tokenFeatures, record.tokenFeaturesBeforePruning))
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import VigieCore
-import VigieStore
+import VigieEngine
 
-struct StatsCommand: ParsableCommand {
+struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Count accounts, posts, interactions, deletions and rejects by platform."
@@ -13,8 +13,9 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    func run() throws {
-        let stats = try store.openStore(mustExist: true).stats(workspace: store.workspace)
+    func run() async throws {
+        let engine = try store.engine(readOnly: true)
+        let stats = try await engine.stats()
         if json {
             print(try Output.json(stats))
             return
@@ -26,40 +27,8 @@ struct StatsCommand: ParsableCommand {
         let t = stats.total
         rows.append(["total", Output.count(t.accounts), Output.count(t.posts), Output.count(t.postVersions),
                      Output.count(t.interactions), Output.count(t.tombstones)])
-        print("workspace \(stats.workspace) (\(store.databasePath))")
+        print("workspace \(stats.workspace) (\(engine.store.location))")
         print(Output.table(["platform", "accounts", "posts", "versions", "interactions", "deletions"], rows))
         print("rejected records: \(Output.count(stats.rejects))")
-    }
-}
-
-struct RejectsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "rejects",
-        abstract: "List the records that could not be imported, with file, line and reason."
-    )
-
-    @OptionGroup var store: StoreOptions
-
-    @Option(help: "How many to show, newest first.")
-    var limit = 50
-
-    @Flag(help: "Print JSON.")
-    var json = false
-
-    func run() throws {
-        let rejects = try store.openStore(mustExist: true).rejects(workspace: store.workspace, limit: limit)
-        if json {
-            print(try Output.json(rejects))
-            return
-        }
-        if rejects.isEmpty {
-            print("no rejected records in workspace \(store.workspace)")
-            return
-        }
-        for reject in rejects {
-            print("\(reject.file):\(reject.line): [\(reject.format)] \(reject.reason)")
-            let excerpt = reject.excerpt.replacingOccurrences(of: "\n", with: " ")
-            print("    " + (excerpt.count > 160 ? String(excerpt.prefix(160)) + "…" : excerpt))
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigieCore
+import VigieEngine
 import VigieStore
 
 /// Where the data lives; shared by every command that reads or writes the store.
@@ -9,35 +10,53 @@ struct StoreOptions: ParsableArguments {
         "SQLite database file (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
     var database: String?
 
-    @Option(name: .long, help: ArgumentHelp("Workspace (one per client brand).", valueName: "name"))
-    var workspace: String = Workspace.defaultName
+    @Option(name: .long, help: ArgumentHelp("Workspace, one per client brand (default: $VIGIE_WORKSPACE, else default).",
+                                            valueName: "name"))
+    var workspace: String?
 
     func validate() throws {
-        guard Workspace.isValidName(workspace) else {
+        if let workspace, !Workspace.isValidName(workspace) {
             throw ValidationError("workspace '\(workspace)' is not a valid name: use letters, digits, '-' and '_' (at most 64).")
         }
     }
 
-    var databasePath: String {
-        if let database { return database }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["VIGIE_DATABASE"], !fromEnvironment.isEmpty {
-            return fromEnvironment
-        }
-        return "vigie.sqlite"
+    /// The one configuration value of this run: these flags, then the environment, then defaults.
+    func configuration(lexicons: String? = nil, trustModel: String? = nil, sentimentModel: String? = nil) -> EngineConfiguration {
+        var configuration = EngineConfiguration(environment: ProcessInfo.processInfo.environment)
+        if let database { configuration.database = database }
+        if let workspace { configuration.workspace = workspace }
+        if let lexicons { configuration.lexicons = lexicons }
+        if let trustModel { configuration.trustModel = trustModel }
+        if let sentimentModel { configuration.sentimentModel = sentimentModel }
+        return configuration
     }
 
-    /// Opens the store; `mustExist` stops read-only commands from creating an empty database by mistake.
-    func openStore(mustExist: Bool = false) throws -> SQLiteStore {
-        let path = databasePath
-        if mustExist && !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("no database at \(path): import data first with `vigie ingest`, or name the database with --database")
-        }
-        return try SQLiteStore(path: path)
+    /// The engine on the configured store. Read commands open it read-only: they never create a
+    /// database by mistake, and work on a file they may not write. `mustExist` gives the same
+    /// guard to commands that write to an existing store only (a watch refresh, an alert run).
+    func engine(readOnly: Bool = false, mustExist: Bool = false, lexicons: String? = nil, trustModel: String? = nil,
+                sentimentModel: String? = nil) throws -> Engine {
+        let configuration = configuration(lexicons: lexicons, trustModel: trustModel, sentimentModel: sentimentModel)
+        try configuration.validate()
+        return Engine(store: try Self.openStore(configuration, readOnly: readOnly, mustExist: mustExist),
+                      configuration: configuration)
     }
-}
 
-/// A failure to report on standard error with exit status 1.
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    /// Opens the configured store: the one place the CLI names a backend.
+    static func openStore(_ configuration: EngineConfiguration, readOnly: Bool, mustExist: Bool = false) throws -> any Store {
+        if mustExist && !FileManager.default.fileExists(atPath: configuration.database) {
+            throw StoreError(code: .missing, location: configuration.database,
+                             message: "no database here: import data first, or name another database")
+        }
+        return try SQLiteStore(path: configuration.database, readOnly: readOnly)
+    }
+
+    /// An empty store for a computation's intermediate data (the trust training's generated
+    /// accounts), kept in memory and gone with it.
+    static func scratchStore() throws -> any Store {
+        try SQLiteStore.inMemory()
+    }
+
+    var workspaceName: String { configuration().workspace }
+    var databasePath: String { configuration().database }
 }

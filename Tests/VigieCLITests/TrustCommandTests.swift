@@ -60,7 +60,7 @@ import Testing
         let others = (truth["hardNegatives"] as? [[String: Any]] ?? []).prefix(3).compactMap { $0["handle"] as? String }
         for name in [handle] + others + botHandles.sorted().suffix(2) {
             let alone = try cli.run(["trust", "score", "@" + name, "--json"])
-            let whole = try cli.run(["trust", "score", "@" + name, "--json", "--whole-workspace"])
+            let whole = try cli.runBench(["trust-score", "@" + name, "--whole-workspace"])
             try #require(alone.status == 0 && whole.status == 0, "\(alone.stderr) \(whole.stderr)")
             #expect(alone.stdout == whole.stdout, "@\(name): alone \(alone.stdout) whole \(whole.stdout)")
         }
@@ -189,19 +189,29 @@ import Testing
 }
 
 extension CLI {
-    /// A labelled data folder in ../shared/data beside the repository (or beside a worktree's parent).
+    /// Runs the `vigie-bench` executable built beside `vigie`, on this test's database.
+    func runBench(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = Self.executable.deletingLastPathComponent().appendingPathComponent("vigie-bench")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["VIGIE_DATABASE"] = database
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A labelled data folder of the shared data (see `SharedData`).
     static func trustData(_ name: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
-        }
-        var folder = url.deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = folder.appendingPathComponent("shared/data").appendingPathComponent(name)
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            folder.deleteLastPathComponent()
-        }
-        return sharedData(name)
+        SharedData.path(name)
     }
 }

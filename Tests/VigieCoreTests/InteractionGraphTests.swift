@@ -2,16 +2,16 @@ import Foundation
 import Testing
 @testable import VigieCore
 
-/// Builds a graph over accounts with row ids 100, 101, … from `(source, target, kind)` triples.
+/// Builds a graph over accounts numbered 0, 1, … from `(source, target, kind)` triples.
 func makeGraph(accounts count: Int, edges: [(Int, Int, Interaction.Kind)], handles: [String]? = nil,
                followers: [Int]? = nil) -> InteractionGraph {
     let accounts = (0..<count).map { i in
-        GraphAccount(rowID: Int64(100 + i), platform: "twitter", platformID: "id\(i)",
+        GraphAccount(platform: "twitter", platformID: "id\(i)",
                      handle: handles?[i] ?? "user\(i)", followers: followers?[i])
     }
     var builder = InteractionGraph.Builder(nodes: NodeIndex(accounts: accounts))
     for (i, edge) in edges.enumerated() {
-        builder.add(sourceRowID: Int64(100 + edge.0), targetRowID: Int64(100 + edge.1), kind: edge.2, at: Int64(i))
+        builder.add(source: Int32(edge.0), target: Int32(edge.1), kind: edge.2, at: Int64(i))
     }
     return builder.build()
 }
@@ -29,12 +29,12 @@ func makeGraph(accounts count: Int, edges: [(Int, Int, Interaction.Kind)], handl
         #expect(graph.interactionsByKind[.reply] == 1)
     }
 
-    @Test func rowsOutsideTheWorkspaceAndTheTimeRangeAreSkipped() {
-        let accounts = (0..<2).map { GraphAccount(rowID: Int64(10 + $0), platform: "mastodon", platformID: "\($0)", handle: nil, followers: nil) }
+    @Test func nodesOutsideTheGraphAndTheTimeRangeAreSkipped() {
+        let accounts = (0..<2).map { GraphAccount(platform: "mastodon", platformID: "\($0)", handle: nil, followers: nil) }
         var builder = InteractionGraph.Builder(nodes: NodeIndex(accounts: accounts), timeRange: 100..<200)
-        let kept = builder.add(sourceRowID: 10, targetRowID: 11, kind: .reply, at: 150)
-        let outside = builder.add(sourceRowID: 10, targetRowID: 99, kind: .reply, at: 150)
-        let late = builder.add(sourceRowID: 10, targetRowID: 11, kind: .reply, at: 250)
+        let kept = builder.add(source: 0, target: 1, kind: .reply, at: 150)
+        let outside = builder.add(source: 0, target: 9, kind: .reply, at: 150)
+        let late = builder.add(source: 0, target: 1, kind: .reply, at: 250)
         #expect(kept && !outside && !late)
         #expect(builder.skipped == 2)
         let built = builder.build()

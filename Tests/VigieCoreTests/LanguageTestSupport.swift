@@ -1,13 +1,11 @@
 import Foundation
 import Testing
 import VigieCore
+import VigieTestSupport
 
 /// Finds what the text-analysis tests read: the lexicons fetched by scripts/fetch-lexicons
 /// (scripts/test fetches them first) and the labelled tweets in ../shared/data.
 enum LanguageTestSupport {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
     static func lexicons() throws -> LexiconDirectory {
         if let path = ProcessInfo.processInfo.environment["VIGIE_LEXICONS"], !path.isEmpty {
             return try LexiconDirectory(url: URL(fileURLWithPath: path))
@@ -15,17 +13,12 @@ enum LanguageTestSupport {
         return try LexiconDirectory.locate(searchingUpFrom: URL(fileURLWithPath: #filePath))
     }
 
-    /// `../shared/data/tweets-sentiment-xlmt` beside the repository (or under `VIGIE_SHARED_DATA`).
+    /// `tweets-sentiment-xlmt` of the shared data (see `SharedData`).
     static func labelledTweets() throws -> URL {
-        var candidates = [repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")]
-        if let path = ProcessInfo.processInfo.environment["VIGIE_SHARED_DATA"], !path.isEmpty {
-            candidates.insert(URL(fileURLWithPath: path), at: 0)
+        guard SharedData.exists("tweets-sentiment-xlmt") else {
+            throw LabelledDataMissing(searched: SharedData.candidates.map(\.path))
         }
-        for candidate in candidates {
-            let folder = candidate.appendingPathComponent("tweets-sentiment-xlmt")
-            if FileManager.default.fileExists(atPath: folder.path) { return folder }
-        }
-        throw LabelledDataMissing(searched: candidates.map(\.path))
+        return SharedData.url("tweets-sentiment-xlmt")
     }
 
     struct LabelledDataMissing: Error, CustomStringConvertible {

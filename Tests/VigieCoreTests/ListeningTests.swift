@@ -96,7 +96,7 @@ import VigieCore
 
     /// Posts added by batches (text analyses on several threads) give the dashboard of adding
     /// them one by one, in the same order.
-    @Test func batchesOnSeveralThreadsGiveTheSameDashboard() {
+    @Test func batchesAnalysedInParallelGiveTheSameDashboard() async {
         let classify: DashboardAnalyzers.SentimentClassifier = { text, _ in
             text.contains("rapide") ? .positive : text.contains("lent") ? .negative : nil
         }
@@ -110,8 +110,8 @@ import VigieCore
         var one = makeBuilder(sentiment: classify)
         for post in posts { one.add(post) }
         var batched = makeBuilder(sentiment: classify)
-        batched.add(Array(posts[..<300]), threads: 4)
-        batched.add(Array(posts[300...]), threads: 3)
+        await batched.add(Array(posts[..<300]))
+        await batched.add(Array(posts[300...]))
         let expected = one.build()
         #expect(batched.build() == expected)
         #expect(expected.posts.current > 100 && expected.posts.previous > 100)

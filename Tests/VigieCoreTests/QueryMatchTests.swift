@@ -102,17 +102,18 @@ import Testing
 
 @Suite struct QueryPrefilterTests {
     @Test func translatesWordsPhrasesAndPrefixes() throws {
-        #expect(try Query.parse("Réseaux sociaux").ftsPrefilter() == "\"reseaux\" AND \"sociaux\"")
-        #expect(try Query.parse("a OR b -c lang:fr").ftsPrefilter() == "\"a\" OR \"b\"")
-        #expect(try Query.parse("influenc* NEAR/3 \"marque blanche\"").ftsPrefilter()
-            == "\"influenc\" * AND \"marque blanche\"")
-        #expect(try Query.parse("(a OR b) (c OR #d)").ftsPrefilter() == "(\"a\" OR \"b\") AND (\"c\" OR \"d\")")
-        #expect(try Query.parse("\"l'été\" 🚀").ftsPrefilter() == "\"l' ete\"")
+        func word(_ text: String) -> FullTextFilter { .phrase([text], prefix: false) }
+        #expect(try Query.parse("Réseaux sociaux").fullTextFilter() == .and([word("reseaux"), word("sociaux")]))
+        #expect(try Query.parse("a OR b -c lang:fr").fullTextFilter() == .or([word("a"), word("b")]))
+        #expect(try Query.parse("influenc* NEAR/3 \"marque blanche\"").fullTextFilter()
+            == .and([.phrase(["influenc"], prefix: true), .phrase(["marque", "blanche"], prefix: false)]))
+        #expect(try Query.parse("(a OR b) (c OR #d)").fullTextFilter() == .and([.or([word("a"), word("b")]), .or([word("c"), word("d")])]))
+        #expect(try Query.parse("\"l'été\" 🚀").fullTextFilter() == .phrase(["l'", "ete"], prefix: false))
     }
 
     @Test func isNilWhenNothingNarrows() throws {
         for text in ["-a", "lang:fr", "a OR lang:fr", "🚀", "NOT (a b)", "since:2024-01-01 site:x.fr"] {
-            #expect(try Query.parse(text).ftsPrefilter() == nil, "\(text)")
+            #expect(try Query.parse(text).fullTextFilter() == nil, "\(text)")
         }
     }
 
@@ -122,8 +123,8 @@ import Testing
         #expect(Query.fullTextDocument(for: post) == "l' ete plage soleil marie")
     }
 
-    /// For generated posts and queries: whenever `matches` holds, the FTS5 expression (evaluated
-    /// here with `unicode61` rules over `fullTextDocument`) holds too.
+    /// For generated posts and queries: whenever `matches` holds, the filter (evaluated here with
+    /// `unicode61` rules over `fullTextDocument`) holds too.
     @Test func prefilterIsASupersetOfMatches() throws {
         var random = SeededRandom(seed: 42)
         let words = ["réseau", "Réseaux", "sociaux", "l'opinion", "d’influence", "influenceuse", "influenceurs",
@@ -155,9 +156,8 @@ import Testing
         var checked = 0, matched = 0, narrowed = 0
         for _ in 0..<300 {
             let query = try Query.parse(makeQuery(depth: random.next(in: 0...3)))
-            guard let prefilter = query.ftsPrefilter() else { continue }
-            var filter = try MiniFTS(prefilter)
-            let expression = try filter.parse()
+            guard let prefilter = query.fullTextFilter() else { continue }
+            let expression = try MiniFTS.node(prefilter)
             for post in posts {
                 let document = MiniFTS.tokens(Query.fullTextDocument(for: post))
                 let isMatch = query.matches(post)
@@ -175,7 +175,8 @@ import Testing
     }
 }
 
-/// Just enough of FTS5's query syntax and `unicode61` tokenizer to evaluate what `ftsPrefilter` emits.
+/// Just enough of FTS5's `unicode61` tokenizer to evaluate a ``FullTextFilter`` as an FTS5 index
+/// over `Query.fullTextDocument` would.
 struct MiniFTS {
     indirect enum Node {
         case phrase([String], prefix: Bool)
@@ -184,78 +185,17 @@ struct MiniFTS {
 
     struct Malformed: Error {}
 
-    private var pieces: [String] = []
-    private var index = 0
-
-    init(_ text: String) throws {
-        var characters = Substring(text)
-        while let first = characters.first {
-            if first == " " {
-                characters.removeFirst()
-            } else if first == "(" || first == ")" || first == "*" {
-                pieces.append(String(first))
-                characters.removeFirst()
-            } else if first == "\"" {
-                var value = "\""
-                characters.removeFirst()
-                while true {
-                    guard let next = characters.first else { throw Malformed() }
-                    characters.removeFirst()
-                    if next == "\"" {
-                        if characters.first == "\"" { characters.removeFirst(); value.append("\"") } else { break }
-                    } else {
-                        value.append(next)
-                    }
-                }
-                pieces.append(value)
-            } else {
-                let word = characters.prefix { $0 != " " && $0 != "(" && $0 != ")" }
-                characters.removeFirst(word.count)
-                pieces.append(String(word))
-            }
+    /// The filter with its phrases tokenized as the index tokenizes them.
+    static func node(_ filter: FullTextFilter) throws -> Node {
+        switch filter {
+        case .everything: throw Malformed()
+        case .phrase(let words, let prefix):
+            let tokens = Self.tokens(words.joined(separator: " "))
+            guard !tokens.isEmpty else { throw Malformed() }
+            return .phrase(tokens, prefix: prefix)
+        case .and(let filters): return .and(try filters.map(node))
+        case .or(let filters): return .or(try filters.map(node))
         }
-    }
-
-    mutating func parse() throws -> Node {
-        let node = try parseOr()
-        guard index == pieces.count else { throw Malformed() }
-        return node
-    }
-
-    private mutating func parseOr() throws -> Node {
-        var nodes = [try parseAnd()]
-        while index < pieces.count, pieces[index] == "OR" {
-            index += 1
-            nodes.append(try parseAnd())
-        }
-        return nodes.count == 1 ? nodes[0] : .or(nodes)
-    }
-
-    private mutating func parseAnd() throws -> Node {
-        var nodes = [try parsePrimary()]
-        while index < pieces.count, pieces[index] == "AND" {
-            index += 1
-            nodes.append(try parsePrimary())
-        }
-        return nodes.count == 1 ? nodes[0] : .and(nodes)
-    }
-
-    private mutating func parsePrimary() throws -> Node {
-        guard index < pieces.count else { throw Malformed() }
-        let piece = pieces[index]
-        index += 1
-        if piece == "(" {
-            let node = try parseOr()
-            guard index < pieces.count, pieces[index] == ")" else { throw Malformed() }
-            index += 1
-            return node
-        }
-        guard piece.hasPrefix("\"") else { throw Malformed() }
-        let prefix = index < pieces.count && pieces[index] == "*"
-        if prefix { index += 1 }
-        let words = Self.tokens(String(piece.dropFirst()))
-        guard !words.isEmpty else { throw Malformed() }
-        return .phrase(words, prefix: prefix)
     }
 
     /// `unicode61`: runs of letters and numbers, lowercased, diacritics removed.

@@ -57,10 +57,10 @@ import Testing
 
     @Test func stemmedPrefilterUsesShortenedStems() throws {
         let options = QueryOptions(stemmed: true)
-        #expect(try Query.parse("influenceur", options: options).ftsPrefilter() == "\"influe\" *")
-        #expect(try Query.parse("happy", options: options).ftsPrefilter() == "\"hap\" *")
+        #expect(try Query.parse("influenceur", options: options).fullTextFilter() == .phrase(["influe"], prefix: true))
+        #expect(try Query.parse("happy", options: options).fullTextFilter() == .phrase(["hap"], prefix: true))
         // Too short to narrow safely.
-        #expect(try Query.parse("cat", options: options).ftsPrefilter() == nil)
+        #expect(try Query.parse("cat", options: options).fullTextFilter() == nil)
     }
 
     @Test func stemmedPrefilterIsASuperset() throws {
@@ -75,9 +75,8 @@ import Testing
         var matched = 0
         for word in words + ["influenceuse", "chanteur", "creatrice", "economie", "opinion", "network"] {
             let query = try Query.parse(word, options: options)
-            let prefilter = try #require(query.ftsPrefilter(), "\(word)")
-            var parser = try MiniFTS(prefilter)
-            let expression = try parser.parse()
+            let prefilter = try #require(query.fullTextFilter(), "\(word)")
+            let expression = try MiniFTS.node(prefilter)
             for post in posts where query.matches(post) {
                 matched += 1
                 #expect(MiniFTS.evaluate(expression, MiniFTS.tokens(Query.fullTextDocument(for: post))),

@@ -7,7 +7,7 @@ import Testing
     func scenario() -> (NodeIndex, TopicSignals, [GraphEdgeRecord]) {
         let followers = [800, 2_000_000] + Array(repeating: 300, count: 8)
         let accounts = (0..<10).map {
-            GraphAccount(rowID: Int64($0 + 1), platform: "twitter", platformID: "a\($0)", handle: "h\($0)", followers: followers[$0])
+            GraphAccount(platform: "twitter", platformID: "a\($0)", handle: "h\($0)", followers: followers[$0])
         }
         let nodes = NodeIndex(accounts: accounts)
         var signals = TopicSignals(nodeCount: 10)
@@ -24,12 +24,12 @@ import Testing
         for crowd in 2..<10 { post("c\(crowd)", by: crowd, "velo taf ce matin", likes: 3) }
         var edges: [GraphEdgeRecord] = []
         for crowd in 2..<10 {
-            edges.append(GraphEdgeRecord(sourceRowID: Int64(crowd + 1), targetRowID: 1, kind: .reply, at: 1, targetPostID: "e\(crowd % 9)", viaID: "r\(crowd)"))
+            edges.append(GraphEdgeRecord(source: Int32(crowd), target: 0, kind: .reply, at: 1, targetPostID: "e\(crowd % 9)", viaID: "r\(crowd)"))
             for i in 1..<6 {
-                edges.append(GraphEdgeRecord(sourceRowID: Int64(crowd + 1), targetRowID: 2, kind: .like, at: 1, targetPostID: "p\(i)", viaID: "l\(crowd)-\(i)"))
+                edges.append(GraphEdgeRecord(source: Int32(crowd), target: 1, kind: .like, at: 1, targetPostID: "p\(i)", viaID: "l\(crowd)-\(i)"))
             }
         }
-        edges.append(GraphEdgeRecord(sourceRowID: 3, targetRowID: 2, kind: .reply, at: 1, targetPostID: "p0", viaID: "rp"))
+        edges.append(GraphEdgeRecord(source: 2, target: 1, kind: .reply, at: 1, targetPostID: "p0", viaID: "rp"))
         return (nodes, signals, edges)
     }
 

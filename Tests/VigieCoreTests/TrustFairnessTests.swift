@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigieCore
+import VigieTestSupport
 
 /// The shipped model must not score people by the script their name is written in.
 @Suite struct TrustFairnessTests {
@@ -39,7 +40,7 @@ import Testing
 
     @Test func verifiedHumansScoreAlikeWhateverTheScriptOfTheirName() throws {
         let model = try Self.shippedModel()
-        let verified = try #require(try LabelledData.load(directory: trustSharedData("bot-repository/verified-2019")).first)
+        let verified = try #require(try LabelledData.load(directory: SharedData.url("bot-repository/verified-2019")).first)
         #expect(verified.accounts.count == 1_987)
         let means = Self.meanByScript(verified.accounts.map(\.subject), model: model)
         let gap = means.values.max()! - means.values.min()!
@@ -60,7 +61,7 @@ import Testing
                                   postsCount: Int(100 + random.unit() * 5_000), listedCount: Int(random.unit() * 5),
                                   verified: false, defaultProfileImage: false, location: "Lyon", url: "",
                                   isPrivate: false, observedAt: observed)
-            return TrustSubject(id: Int64(i), account: account)
+            return TrustSubject(account: account)
         }
         let means = Self.meanByScript(people, model: model)
         let gap = means.values.max()! - means.values.min()!

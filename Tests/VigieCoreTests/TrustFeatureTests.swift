@@ -10,7 +10,7 @@ import Testing
         let account = Account(platform: .twitter, platformID: "1", handle: "deals48213907", bio: "  ",
                               createdAt: created, followers: 12, following: 3_000, postsCount: 900,
                               defaultProfileImage: true)
-        let subject = TrustSubject(id: 1, account: account, referenceDate: created.addingTimeInterval(30 * 86_400))
+        let subject = TrustSubject(account: account, referenceDate: created.addingTimeInterval(30 * 86_400))
         let v = TrustFeatureExtractor.features(of: subject)
         #expect(v[.accountAge] == 30)
         #expect(v[.followers] == 12 && v[.following] == 3_000 && v[.postsCount] == 900)
@@ -28,12 +28,12 @@ import Testing
         let created = Date(timeIntervalSince1970: 1_700_000_000)
         var account = Account(platform: .twitter, platformID: "1", createdAt: created,
                               observedAt: created.addingTimeInterval(100 * 86_400))
-        let subject = TrustSubject(id: 1, account: account, referenceDate: created.addingTimeInterval(10 * 86_400))
+        let subject = TrustSubject(account: account, referenceDate: created.addingTimeInterval(10 * 86_400))
         #expect(TrustFeatureExtractor.features(of: subject)[.accountAge] == 100)
         account.observedAt = nil
-        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account,
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(account: account,
                                                                 referenceDate: created.addingTimeInterval(10 * 86_400)))[.accountAge] == 10)
-        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account))[.accountAge] == nil)
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(account: account))[.accountAge] == nil)
     }
 
     @Test func nameHandleAndBioFeaturesEachOnce() {
@@ -41,7 +41,7 @@ import Testing
         let account = Account(platform: .twitter, platformID: "1", handle: "Helene_Dupont42", displayName: "Hélène Dupont 🚲",
                               bio: "Cycliste #velo @lyon https://x.test #climat", createdAt: created, followers: 400,
                               following: 100, postsCount: 10, listedCount: 2, location: "", url: "https://x.test")
-        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account,
+        let v = TrustFeatureExtractor.features(of: TrustSubject(account: account,
                                                                 referenceDate: created.addingTimeInterval(200 * 86_400)))
         #expect(v[.handleLength] == 15 && v[.handleUppercase] == 2 && v[.handleUnderscores] == 1)
         #expect(v[.nameDigits] == 0 && v[.nameEqualsHandle] == 0)
@@ -49,9 +49,9 @@ import Testing
         #expect(v[.profileURL] == 1 && v[.profileLocation] == 0)
         // A name that is the handle (case and accents folded), and a name in another script: both known.
         let same = Account(platform: .twitter, platformID: "2", handle: "deal_bot77", displayName: "Deal Bot 77")
-        #expect(TrustFeatureExtractor.features(of: TrustSubject(id: 2, account: same))[.nameEqualsHandle] == 1)
+        #expect(TrustFeatureExtractor.features(of: TrustSubject(account: same))[.nameEqualsHandle] == 1)
         let other = Account(platform: .twitter, platformID: "3", handle: "abc", displayName: "محمد ٤٢")
-        let w = TrustFeatureExtractor.features(of: TrustSubject(id: 3, account: other))
+        let w = TrustFeatureExtractor.features(of: TrustSubject(account: other))
         #expect(w[.nameEqualsHandle] == 0 && w[.nameDigits] == 2)
         #expect(w[.bioLength] == nil && w[.accountAge] == nil)
     }
@@ -60,7 +60,7 @@ import Testing
         // The SRF export has counts and the picture flag, no creation date and no bio.
         let account = Account(platform: .instagram, platformID: "x", handle: "oo.romio.3", followers: 14, following: 87,
                               postsCount: 1, defaultProfileImage: false, isPrivate: false)
-        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account))
+        let v = TrustFeatureExtractor.features(of: TrustSubject(account: account))
         #expect(v[.accountAge] == nil && v[.bioLength] == nil)
         #expect(v[.postsCount] == 1 && v[.defaultImage] == 0 && v[.isPrivate] == 0)
         #expect(v.missing.contains(.accountAge))
@@ -68,7 +68,7 @@ import Testing
 
     @Test func handleEntropyIsHigherForRandomHandles() {
         func entropy(_ handle: String) -> Double {
-            TrustFeatureExtractor.features(of: TrustSubject(id: 0, account: Account(platform: .twitter, platformID: "0", handle: handle)))[.handleEntropy]!
+            TrustFeatureExtractor.features(of: TrustSubject(account: Account(platform: .twitter, platformID: "0", handle: handle)))[.handleEntropy]!
         }
         #expect(entropy("aaaaaaaa") == 0)
         #expect(entropy("x7k2q9zm4w") > entropy("annaanna"))
@@ -81,7 +81,7 @@ import Testing
                          isRepost: false, urls: 1, hashtags: 1, source: "AutoPoster", likes: 0, replies: 0, reposts: 0)
         }
         let account = Account(platform: .twitter, platformID: "b", handle: "b", followers: 10)
-        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account, activity: activity))
+        let v = TrustFeatureExtractor.features(of: TrustSubject(account: account, activity: activity))
         // Same text with other digits and links: every post after the first repeats it.
         #expect(v[.duplicateTextShare] == 19.0 / 20)
         #expect(v[.gapEntropy] == 0) // exactly one hour apart
@@ -100,7 +100,7 @@ import Testing
                          hashtags: 0, source: nil, likes: nil, replies: nil, reposts: nil)
         }
         let account = Account(platform: .twitter, platformID: "t", handle: "t")
-        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account, activity: activity))
+        let v = TrustFeatureExtractor.features(of: TrustSubject(account: account, activity: activity))
         #expect(v[.observedPostRate] == nil && v[.gapEntropy] == nil && v[.hourSpread] == nil)
         #expect(v[.urlsPerPost] == 0 && v[.repostShare] == 0)
     }
@@ -115,7 +115,7 @@ import Testing
                          isRepost: i % 3 == 0, urls: 0, hashtags: 0, source: "Twitter for iPhone", likes: 5, replies: 1, reposts: 0)
         }
         let account = Account(platform: .twitter, platformID: "h", handle: "h", followers: 100)
-        let v = TrustFeatureExtractor.features(of: TrustSubject(id: 1, account: account, activity: activity))
+        let v = TrustFeatureExtractor.features(of: TrustSubject(account: account, activity: activity))
         #expect(v[.gapEntropy]! > 0.5)
         #expect(v[.duplicateTextShare] == 0)
         #expect(abs(v[.repostShare]! - 3.0 / 9) < 1e-12)
@@ -124,7 +124,7 @@ import Testing
         var few = PostingActivity()
         few.add(at: 0, text: "a", isRepost: false, urls: 0, hashtags: 0, source: nil, likes: nil, replies: nil, reposts: nil)
         few.add(at: 10, text: "b", isRepost: false, urls: 0, hashtags: 0, source: nil, likes: nil, replies: nil, reposts: nil)
-        let w = TrustFeatureExtractor.features(of: TrustSubject(id: 2, account: account, activity: few))
+        let w = TrustFeatureExtractor.features(of: TrustSubject(account: account, activity: few))
         #expect(w[.repostShare] == nil && w[.gapEntropy] == nil && w[.automationApp] == nil && w[.engagementRate] == nil)
     }
 
@@ -172,19 +172,21 @@ import Testing
                          urls: 0, hashtags: 0, source: nil, likes: 300, replies: 10, reposts: 0)
         }
         let account = Account(platform: .instagram, platformID: "inf", handle: "inf", followers: 50_000)
-        let subject = TrustSubject(id: 100, account: account, activity: activity)
+        let subject = TrustSubject(account: account, activity: activity)
         // Accounts 1–5 engage with every post; 200 others once each. Accounts 1–5 are bots.
         var engagements: [Engagement] = []
+        func key(_ id: Int) -> AccountKey { AccountKey(platform: .instagram, platformID: String(id)) }
         for post in 0..<12 {
-            for id in 1...5 { engagements.append(Engagement(source: Int64(id), kind: .like, postID: "p\(post)", at: Date())) }
+            for id in 1...5 { engagements.append(Engagement(source: key(id), kind: .like, postID: "p\(post)", at: Date())) }
         }
-        for id in 1_000..<1_010 { engagements.append(Engagement(source: Int64(id), kind: .like, postID: "p0", at: Date())) }
-        for id in 2_000..<2_020 { engagements.append(Engagement(source: Int64(id), kind: .follow, postID: nil, at: Date())) }
+        for id in 1_000..<1_010 { engagements.append(Engagement(source: key(id), kind: .like, postID: "p0", at: Date())) }
+        for id in 2_000..<2_020 { engagements.append(Engagement(source: key(id), kind: .follow, postID: nil, at: Date())) }
         let model = TrustModelTests.tinyModel()
         let bot = model.score(TrustFeatureVector([.followers: 1, .defaultImage: 1, .repostShare: 0.9]), platform: .other)
         let person = model.score(TrustFeatureVector([.followers: 3_000, .defaultImage: 0, .repostShare: 0.1]), platform: .other)
-        let audience = AudienceAnalyzer(tierLikesPerReply: [.micro: 30]).analyse(subject, engagements: engagements) { id in
-            id <= 5 ? bot : id < 2_000 ? person : nil
+        let audience = AudienceAnalyzer(tierLikesPerReply: [.micro: 30]).analyse(subject, engagements: engagements) { key in
+            let id = Int(key.platformID)!
+            return id <= 5 ? bot : id < 2_000 ? person : nil
         }
         #expect(audience.tier == .micro)
         #expect(abs(audience.engagementRate! - 310.0 / 50_000) < 1e-12)

@@ -1,26 +1,11 @@
 import Foundation
 import Testing
 @testable import VigieCore
-
-/// The real labelled sets in ../shared/data (beside the repository, or beside a worktree's parent).
-func trustSharedData(_ name: String) -> URL {
-    var url = URL(fileURLWithPath: #filePath)
-    while url.pathComponents.count > 1 {
-        url.deleteLastPathComponent()
-        if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
-    }
-    var folder = url.deletingLastPathComponent()
-    for _ in 0..<3 {
-        let candidate = folder.appendingPathComponent("shared/data").appendingPathComponent(name)
-        if FileManager.default.fileExists(atPath: candidate.path) { return candidate }
-        folder.deleteLastPathComponent()
-    }
-    return url.deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(name)
-}
+import VigieTestSupport
 
 @Suite struct TrustLabelledDataTests {
     @Test func twibotAnnotationStudyBecomesTwoLabelledSets() throws {
-        let sets = try LabelledData.load(directory: trustSharedData("bot-labels-twibot"))
+        let sets = try LabelledData.load(directory: SharedData.url("bot-labels-twibot"))
         #expect(sets.map(\.name) == ["twibot20", "twibot22"])
         for set in sets {
             // 500 profiles each; those the experts disagree on are left out.
@@ -53,7 +38,7 @@ func trustSharedData(_ name: String) -> URL {
     }
 
     @Test func srfStudyHasFakeFollowers() throws {
-        let sets = try LabelledData.load(directory: trustSharedData("instagram-fake-followers-srf"))
+        let sets = try LabelledData.load(directory: SharedData.url("instagram-fake-followers-srf"))
         let srf = try #require(sets.first)
         #expect(srf.accounts.count == 975)
         #expect(srf.accounts.filter { $0.label == 1 }.count == 98)
@@ -80,7 +65,7 @@ func trustSharedData(_ name: String) -> URL {
 @Suite struct TrustProfileSetTests {
     @Test func botRepositoryGivesEightSetsOfV1Profiles() throws {
         // Each sub-folder with a users.jsonl is one set (the whole root is read by `vigie trust train`).
-        let root = trustSharedData("bot-repository")
+        let root = SharedData.url("bot-repository")
         let folders = try FileManager.default.contentsOfDirectory(atPath: root.path).filter {
             FileManager.default.fileExists(atPath: root.appendingPathComponent($0).appendingPathComponent("users.jsonl").path)
         }
@@ -103,7 +88,7 @@ func trustSharedData(_ name: String) -> URL {
     }
 
     @Test func instaFakeGivesCountsOnly() throws {
-        let set = try #require(try LabelledData.load(directory: trustSharedData("instagram-fake-instafake")).first)
+        let set = try #require(try LabelledData.load(directory: SharedData.url("instagram-fake-instafake")).first)
         #expect(set.accounts.count == 1_194 && set.accounts.filter { $0.label == 1 }.count == 200)
         let first = set.accounts[0]
         #expect(first.platform == .instagram)

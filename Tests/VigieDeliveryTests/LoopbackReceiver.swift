@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -34,9 +35,12 @@ final class LoopbackReceiver: @unchecked Sendable {
     private let deadline: Date
     private let lock = NSLock()
     private var received: [Request] = []
-    private let finished = DispatchSemaphore(value: 0)
+    private let stopped = Mutex(false)
 
-    init(replies: [Reply], maximumConnections: Int = 10, lifetime: TimeInterval = 20) throws {
+    /// The default lifetime is long because it only bounds a failing test: a receiver stops as
+    /// soon as it has served `maximumConnections`, and under a full test run on 2 busy cores a
+    /// client's attempts can come tens of seconds apart.
+    init(replies: [Reply], maximumConnections: Int = 10, lifetime: TimeInterval = 120) throws {
         self.replies = replies
         self.maximumConnections = maximumConnections
         deadline = Date().addingTimeInterval(lifetime)
@@ -71,13 +75,18 @@ final class LoopbackReceiver: @unchecked Sendable {
         return received
     }
 
-    /// Waits (bounded by the lifetime) until the server has stopped.
-    func waitUntilStopped() { _ = finished.wait(timeout: .now() + deadline.timeIntervalSinceNow + 1) }
+    /// Waits (bounded by the lifetime) until the server has stopped, suspending the test rather
+    /// than blocking one of the few threads every async test shares.
+    func waitUntilStopped() async {
+        while !stopped.withLock({ $0 }), Date() < deadline.addingTimeInterval(1) {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
 
     private func serve() {
         defer {
             close(socket)
-            finished.signal()
+            stopped.withLock { $0 = true }
         }
         var served = 0
         while served < maximumConnections, Date() < deadline {

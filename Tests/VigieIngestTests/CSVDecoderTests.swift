@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 private extension Array where Element == IngestItem {
     var posts: [Post] { compactMap { if case .post(let post) = $0 { post } else { nil } } }
@@ -9,7 +10,7 @@ private extension Array where Element == IngestItem {
 }
 
 @Suite struct InstagramCSVDecoderTests {
-    static let srfFile = CSVTestSupport.sharedData
+    static let srfFile = SharedData.root
         .appendingPathComponent("instagram-fake-followers-srf/labelled_1000_inclprivate.csv").path
 
     @Test func srfProfilesDecodeToAccounts() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigieIngest
+import VigieTestSupport
 
 @Suite struct CSVRowSplitterTests {
     @Test func simpleRowsWithAndWithoutFinalNewline() throws {
@@ -118,7 +119,7 @@ import Testing
         let path = try CSVTestSupport.temporaryFile([0xEF, 0xBB, 0xBF] + Array("id;texte,avec;date\n1;a,b,c,d;2024\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try CSVRowSplitter.detectDelimiter(path: path) == UInt8(ascii: ";"))
-        let srf = CSVTestSupport.sharedData.appendingPathComponent("instagram-fake-followers-srf/labelled_1000_inclprivate.csv")
+        let srf = SharedData.url("instagram-fake-followers-srf/labelled_1000_inclprivate.csv")
         #expect(try CSVRowSplitter.detectDelimiter(path: srf.path) == UInt8(ascii: ","))
     }
 }

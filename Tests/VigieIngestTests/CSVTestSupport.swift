@@ -4,10 +4,6 @@ import VigieCore
 
 /// Temporary CSV files and split helpers shared by the CSV tests.
 enum CSVTestSupport {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let sharedData = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-
     /// Writes `bytes` to a fresh temporary file and returns its path.
     static func temporaryFile(_ bytes: [UInt8]) throws -> String {
         let url = FileManager.default.temporaryDirectory

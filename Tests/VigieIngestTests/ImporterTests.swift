@@ -3,35 +3,29 @@ import Synchronization
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
-/// A store that remembers the batches it was given.
-final class RecordingStore: Store, @unchecked Sendable {
-    private let lock = NSLock()
-    private var _batches: [IngestBatch] = []
+/// A writer that remembers the batches it was given.
+final class RecordingStore: StoreWriter, Sendable {
+    private let recorded = Mutex<[IngestBatch]>([])
     /// Fails the n-th write (0-based) to test error propagation.
     let failAt: Int?
 
     init(failAt: Int? = nil) { self.failAt = failAt }
 
-    var batches: [IngestBatch] { lock.withLock { _batches } }
+    var batches: [IngestBatch] { recorded.withLock { $0 } }
     var items: [IngestItem] { batches.flatMap(\.items) }
     var rejects: [Reject] { batches.flatMap(\.rejects) }
 
     struct Failure: Error {}
 
-    func write(_ batch: IngestBatch, workspace: String) throws -> WriteSummary {
-        try lock.withLock {
-            if let failAt, _batches.count == failAt { throw Failure() }
-            _batches.append(batch)
+    func write(_ batch: IngestBatch, workspace: String) async throws -> WriteSummary {
+        try recorded.withLock { batches in
+            if let failAt, batches.count == failAt { throw Failure() }
+            batches.append(batch)
         }
         return WriteSummary()
     }
-
-    func stats(workspace: String) throws -> StoreStats { StoreStats(workspace: workspace) }
-    func rejects(workspace: String, limit: Int) throws -> [Reject] { rejects }
-    func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] { [] }
-    func accounts(workspace: String, handle: String) throws -> [AccountDetail] { [] }
-    func checkpoint(workspace: String, file: String) throws -> ImportCheckpoint? { batches.last?.checkpoint }
 }
 
 @Suite struct ImporterTests {
@@ -41,10 +35,10 @@ final class RecordingStore: Store, @unchecked Sendable {
         return url.path
     }
 
-    @Test func batchesAreBoundedAndTheLastCheckpointIsComplete() throws {
+    @Test func batchesAreBoundedAndTheLastCheckpointIsComplete() async throws {
         let store = RecordingStore()
-        let report = try Importer(store: store).importFile(
-            at: Fixtures.sharedData("twitter-v2-twarc/flat.jsonl"), options: ImportOptions(batchSize: 100))
+        let report = try await Importer(store: store).importFile(
+            at: SharedData.path("twitter-v2-twarc/flat.jsonl"), options: ImportOptions(batchSize: 100))
         #expect(report.format == "twitter-v2")
         #expect(report.posts > 100)
         #expect(store.batches.count > 2)
@@ -57,13 +51,13 @@ final class RecordingStore: Store, @unchecked Sendable {
         #expect(store.items.count + report.repeatsDropped == report.posts + report.accounts + report.interactions + report.tombstones)
     }
 
-    @Test func brokenJSONIsRejectedWithLineAndColumnAndTheRestKept() throws {
+    @Test func brokenJSONIsRejectedWithLineAndColumnAndTheRestKept() async throws {
         let good = #"{"did":"did:plc:abc","time_us":1779719009157119,"kind":"identity","identity":{"did":"did:plc:abc","handle":"alice.bsky.social","seq":1,"time":"2026-05-25T14:23:28.757Z"}}"#
         let other = good.replacingOccurrences(of: "alice", with: "bob")
         let path = try temporaryFile([good, #"{"did": "x", "kind": }"#, other].joined(separator: "\n"))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = RecordingStore()
-        let report = try Importer(store: store).importFile(at: path)
+        let report = try await Importer(store: store).importFile(at: path)
         #expect(report.records == 3)
         #expect(report.rejected == 1)
         let reject = try #require(store.rejects.first)
@@ -75,37 +69,37 @@ final class RecordingStore: Store, @unchecked Sendable {
         #expect(store.items.count == 2)
     }
 
-    @Test func aStoreFailureStopsTheImportWithTheError() throws {
+    @Test func aStoreFailureStopsTheImportWithTheError() async throws {
         let store = RecordingStore(failAt: 1)
-        #expect(throws: RecordingStore.Failure.self) {
-            try Importer(store: store).importFile(
-                at: Fixtures.sharedData("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 50))
+        await #expect(throws: RecordingStore.Failure.self) {
+            try await Importer(store: store).importFile(
+                at: SharedData.path("twitter-v2-twarc/brexit.jsonl"), options: ImportOptions(batchSize: 50))
         }
         #expect(store.batches.count == 1)
     }
 
-    @Test func unreadableAndEmptyFilesAreClearErrors() throws {
+    @Test func unreadableAndEmptyFilesAreClearErrors() async throws {
         let importer = Importer(store: RecordingStore())
         do {
-            _ = try importer.importFile(at: "/nonexistent/file.jsonl")
+            _ = try await importer.importFile(at: "/nonexistent/file.jsonl")
             Issue.record("imported a missing file")
         } catch let error as ImportError {
             #expect(error.code == .unreadable)
             #expect(error.description.contains("/nonexistent/file.jsonl"))
         }
         do {
-            _ = try importer.importFile(at: Fixtures.sharedData("twitter-v2-twarc/empty.json"))
+            _ = try await importer.importFile(at: SharedData.path("twitter-v2-twarc/empty.json"))
             Issue.record("imported an empty file")
         } catch let error as ImportError {
             #expect(error.code == .empty)
         }
     }
 
-    @Test func csvHeaderProblemsNameTheColumns() throws {
+    @Test func csvHeaderProblemsNameTheColumns() async throws {
         let path = try temporaryFile("message_id,user_id,message\n1,2,hello\n", ext: "csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         do {
-            _ = try Importer(store: RecordingStore()).importFile(at: path, options: ImportOptions(format: .toolkitCSV))
+            _ = try await Importer(store: RecordingStore()).importFile(at: path, options: ImportOptions(format: .toolkitCSV))
             Issue.record("accepted a header without the toolkit's columns")
         } catch let error as ImportError {
             #expect(error.code == .badHeader)
@@ -125,10 +119,10 @@ final class RecordingStore: Store, @unchecked Sendable {
         ("instagram-fake-followers-srf/labelled_1000_inclprivate.csv", .instagramCSV),
     ])
     func detectsTheFormatOfEachRealSample(file: String, expected: ImportFormat) throws {
-        #expect(try FormatDetector.detect(path: Fixtures.sharedData(file)) == expected)
+        #expect(try FormatDetector.detect(path: SharedData.path(file)) == expected)
     }
 
-    @Test func detectsToolkitCSV() throws {
+    @Test func detectsToolkitCSV() async throws {
         let path = try temporaryFile("message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n1,2,bob,,,hi,1620000000,\n", ext: "csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try FormatDetector.detect(path: path) == .toolkitCSV)
@@ -136,7 +130,7 @@ final class RecordingStore: Store, @unchecked Sendable {
 }
 
 @Suite struct RepeatFilterTests {
-    @Test func dropsExactRepeatsWhateverTheirObservationTime() {
+    @Test func dropsExactRepeatsWhateverTheirObservationTime() async {
         var filter = RepeatFilter()
         var account = Account(platform: .twitter, platformID: "1", handle: "a", followers: 10,
                               observedAt: Date(timeIntervalSince1970: 1))
@@ -155,7 +149,7 @@ final class RecordingStore: Store, @unchecked Sendable {
         #expect(filter.dropped == 1)
     }
 
-    @Test func forgetsWhenFullSoMemoryStaysBounded() {
+    @Test func forgetsWhenFullSoMemoryStaysBounded() async {
         var filter = RepeatFilter(capacity: 2)
         let accounts = (0..<3).map { Account(platform: .mastodon, platformID: "\($0)") }
         var outcomes = accounts.map { filter.isRepeat(.account($0)) }

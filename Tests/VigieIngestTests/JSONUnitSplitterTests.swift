@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigieIngest
+import VigieTestSupport
 
 @Suite struct JSONUnitSplitterTests {
     /// Splits `text` written to a temporary file, with a tiny chunk size so units cross chunk boundaries.
@@ -57,7 +58,7 @@ import Testing
     }
 
     @Test func splitsRealTwiBotArrayIntoProfiles() throws {
-        let path = Fixtures.sharedData("twitter-v1-twibot20/TwiBot-20_sample.json")
+        let path = SharedData.path("twitter-v1-twibot20/TwiBot-20_sample.json")
         let splitter = JSONUnitSplitter(source: try ByteSource(path: path, chunkSize: 1 << 16))
         var count = 0
         try splitter.forEachUnit({ bytes, _ in
@@ -67,17 +68,5 @@ import Testing
         }, onError: { Issue.record("unexpected unit error \($0.reason)") })
         #expect(splitter.layout == .array)
         #expect(count == 100)
-    }
-}
-
-enum Fixtures {
-    /// Absolute path of a file in `../shared/data`, found from this source file's location.
-    static func sharedData(_ relative: String) -> String {
-        var url = URL(fileURLWithPath: #filePath)
-        while url.pathComponents.count > 1 {
-            url.deleteLastPathComponent()
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { break }
-        }
-        return url.deletingLastPathComponent().appendingPathComponent("shared/data").appendingPathComponent(relative).path
     }
 }

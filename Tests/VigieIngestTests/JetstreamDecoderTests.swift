@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 @Suite struct JetstreamDecoderTests {
     struct FileResult {
@@ -15,12 +16,7 @@ import VigieCore
         var tombstones: [Tombstone] { items.compactMap { if case .tombstone(let t) = $0 { t } else { nil } } }
     }
 
-    static let dataDirectory: String = {
-        // Tests/VigieIngestTests/<file> → repository root → ../shared/data
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/bluesky-jetstream").path
-    }()
+    static let dataDirectory = SharedData.path("bluesky-jetstream")
 
     static func decodeFile(_ name: String) throws -> FileResult {
         let text = try String(contentsOfFile: dataDirectory + "/" + name, encoding: .utf8)

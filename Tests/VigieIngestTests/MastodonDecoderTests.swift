@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 /// What decoding every unit of a file gave.
 struct MastodonFileResult {
@@ -17,12 +18,7 @@ struct MastodonFileResult {
 }
 
 @Suite struct MastodonDecoderTests {
-    static let dataDirectory: String = {
-        // Tests/VigieIngestTests/<file> → repository root → ../shared/data
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        return root.deletingLastPathComponent().appendingPathComponent("shared/data/mastodon-tootsdk").path
-    }()
+    static let dataDirectory = SharedData.path("mastodon-tootsdk")
 
     static func decodeFile(_ name: String) throws -> MastodonFileResult {
         let splitter = JSONUnitSplitter(source: try ByteSource(path: dataDirectory + "/" + name))

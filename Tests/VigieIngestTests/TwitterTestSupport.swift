@@ -2,17 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
-
-/// The shared test data, read in place: `../shared/data` next to the repository.
-enum TwitterTestData {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data").standardizedFileURL
-
-    static func url(_ relativePath: String) -> URL {
-        root.appendingPathComponent(relativePath)
-    }
-}
+import VigieTestSupport
 
 /// What decoding a file gave, unit by unit, the way the pipeline will count it.
 struct TwitterDecodeTally {
@@ -57,7 +47,7 @@ struct TwitterDecodeTally {
 
     /// Decodes a JSON-lines file, one line a unit.
     static func decodeLines<Decoder: JSONRecordDecoder>(_ relativePath: String, as _: Decoder.Type) throws -> TwitterDecodeTally {
-        let text = try String(contentsOf: TwitterTestData.url(relativePath), encoding: .utf8)
+        let text = try String(contentsOf: SharedData.url(relativePath), encoding: .utf8)
         var decoder = Decoder()
         var tally = TwitterDecodeTally()
         for line in text.split(separator: "\n", omittingEmptySubsequences: true)

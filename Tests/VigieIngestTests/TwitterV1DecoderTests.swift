@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 @Suite struct TwitterV1DecoderTests {
     /// Decodes the TwiBot-20 sample the way the pipeline will: `JSONUnitSplitter` hands each
@@ -14,7 +15,7 @@ import VigieCore
     private static let twiBotSample = Result { try decodeTwiBotSampleOnce() }
 
     private static func decodeTwiBotSampleOnce() throws -> TwitterDecodeTally {
-        let source = try ByteSource(path: TwitterTestData.url("twitter-v1-twibot20/TwiBot-20_sample.json").path)
+        let source = try ByteSource(path: SharedData.url("twitter-v1-twibot20/TwiBot-20_sample.json").path)
         let splitter = JSONUnitSplitter(source: source)
         var decoder = TwitterV1Decoder()
         var tally = TwitterDecodeTally()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigieCore
 @testable import VigieIngest
+import VigieTestSupport
 
 /// What each file of `twitter-v2-twarc` must give. Counted independently with python3
 /// (`json.loads` each line): per line, the distinct ids of tweets in `data` (objects with `text`
@@ -76,14 +77,14 @@ private let twarcExpectations: [TwarcFileExpectation] = [
     }
 
     @Test func everyFileOfTheDirectoryHasAnExpectation() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: TwitterTestData.url(Self.directory).path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: SharedData.url(Self.directory).path)
             .filter { $0.hasSuffix(".json") || $0.hasSuffix(".jsonl") }
         #expect(Set(files) == Set(twarcExpectations.map(\.file)))
     }
 
     @Test func everyNonEmptyLineIsRecognized() throws {
         for expected in twarcExpectations {
-            let text = try String(contentsOf: TwitterTestData.url(Self.directory + expected.file), encoding: .utf8)
+            let text = try String(contentsOf: SharedData.url(Self.directory + expected.file), encoding: .utf8)
             for line in text.split(separator: "\n") {
                 guard let value = try? JSONParser.parse(String(line)) else { continue }
                 #expect(TwitterV2Decoder.recognizes(value), "\(expected.file): \(line.prefix(80))")

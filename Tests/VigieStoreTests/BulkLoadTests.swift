@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VigieCore
+import VigieTestSupport
 @testable import VigieStore
 
 @Suite("SQLiteStore bulk load")
@@ -14,7 +15,7 @@ struct BulkLoadTests {
         }
     }
 
-    @Test func dropsReadIndexesForALargeImportAndRebuildsThem() throws {
+    @Test func dropsReadIndexesForALargeImportAndRebuildsThem() async throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("bulk.sqlite").path
@@ -22,24 +23,24 @@ struct BulkLoadTests {
         #expect(try readIndexCount(path) == StoreMigrations.readIndexes.count)
 
         // Small inputs keep the indexes: rebuilding would cost more than it saves.
-        #expect(try store.beginBulkLoad(inputBytes: 1 << 20) == false)
-        #expect(try store.beginBulkLoad(inputBytes: 1 << 30) == true)
+        #expect(try await store.beginBulkLoad(inputBytes: 1 << 20) == false)
+        #expect(try await store.beginBulkLoad(inputBytes: 1 << 30) == true)
         #expect(try readIndexCount(path) == 0)
 
         // Writes work without them, and the data is all there once they are back.
-        try store.write(Fixture.batch([.post(Fixture.post("1", hashtags: ["Vélo"]))]), workspace: "default")
-        try store.endBulkLoad()
+        try await store.write(Fixture.batch([.post(Fixture.post("1", hashtags: ["Vélo"]))]), workspace: "default")
+        try await store.endBulkLoad()
         #expect(try readIndexCount(path) == StoreMigrations.readIndexes.count)
-        #expect(try store.stats(workspace: "default").total.posts == 1)
+        #expect(try await store.stats(workspace: "default").total.posts == 1)
     }
 
-    @Test func anInterruptedBulkLoadIsRepairedOnOpen() throws {
+    @Test func anInterruptedBulkLoadIsRepairedOnOpen() async throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("bulk.sqlite").path
         do {
             let store = try SQLiteStore(path: path)
-            #expect(try store.beginBulkLoad(inputBytes: 1 << 30))
+            #expect(try await store.beginBulkLoad(inputBytes: 1 << 30))
             // The process dies here: no endBulkLoad.
         }
         #expect(try readIndexCount(path) == 0)

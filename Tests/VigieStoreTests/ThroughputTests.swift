@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigieCore
+import VigieTestSupport
 @testable import VigieStore
 
 /// A by-hand measurement, not a timed test: it runs only when `VIGIE_STORE_THROUGHPUT` is set.
@@ -16,7 +17,7 @@ struct ThroughputTests {
     static let postCount = Int(environment["VIGIE_STORE_THROUGHPUT"] ?? "") ?? 0
 
     @Test(.enabled(if: postCount > 0, "set VIGIE_STORE_THROUGHPUT=<posts> to measure"))
-    func ingestIntoAFileStore() throws {
+    func ingestIntoAFileStore() async throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(path: directory.appendingPathComponent("bench.sqlite").path)
@@ -25,9 +26,9 @@ struct ThroughputTests {
 
         let clock = ContinuousClock()
         var summary = WriteSummary()
-        let elapsed = try clock.measure {
-            for batch in batches { summary += try store.write(batch, workspace: "bench") }
-        }
+        let started = clock.now
+        for batch in batches { summary += try await store.write(batch, workspace: "bench") }
+        let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("store ingest: \(summary.postsInserted) posts, \(summary.interactionsInserted) interactions in "
               + "\(String(format: "%.2f", seconds)) s = \(Int(Double(summary.postsInserted) / seconds)) posts/s")
@@ -36,7 +37,9 @@ struct ThroughputTests {
         guard Self.environment["VIGIE_STORE_REIMPORT"] != "0" else { return }
         let replayed = batches.prefix(10)
         var again = WriteSummary()
-        let reimport = try clock.measure { for batch in replayed { again += try store.write(batch, workspace: "bench") } }
+        let reimportStarted = clock.now
+        for batch in replayed { again += try await store.write(batch, workspace: "bench") }
+        let reimport = clock.now - reimportStarted
         print("store re-import: \(again.postsUnchanged) unchanged posts in \(reimport)")
         #expect(again.postsInserted == 0)
     }

@@ -9,7 +9,7 @@ import VigieIngest
 /// author ids, the same posting lists, hence the same signals (ranking, scores, first-seen) at
 /// every hour of a replay. On `vigie synth` data with planted emerging hashtags.
 @Suite struct TrendInputEquivalenceTests {
-    @Test func batchedConcurrentExtractionGivesTheSameSignalsAsPostByPost() throws {
+    @Test func batchedConcurrentExtractionGivesTheSameSignalsAsPostByPost() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try SynthGenerator(configuration: SynthConfiguration(posts: 12_000, seed: 5, emergingHashtags: 3))
@@ -30,13 +30,17 @@ import VigieIngest
                                hashtags: post.hashtags, mentions: post.mentions.map(\.handle), urls: post.urls)
         }
         // Small uneven batches and more workers than cores, so that batches finish out of order.
-        let builder = TrendInputBuilder(concurrency: 4)
+        var pages: [[TrendRecord]] = []
         var start = 0
         for size in [1, 997, 13, 2_500, 0, 4_001].cycled(until: records.count) {
-            builder.add(Array(records[start..<min(records.count, start + size)]))
+            pages.append(Array(records[start..<min(records.count, start + size)]))
             start = min(records.count, start + size)
         }
-        let batched = builder.finish()
+        let fixedPages = pages
+        let scan = PagedScan<TrendRecord>.keyset(from: 0, pageSize: 1) { index, _ in
+            (fixedPages[index], index + 1 < fixedPages.count ? index + 1 : nil)
+        }
+        let batched = try await TrendInputBuilder(concurrency: 4).build(from: scan)
         #expect(batched.postCount == records.count)
         #expect(records.count < posts.count, "the synthetic data has reposts to leave out")
 

@@ -10,14 +10,24 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
     /// Time allowed for one attempt (connect, send, answer), at least 1 s: Foundation on Linux
     /// counts request timeouts in whole seconds.
     public var timeout: TimeInterval
+    /// Deliveries in flight at once (to different alerts), so one slow receiver does not hold the others.
+    public var concurrency: Int
+    /// Failed deliveries in a row after which a receiver is left alone for ``breakerCooldown``
+    /// (its alerts stay undelivered and are tried again by a later run).
+    public var breakerThreshold: Int
+    public var breakerCooldown: TimeInterval
 
     public init(maximumAttempts: Int = 5, initialDelay: TimeInterval = 1, multiplier: Double = 2,
-                maximumDelay: TimeInterval = 60, timeout: TimeInterval = 10) {
+                maximumDelay: TimeInterval = 60, timeout: TimeInterval = 10, concurrency: Int = 8,
+                breakerThreshold: Int = 3, breakerCooldown: TimeInterval = 300) {
         self.maximumAttempts = maximumAttempts
         self.initialDelay = initialDelay
         self.multiplier = multiplier
         self.maximumDelay = maximumDelay
         self.timeout = timeout
+        self.concurrency = concurrency
+        self.breakerThreshold = breakerThreshold
+        self.breakerCooldown = breakerCooldown
     }
 
     /// The wait before attempt `attempt` (1-based; 0 before the first).
@@ -38,6 +48,10 @@ public struct RetryPolicy: Sendable, Hashable, Codable {
             throw TrendOptionError("backoff needs a delay ≥ 0, a multiplier ≥ 1 and a maximum delay ≥ the first delay")
         }
         guard timeout >= 1 else { throw TrendOptionError("the timeout must be at least 1 second") }
+        guard (1...64).contains(concurrency) else { throw TrendOptionError("concurrent deliveries must be between 1 and 64") }
+        guard breakerThreshold >= 1, breakerCooldown >= 0 else {
+            throw TrendOptionError("the circuit breaker needs a threshold ≥ 1 and a cool-down ≥ 0")
+        }
     }
 }
 
@@ -67,6 +81,7 @@ public struct DeliveryAttempt: Sendable, Hashable, Codable {
 /// Sends a JSON document to a URL with retries; the HTTP implementation lives outside the core
 /// (`VigieDelivery.WebhookSender`).
 public protocol WebhookTransport: Sendable {
-    /// Every attempt made, the last one delivered or the last allowed.
-    func deliver(_ body: Data, to url: URL, policy: RetryPolicy) -> [DeliveryAttempt]
+    /// Every attempt made, the last one delivered or the last allowed. Waits between attempts
+    /// suspend the caller (no thread is blocked); cancellation ends the retries.
+    func deliver(_ body: Data, to url: URL, policy: RetryPolicy) async -> [DeliveryAttempt]
 }

@@ -14,6 +14,9 @@ public struct FiredAlert: Sendable, Hashable, Codable {
     public var spike: Spike?
     public var signal: WeakSignal?
     public var sentiment: SentimentShift?
+    /// How much of the surge comes from likely fake accounts and coordinated clusters (spike and
+    /// weak-signal alerts, added when the alert first fires).
+    public var authenticity: SurgeAuthenticity?
 
     public init(rule: String, kind: AlertRule.Kind, key: String, firedAt: Date, observedAt: Date, summary: String,
                 spike: Spike? = nil, signal: WeakSignal? = nil, sentiment: SentimentShift? = nil) {
@@ -46,6 +49,7 @@ public struct AlertPayload: Sendable, Hashable, Codable {
     public var spike: Spike?
     public var signal: WeakSignal?
     public var sentiment: SentimentShift?
+    public var authenticity: SurgeAuthenticity?
     /// Set by `vigie alerts test`.
     public var test: Bool
 
@@ -63,6 +67,7 @@ public struct AlertPayload: Sendable, Hashable, Codable {
         spike = alert.spike
         signal = alert.signal
         sentiment = alert.sentiment
+        authenticity = alert.authenticity
         self.test = test
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A ``Store`` that keeps nothing but a ``CoordinationInput``: an importer writing into it
+/// A ``StoreWriter`` that keeps nothing but a ``CoordinationInput``: an importer writing into it
 /// streams a file straight into coordination detection, without a database
 /// (`vigie coordination --input FILE`).
 ///
@@ -8,15 +8,14 @@ import Foundation
 /// coordination-network-toolkit does (`insert or ignore`), when the input does so
 /// (``CoordinationInput/deduplicatesPosts``, the default here). Deletions are not applied: a post
 /// deleted later in the same file still counts (import into a store to apply them); how many
-/// were seen is reported. Batches arrive on the importer's writer thread, hence the lock.
+/// were seen is reported.
 ///
 /// ```swift
 /// let collector = CoordinationInputCollector(input: CoordinationInput(keys: .toolkit))
-/// _ = try Importer(store: collector).importFile(at: "messages.csv")
-/// let network = CoordinationDetector().detect(in: collector.input)
+/// _ = try await Importer(store: collector).importFile(at: "messages.csv")
+/// let network = CoordinationDetector().detect(in: await collector.take())
 /// ```
-public final class CoordinationInputCollector: Store, @unchecked Sendable {
-    private let lock = NSLock()
+public actor CoordinationInputCollector: StoreWriter {
     private var collected: CoordinationInput
     private var deletions = 0
     private var keptRejects: [Reject] = []
@@ -28,52 +27,39 @@ public final class CoordinationInputCollector: Store, @unchecked Sendable {
         self.rejectsKept = rejectsKept
     }
 
-    /// What was collected so far.
-    public var input: CoordinationInput { lock.withLock { collected } }
-
     /// Hands the collected input over, leaving an empty one (no copy of the arrays).
     public func take() -> CoordinationInput {
-        lock.withLock {
-            let taken = collected
-            collected = CoordinationInput(keys: taken.keys, types: taken.types, deduplicatesPosts: taken.deduplicatesPosts)
-            return taken
-        }
+        let taken = collected
+        collected = CoordinationInput(keys: taken.keys, types: taken.types, deduplicatesPosts: taken.deduplicatesPosts)
+        return taken
     }
     /// Posts dropped because a post with the same id came earlier.
-    public var duplicatePosts: Int { lock.withLock { collected.duplicatePostsSkipped } }
+    public var duplicatePosts: Int { collected.duplicatePostsSkipped }
     /// Deletion records met (not applied).
-    public var ignoredDeletions: Int { lock.withLock { deletions } }
+    public var ignoredDeletions: Int { deletions }
     /// The first bad records (at most ``rejectsKept``), with file, line and reason.
-    public var firstRejects: [Reject] { lock.withLock { keptRejects } }
+    public var firstRejects: [Reject] { keptRejects }
 
-    public func write(_ batch: IngestBatch, workspace: String) throws -> WriteSummary {
-        lock.withLock {
-            var summary = WriteSummary()
-            for item in batch.items {
-                switch item {
-                case .post(let post):
-                    if collected.append(post) {
-                        summary.postsInserted += 1
-                    } else {
-                        summary.postsUnchanged += 1
-                    }
-                case .account(let account):
-                    collected.register(account)
-                case .tombstone:
-                    deletions += 1
-                case .interaction:
-                    continue
+    public func write(_ batch: IngestBatch, workspace: String) -> WriteSummary {
+        var summary = WriteSummary()
+        for item in batch.items {
+            switch item {
+            case .post(let post):
+                if collected.append(post) {
+                    summary.postsInserted += 1
+                } else {
+                    summary.postsUnchanged += 1
                 }
+            case .account(let account):
+                collected.register(account)
+            case .tombstone:
+                deletions += 1
+            case .interaction:
+                continue
             }
-            summary.rejectsInserted = batch.rejects.count
-            keptRejects += batch.rejects.prefix(max(0, rejectsKept - keptRejects.count))
-            return summary
         }
+        summary.rejectsInserted = batch.rejects.count
+        keptRejects += batch.rejects.prefix(max(0, rejectsKept - keptRejects.count))
+        return summary
     }
-
-    public func stats(workspace: String) throws -> StoreStats { StoreStats(workspace: workspace) }
-    public func rejects(workspace: String, limit: Int) throws -> [Reject] { [] }
-    public func searchPosts(workspace: String, text: String, limit: Int) throws -> [Post] { [] }
-    public func accounts(workspace: String, handle: String) throws -> [AccountDetail] { [] }
-    public func checkpoint(workspace: String, file: String) throws -> ImportCheckpoint? { nil }
 }

@@ -74,9 +74,14 @@ public struct Lookalikes: Sendable {
             let profile = profiles[candidate.node]
             let similarity = profile.map { Self.cosine(own, $0) }
             let score = similarity.map { engagerWeight * candidate.cosine + (1 - engagerWeight) * $0 } ?? engagerWeight * candidate.cosine
-            let sharedTopics = profile.map { p in
-                own.keys.filter { p[$0] != nil }.sorted { (own[$0]! * p[$0]!) > (own[$1]! * p[$1]!) }.prefix(5).map { $0 }
-            } ?? []
+            // Ties broken by name: the profiles are dictionaries, whose order changes from run to run.
+            var sharedTopics: [String] = []
+            if let profile {
+                var shared: [(topic: String, weight: Double)] = []
+                for (topic, count) in own { if let other = profile[topic] { shared.append((topic, count * other)) } }
+                shared.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.topic < $1.topic }
+                sharedTopics = shared.prefix(5).map(\.topic)
+            }
             return Match(account: account.label, platformID: account.platformID, followers: account.followers, score: score,
                          engagerSimilarity: candidate.cosine, sharedEngagers: candidate.shared,
                          profileSimilarity: similarity, sharedTopics: sharedTopics)

@@ -128,52 +128,48 @@ public struct CompressedAdjacency: Sendable {
     }
 }
 
-/// An account of the graph: the store's row id and what the rankings print.
+/// An account of the graph: its identity and what the rankings print.
 public struct GraphAccount: Sendable, Hashable, Codable {
-    public var rowID: Int64
     public var platform: String
     public var platformID: String
     public var handle: String?
     public var followers: Int?
 
-    public init(rowID: Int64, platform: String, platformID: String, handle: String?, followers: Int?) {
-        self.rowID = rowID
+    public init(platform: String, platformID: String, handle: String?, followers: Int?) {
         self.platform = platform
         self.platformID = platformID
         self.handle = handle
         self.followers = followers
     }
 
+    public init(key: AccountKey, handle: String?, followers: Int?) {
+        self.init(platform: key.platform.rawValue, platformID: key.platformID, handle: handle, followers: followers)
+    }
+
+    public var key: AccountKey { AccountKey(platform: Platform(rawValue: platform) ?? .other, platformID: platformID) }
+
     /// `@handle`, else the platform id.
     public var label: String { handle.map { "@" + $0 } ?? platformID }
 }
 
-/// Maps the store's account row ids to dense node numbers `0..<count`.
+/// Numbers the accounts of a graph densely, `0..<count`, in the order given: what every graph
+/// array is indexed by.
 public struct NodeIndex: Sendable {
     public let accounts: [GraphAccount]
-    private let base: Int64
-    private let slots: [Int32]
+    private let nodeOfKey: [AccountKey: Int32]
 
     public init(accounts: [GraphAccount]) {
         self.accounts = accounts
-        let low = accounts.map(\.rowID).min() ?? 0
-        let high = accounts.map(\.rowID).max() ?? -1
-        base = low
-        // Row ids of one workspace are nearly contiguous: a flat table beats a dictionary here.
-        var slots = [Int32](repeating: -1, count: max(0, Int(high - low + 1)))
-        for (node, account) in accounts.enumerated() { slots[Int(account.rowID - low)] = Int32(node) }
-        self.slots = slots
+        var nodeOfKey: [AccountKey: Int32] = [:]
+        nodeOfKey.reserveCapacity(accounts.count)
+        for (node, account) in accounts.enumerated() { nodeOfKey[account.key] = Int32(node) }
+        self.nodeOfKey = nodeOfKey
     }
 
     public var count: Int { accounts.count }
 
-    /// The node of an account row, or `nil` for a row outside the workspace.
-    public func node(ofRow rowID: Int64) -> Int32? {
-        let slot = rowID - base
-        guard slot >= 0, slot < Int64(slots.count) else { return nil }
-        let node = slots[Int(slot)]
-        return node < 0 ? nil : node
-    }
+    /// The node of an account, or `nil` for an account outside the graph.
+    public func node(of key: AccountKey) -> Int32? { nodeOfKey[key] }
 
     /// Nodes whose handle (without `@`, any case) or platform id is `name`.
     public func nodes(named name: String) -> [Int32] {
@@ -186,10 +182,10 @@ public struct NodeIndex: Sendable {
     }
 }
 
-/// One stored interaction as the graph needs it: account rows, kind, time.
+/// One stored interaction as the graph needs it: the nodes of its two ends, kind, time.
 public struct GraphEdgeRecord: Sendable {
-    public var sourceRowID: Int64
-    public var targetRowID: Int64
+    public var source: Int32
+    public var target: Int32
     public var kind: Interaction.Kind
     /// Milliseconds since the Unix epoch.
     public var at: Int64
@@ -198,10 +194,10 @@ public struct GraphEdgeRecord: Sendable {
     /// The post carrying the interaction (the reply, the mentioning post), when asked for.
     public var viaID: String?
 
-    public init(sourceRowID: Int64, targetRowID: Int64, kind: Interaction.Kind, at: Int64,
+    public init(source: Int32, target: Int32, kind: Interaction.Kind, at: Int64,
                 targetPostID: String? = nil, viaID: String? = nil) {
-        self.sourceRowID = sourceRowID
-        self.targetRowID = targetRowID
+        self.source = source
+        self.target = target
         self.kind = kind
         self.at = at
         self.targetPostID = targetPostID
@@ -213,8 +209,9 @@ public struct GraphEdgeRecord: Sendable {
 /// directed edges (engager → engaged), stored as compressed rows over integer node ids.
 ///
 /// ```swift
-/// var builder = InteractionGraph.Builder(nodes: NodeIndex(accounts: accounts))
-/// try store.forEachGraphEdge(workspace: "default") { builder.add($0) }
+/// let nodes = NodeIndex(accounts: try await store.graphAccounts(workspace: "default"))
+/// var builder = InteractionGraph.Builder(nodes: nodes)
+/// try await store.graphEdges(workspace: "default", nodes: nodes, timeRange: nil, postIDs: false).forEach { builder.add($0) }
 /// let graph = builder.build()
 /// ```
 public struct InteractionGraph: Sendable {
@@ -231,7 +228,7 @@ public struct InteractionGraph: Sendable {
     public var nodeCount: Int { nodes.count }
     public var interactionCount: Int { interactionsByKind.values.reduce(0, +) }
 
-    public struct Builder {
+    public struct Builder: Sendable {
         public let nodes: NodeIndex
         public var weights: EdgeWeights
         /// Only interactions in this time range (ms) are kept, when set.
@@ -258,14 +255,14 @@ public struct InteractionGraph: Sendable {
         /// Adds one interaction; returns whether it was kept.
         @discardableResult
         public mutating func add(_ edge: GraphEdgeRecord) -> Bool {
-            add(sourceRowID: edge.sourceRowID, targetRowID: edge.targetRowID, kind: edge.kind, at: edge.at)
+            add(source: edge.source, target: edge.target, kind: edge.kind, at: edge.at)
         }
 
         @discardableResult
-        public mutating func add(sourceRowID: Int64, targetRowID: Int64, kind: Interaction.Kind, at: Int64,
+        public mutating func add(source: Int32, target: Int32, kind: Interaction.Kind, at: Int64,
                                  weightFactor: Float = 1) -> Bool {
             if let timeRange, !timeRange.contains(at) { skipped += 1; return false }
-            guard let source = nodes.node(ofRow: sourceRowID), let target = nodes.node(ofRow: targetRowID),
+            guard source >= 0, target >= 0, Int(source) < nodes.count, Int(target) < nodes.count,
                   source != target else { skipped += 1; return false }
             from.append(source)
             to.append(target)

@@ -1,59 +1,45 @@
 import Foundation
 
-/// The full-text layout that lets a store answer most listening queries from its index alone.
+/// The full-text plan that lets a store answer most listening queries from its index alone.
 ///
-/// A store keeps, per post, an FTS5 row (tokenizer `unicode61`) with seven columns built by
-/// ``document(for:)``. Each ``Tokenizer`` token becomes exactly one FTS5 token, spelled with
-/// ``encode(_:)`` (ASCII letters and digits only, reversible), so FTS5 positions are token positions
-/// and no FTS5 token is ever split or merged:
+/// A store keeps, per post, the fields of ``document(for:stems:)`` (``FullTextField``) in a
+/// full-text index whose tokens are exactly the ``Tokenizer``'s: each token is one indexed form,
+/// none is ever split or merged, so index positions are token positions. (The SQLite store's
+/// FTS5 layout and token spelling are in `VigieStore`.)
 ///
-/// | column | holds |
-/// |---|---|
-/// | `pos` | every token of the text, in order (all kinds, folded) |
-/// | `nw` | folded forms that occur only as non-word tokens (mention, elision, link) in the post |
-/// | `tags` | hashtags: from the text and from the source's list |
-/// | `handles` | mention handles (text and list), plus the part before `@` of `user@instance` |
-/// | `sites` | link hosts (text and list) and every parent domain (`a.lemonde.fr`, `lemonde.fr`, `fr`) |
-/// | `fr`, `en` | French and English stems (``QueryStemming``) of the words and hashtags, where the stem differs from the word |
-///
-/// ``plan(for:)`` bounds a query's matches from both sides with FTS5 expressions: the posts that
-/// surely match (with the top-level field conditions applied by the store) and the posts that may,
-/// which the store loads and tests with ``Query/matches(_:)``. Words, phrases, hashtags, mentions,
-/// `site:`, stemmed words and their `AND`/`OR`/`NOT` combinations are **exact** (nothing to test);
-/// a wildcard leaves only the posts where a form it finds is also a non-word token; `NEAR` and
-/// `url:` are tested; fields under `OR`/`NOT` make the store test everything.
+/// ``plan(for:)`` bounds a query's matches from both sides with ``FullTextExpression``s: the posts
+/// that surely match (with the top-level field conditions applied by the store) and the posts
+/// that may, which the store loads and tests with ``Query/matches(_:)``. Words, phrases,
+/// hashtags, mentions, `site:`, stemmed words and their `AND`/`OR`/`NOT` combinations are
+/// **exact** (nothing to test); a wildcard leaves only the posts where a form it finds is also a
+/// non-word token; `NEAR` and `url:` are tested; fields under `OR`/`NOT` make the store test
+/// everything.
 public enum QueryIndex {
-    public static let columns = ["pos", "nw", "tags", "handles", "sites", "fr", "en"]
-    /// The columns of stems, in ``QueryStemming/stems(of:)`` order.
-    static let stemColumns = ["fr", "en"]
+    /// The fields of stems, in ``QueryStemming/stems(of:)`` order.
+    static let stemColumns = FullTextField.stems
 
-    /// The column values for a post, in ``columns`` order.
-    public static func document(for post: Post) -> [String] {
+    /// The forms of a post by field.
+    public static func document(for post: Post) -> FullTextDocument {
         var stems = StemCache()
         return document(for: post, stems: &stems)
     }
 
     /// Same as ``document(for:)``, with the stems of words already seen taken from `stems`.
-    public static func document(for post: Post, stems: inout StemCache) -> [String] {
+    public static func document(for post: Post, stems: inout StemCache) -> FullTextDocument {
         let tokens = Tokenizer.tokenize(post.text)
-        var pos = ""
-        pos.reserveCapacity(post.text.utf8.count + 8)
         // Most posts have few non-word tokens: only those are compared with the words afterwards.
         var otherForms: [String] = []
         var tags: [String] = []
         var handles: [String] = []
         var hosts: [String] = []
         // Per language, the stems of the words (and hashtags) that differ from the word itself.
-        var stemCodes: [[String]] = Array(repeating: [], count: stemColumns.count)
+        var stemForms: [[String]] = Array(repeating: [], count: stemColumns.count)
         for token in tokens {
-            if !pos.isEmpty { pos.append(" ") }
-            pos.append(encode(token.folded))
             if token.kind == .word || token.kind == .hashtag {
                 let wordStems = stems.stems(of: token.folded)
                 if wordStems.count == stemColumns.count {
                     for (index, stem) in wordStems.enumerated() where stem != token.folded {
-                        let code = encode(stem)
-                        if !stemCodes[index].contains(code) { stemCodes[index].append(code) }
+                        if !stemForms[index].contains(stem) { stemForms[index].append(stem) }
                     }
                 }
             }
@@ -75,16 +61,16 @@ public enum QueryIndex {
         var nonWords: [String] = []
         if !otherForms.isEmpty {
             let words = Set(tokens.lazy.filter { $0.kind == .word || $0.kind == .emoji || $0.kind == .hashtag }.map(\.folded))
-            nonWords = Set(otherForms).subtracting(words).sorted().map(encode)
+            nonWords = Set(otherForms).subtracting(words).sorted()
         }
         tags += post.hashtags.map(TextFolding.fold)
         handles += post.mentions.map { TextFolding.fold($0.handle) }
         hosts += post.urls
         var handleForms: [String] = []
         for handle in Set(handles) {
-            handleForms.append(encode(handle))
+            handleForms.append(handle)
             if let at = handle.firstIndex(of: "@"), at > handle.startIndex {
-                handleForms.append(encode(String(handle[..<at])))
+                handleForms.append(String(handle[..<at]))
             }
         }
         var sites = Set<String>()
@@ -97,44 +83,13 @@ public enum QueryIndex {
                 if host.isEmpty { break }
             }
         }
-        return [
-            pos,
-            nonWords.joined(separator: " "),
-            tags.isEmpty ? "" : Set(tags).sorted().map(encode).joined(separator: " "),
-            handleForms.sorted().joined(separator: " "),
-            sites.isEmpty ? "" : sites.sorted().map(encode).joined(separator: " "),
-            stemCodes[0].joined(separator: " "),
-            stemCodes[1].joined(separator: " "),
-        ]
-    }
-
-    /// One FTS5 token for a folded token: `a`-`y` and digits stand for themselves, any other byte of
-    /// the UTF-8 (including `z`) is `z` and two hex digits. Prefix-free, so `t*` is exact on codes.
-    public static func encode(_ folded: String) -> String {
-        var plain = true
-        for byte in folded.utf8 where !((byte >= 0x61 && byte <= 0x79) || (byte >= 0x30 && byte <= 0x39)) {
-            plain = false
-            break
-        }
-        if plain { return folded }
-        let hex = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(folded.utf8.count * 2)
-        for byte in folded.utf8 {
-            if (byte >= 0x61 && byte <= 0x79) || (byte >= 0x30 && byte <= 0x39) {
-                out.append(byte)
-            } else {
-                out.append(0x7A)
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        return FullTextDocument(tokens: tokens, nonWords: nonWords, hashtags: tags.isEmpty ? [] : Set(tags).sorted(),
+                                handles: handleForms, sites: sites.isEmpty ? [] : sites.sorted(), stems: stemForms)
     }
 
     /// How a store answers `query` from the index (see ``FullTextPlan``). Top-level field
     /// conjuncts (`since:`, `until:`, `platform:`, `lang:`, `author:`) count as satisfied: the store
-    /// must apply them in SQL to both parts of the plan.
+    /// applies them (``QueryFieldConditions``) to both parts of the plan.
     public static func plan(for query: Query) -> FullTextPlan {
         let bounds = Filter.translate(query.expression, stemmed: query.options.stemmed, topLevel: true)
         switch (bounds.sure, bounds.maybe) {
@@ -144,76 +99,33 @@ public enum QueryIndex {
             return FullTextPlan(sure: .none, tested: .all)
         case (_, .none):
             return FullTextPlan(sure: .none, tested: .none)
-        case (.fts(let sure), .fts(let maybe)) where sure == maybe:
-            return FullTextPlan(sure: .fts(sure), tested: .none)
-        case (.fts(let sure), .fts(let maybe)):
-            if let rest = bounds.rest, rest != .all { return FullTextPlan(sure: .fts(sure), tested: rest) }
-            return FullTextPlan(sure: .fts(sure), tested: .fts("(" + maybe + ") NOT (" + sure + ")"))
-        case (.none, .fts(let maybe)):
-            return FullTextPlan(sure: .none, tested: .fts(maybe))
+        case (.match(let sure), .match(let maybe)) where sure == maybe:
+            return FullTextPlan(sure: .match(sure), tested: .none)
+        case (.match(let sure), .match(let maybe)):
+            if let rest = bounds.rest, rest != .all { return FullTextPlan(sure: .match(sure), tested: rest) }
+            return FullTextPlan(sure: .match(sure), tested: .match(.andNot(maybe, sure)))
+        case (.none, .match(let maybe)):
+            return FullTextPlan(sure: .none, tested: .match(maybe))
         }
     }
 
-    /// The FTS5 expression for plain search words (each token anywhere in the text).
-    public static func searchFilter(_ text: String) -> String? {
-        let tokens = Tokenizer.tokenize(text)
-        guard !tokens.isEmpty else { return nil }
-        return tokens.map { "pos : \"" + encode($0.folded) + "\"" }.joined(separator: " AND ")
-    }
-}
+    /// Most distinct words a plain search may hold: full-text cost grows faster than linearly with
+    /// the number of ANDed words, and no one searches for more.
+    public static let maxSearchWords = 64
 
-/// How a store runs a query with the index of ``QueryIndex``: the posts of `sure` match without
-/// being tested, those of `tested` (disjoint from `sure`) must each be tested with
-/// ``Query/matches(_:)``; both with the query's top-level field conditions applied in SQL.
-/// The plan is exact when nothing is left to test.
-public struct FullTextPlan: Sendable, Hashable {
-    public var sure: FullTextSet
-    public var tested: FullTextSet
-
-    public var exact: Bool { tested == .none }
-}
-
-/// A set of posts an FTS5 expression can state: none, all, or the posts a `MATCH` expression selects.
-public enum FullTextSet: Sendable, Hashable {
-    case none
-    case all
-    case fts(String)
-
-    var text: String? { if case .fts(let text) = self { text } else { nil } }
-}
-
-extension FullTextSet {
-    static func and(_ parts: [FullTextSet]) -> FullTextSet {
-        if parts.contains(.none) { return .none }
-        let texts = parts.compactMap { part -> String? in if case .fts(let text) = part { text } else { nil } }
-        switch texts.count {
-        case 0: return .all
-        case 1: return .fts(texts[0])
-        default: return .fts(texts.map { "(" + $0 + ")" }.joined(separator: " AND "))
+    /// The forms plain search words look for (each anywhere in ``FullTextField/tokens``; a
+    /// repeated word counts once), `nil` when the text has no token. Throws past ``maxSearchWords``.
+    public static func searchForms(_ text: String) throws(QueryError) -> [String]? {
+        var seen = Set<String>()
+        var forms: [String] = []
+        for token in Tokenizer.tokenize(text) where seen.insert(token.folded).inserted {
+            guard forms.count < maxSearchWords else {
+                throw QueryError(column: 1, found: "more than \(maxSearchWords) distinct words",
+                                 expected: "at most \(maxSearchWords) words to search for", query: text)
+            }
+            forms.append(token.folded)
         }
-    }
-
-    static func or(_ parts: [FullTextSet]) -> FullTextSet {
-        if parts.contains(.all) { return .all }
-        var texts: [String] = []
-        for case .fts(let text) in parts where !texts.contains(text) { texts.append(text) }
-        switch texts.count {
-        case 0: return .none
-        case 1: return .fts(texts[0])
-        default: return .fts(texts.map { "(" + $0 + ")" }.joined(separator: " OR "))
-        }
-    }
-
-    /// `self` without `other`; FTS5 cannot state "all posts but …", so `widen` says which way
-    /// to err: `true` gives a superset (all), `false` a subset (none).
-    func excluding(_ other: FullTextSet, widen: Bool) -> FullTextSet {
-        switch (self, other) {
-        case (.none, _): return .none
-        case (_, .none): return self
-        case (_, .all): return .none
-        case (.all, .fts): return widen ? .all : .none
-        case (.fts(let text), .fts(let excluded)): return .fts("(" + text + ") NOT (" + excluded + ")")
-        }
+        return forms.isEmpty ? nil : forms
     }
 }
 
@@ -234,18 +146,18 @@ extension QueryIndex {
             self.rest = rest
         }
 
-        static func exact(_ text: String) -> Filter { Filter(sure: .fts(text), maybe: .fts(text)) }
+        static func exact(_ expression: FullTextExpression) -> Filter { Filter(sure: .match(expression), maybe: .match(expression)) }
 
         var isExact: Bool { sure == maybe }
 
-        static func column(_ name: String, _ code: String, prefix: Bool = false) -> String {
-            name + " : \"" + code + "\"" + (prefix ? " *" : "")
+        static func column(_ field: FullTextField, _ form: String, prefix: Bool = false) -> FullTextExpression {
+            .phrase(field, [form], prefix: prefix)
         }
 
-        /// A word used as a word (not only as a mention, elision or link): `pos` holds every token,
-        /// `nw` the forms that occur only as non-words in the post.
-        static func word(_ code: String) -> String {
-            "(" + column("pos", code) + " NOT " + column("nw", code) + ")"
+        /// A word used as a word (not only as a mention, elision or link): `tokens` holds every
+        /// token, `nonWords` the forms that occur only as non-words in the post.
+        static func word(_ form: String) -> FullTextExpression {
+            .word(form)
         }
 
         static func translate(_ expression: QueryExpression, stemmed: Bool, topLevel: Bool = false) -> Filter {
@@ -253,23 +165,22 @@ extension QueryIndex {
             case .term(let word) where stemmed:
                 return stemmedFilter(word)
             case .term(let word):
-                return .exact(Self.word(encode(word)))
+                return .exact(Self.word(word))
             case .prefix(let stem):
                 // Every post whose `stem…` forms are all used as words matches; one where some form
                 // occurs only as a mention, elision or link (rare) must be tested.
-                let code = encode(stem)
-                let all = column("pos", code, prefix: true)
-                let nonWords = column("nw", code, prefix: true)
-                return Filter(sure: .fts("(" + all + ") NOT (" + nonWords + ")"), maybe: .fts(all),
-                              rest: .fts("(" + all + ") AND (" + nonWords + ")"))
+                let all = column(.tokens, stem, prefix: true)
+                let nonWords = column(.nonWords, stem, prefix: true)
+                return Filter(sure: .match(.andNot(all, nonWords)), maybe: .match(all),
+                              rest: .match(.and([all, nonWords])))
             case .phrase(let words):
-                return .exact("pos : \"" + words.map(encode).joined(separator: " ") + "\"")
+                return .exact(.phrase(.tokens, words, prefix: false))
             case .hashtag(let tag):
-                return .exact(column("tags", encode(tag)))
+                return .exact(column(.hashtags, tag))
             case .mention(let handle):
-                return .exact(column("handles", encode(handle)))
+                return .exact(column(.handles, handle))
             case .site(let domain):
-                return .exact(column("sites", encode(domain)))
+                return .exact(column(.sites, domain))
             case .url:
                 return .unknown
             case .since, .until, .platform, .language, .author:
@@ -280,12 +191,12 @@ extension QueryIndex {
                     // Positions are token positions, and FTS5's NEAR measures what the matcher does
                     // (tokens between the two spans, either order). A superset only because `pos`
                     // also holds the non-word tokens, which a word or wildcard side must not find.
-                    let near = FullTextSet.fts("pos : NEAR(" + l + " " + r + ", \(distance))")
-                    let maybe = FullTextSet.and([both.maybe, near])
+                    let near = FullTextExpression.near(l, r, distance: distance)
+                    let maybe = FullTextSet.and([both.maybe, .match(near)])
                     guard let clashes = nearClashes([left, right]) else { return Filter(sure: .none, maybe: maybe) }
-                    if clashes.isEmpty { return .exact(near.text ?? "") }
-                    let clash = FullTextSet.or(clashes.map { .fts($0) })
-                    return Filter(sure: near.excluding(clash, widen: false), maybe: maybe,
+                    if clashes.isEmpty { return .exact(near) }
+                    let clash = FullTextSet.or(clashes.map { .match($0) })
+                    return Filter(sure: FullTextSet.match(near).excluding(clash, widen: false), maybe: maybe,
                                   rest: FullTextSet.and([maybe, clash]))
                 }
                 return Filter(sure: .none, maybe: both.maybe)
@@ -336,38 +247,37 @@ extension QueryIndex {
             }
         }
 
-        /// A NEAR operand as an FTS5 phrase over `pos`; `nil` when it has no phrase form.
-        static func nearOperand(_ expression: QueryExpression, stemmed: Bool) -> String? {
+        /// A NEAR operand as a phrase over `tokens`; `nil` when it has no phrase form.
+        static func nearOperand(_ expression: QueryExpression, stemmed: Bool) -> FullTextPhrase? {
             switch expression {
-            case .term(let word) where !stemmed: return "\"" + encode(word) + "\""
-            case .hashtag(let word): return "\"" + encode(word) + "\""
-            case .prefix(let stem): return "\"" + encode(stem) + "\" *"
-            case .phrase(let words): return "\"" + words.map(encode).joined(separator: " ") + "\""
+            case .term(let word) where !stemmed: return FullTextPhrase([word])
+            case .hashtag(let word): return FullTextPhrase([word])
+            case .prefix(let stem): return FullTextPhrase([stem], prefix: true)
+            case .phrase(let words): return FullTextPhrase(words)
             default: return nil
             }
         }
 
-        /// The posts where a NEAR side could be found at a non-word token, as FTS5 conditions:
+        /// The posts where a NEAR side could be found at a non-word token, as conditions:
         /// empty when no side can (phrases match tokens of any kind, as FTS5 does); `nil` when
         /// that cannot be stated (hashtag sides, which the matcher finds only as hashtags).
         ///
         /// A word or wildcard side finds word-like tokens (words, hashtags, emoji); `pos` holds
         /// mentions, elisions and links too. A mention's form is in `handles`. An elision (`l'`) or
         /// a link (`www.`, `http…`) has a form that no word-like token has (an apostrophe at the
-        /// end, a dot or colon), so it is in `nw` whenever the post has it. Without a `handles` or
-        /// `nw` hit for a side's code, every `pos` position of it is a word-like token.
-        static func nearClashes(_ sides: [QueryExpression]) -> [String]? {
-            var clashes: [String] = []
+        /// end, a dot or colon), so it is in `nonWords` whenever the post has it. Without a
+        /// `handles` or `nonWords` hit for a side's form, every `tokens` position of it is a
+        /// word-like token.
+        static func nearClashes(_ sides: [QueryExpression]) -> [FullTextExpression]? {
+            var clashes: [FullTextExpression] = []
             for side in sides {
                 switch side {
                 case .phrase:
                     continue
                 case .term(let word):
-                    let code = encode(word)
-                    clashes += [column("handles", code), column("nw", code)]
+                    clashes += [column(.handles, word), column(.nonWords, word)]
                 case .prefix(let stem):
-                    let code = encode(stem)
-                    clashes += [column("handles", code, prefix: true), column("nw", code, prefix: true)]
+                    clashes += [column(.handles, stem, prefix: true), column(.nonWords, stem, prefix: true)]
                 default:
                     return nil
                 }
@@ -376,18 +286,18 @@ extension QueryIndex {
         }
 
         /// A stemmed word finds the word itself and every word or hashtag with the same French or
-        /// English stem. The `fr` and `en` columns hold the stems of a post's words that differ from
-        /// the word; a word that is its own stem is found in `pos`. Exact, except for a stem with
-        /// characters other than letters and digits (`pos` could then hold it as an emoji).
+        /// English stem. The stem fields hold the stems of a post's words that differ from the
+        /// word; a word that is its own stem is found in `tokens`. Exact, except for a stem with
+        /// characters other than letters and digits (`tokens` could then hold it as an emoji).
         static func stemmedFilter(_ word: String) -> Filter {
             let stems = QueryStemming.stems(of: word)
             guard stems.count == stemColumns.count else { return prefixStemmedFilter(word) }
-            var parts: [FullTextSet] = [.fts(Self.word(encode(word)))]
+            var parts: [FullTextSet] = [.match(Self.word(word))]
             var exact = true
             for (index, stem) in stems.enumerated() {
-                parts.append(.fts(column(stemColumns[index], encode(stem))))
+                parts.append(.match(column(stemColumns[index], stem)))
                 if stem != word, QueryStemming.stems(of: stem)[index] == stem {
-                    parts.append(.fts(Self.word(encode(stem))))
+                    parts.append(.match(Self.word(stem)))
                     if !stem.unicodeScalars.allSatisfy(isLetterOrDigit) { exact = false }
                 }
             }
@@ -412,13 +322,13 @@ extension QueryIndex {
                 switch filter {
                 case .everything: return .all
                 case .phrase(let words, let prefix):
-                    return .fts(column("pos", words.map(encode).joined(separator: " "), prefix: prefix))
+                    return .match(.phrase(.tokens, words, prefix: prefix))
                 case .or(let filters): return FullTextSet.or(filters.map(render))
                 case .and(let filters): return FullTextSet.and(filters.map(render))
                 }
             }
             let prefixes = render(FullTextFilter(.term(word), stemmed: true))
-            return Filter(sure: .none, maybe: FullTextSet.or([prefixes, .fts(column("pos", encode(word)))]))
+            return Filter(sure: .none, maybe: FullTextSet.or([prefixes, .match(column(.tokens, word))]))
         }
     }
 }

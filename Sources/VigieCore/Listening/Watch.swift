@@ -55,22 +55,10 @@ public enum WatchError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidQuery(let error):
             return "invalid query\n" + error.description
         case .alreadyExists(let name):
-            return "a watch named '\(name)' already exists: remove it first (`vigie watch remove \(name)`) or choose another name"
+            return "a watch named '\(name)' already exists: remove it first or choose another name"
         case .notFound(let name):
-            return "no watch named '\(name)' in this workspace: see `vigie watch list`"
+            return "no watch named '\(name)' in this workspace"
         }
-    }
-}
-
-/// A post matched by a watch, with the store's row id (stable while the post exists; ids grow
-/// with arrival, so they also order posts by import).
-public struct WatchedPost: Sendable, Hashable {
-    public var id: Int64
-    public var post: Post
-
-    public init(id: Int64, post: Post) {
-        self.id = id
-        self.post = post
     }
 }
 

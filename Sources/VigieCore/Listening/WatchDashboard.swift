@@ -193,31 +193,54 @@ public struct DashboardBuilder {
     }
 
     /// Counts matched posts, in order, as ``add(_:)`` does each; their text analyses (most of the
-    /// time: sentiment and terms) run on every core first. `threads`: at most that many at once.
-    public mutating func add(_ posts: [Post], threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
-        let kept: [(post: Post, side: Int)] = posts.compactMap { post in period(of: post).map { (post, $0) } }
-        let analyses = ParallelAnalyses(count: kept.count)
-        let workers = max(1, min(threads, kept.count / 32))
-        let analyzers = self.analyzers
-        let work: @Sendable (Int) -> Void = { worker in
-            var index = worker
-            while index < kept.count {
-                analyses.set(index, Self.analyse(kept[index].post, with: analyzers))
-                index += workers
+    /// time: sentiment and terms) run on every core first, in child tasks.
+    public mutating func add(_ posts: [Post]) async {
+        count(await pageAnalyzer.analyse(posts))
+    }
+
+    /// What analyses a page of posts apart from the builder, so that a page can be analysed while
+    /// the next one is read, and counted after (``count(_:)``).
+    public var pageAnalyzer: PageAnalyzer {
+        PageAnalyzer(buckets: buckets, previousBuckets: previousBuckets, analyzers: analyzers)
+    }
+
+    /// Analyses pages of posts for a ``DashboardBuilder``: keeps the posts of its two periods and
+    /// runs their text analyses on every core.
+    public struct PageAnalyzer: Sendable {
+        let buckets: TimeBuckets
+        let previousBuckets: TimeBuckets
+        let analyzers: DashboardAnalyzers
+
+        public func analyse(_ posts: [Post]) async -> AnalysedPage {
+            let kept: [(post: Post, side: Int)] = posts.compactMap { post in
+                DashboardBuilder.period(of: post, buckets: buckets, previousBuckets: previousBuckets).map { (post, $0) }
             }
+            let analyzers = self.analyzers
+            let analyses = await Parallel.map(kept.map(\.post)) { DashboardBuilder.analyse($0, with: analyzers) }
+            return AnalysedPage(posts: kept.map(\.post), sides: kept.map(\.side), analyses: analyses)
         }
-        if workers > 1 {
-            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
-        } else {
-            work(0)
-        }
-        for (index, item) in kept.enumerated() {
-            count(item.post, side: item.side, analysis: analyses.get(index))
+    }
+
+    /// A page's posts that fall in the two periods, with their text analyses.
+    public struct AnalysedPage: Sendable {
+        let posts: [Post]
+        let sides: [Int]
+        let analyses: [TextAnalysis]
+    }
+
+    /// Counts an analysed page, in order.
+    public mutating func count(_ page: AnalysedPage) {
+        for index in page.posts.indices {
+            count(page.posts[index], side: page.sides[index], analysis: page.analyses[index])
         }
     }
 
     /// 0: the period, 1: the previous period, `nil`: outside both.
     private func period(of post: Post) -> Int? {
+        Self.period(of: post, buckets: buckets, previousBuckets: previousBuckets)
+    }
+
+    static func period(of post: Post, buckets: TimeBuckets, previousBuckets: TimeBuckets) -> Int? {
         if buckets.index(of: post.createdAt) != nil { return 0 }
         return previousBuckets.range.contains(post.createdAt) ? 1 : nil
     }
@@ -299,43 +322,30 @@ public struct DashboardBuilder {
 
 extension WatchStore {
     /// A watch's dashboard over `buckets` (and the previous period of the same length), from its
-    /// matched posts, brought up to date first.
+    /// matched posts, brought up to date first. The text analyses of each page run on every core
+    /// while the store reads the next page.
     public func dashboard(named name: String, workspace: String, buckets: TimeBuckets,
-                          analyzers: DashboardAnalyzers = DashboardAnalyzers(), topCount: Int = 10) throws -> WatchDashboard {
-        guard let watch = try watch(named: name, workspace: workspace) else { throw WatchError.notFound(name) }
+                          analyzers: DashboardAnalyzers = DashboardAnalyzers(), topCount: Int = 10) async throws -> WatchDashboard {
+        guard let watch = try await watch(named: name, workspace: workspace) else { throw WatchError.notFound(name) }
         var builder = DashboardBuilder(watch: watch, buckets: buckets, analyzers: analyzers, topCount: topCount)
-        // By batches, so that the text analyses of a batch run on every core.
-        var batch: [Post] = []
-        batch.reserveCapacity(Self.dashboardBatch)
-        try forEachWatchedPost(named: name, workspace: workspace, in: builder.range) { watched in
-            batch.append(watched.post)
-            if batch.count == Self.dashboardBatch {
-                builder.add(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
+        let analyzer = builder.pageAnalyzer
+        var pages = watchedPosts(named: name, workspace: workspace, in: builder.range).makeAsyncIterator()
+        // Store pages gathered into larger batches: fewer hand-overs between the store's thread
+        // and the analysing tasks, which cost the most on a busy machine.
+        func nextBatch() async throws -> [Post]? {
+            var batch: [Post] = []
+            while batch.count < dashboardBatch, let page = try await pages.next() { batch += page }
+            return batch.isEmpty ? nil : batch
         }
-        builder.add(batch)
+        var next = try await nextBatch()
+        while let batch = next {
+            async let analysed = analyzer.analyse(batch)
+            next = try await nextBatch()
+            builder.count(await analysed)
+        }
         return builder.build()
     }
 
-    static var dashboardBatch: Int { 2_048 }
-}
-
-/// One slot per post, each written by one worker of ``DashboardBuilder/add(_:threads:)`` and read
-/// after all of them finished (`concurrentPerform` returns only then).
-private final class ParallelAnalyses: @unchecked Sendable {
-    private var slots: [DashboardBuilder.TextAnalysis?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ analysis: DashboardBuilder.TextAnalysis) {
-        lock.lock()
-        slots[index] = analysis
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> DashboardBuilder.TextAnalysis {
-        slots[index] ?? DashboardBuilder.TextAnalysis(sentiment: nil, terms: [])
-    }
+    /// Posts analysed at once by ``dashboard(named:workspace:buckets:analyzers:topCount:)``.
+    var dashboardBatch: Int { 8_192 }
 }

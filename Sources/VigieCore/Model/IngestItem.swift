@@ -1,7 +1,7 @@
 import Foundation
 
 /// One thing a reader found in its input.
-public enum IngestItem: Sendable, Hashable {
+public enum IngestItem: Sendable, Hashable, Codable {
     case account(Account)
     case post(Post)
     /// Interactions that are not posts themselves (likes, follows). Post-borne interactions
@@ -30,16 +30,20 @@ public struct Reject: Sendable, Hashable, Codable {
 }
 
 /// A batch written in one transaction: either all of it lands or none of it.
-public struct IngestBatch: Sendable {
+public struct IngestBatch: Sendable, Codable {
     public var items: [IngestItem]
     public var rejects: [Reject]
     /// Where the import stands after this batch, so an interrupted run can be reported.
     public var checkpoint: ImportCheckpoint?
+    /// Where a live source stands after this batch, saved in the same transaction as its items.
+    public var sourceCursor: SourceCursor?
 
-    public init(items: [IngestItem] = [], rejects: [Reject] = [], checkpoint: ImportCheckpoint? = nil) {
+    public init(items: [IngestItem] = [], rejects: [Reject] = [], checkpoint: ImportCheckpoint? = nil,
+                sourceCursor: SourceCursor? = nil) {
         self.items = items
         self.rejects = rejects
         self.checkpoint = checkpoint
+        self.sourceCursor = sourceCursor
     }
 
     public var isEmpty: Bool { items.isEmpty && rejects.isEmpty }

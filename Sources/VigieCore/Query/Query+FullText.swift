@@ -1,28 +1,24 @@
 import Foundation
 
-/// Narrowing a query down with SQLite FTS5 before running ``Query/matches(_:)`` on the candidates.
+/// A coarse full-text filter of a query: a superset of its matches stated with words and
+/// prefixes only, for an index over ``Query/fullTextDocument(for:)`` whose tokenizer splits on
+/// anything but letters and digits (as SQLite FTS5's `unicode61` does). ``QueryIndex`` uses it
+/// for stemmed words when no stemmer can answer exactly.
 ///
-/// Contract:
-/// - The store indexes, for each post, ``Query/fullTextDocument(for:)`` in an FTS5 table whose
-///   tokenizer is `unicode61` (the default; any `remove_diacritics` setting). The document is the
-///   folded tokens of the text, plus the post's hashtags and mention handles, separated by spaces.
-/// - ``Query/ftsPrefilter()`` is then an FTS5 `MATCH` expression such that every post for which
-///   `matches` is true is found by `MATCH` (a superset: the store must still call `matches`).
-/// - It is `nil` when no useful superset exists (a query that is only `NOT`, fields or dates, or an
-///   `OR` with such a branch): the store must then scan, usually narrowed by its own date, language
-///   or platform columns.
-///
-/// Translation: words, phrases, hashtags and mentions become quoted FTS5 strings (FTS5 tokenizes
-/// them as phrases, the same way it tokenized the document), `stem*` becomes `"stem" *`, `NEAR/n`
-/// becomes `AND` of its sides (token positions differ between the two tokenizers), `AND` and `OR`
-/// keep their meaning, and `NOT`, fields and dates are left to `matches` (they drop out of an `AND`).
+/// Translation: words, phrases, hashtags and mentions become phrases (tokenized by the index the
+/// way it tokenized the document), `stem*` a prefix, `NEAR/n` the `AND` of its sides (token
+/// positions differ between the two tokenizers), `AND` and `OR` keep their meaning, and `NOT`,
+/// fields and dates are left to ``Query/matches(_:)`` (they drop out of an `AND`).
 extension Query {
-    /// FTS5 `MATCH` text selecting a superset of matching posts, or `nil` when none is useful.
-    public func ftsPrefilter() -> String? {
-        FullTextFilter(expression, stemmed: options.stemmed).rendered
+    /// A filter selecting a superset of the matching posts, `nil` when none narrows anything (a
+    /// query that is only `NOT`, fields or dates, or an `OR` with such a branch).
+    public func fullTextFilter() -> FullTextFilter? {
+        let filter = FullTextFilter(expression, stemmed: options.stemmed)
+        return filter == .everything ? nil : filter
     }
 
-    /// The text a store indexes in FTS5 for ``ftsPrefilter()`` to be a superset of ``matches(_:)``.
+    /// The text a store indexes for ``fullTextFilter()`` to be a superset of ``matches(_:)``: the
+    /// folded tokens of the text, then the post's hashtags and mention handles, separated by spaces.
     public static func fullTextDocument(for post: Post) -> String {
         var parts = Tokenizer.tokenize(post.text).map(\.folded)
         parts.append(contentsOf: post.hashtags.map(TextFolding.fold))
@@ -31,8 +27,8 @@ extension Query {
     }
 }
 
-/// A filter FTS5 can evaluate; `.everything` when a sub-query cannot narrow anything.
-indirect enum FullTextFilter: Hashable {
+/// A filter a word index can evaluate; `.everything` when a sub-query cannot narrow anything.
+public indirect enum FullTextFilter: Sendable, Hashable {
     case everything
     /// Words that must follow each other; `prefix` makes the last one a prefix.
     case phrase([String], prefix: Bool)
@@ -84,17 +80,17 @@ indirect enum FullTextFilter: Hashable {
         }
     }
 
-    /// Words that FTS5 would tokenize to nothing (emoji, punctuation) are left out; they were left
+    /// Words the index would tokenize to nothing (emoji, punctuation) are left out; they were left
     /// out of the indexed document too, so adjacency is preserved.
     private static func makePhrase(_ words: [String], prefix: Bool) -> FullTextFilter {
         let indexable = words.filter(hasIndexableCharacter)
         guard !indexable.isEmpty else { return .everything }
-        // A prefix whose stem FTS5 cannot see cannot narrow anything.
+        // A prefix whose stem the index cannot see cannot narrow anything.
         if prefix, let last = words.last, !hasIndexableCharacter(last) { return .everything }
         return .phrase(indexable, prefix: prefix)
     }
 
-    /// Letters and digits are what `unicode61` keeps as token characters.
+    /// Letters and digits are what the index keeps as token characters (`unicode61`'s rule).
     static func hasIndexableCharacter(_ word: String) -> Bool {
         word.unicodeScalars.contains { scalar in
             switch scalar.properties.generalCategory {
@@ -104,29 +100,6 @@ indirect enum FullTextFilter: Hashable {
             default:
                 return false
             }
-        }
-    }
-
-    var rendered: String? {
-        switch self {
-        case .everything: return nil
-        default: return render(nested: false)
-        }
-    }
-
-    private func render(nested: Bool) -> String {
-        switch self {
-        case .everything:
-            return ""
-        case .phrase(let words, let prefix):
-            let quoted = "\"" + words.joined(separator: " ").replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            return prefix ? quoted + " *" : quoted
-        case .and(let filters):
-            let text = filters.map { $0.render(nested: true) }.joined(separator: " AND ")
-            return nested ? "(" + text + ")" : text
-        case .or(let filters):
-            let text = filters.map { $0.render(nested: true) }.joined(separator: " OR ")
-            return nested ? "(" + text + ")" : text
         }
     }
 }

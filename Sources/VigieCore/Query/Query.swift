@@ -16,6 +16,13 @@ public struct Query: Sendable, Hashable, CustomStringConvertible {
         self.options = options
     }
 
+    /// Deepest nesting of parentheses and `NOT` a query may have (real queries use a few levels;
+    /// the bound keeps parsing, planning and matching far from the stack's limit and the
+    /// full-text index's expression depth).
+    public static let maxNesting = 24
+    /// Most terms (words, phrases, hashtags, fields…) a query may hold.
+    public static let maxTerms = 1_000
+
     /// Parses query text; the error names the column and what was expected there.
     public static func parse(_ text: String, options: QueryOptions = QueryOptions()) throws(QueryError) -> Query {
         var parser = try QueryParser(text)
@@ -110,11 +117,9 @@ struct MatchDocument {
                 || post.mentions.contains { Self.handle(TextFolding.fold($0.handle), matches: handle) }
         case .author(let handle):
             guard let author = post.authorHandle else { return false }
-            let folded = TextFolding.fold(author.hasPrefix("@") ? String(author.dropFirst()) : author)
-            return Self.handle(folded, matches: handle)
+            return Self.handle(QueryFieldConditions.comparableHandle(author), matches: handle)
         case .language(let code):
-            guard let language = post.language?.lowercased() else { return false }
-            return language == code || language.hasPrefix(code + "-") || language.hasPrefix(code + "_")
+            return QueryFieldConditions.language(post.language, matches: code)
         case .platform(let platform):
             return post.platform == platform
         case .url(let text):

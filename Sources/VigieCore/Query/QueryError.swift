@@ -21,8 +21,19 @@ public struct QueryError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var message: String { "column \(column): expected \(expected), found \(found)" }
 
+    /// The message, then the query (around the column when it is long) with a caret under the column.
     public var description: String {
-        let line = query.map { $0.isNewline ? " " : String($0) }.joined()
-        return message + "\n  " + line + "\n  " + String(repeating: " ", count: max(column - 1, 0)) + "^"
+        let characters = query.map { $0.isNewline ? " " : String($0) }
+        let window = 72
+        var start = 0
+        var end = characters.count
+        if characters.count > window {
+            start = max(0, min(column - 1 - window / 2, characters.count - window))
+            end = min(characters.count, start + window)
+        }
+        let prefix = start > 0 ? "…" : ""
+        let line = prefix + characters[start..<end].joined() + (end < characters.count ? "…" : "")
+        let caret = String(repeating: " ", count: max(column - 1 - start, 0) + prefix.count) + "^"
+        return message + "\n  " + line + "\n  " + caret
     }
 }

@@ -8,10 +8,17 @@ import Foundation
 ///     unary   = ("NOT" | "-") unary | near
 ///     near    = primary [ "NEAR/n" primary ]
 ///     primary = "(" or ")" | phrase | word
+///
+/// Limits, checked before recursing so that no query can exhaust the stack or make planning
+/// cost more than linear: ``Query/maxNesting`` levels of parentheses and `NOT`, and
+/// ``Query/maxTerms`` terms. `NOT NOT x` is `x`, and repeated operands of an `AND` or `OR`
+/// count once.
 struct QueryParser {
     private let lexemes: [Lexeme]
     private let query: String
     private var index = 0
+    private var nesting = 0
+    private var terms = 0
 
     init(_ query: String) throws(QueryError) {
         self.query = query
@@ -53,7 +60,23 @@ struct QueryParser {
             index += 1
             operands.append(try parseAnd())
         }
-        return operands.count == 1 ? operands[0] : .or(operands.flatMap(Self.flattenOr))
+        if operands.count == 1 { return operands[0] }
+        let distinct = Self.distinct(operands.flatMap(Self.flattenOr))
+        return distinct.count == 1 ? distinct[0] : .or(distinct)
+    }
+
+    /// Operands in their first order, each once (`x OR x` is `x`).
+    private static func distinct(_ operands: [QueryExpression]) -> [QueryExpression] {
+        var seen = Set<QueryExpression>()
+        return operands.filter { seen.insert($0).inserted }
+    }
+
+    /// Enters one level of parentheses or `NOT`, refusing to go past ``Query/maxNesting``.
+    private mutating func enter(_ lexeme: Lexeme) throws(QueryError) {
+        nesting += 1
+        guard nesting <= Query.maxNesting else {
+            throw error(at: lexeme, expected: "at most \(Query.maxNesting) levels of parentheses and NOT (the query nests deeper)")
+        }
     }
 
     private mutating func parseAnd() throws(QueryError) -> QueryExpression {
@@ -66,7 +89,9 @@ struct QueryParser {
             case .word, .phrase, .open, .not, .minus:
                 operands.append(try parseUnary())
             default:
-                return operands.count == 1 ? operands[0] : .and(operands.flatMap(Self.flattenAnd))
+                if operands.count == 1 { return operands[0] }
+                let distinct = Self.distinct(operands.flatMap(Self.flattenAnd))
+                return distinct.count == 1 ? distinct[0] : .and(distinct)
             }
         }
     }
@@ -74,8 +99,13 @@ struct QueryParser {
     private mutating func parseUnary() throws(QueryError) -> QueryExpression {
         switch current.kind {
         case .not, .minus:
+            try enter(current)
             index += 1
-            return .not(try parseUnary())
+            let operand = try parseUnary()
+            nesting -= 1
+            // `NOT NOT x` is `x`.
+            if case .not(let inner) = operand { return inner }
+            return .not(operand)
         default:
             return try parseNear()
         }
@@ -107,14 +137,17 @@ struct QueryParser {
         let lexeme = current
         switch lexeme.kind {
         case .open:
+            try enter(lexeme)
             index += 1
             let inner = try parseOr()
             guard current.kind == .close else {
                 throw error(at: current, expected: "')' to close the '(' at column \(lexeme.column)")
             }
             index += 1
+            nesting -= 1
             return inner
         case .phrase(let text):
+            try countTerm(lexeme)
             index += 1
             let words = Tokenizer.tokenize(text).map(\.folded)
             guard !words.isEmpty else {
@@ -122,10 +155,18 @@ struct QueryParser {
             }
             return .phrase(words)
         case .word(let text):
+            try countTerm(lexeme)
             index += 1
             return try QueryWordParser(text: text, column: lexeme.column, query: query).parse()
         default:
             throw error(at: lexeme, expected: expectedOperand())
+        }
+    }
+
+    private mutating func countTerm(_ lexeme: Lexeme) throws(QueryError) {
+        terms += 1
+        guard terms <= Query.maxTerms else {
+            throw error(at: lexeme, expected: "at most \(Query.maxTerms) terms in a query (this is term \(terms))")
         }
     }
 
@@ -236,7 +277,8 @@ private struct QueryWordParser {
             return .site(domain)
         case "since", "until":
             guard let date = DateParsing.parse(value) else {
-                throw invalid("a date after '\(name):', as in \(name):2024-01-31 or \(name):2024-01-31T08:00:00Z")
+                throw invalid("a date after '\(name):', as in \(name):2024-01-31 or \(name):2024-01-31T08:00:00Z"
+                              + (DateParsing.problem(with: value).map { "; " + $0 } ?? ""))
             }
             if name == "since" { return .since(date) }
             // A bare day includes the whole day.

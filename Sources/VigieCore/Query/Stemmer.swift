@@ -74,7 +74,7 @@ enum QueryStemming {
 
 /// ``QueryStemming`` stems of the words already seen: a corpus repeats its words, and a dictionary
 /// look-up is several times cheaper than two Snowball runs. Bounded; not shared between threads.
-public struct StemCache {
+public struct StemCache: Sendable {
     private var known: [String: [String]] = [:]
     /// Bounds the memory a varied corpus can take (about 100 MB at most).
     private let capacity: Int

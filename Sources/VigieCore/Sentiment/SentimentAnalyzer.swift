@@ -20,7 +20,7 @@ import Foundation
 /// French elisions are split (`j'adore` → `j'` + `adore`); matching folds case and accents.
 ///
 /// ```swift
-/// let models = try SentimentModelFile.load(from: SentimentModelFile.locate()).models
+/// let models = try SentimentModelFile.load(from: SentimentModelFile.locate(searchingUpFrom: repository)).models
 /// let analyzer = try SentimentAnalyzer(lexicons: LexiconDirectory.locate(), models: models)
 /// let result = analyzer.analyze("C'est pas terrible, mais j'adore la musique 😍", language: "fr")
 /// result.label      // .positive

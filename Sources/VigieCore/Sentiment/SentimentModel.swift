@@ -10,7 +10,7 @@ import Foundation
 /// the three, is the sum of ``SentimentContribution``s (tokens, lexicon features, the bias).
 ///
 /// ```swift
-/// let file = try SentimentModelFile.load(from: SentimentModelFile.locate())
+/// let file = try SentimentModelFile.load(from: SentimentModelFile.locate(searchingUpFrom: repository))
 /// let analyzer = try SentimentAnalyzer(lexicons: lexicons, models: file.models)
 /// analyzer.analyze("Les éoliennes tueuses de chauves-souris", language: "fr").contributions
 /// ```
@@ -170,7 +170,6 @@ public struct SentimentModelFile: Sendable, Codable, Hashable {
     /// The layout this code reads; bumped when the features change, so stale files are refused.
     public static let currentFormat = 3
     public static let fileName = "sentiment-v3.json"
-    public static let environmentVariable = "VIGIE_SENTIMENT_MODEL"
 
     public var format: Int
     public var name: String
@@ -189,15 +188,15 @@ public struct SentimentModelFile: Sendable, Codable, Hashable {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
             throw SentimentModelError("cannot read the sentiment model \(url.path): \(error.localizedDescription); "
-                                      + "pass --model FILE or run `vigie sentiment train DATA`")
+                                      + "name another model file, or train the models")
         }
         let file: SentimentModelFile
         do { file = try JSONDecoder().decode(SentimentModelFile.self, from: data) } catch {
-            throw SentimentModelError("\(url.path) is not a sentiment model file (\(error)); run `vigie sentiment train DATA` to rewrite it")
+            throw SentimentModelError("\(url.path) is not a sentiment model file (\(error)); train the models again to rewrite it")
         }
         guard file.format == currentFormat else {
             throw SentimentModelError("\(url.path) has format \(file.format), this Vigie reads format \(currentFormat); "
-                                      + "run `vigie sentiment train DATA` to rewrite it")
+                                      + "train the models again to rewrite it")
         }
         for (language, model) in file.models {
             let width = model.denseNames.count
@@ -206,35 +205,10 @@ public struct SentimentModelFile: Sendable, Codable, Hashable {
                   model.tokenWeights.values.allSatisfy({ $0.count == 3 }), model.scales.allSatisfy({ $0 > 0 })
             else {
                 throw SentimentModelError("\(url.path): the '\(language)' model does not match this Vigie's features; "
-                                          + "run `vigie sentiment train DATA` to rewrite it")
+                                          + "train the models again to rewrite it")
             }
         }
         return file
-    }
-
-    /// Where the shipped file is: `explicit`, else `$VIGIE_SENTIMENT_MODEL`, else
-    /// `models/sentiment-v3.json` in the current folder or a folder above it, else beside the
-    /// executable or a folder above it (`.build/release/vigie` finds `<repo>/models`).
-    public static func locate(
-        explicit: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment,
-        executablePath: String? = CommandLine.arguments.first,
-        currentDirectory: String = FileManager.default.currentDirectoryPath
-    ) throws -> URL {
-        if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
-        if let path = environment[environmentVariable], !path.isEmpty { return URL(fileURLWithPath: path) }
-        var starts = [URL(fileURLWithPath: currentDirectory)]
-        if let executablePath, !executablePath.isEmpty {
-            let executable = URL(fileURLWithPath: executablePath, relativeTo: URL(fileURLWithPath: currentDirectory))
-            starts.append(executable.resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        var searched: [String] = []
-        for start in starts {
-            if let found = search(upFrom: start, searched: &searched) { return found }
-        }
-        throw SentimentModelError("sentiment model not found (models/\(fileName) in "
-                                  + searched.prefix(2).joined(separator: ", ") + (searched.count > 2 ? ", …" : "")
-                                  + "); pass --model FILE, set \(environmentVariable), or run from the repository")
     }
 
     /// Finds `models/sentiment-v3.json` in `start` or a folder above it; tests pass `#filePath`.

@@ -48,7 +48,7 @@ public struct TrendInput: Sendable {
     /// Appends a post's items; skips reposts unless ``countsReposts``.
     public mutating func append(_ post: Post) {
         if post.repostOfID != nil && !countsReposts { return }
-        beginPost(time: Int64((post.createdAt.timeIntervalSince1970 * 1000).rounded()), author: authorID(post.authorID))
+        beginPost(time: post.createdAt.unixMillis, author: authorID(post.authorID))
         extractor.forEachItem(text: post.text, language: post.language, hashtags: post.hashtags,
                               mentions: post.mentions.map(\.handle), urls: post.urls, isReply: post.replyToPostID != nil) {
             count(items.intern($0, $1))
@@ -58,7 +58,7 @@ public struct TrendInput: Sendable {
 
     /// Appends one post given as its time, author and items; items are counted once per post.
     public mutating func append(time: Date, author: String, items: [TrendItemExtractor.Item]) {
-        beginPost(time: Int64((time.timeIntervalSince1970 * 1000).rounded()), author: authorID(author))
+        beginPost(time: time.unixMillis, author: authorID(author))
         for item in items { count(self.items.intern(item.kind, item.key)) }
         postItemStart.append(postItems.count)
     }
@@ -218,8 +218,4 @@ public struct TrendIndex: Sendable {
         }
         return low
     }
-}
-
-extension Date {
-    init(unixMillis: Int64) { self.init(timeIntervalSince1970: Double(unixMillis) / 1000) }
 }

@@ -29,76 +29,65 @@ public struct TrendRecord: Sendable, Hashable {
     }
 }
 
-/// Builds a ``TrendInput`` from batches of ``TrendRecord``s, extracting items on every core
-/// while the caller reads the next batch, and merging in arrival order so that the result is
-/// the same as appending the records one by one (same item ids, same author ids).
+/// Builds a ``TrendInput`` from pages of ``TrendRecord``s: each page's items are extracted in a
+/// child task while the next page is read, several pages at once, and merged in reading order,
+/// so the result is the same as appending the records one by one (same item ids, same author ids).
 ///
 /// ```swift
-/// let builder = TrendInputBuilder(extractor: TrendItemExtractor(stopWords: stopWords))
-/// try store.forEachTrendRecordBatch(workspace: "default") { builder.add($0) }
-/// let index = TrendIndex(builder.finish())
+/// let input = try await TrendInputBuilder(extractor: TrendItemExtractor(stopWords: stopWords))
+///     .build(from: store.trendRecords(workspace: "default", includeReposts: false))
+/// let index = TrendIndex(input)
 /// ```
 ///
-/// Each batch is extracted into its own small table of distinct items (first-appearance order);
-/// merging then interns only those, once per batch, instead of every item of every post.
-public final class TrendInputBuilder: @unchecked Sendable {
-    private let extractor: TrendItemExtractor
-    private let lock = NSLock()
-    private let group = DispatchGroup()
-    /// Bounds the batches read but not yet merged (memory).
-    private let slots: DispatchSemaphore
-    private let queue = DispatchQueue(label: "vigie.trends.extract", attributes: .concurrent)
-    private var input: TrendInput
-    private var done: [Int: ExtractedBatch] = [:]
-    private var submitted = 0
-    private var merged = 0
+/// Each page is extracted into its own small table of distinct items (first-appearance order);
+/// merging then interns only those, once per page, instead of every item of every post.
+public struct TrendInputBuilder: Sendable {
+    public let extractor: TrendItemExtractor
+    public let countsReposts: Bool
+    /// Pages extracted at once (default: the active cores); more are read only as these finish.
+    public let concurrency: Int
 
-    /// `concurrency`: batches extracted at once (default: the active cores).
     public init(extractor: TrendItemExtractor = TrendItemExtractor(), countsReposts: Bool = false,
                 concurrency: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.extractor = extractor
-        input = TrendInput(extractor: extractor, countsReposts: countsReposts)
-        slots = DispatchSemaphore(value: max(1, concurrency) + 1)
+        self.countsReposts = countsReposts
+        self.concurrency = max(1, concurrency)
     }
 
-    /// Queues a batch for extraction; returns at once unless too many batches are in flight.
-    /// Batches must come from one thread, in the order the records should be appended.
-    public func add(_ records: [TrendRecord]) {
-        guard !records.isEmpty else { return }
-        slots.wait()
-        let number = submitted
-        submitted += 1
-        let extractor = extractor
-        queue.async(group: group) { [self] in
-            let batch = ExtractedBatch(records, extractor: extractor)
-            lock.withLock {
-                done[number] = batch
+    public func build(from pages: PagedScan<TrendRecord>) async throws -> TrendInput {
+        let extractor = self.extractor
+        return try await withThrowingTaskGroup(of: (Int, ExtractedBatch).self) { group in
+            var input = TrendInput(extractor: extractor, countsReposts: countsReposts)
+            var done: [Int: ExtractedBatch] = [:]
+            var submitted = 0
+            var merged = 0
+            func mergeReady() {
+                while let batch = done.removeValue(forKey: merged) {
+                    input.append(batch)
+                    merged += 1
+                }
+            }
+            for try await page in pages where !page.isEmpty {
+                let number = submitted
+                submitted += 1
+                group.addTask { (number, ExtractedBatch(page, extractor: extractor)) }
+                // Bounds memory: at most `concurrency` pages read but not yet merged.
+                while submitted - merged > concurrency, let (finished, batch) = try await group.next() {
+                    done[finished] = batch
+                    mergeReady()
+                }
+            }
+            while let (finished, batch) = try await group.next() {
+                done[finished] = batch
                 mergeReady()
             }
-        }
-    }
-
-    /// Waits for the extraction of every batch and returns the input.
-    public func finish() -> TrendInput {
-        group.wait()
-        return lock.withLock {
-            mergeReady()
             return input
-        }
-    }
-
-    /// Merges the finished batches that come next in order (under the lock).
-    private func mergeReady() {
-        while let batch = done.removeValue(forKey: merged) {
-            input.append(batch)
-            merged += 1
-            slots.signal()
         }
     }
 }
 
 /// One batch's items: distinct items in first-appearance order and, per post, their local ids.
-struct ExtractedBatch {
+struct ExtractedBatch: Sendable {
     var kinds: [TrendItemKind] = []
     var keys: [String] = []
     var times: [Int64] = []

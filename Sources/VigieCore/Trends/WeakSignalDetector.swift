@@ -95,7 +95,7 @@ public struct WeakSignalDetector: Sendable {
     /// Signals as of `at` (the newest post by default).
     public func report(in index: TrendIndex, at: Date? = nil) -> WeakSignalReport {
         let end = at ?? index.timeRange?.upperBound ?? Date(timeIntervalSince1970: 0)
-        let endMillis = Int64((end.timeIntervalSince1970 * 1000).rounded())
+        let endMillis = end.unixMillis
         let windowMillis = Int64(options.window * 1000)
         let windowStart = endMillis - windowMillis
         let baselineStart = windowStart - Int64(options.baseline * 1000)

@@ -117,10 +117,10 @@ public struct AudienceAnalyzer: Sendable {
         return sorted[sorted.count / 2]
     }
 
-    /// `scoreOf` gives the inauthenticity score of an account id, `nil` when it cannot be scored
+    /// `scoreOf` gives the inauthenticity score of an account, `nil` when it cannot be scored
     /// (unknown to the store, or not enough data).
     public func analyse(_ subject: TrustSubject, engagements: [Engagement], snapshots: [MetricSnapshot] = [],
-                        scoreOf: (Int64) -> InauthenticityScore?) -> AudienceQuality {
+                        scoreOf: (AccountKey) -> InauthenticityScore?) -> AudienceQuality {
         var findings: [String] = []
         let jumps = AudienceQuality.followerJumps(snapshots)
         for jump in jumps {
@@ -157,7 +157,7 @@ public struct AudienceAnalyzer: Sendable {
             findings.append("engagement rate unknown: the store has no engagement counts for this account's posts")
         }
 
-        func share(of ids: Set<Int64>) -> AudienceQuality.SuspiciousShare? {
+        func share(of ids: Set<AccountKey>) -> AudienceQuality.SuspiciousShare? {
             guard !ids.isEmpty else { return nil }
             var scored = 0, suspicious = 0
             for id in ids {
@@ -194,8 +194,8 @@ public struct AudienceAnalyzer: Sendable {
         }
 
         // Pod: a small recurring group engaging with most posts.
-        var perPost: [String: Set<Int64>] = [:]
-        var events: [Int64: Int] = [:]
+        var perPost: [String: Set<AccountKey>] = [:]
+        var events: [AccountKey: Int] = [:]
         for e in engagements where e.kind != .follow {
             guard let post = e.postID else { continue }
             perPost[post, default: []].insert(e.source)
@@ -203,7 +203,7 @@ public struct AudienceAnalyzer: Sendable {
         }
         var pod: AudienceQuality.Pod?
         if perPost.count >= AudienceQuality.podMinimumPosts {
-            var presence: [Int64: Int] = [:]
+            var presence: [AccountKey: Int] = [:]
             for engagers in perPost.values { for id in engagers { presence[id, default: 0] += 1 } }
             let needed = max(3, (perPost.count + 1) / 2)
             let recurring = presence.filter { $0.value >= needed }.map(\.key)

@@ -132,7 +132,7 @@ public enum LabelledData {
                     defaultProfileImage: image.map { $0.isEmpty || $0.contains("default_profile") },
                     location: presentString(user["location"]) ?? "", url: presentString(user["url"]) ?? "",
                     isPrivate: bool(user["protected"]), observedAt: reference)
-                let subject = TrustSubject(id: Int64(index), account: account, referenceDate: reference)
+                let subject = TrustSubject(account: account, referenceDate: reference)
                 var labelled = LabelledAccount(subject: subject, label: label, target: mean / 4, majorityLabel: majority,
                                                dataset: prefix.lowercased())
                 labelled.votes = votes
@@ -183,7 +183,7 @@ public enum LabelledData {
                 platform: .instagram, platformID: fields[user], handle: fields[user],
                 followers: Int(fields[followers]), following: Int(fields[following]), postsCount: Int(fields[posts]),
                 defaultProfileImage: bool(fields[picture]).map { !$0 }, isPrivate: bool(fields[privacy]))
-            accounts.append(LabelledAccount(subject: TrustSubject(id: Int64(offset), account: account),
+            accounts.append(LabelledAccount(subject: TrustSubject(account: account),
                                             label: label ? 1 : 0, dataset: "srf"))
         }
         return LabelledSet(name: "srf", accounts: accounts, excluded: excluded,

@@ -108,7 +108,7 @@ extension LabelledData {
             defaultProfileImage: bool(user["default_profile_image"]) ?? image.map { $0.contains("default_profile") },
             location: string(user["location"]) ?? "", url: url ?? "", isPrivate: bool(user["protected"]),
             observedAt: observed)
-        return LabelledAccount(subject: TrustSubject(id: Int64(index), account: account, referenceDate: observed),
+        return LabelledAccount(subject: TrustSubject(account: account, referenceDate: observed),
                                label: label, dataset: dataset)
     }
 
@@ -124,7 +124,7 @@ extension LabelledData {
         let picture = bool(object["userHasProfilPic"])
         let account = Account(platform: .instagram, platformID: id, followers: followers, following: following,
                               postsCount: media, defaultProfileImage: picture.map { !$0 }, isPrivate: bool(object["userIsPrivate"]))
-        var labelled = LabelledAccount(subject: TrustSubject(id: Int64(index), account: account), label: label, dataset: dataset)
+        var labelled = LabelledAccount(subject: TrustSubject(account: account), label: label, dataset: dataset)
         var features = TrustFeatureExtractor.features(of: labelled.subject)
         if let bio = int(object["userBiographyLength"]) { features[.bioLength] = Double(bio) }
         if let length = int(object["usernameLength"]), length > 0 {

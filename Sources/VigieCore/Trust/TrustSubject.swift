@@ -166,8 +166,6 @@ public struct GraphActivity: Sendable, Hashable, Codable {
 /// Everything known about one account for scoring: its profile, its posts' behaviour and its
 /// interactions.
 public struct TrustSubject: Sendable {
-    /// The store's identifier for the account (row id), for joins without strings.
-    public var id: Int64
     public var account: Account
     /// `nil` when the corpus holds none of its posts.
     public var activity: PostingActivity?
@@ -180,15 +178,17 @@ public struct TrustSubject: Sendable {
     /// The profile's observation date is only the time it was imported (the source gave none).
     public var observedAtImport: Bool { account.observedAt != nil && account.observedAtIsImportTime == true }
 
-    public init(id: Int64, account: Account, activity: PostingActivity? = nil, graph: GraphActivity? = nil,
+    public init(account: Account, activity: PostingActivity? = nil, graph: GraphActivity? = nil,
                 bioSharedWith: Int? = nil, referenceDate: Date? = nil) {
-        self.id = id
         self.account = account
         self.activity = activity
         self.graph = graph
         self.bioSharedWith = bioSharedWith
         self.referenceDate = referenceDate
     }
+
+    /// The account's identity.
+    public var key: AccountKey { account.key }
 }
 
 /// Computes the feature vector of an account. Every value comes from a field the source gave;

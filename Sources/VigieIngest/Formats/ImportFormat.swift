@@ -94,13 +94,19 @@ public struct CSVOptions: Sendable, Hashable {
     /// `text`, `created_at`, `lang`, `reply_to`, `repost_of`, `quote_of`, `urls`, `hashtags`, …).
     public var mapping: [String: String]
     public var platform: Platform
-    /// Field delimiter (`,` by default, `;` and tab are common in French exports).
-    public var delimiter: UInt8
+    /// Field delimiter (`,` by default, `;` and tab are common in French exports). Setting it
+    /// (here or in the initialiser) makes it explicit: the importer then never overrides it.
+    public var delimiter: UInt8 {
+        didSet { detectsDelimiter = false }
+    }
+    /// Whether the importer picks the delimiter from the header line (true until one is set).
+    public private(set) var detectsDelimiter: Bool
 
-    public init(mapping: [String: String] = [:], platform: Platform = .other, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(mapping: [String: String] = [:], platform: Platform = .other, delimiter: UInt8? = nil) {
         self.mapping = mapping
         self.platform = platform
-        self.delimiter = delimiter
+        self.delimiter = delimiter ?? UInt8(ascii: ",")
+        detectsDelimiter = delimiter == nil
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes.
 ///
 /// Written for ingest speed: it works on a raw buffer, takes unescaped strings in one copy and
@@ -45,8 +51,15 @@ public struct JSONParser {
 
     private let base: UnsafePointer<UInt8>?
     private var index: Int
+    /// The raw keys of the objects being parsed, innermost last, as (start, byte count) pairs;
+    /// a count of -1 marks a key written with escapes. Comparing raw bytes is what keeps the
+    /// duplicate-key check cheap (String equality goes through Unicode normalisation).
+    private var keySpans: [Int] = []
     private let end: Int
-    private static let maxDepth = 512
+    /// Objects and arrays nested deeper than this are refused before the parser recurses (and
+    /// before decoders and `JSONValue`'s own recursive code meet them): real records nest fewer
+    /// than 20 levels. Documented in docs/formats.md.
+    public static let maxDepth = 128
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
         base = bytes.baseAddress
@@ -95,10 +108,12 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(Error) -> JSONValue {
-        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         index += 1
         var keys: [String] = []
         var values: [JSONValue] = []
+        let spanBase = keySpans.count
+        defer { keySpans.removeSubrange(spanBase...) }
         skipWhitespace()
         if index < end, byte(index) == UInt8(ascii: "}") {
             index += 1
@@ -108,7 +123,13 @@ public struct JSONParser {
             skipWhitespace()
             guard index < end else { throw fail("unexpected end of input in an object") }
             guard byte(index) == UInt8(ascii: "\"") else { throw fail("expected a quoted key in an object") }
-            keys.append(try parseString())
+            let keyStart = index
+            let key = try parseString()
+            // A repeated key makes the record ambiguous (parsers disagree on which copy wins).
+            if isRepeated(key, rawStart: keyStart + 1, rawCount: index - keyStart - 2, spansFrom: spanBase, keys: keys) {
+                throw fail("duplicate key '\(key.prefix(40))' in an object", at: keyStart)
+            }
+            keys.append(key)
             skipWhitespace()
             guard index < end, byte(index) == UInt8(ascii: ":") else { throw fail("expected ':' after an object key") }
             index += 1
@@ -124,8 +145,32 @@ public struct JSONParser {
         }
     }
 
+    /// Whether the key just read repeats one of its object's; records its span.
+    private mutating func isRepeated(_ key: String, rawStart: Int, rawCount: Int, spansFrom first: Int, keys: [String]) -> Bool {
+        // Every escape shortens the text, so an unchanged length means none.
+        let escaped = key.utf8.count != rawCount
+        var repeated = false
+        var pair = first
+        var ordinal = 0
+        while pair < keySpans.count {
+            let count = keySpans[pair + 1]
+            if count < 0 || escaped {
+                if keys[ordinal] == key { repeated = true; break }
+            } else if count == rawCount,
+                      memcmp(base.unsafelyUnwrapped + keySpans[pair], base.unsafelyUnwrapped + rawStart, rawCount) == 0 {
+                repeated = true
+                break
+            }
+            pair += 2
+            ordinal += 1
+        }
+        keySpans.append(rawStart)
+        keySpans.append(escaped ? -1 : rawCount)
+        return repeated
+    }
+
     private mutating func parseArray(depth: Int) throws(Error) -> JSONValue {
-        guard depth < Self.maxDepth else { throw fail("nesting too deep") }
+        guard depth <= Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth) levels") }
         index += 1
         var elements: [JSONValue] = []
         skipWhitespace()

@@ -62,6 +62,17 @@ extension JSONValue {
         }
     }
 
+    /// An identifier: a non-empty string, or a whole number (ids come both ways); `nil` for any
+    /// other value, including a fractional number or one beyond 2^53 that no platform writes as an id.
+    public var id: String? {
+        switch self {
+        case .string(let s): return s.isEmpty ? nil : s
+        case .int(let i): return String(i)
+        case .double(let d): return d == d.rounded() && abs(d) < 9_007_199_254_740_992 ? String(Int64(d)) : nil
+        default: return nil
+        }
+    }
+
     public var int: Int? {
         switch self {
         case .int(let i): return Int(exactly: i)

@@ -4,10 +4,16 @@
 /// - Quoted fields may hold the delimiter, newlines and `""` (an escaped quote). A quote is only
 ///   special at the start of a field; elsewhere it is an ordinary character, as most exporters
 ///   and Python's `csv` module treat it.
-/// - Rows end with LF or CRLF; a UTF-8 byte-order mark is skipped; blank lines are skipped; the
-///   last row needs no newline.
+/// - Rows end with LF or CRLF, or with CR alone in files whose first line ends that way (old
+///   spreadsheet exports); a UTF-8 byte-order mark is skipped; blank lines are skipped; the last
+///   row needs no newline.
 /// - A row whose quote never closes, or that grows beyond `maxRowBytes`, is reported through
 ///   `onError` and reading goes on at the next line, so one broken row loses nothing else.
+/// - A runaway quote (a stray `"` at the start of a field, which swallows every line up to the
+///   next quote) is told by its row: a quoted field running over several lines and a field count
+///   that differs from the header's. It is reported at the line where it opened, with the lines
+///   it covered; when those lines read again on their own are rows of the header's width, they
+///   are handed over as rows (else the whole span is one reject).
 ///
 /// Bytes are scanned once; a `String` is made only for each field.
 public final class CSVRowSplitter {
@@ -22,6 +28,10 @@ public final class CSVRowSplitter {
     private var rowStart = 0
     private var rowStartLine = 1
     private var atEnd = false
+    /// LF, or CR for files whose lines end with CR alone.
+    private var newline: UInt8 = 0x0A
+    /// The field count of the first row (the header), against which runaway quotes are told.
+    private var expectedFields: Int?
 
     public convenience init(source: ByteSource, delimiter: UInt8 = UInt8(ascii: ",")) {
         self.init(source: source, delimiter: delimiter, maxRowBytes: CSVRowSplitter.maxRowBytes)
@@ -66,14 +76,27 @@ public final class CSVRowSplitter {
     /// The row loop: `emit` gets each delimited row while `rowStart`/`rowStartLine` point at it.
     private func scanRows(_ emit: (RowScan) throws -> Void, onError: (UnitError) throws -> Void) throws {
         try skipByteOrderMark()
+        try detectLineEnding()
         var scan = RowScan()
+        func emitCounting(_ scan: RowScan) throws {
+            if expectedFields == nil, !scan.isBlank(in: buffer, rowStart: rowStart) { expectedFields = scan.fields.count }
+            try emit(scan)
+        }
         while true {
-            let outcome = buffer.withUnsafeBufferPointer { scan.advance($0, rowStart: rowStart, delimiter: delimiter) }
+            let outcome = buffer.withUnsafeBufferPointer {
+                scan.advance($0, rowStart: rowStart, delimiter: delimiter, newline: newline)
+            }
             switch outcome {
             case .rowEnd(let next):
-                try emit(scan)
-                rowStartLine += scan.newlines + 1
-                rowStart = next
+                var resume = next
+                if let expectedFields, let opening = scan.multilineQuote {
+                    resume = try readMultilineRow(scan, opening: opening, end: next, expectedFields: expectedFields,
+                                                  emit: emitCounting, onError: onError)
+                } else {
+                    try emitCounting(scan)
+                    rowStartLine += scan.newlines + 1
+                }
+                rowStart = resume
                 scan.reset()
             case .needMore:
                 if scan.offset > maxRowBytes {
@@ -87,7 +110,12 @@ public final class CSVRowSplitter {
                 // End of input: a final row without a newline, or an unclosed quote.
                 let closed = buffer.withUnsafeBufferPointer { scan.finishAtEndOfInput($0, rowStart: rowStart) }
                 if !closed {
-                    try onError(UnitError(line: rowStartLine, reason: "unterminated quoted field (file truncated?)",
+                    let opening = scan.multilineQuote ?? (offset: 0, lineOffset: 0)
+                    let openedAt = rowStartLine + opening.lineOffset
+                    let lastLine = rowStartLine + scan.newlines
+                    try onError(UnitError(line: openedAt, reason: "unterminated quoted field: the quote opened at line \(openedAt) never closes"
+                                          + (lastLine > openedAt ? " (it ran over lines \(openedAt)–\(lastLine) to the end of the file)" : "")
+                                          + "; the lines after it are read on as rows",
                                           excerpt: excerpt()))
                     // The quote may have been a stray one: read on from the row's second line.
                     guard let newline = firstNewline(from: rowStart) else { return }
@@ -97,11 +125,117 @@ public final class CSVRowSplitter {
                     continue
                 }
                 if rowStart < buffer.count {
-                    try emit(scan)
+                    if let expectedFields, let opening = scan.multilineQuote {
+                        // A quote closed by the file's very last byte may be a runaway too.
+                        let resume = try readMultilineRow(scan, opening: opening, end: buffer.count,
+                                                          expectedFields: expectedFields, emit: emitCounting, onError: onError)
+                        rowStart = resume
+                        scan.reset()
+                        if resume < buffer.count { continue }
+                        return
+                    }
+                    try emitCounting(scan)
                     rowStart = buffer.count
                 }
                 return
             }
+        }
+    }
+
+    /// A row with a quoted field that runs over line breaks: a real multi-line text, or a
+    /// runaway quote (a stray `"` at the start of a field) that swallowed the lines up to the next
+    /// quote. It is a runaway when the lines after the opening one read as rows of the header's
+    /// width: most of them, and either the opening line itself does too (its quote taken as an
+    /// ordinary character), or the row's own width is wrong, or several lines agree. The quote
+    /// is then reported at the line where it opened and the lines after it are handed over as
+    /// rows (each checked by the decoder); a row that does not end inside the span is read on by
+    /// the main loop, from its own start. Otherwise the row is handed over as it is when its
+    /// width is right, and rejected whole (with the lines it covers) when it is not.
+    /// Returns where reading goes on.
+    private func readMultilineRow(_ scan: RowScan, opening: (offset: Int, lineOffset: Int), end: Int,
+                                  expectedFields: Int, emit: (RowScan) throws -> Void,
+                                  onError: (UnitError) throws -> Void) throws -> Int {
+        let openedAt = rowStartLine + opening.lineOffset
+        let lastLine = rowStartLine + scan.newlines
+        let width = scan.fields.count
+        let firstLineEnd = firstNewline(from: rowStart + opening.offset).map { $0 + 1 } ?? end
+        var rows: [(start: Int, scan: RowScan)] = []
+        var resume = end
+        var openingLineWidth = 0
+        if opening.lineOffset == 0, firstLineEnd < end {
+            buffer.withUnsafeBufferPointer { whole in
+                var literal = RowScan()
+                literal.literalQuote = opening.offset
+                let line = UnsafeBufferPointer(rebasing: whole[0..<firstLineEnd])
+                if case .rowEnd = literal.advance(line, rowStart: rowStart, delimiter: delimiter, newline: newline) {
+                    openingLineWidth = literal.fields.count
+                }
+                let region = UnsafeBufferPointer(rebasing: whole[0..<end])
+                var start = firstLineEnd
+                var lineScan = RowScan()
+                while start < end {
+                    guard case .rowEnd(let next) = lineScan.advance(region, rowStart: start, delimiter: delimiter,
+                                                                    newline: newline) else {
+                        resume = start
+                        return
+                    }
+                    rows.append((start, lineScan))
+                    lineScan.reset()
+                    start = next
+                }
+            }
+        }
+        let rowLines = rows.filter { !$0.scan.isBlank(in: buffer, rowStart: $0.start) }
+        let fitting = rowLines.filter { $0.scan.fields.count == expectedFields }.count
+        let runaway = fitting >= 1 && (openingLineWidth == expectedFields
+                                       || (width != expectedFields && fitting * 2 >= rowLines.count)
+                                       || (fitting >= 2 && fitting * 2 > rowLines.count))
+        let column = opening.lineOffset == 0 ? opening.offset + 1 : nil
+        let place = "line \(openedAt)" + (column.map { ", column \($0)," } ?? "")
+        if runaway {
+            let reread = openedAt + rows.reduce(0) { $0 + $1.scan.newlines + 1 }
+            try onError(UnitError(line: openedAt, reason: "a quote opened at \(place) never closes on its line: it ran "
+                                  + "over lines \(openedAt)–\(lastLine); lines \(openedAt + 1)–\(reread) were read again as rows",
+                                  excerpt: excerpt(upTo: firstLineEnd)))
+            rowStartLine += 1
+            for (start, rowScan) in rows {
+                rowStart = start
+                try emit(rowScan)
+                rowStartLine += rowScan.newlines + 1
+            }
+            return resume
+        }
+        if width == expectedFields {
+            try emit(scan)
+        } else {
+            try onError(UnitError(line: openedAt, reason: "a quoted field opened at \(place) runs over lines "
+                                  + "\(openedAt)–\(lastLine) and leaves the row with \(width) fields, the header "
+                                  + "has \(expectedFields): probably a quote that never closes",
+                                  excerpt: excerpt()))
+        }
+        rowStartLine += scan.newlines + 1
+        return end
+    }
+
+    /// CR alone ends lines when the first line break of the file (outside quotes) is a CR not
+    /// followed by LF.
+    private func detectLineEnding() throws {
+        while true {
+            var inQuotes = false
+            var index = rowStart
+            while index < buffer.count {
+                let byte = buffer[index]
+                if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+                if !inQuotes, byte == 0x0A { return }
+                if !inQuotes, byte == 0x0D {
+                    guard index + 1 < buffer.count else { break }
+                    if buffer[index + 1] != 0x0A { newline = 0x0D }
+                    return
+                }
+                index += 1
+            }
+            if buffer.count - rowStart > 1 << 20 { return }
+            if try !refill() { return }
         }
     }
 
@@ -124,12 +258,19 @@ public final class CSVRowSplitter {
 
     /// The delimiter of a CSV file, from its first line (read without loading the file).
     public static func detectDelimiter(path: String) throws -> UInt8 {
-        let source = try ByteSource(path: path, chunkSize: 64 << 10)
+        try detectDelimiter(source: ByteSource(path: path, chunkSize: 64 << 10))
+    }
+
+    /// The delimiter from the first line of an open file, read from its start; the source is
+    /// rewound afterwards.
+    public static func detectDelimiter(source: ByteSource) throws -> UInt8 {
+        try source.rewind()
+        defer { try? source.rewind() }
         var head: [UInt8] = []
         _ = try source.readChunk(into: &head)
         var start = 0
         if head.count >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { start = 3 }
-        let end = head[start...].firstIndex(of: 0x0A) ?? head.count
+        let end = head[start...].firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? head.count
         return detectDelimiter(headerLine: String(decoding: head[start..<end], as: UTF8.self))
     }
 
@@ -168,10 +309,11 @@ public final class CSVRowSplitter {
     }
 
     private func firstNewline(from start: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { bytes in
+        let newline = self.newline
+        return buffer.withUnsafeBufferPointer { bytes in
             var index = start
             while index < bytes.count {
-                if bytes[index] == 0x0A { return index }
+                if bytes[index] == newline { return index }
                 index += 1
             }
             return nil
@@ -191,9 +333,9 @@ public final class CSVRowSplitter {
         }
     }
 
-    private func excerpt() -> String {
-        let end = min(buffer.count, rowStart + 300)
-        return String(decoding: buffer[rowStart..<end], as: UTF8.self)
+    private func excerpt(upTo limit: Int? = nil) -> String {
+        let end = min(buffer.count, rowStart + 300, limit ?? .max)
+        return String(decoding: buffer[rowStart..<max(end, rowStart)], as: UTF8.self)
     }
 }
 
@@ -281,13 +423,19 @@ private struct RowScan {
     private(set) var inQuotes = false
     /// Newlines inside quoted fields, to know the line where the next row starts.
     private(set) var newlines = 0
+    /// The first quoted field that runs over a line break: where its quote opened (offset from
+    /// the row's start) and on which line of the row (0 for the first).
+    private(set) var multilineQuote: (offset: Int, lineOffset: Int)?
+    /// Offset (from the row's start) of a quote read as an ordinary character.
+    var literalQuote: Int?
     private var fieldStart = 0
     private var fieldQuoted = false
     private var fieldEscaped = false
     /// Offset just after the closing quote of the current field.
     private var closingQuoteEnd = -1
 
-    mutating func advance(_ bytes: UnsafeBufferPointer<UInt8>, rowStart: Int, delimiter: UInt8) -> Outcome {
+    mutating func advance(_ bytes: UnsafeBufferPointer<UInt8>, rowStart: Int, delimiter: UInt8,
+                          newline: UInt8 = 0x0A) -> Outcome {
         let quote = UInt8(ascii: "\"")
         var index = rowStart + offset
         let count = bytes.count
@@ -308,7 +456,10 @@ private struct RowScan {
                     }
                     continue
                 }
-                if byte == 0x0A { newlines += 1 }
+                if byte == newline {
+                    if multilineQuote == nil { multilineQuote = (fieldStart, newlines) }
+                    newlines += 1
+                }
                 index += 1
                 continue
             }
@@ -318,14 +469,14 @@ private struct RowScan {
                 index += 1
                 continue
             }
-            if byte == 0x0A {
+            if byte == newline {
                 var end = index - rowStart
-                if end > fieldStart, bytes[index - 1] == 0x0D { end -= 1 }
+                if newline == 0x0A, end > fieldStart, bytes[index - 1] == 0x0D { end -= 1 }
                 closeField(at: end)
                 index += 1
                 return .rowEnd(next: index)
             }
-            if byte == quote, index - rowStart == fieldStart, !fieldQuoted {
+            if byte == quote, index - rowStart == fieldStart, !fieldQuoted, index - rowStart != literalQuote {
                 fieldQuoted = true
                 inQuotes = true
             }
@@ -357,6 +508,7 @@ private struct RowScan {
         offset = 0
         inQuotes = false
         newlines = 0
+        multilineQuote = nil
         fieldStart = 0
         fieldQuoted = false
         fieldEscaped = false

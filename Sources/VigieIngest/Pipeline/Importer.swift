@@ -7,7 +7,9 @@ public struct ImportOptions: Sendable {
     public var format: ImportFormat?
     public var workspace: String
     /// Items per transaction: large enough to amortise commits, small enough to bound memory.
+    /// Kept within 1...``maxBatchSize``.
     public var batchSize: Int
+    public static let maxBatchSize = 1_000_000
     public var csv: CSVOptions
     /// Fills `Post.language` for posts that arrive without one (left `nil` when undetermined).
     /// The model has no "inferred" flag: `ImportReport.languagesInferred` counts them.
@@ -23,7 +25,7 @@ public struct ImportOptions: Sendable {
         self.observedAt = observedAt
         self.format = format
         self.workspace = workspace
-        self.batchSize = batchSize
+        self.batchSize = min(max(batchSize, 1), Self.maxBatchSize)
         self.csv = csv
         self.languageIdentifier = languageIdentifier
     }
@@ -46,12 +48,20 @@ public struct ImportReport: Sendable, Codable {
     public var file: String
     public var format: String
     public var bytes: Int
-    /// Top-level units read (lines, array elements, CSV rows).
+    /// Top-level units read (lines, array elements, CSV rows). Each has one outcome:
+    /// `records == imported + skippedCount + recordsRejected` (see ``unaccounted``).
     public var records = 0
+    /// Records that gave something to store; what the store made of their items (new, updated,
+    /// unchanged) is in ``written``.
+    public var imported = 0
+    /// Records rejected whole (each with at least one reject).
+    public var recordsRejected = 0
     public var posts = 0
     public var accounts = 0
     public var interactions = 0
     public var tombstones = 0
+    /// Rejects written: one per record rejected whole, plus one per bad element inside a record
+    /// whose other elements were imported (a bad tweet in a page of a hundred).
     public var rejected = 0
     /// Exact repeats of a record met moments before (a user in every page of a twarc2 file),
     /// recognised and not written again.
@@ -64,12 +74,18 @@ public struct ImportReport: Sendable, Codable {
     public var seconds = 0.0
 
     public var skippedCount: Int { skipped.values.reduce(0, +) }
+
+    /// Records with no outcome: always 0 unless the importer itself is wrong; checked at the end
+    /// of every import and shown as an error.
+    public var unaccounted: Int { records - imported - skippedCount - recordsRejected }
 }
 
 /// A file that cannot be imported at all (unreadable, unrecognised format, bad header).
 public struct ImportError: Error, Sendable, CustomStringConvertible {
     public enum Code: String, Sendable {
         case unreadable, unrecognisedFormat, badHeader, empty
+        /// The format named with `--format` plainly does not fit the content.
+        case wrongFormat
         /// A known kind of document that holds no posts or accounts (an instance description).
         case nothingToImport
     }
@@ -83,13 +99,20 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 
 /// Reads files, decodes them with the right format and writes batches to a store.
 ///
-/// Decoding runs on the calling thread while a second thread writes the previous batch, so
-/// parsing and SQLite work overlap on two cores. Each batch is one transaction: an interrupted
-/// import leaves whole batches only, and re-running it completes it (writes are idempotent).
-public struct Importer<S: Store>: Sendable {
-    public let store: S
+/// Decoding runs on a worker thread of its own while the calling task writes the previous batch,
+/// so parsing and the store's work overlap on two cores and the caller's executor is never
+/// blocked. Each batch is one transaction: an interrupted import leaves whole batches only, and
+/// re-running it completes it (writes are idempotent). Cancelling the task stops the import
+/// after the batch being written.
+///
+/// ```swift
+/// let report = try await Importer(store: store).importFile(at: "tweets.jsonl")
+/// print(report.posts, report.rejected)
+/// ```
+public struct Importer<Writer: StoreWriter>: Sendable {
+    public let store: Writer
 
-    public init(store: S) {
+    public init(store: Writer) {
         self.store = store
     }
 
@@ -97,34 +120,68 @@ public struct Importer<S: Store>: Sendable {
         at path: String,
         options: ImportOptions = ImportOptions(),
         progress: (@Sendable (ImportProgress) -> Void)? = nil
-    ) throws -> ImportReport {
+    ) async throws -> ImportReport {
         let started = Date()
-        let source: ByteSource
+        let channel = BatchChannel()
+        // The decoder: a CPU pass on its own thread, feeding the channel.
+        async let decoded: ImportReport = Offload.run {
+            defer { channel.finish() }
+            let source: ByteSource
+            do {
+                source = try ByteSource(path: path)
+            } catch let error as ByteSource.OpenError {
+                throw ImportError(code: .unreadable, file: path, message: error.reason)
+            }
+            guard source.size > 0 else {
+                throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
+            }
+            // Detection reads the same open file and rewinds it; a named format wins over detection
+            // but fails fast when the content plainly is not in it.
+            let format: ImportFormat
+            if let chosen = options.format {
+                try FormatDetector.check(chosen, source: source)
+                format = chosen
+            } else {
+                format = try FormatDetector.detect(source: source)
+            }
+            var run = ImportRun(path: path, format: format, options: options, source: source,
+                                started: started, progress: progress, channel: channel)
+            do {
+                try run.execute()
+            } catch let error as ByteSource.OpenError {
+                throw ImportError(code: .unreadable, file: path, message: error.reason)
+            }
+            return run.report
+        }
+        var written = WriteSummary()
+        var writeFailure: (any Error)?
+        while let batch = await channel.next() {
+            do {
+                try Task.checkCancellation()
+                written += try await store.write(batch, workspace: options.workspace)
+                channel.consumed()
+            } catch {
+                writeFailure = error
+                channel.stop(error)
+                break
+            }
+        }
+        // The decoder's own failure comes first; a write failure that stopped it comes next.
+        var report: ImportReport
         do {
-            source = try ByteSource(path: path)
-        } catch let error as ByteSource.OpenError {
-            throw ImportError(code: .unreadable, file: path, message: error.reason)
+            report = try await decoded
+        } catch {
+            throw writeFailure ?? error
         }
-        guard source.size > 0 else {
-            throw ImportError(code: .empty, file: path, message: "the file is empty, nothing to import")
-        }
-        let format: ImportFormat
-        if let chosen = options.format {
-            format = chosen
-        } else {
-            format = try FormatDetector.detect(path: path)
-        }
-        var run = ImportRun(store: store, path: path, format: format, options: options,
-                            source: source, started: started, progress: progress)
-        try run.execute()
-        var report = run.report
+        if let writeFailure { throw writeFailure }
+        report.written = written
         report.seconds = Date().timeIntervalSince(started)
         return report
     }
 }
 
-/// The state of one file's import.
-struct ImportRun<S: Store> {
+/// The state of one file's import, on the decoding thread.
+struct ImportRun {
     let path: String
     let format: ImportFormat
     let options: ImportOptions
@@ -135,41 +192,33 @@ struct ImportRun<S: Store> {
     private var items: [IngestItem] = []
     private var rejects: [Reject] = []
     private var lastProgress = Date.distantPast
-    private let writer: BackgroundWriter<S>
+    private let channel: BatchChannel
     private var repeats = RepeatFilter()
 
-    init(store: S, path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
-         started: Date, progress: (@Sendable (ImportProgress) -> Void)?) {
+    init(path: String, format: ImportFormat, options: ImportOptions, source: ByteSource,
+         started: Date, progress: (@Sendable (ImportProgress) -> Void)?, channel: BatchChannel) {
         self.path = path
         self.format = format
         self.options = options
         self.source = source
         self.started = started
         self.progress = progress
+        self.channel = channel
         report = ImportReport(file: path, format: format.rawValue, bytes: source.size)
-        writer = BackgroundWriter(store: store, workspace: options.workspace)
         items.reserveCapacity(options.batchSize + 200)
     }
 
     mutating func execute() throws {
-        writer.start()
-        do {
-            switch format {
-            case .twitterV2: try readJSON(TwitterV2Decoder.self)
-            case .twitterV1: try readJSON(TwitterV1Decoder.self)
-            case .mastodon: try readJSON(MastodonDecoder.self)
-            case .jetstream: try readJSON(JetstreamDecoder.self)
-            case .toolkitCSV: try readCSV(ToolkitCSVDecoder.self)
-            case .instagramCSV: try readCSV(InstagramCSVDecoder.self)
-            case .genericCSV: try readCSV(GenericCSVDecoder.self)
-            }
-            try flush(completed: true)
-        } catch {
-            // The decode side failed: let the writer drain, then report the first failure.
-            _ = try? writer.finish()
-            throw error
+        switch format {
+        case .twitterV2: try readJSON(TwitterV2Decoder.self)
+        case .twitterV1: try readJSON(TwitterV1Decoder.self)
+        case .mastodon: try readJSON(MastodonDecoder.self)
+        case .jetstream: try readJSON(JetstreamDecoder.self)
+        case .toolkitCSV: try readCSV(ToolkitCSVDecoder.self)
+        case .instagramCSV: try readCSV(InstagramCSVDecoder.self)
+        case .genericCSV: try readCSV(GenericCSVDecoder.self)
         }
-        report.written = try writer.finish()
+        try flush(completed: true)
     }
 
     // MARK: - Formats
@@ -177,47 +226,66 @@ struct ImportRun<S: Store> {
     private mutating func readJSON<D: JSONRecordDecoder>(_ type: D.Type) throws {
         var decoder = D()
         let splitter = JSONUnitSplitter(source: source)
-        try splitter.forEachUnit({ bytes, line in
+        var previousLine = 0
+        try splitter.forEachUnit(resyncing: { bytes, start -> JSONUnitSplitter.Verdict in
             report.records += 1
+            // Records that share a line (a one-line array) are told apart by their column.
+            let place = start.line == previousLine ? " (record at column \(start.column))" : ""
+            previousLine = start.line
             let value: JSONValue
             do {
                 value = try JSONParser.parse(bytes)
             } catch let error as JSONParser.Error {
                 let (lineOffset, column) = Self.position(of: error.offset, in: bytes)
-                reject(line: line + lineOffset,
-                       reason: "invalid JSON: \(error.message) (line \(line + lineOffset), column \(column))",
+                let absoluteColumn = lineOffset == 0 ? start.column + column - 1 : column
+                beginRecord()
+                // Two broken records may fail at the same place (one ran into the other): the
+                // reason names the record's start whenever the failure is not on its first line.
+                let which = place.isEmpty && lineOffset == 0 ? ""
+                    : " in the record that starts at line \(start.line), column \(start.column)"
+                reject(line: start.line + lineOffset,
+                       reason: "invalid JSON\(which): \(error.message) (line \(start.line + lineOffset), column \(absoluteColumn))",
                        excerpt: Self.excerpt(bytes))
+                endRecord(itemsFrom: items.count)
                 try maybeFlush()
-                return
+                return .broken(atOffset: error.offset)
             } catch {
-                reject(line: line, reason: "invalid JSON: \(error)", excerpt: Self.excerpt(bytes))
+                beginRecord()
+                reject(line: start.line, reason: "invalid JSON: \(error)" + place, excerpt: Self.excerpt(bytes))
+                endRecord(itemsFrom: items.count)
                 try maybeFlush()
-                return
+                return .broken(atOffset: 0)
             }
             let before = items.count
+            beginRecord()
             do {
                 try decoder.decode(value, into: &items)
             } catch let error as RecordError {
-                record(error, line: line, excerpt: Self.excerpt(bytes))
+                record(error, line: start.line, excerpt: Self.excerpt(bytes), place: place)
             } catch {
-                reject(line: line, reason: "\(error)", excerpt: Self.excerpt(bytes))
+                reject(line: start.line, reason: "\(error)" + place, excerpt: Self.excerpt(bytes))
             }
             for part in decoder.rejectedParts {
-                reject(line: line, reason: Self.describe(part), excerpt: Self.excerpt(bytes))
+                reject(line: start.line, reason: Self.describe(part) + place, excerpt: Self.excerpt(bytes))
             }
             dropRepeats(from: before)
+            endRecord(itemsFrom: before)
             try maybeFlush()
+            return .accepted
         }, onError: { error in
             report.records += 1
+            beginRecord()
             reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+            endRecord(itemsFrom: items.count)
         })
     }
 
     private mutating func readCSV<D: CSVRecordDecoder>(_ type: D.Type) throws {
         var decoder: D?
         var csv = options.csv
-        if csv.delimiter == UInt8(ascii: ","), let detected = try? CSVRowSplitter.detectDelimiter(path: path) {
-            csv.delimiter = detected
+        // An explicit delimiter wins; detection only fills in a missing one.
+        if options.csv.detectsDelimiter {
+            csv.delimiter = (try? CSVRowSplitter.detectDelimiter(source: source)) ?? csv.delimiter
         }
         let splitter = CSVRowSplitter(source: source, delimiter: csv.delimiter)
         var headerError: Error?
@@ -234,18 +302,22 @@ struct ImportRun<S: Store> {
                 }
                 report.records += 1
                 let before = items.count
+                beginRecord()
                 do {
                     try decoder!.decode(fields, into: &items)
                 } catch let error as RecordError {
-                    record(error, line: line, excerpt: fields.joined(separator: ","))
+                    record(error, line: line, excerpt: fields.joined(separator: ","), place: "")
                 } catch {
                     reject(line: line, reason: "\(error)", excerpt: fields.joined(separator: ","))
                 }
                 dropRepeats(from: before)
+                endRecord(itemsFrom: before)
                 try maybeFlush()
             }, onError: { error in
                 report.records += 1
+                beginRecord()
                 reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
+                endRecord(itemsFrom: items.count)
             })
         } catch where headerError != nil {
             let reason = (headerError as? RecordError).map(Self.describe) ?? "\(headerError!)"
@@ -253,10 +325,47 @@ struct ImportRun<S: Store> {
         }
     }
 
+    // MARK: - Accounting
+
+    /// Rejects and skip reason of the record being read, to give it exactly one outcome.
+    private var recordRejects = 0
+    private var recordSkipReason: String?
+    /// Hashes of the (line, reason) pairs of this file's rejects.
+    private var usedReasons: Set<Int> = []
+
+    private static func rejectKey(_ line: Int, _ reason: String) -> Int {
+        var hasher = Hasher()
+        hasher.combine(line)
+        hasher.combine(reason)
+        return hasher.finalize()
+    }
+
+    private mutating func beginRecord() {
+        recordRejects = 0
+        recordSkipReason = nil
+    }
+
+    /// The record's one outcome: imported when it gave items (even if some of its elements were
+    /// rejected), else rejected when something was, else skipped (with its reason, or as empty).
+    private mutating func endRecord(itemsFrom start: Int) {
+        if items.count > start || gaveOnlyRepeats {
+            report.imported += 1
+        } else if recordRejects > 0 {
+            report.recordsRejected += 1
+        } else {
+            report.skipped[recordSkipReason ?? "the record holds nothing to import", default: 0] += 1
+        }
+        gaveOnlyRepeats = false
+    }
+
+    /// Set by `dropRepeats` when every item of the record was an exact repeat (already stored).
+    private var gaveOnlyRepeats = false
+
     // MARK: - Outcomes
 
     /// Counts the items a record gave, then drops the exact repeats among them.
     private mutating func dropRepeats(from start: Int) {
+        gaveOnlyRepeats = false
         var kept = start
         for index in start..<items.count {
             let item = items[index]
@@ -273,6 +382,7 @@ struct ImportRun<S: Store> {
             items[kept] = stampObservation(inferLanguage(item))
             kept += 1
         }
+        gaveOnlyRepeats = kept == start && items.count > start
         items.removeLast(items.count - kept)
     }
 
@@ -299,14 +409,27 @@ struct ImportRun<S: Store> {
         return .post(post)
     }
 
-    private mutating func record(_ error: RecordError, line: Int, excerpt: String) {
+    private mutating func record(_ error: RecordError, line: Int, excerpt: String, place: String) {
         switch error.kind {
-        case .skipped: report.skipped[error.reason, default: 0] += 1
-        case .invalid: reject(line: line, reason: Self.describe(error), excerpt: excerpt)
+        case .skipped: recordSkipReason = error.reason
+        case .invalid: reject(line: line, reason: Self.describe(error) + place, excerpt: excerpt)
         }
     }
 
+    /// Each reject gets its own line and reason (the store keeps one reject per file, line and
+    /// reason), so that `vigie rejects` lists as many as the summary counts: a repeat within the
+    /// file is numbered. The numbering follows the file, so a re-import gives the same rejects.
     private mutating func reject(line: Int, reason: String, excerpt: String) {
+        var reason = reason
+        // Repeats come from records that overlap (one ran into the next): near each other, so
+        // the memory of used reasons can be dropped from time to time to stay bounded.
+        if usedReasons.count >= 100_000 { usedReasons.removeAll(keepingCapacity: true) }
+        if !usedReasons.insert(Self.rejectKey(line, reason)).inserted {
+            var copy = 2
+            while !usedReasons.insert(Self.rejectKey(line, reason + " (#\(copy))")).inserted { copy += 1 }
+            reason += " (#\(copy))"
+        }
+        recordRejects += 1
         report.rejected += 1
         rejects.append(Reject(file: path, line: line, format: format.rawValue, reason: reason, excerpt: excerpt))
     }
@@ -329,7 +452,7 @@ struct ImportRun<S: Store> {
         let checkpoint = ImportCheckpoint(file: path, format: format.rawValue,
                                           bytesRead: completed ? source.size : source.bytesRead,
                                           bytesTotal: source.size, records: report.records, completed: completed)
-        try writer.submit(IngestBatch(items: items, rejects: rejects, checkpoint: checkpoint))
+        try channel.send(IngestBatch(items: items, rejects: rejects, checkpoint: checkpoint))
         items.removeAll(keepingCapacity: true)
         rejects.removeAll(keepingCapacity: true)
     }

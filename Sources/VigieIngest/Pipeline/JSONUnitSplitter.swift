@@ -3,41 +3,95 @@
 /// - JSON lines: one unit a line (a broken line never swallows the next one);
 /// - a top-level array (TwiBot-20, Mastodon timelines): one unit an element;
 /// - one or more pretty-printed documents: one unit a top-level value.
+///
+/// Damage never stops the split and never costs more than the damaged record:
+/// - the layout is told from the first lines, so a broken first record does not turn a JSON-lines
+///   file into one endless document;
+/// - a unit the caller finds broken (``Verdict/broken(atOffset:)``) is resynchronised: the split
+///   goes on at the first place inside it that starts a record the way the first record started
+///   (same bytes up to its first key, after a separator: a comma in an array, a line break or a
+///   value's end between documents), so a damaged record never swallows the ones after it;
+/// - an array met where a document should start is read element by element (two arrays joined,
+///   or an array after damage), and a `]` followed by more elements is a stray one;
+/// - text where a value should start (a stray `}`, `]` or `,`) is reported and skipped;
+/// - a unit larger than ``maxUnitBytes`` is reported and skipped without being buffered whole.
+/// Every pass of every loop consumes at least one byte, so the split always ends.
 public final class JSONUnitSplitter {
     public enum Layout: String, Sendable {
         case lines, array, documents
     }
 
+    /// Where a unit starts in the file: 1-based line and byte column.
+    public struct Position: Sendable, Hashable {
+        public var line: Int
+        public var column: Int
+    }
+
+    /// What the caller made of a unit.
+    public enum Verdict: Sendable, Hashable {
+        case accepted
+        /// Not well-formed JSON; parsing failed at this byte offset of the unit (kept for
+        /// callers' messages: the split resumes at the first record start inside the unit).
+        case broken(atOffset: Int)
+    }
+
     /// Units bigger than this are rejected rather than buffered without bound.
     public static let maxUnitBytes = 256 << 20
+    /// How much of the start a JSON-lines layout is recognised from.
+    static let layoutSampleLines = 64
 
     public private(set) var layout: Layout?
     private let source: ByteSource
+    private let maxUnitBytes: Int
     private var buffer: [UInt8] = []
     private var position = 0
-    private var lineAtPosition = 1
     private var atEnd = false
+    /// File offset (in the UTF-8 the source hands out) of `buffer[0]`.
+    private var base = 0
+    /// Newlines are counted up to this file offset; `lineStart` is where its line begins.
+    private var counted = 0
+    private var lineAtCounted = 1
+    private var lineStart = 0
+    /// How the first record starts (`{"did"`, `{\n  "id"`): the mark of the next record after damage.
+    /// Taken from the first unit, then from the first well-formed one.
+    private var signature: [UInt8]?
+    private var signatureConfirmed = false
 
-    public init(source: ByteSource) {
-        self.source = source
+    public convenience init(source: ByteSource) {
+        self.init(source: source, maxUnitBytes: JSONUnitSplitter.maxUnitBytes)
     }
 
-    /// Calls `body` with each unit's bytes and the line it starts on. Errors thrown by `body`
+    /// `maxUnitBytes` is settable so tests can exercise the limit without 256 MiB inputs.
+    init(source: ByteSource, maxUnitBytes: Int) {
+        self.source = source
+        self.maxUnitBytes = maxUnitBytes
+    }
+
+    /// Calls `body` with each unit's bytes and where it starts; `body` says whether the unit was
+    /// well-formed, so that a broken one is resynchronised. Errors thrown by `body` or `onError`
     /// stop the iteration; delimiting problems are passed to `onError` and iteration goes on.
     public func forEachUnit(
-        _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void,
+        resyncing body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
         onError: (UnitError) throws -> Void
     ) throws {
         try detectLayout()
         switch layout! {
-        case .lines: try splitLines(body)
-        case .documents: try splitValues(insideArray: false, body, onError: onError)
-        case .array:
-            // Step over the opening bracket, then read elements.
-            skipWhitespace()
-            position += 1
-            try splitValues(insideArray: true, body, onError: onError)
+        case .lines: try splitLines(body, onError: onError)
+        // The top-level array's bracket is read as the start of an array of records.
+        case .documents, .array: try splitValues(body, onError: onError)
         }
+    }
+
+    /// Calls `body` with each unit's bytes and the line it starts on, without resynchronising
+    /// inside broken units (for callers that only look at the units).
+    public func forEachUnit(
+        _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void,
+        onError: (UnitError) throws -> Void
+    ) throws {
+        try forEachUnit(resyncing: { bytes, position in
+            try body(bytes, position.line)
+            return .accepted
+        }, onError: onError)
     }
 
     // MARK: - Buffer management
@@ -45,85 +99,125 @@ public final class JSONUnitSplitter {
     /// Drops consumed bytes and reads one more chunk. Returns false at end of file.
     private func refill() throws -> Bool {
         if atEnd { return false }
-        if position > 0 {
-            countLines(upTo: position)
-            buffer.removeFirst(position)
-            linePosition -= position
-            position = 0
-        }
+        dropConsumed()
         let more = try source.readChunk(into: &buffer)
         if !more { atEnd = true }
         return more
     }
 
-    private var linePosition = 0
+    private func dropConsumed() {
+        guard position > 0 else { return }
+        countLines(upTo: base + position)
+        buffer.removeFirst(position)
+        base += position
+        position = 0
+    }
 
-    /// Brings the line counter up to `offset` (counting newlines once).
+    /// Brings the line counter up to file offset `offset` (counting newlines once).
     private func countLines(upTo offset: Int) {
-        guard offset > linePosition else { return }
+        guard offset > counted else { return }
         buffer.withUnsafeBufferPointer { b in
-            var n = 0
-            for i in linePosition..<offset where b[i] == 0x0A { n += 1 }
-            lineAtPosition += n
+            var line = lineAtCounted
+            var start = lineStart
+            for i in (counted - base)..<(offset - base) where b[i] == 0x0A {
+                line += 1
+                start = base + i + 1
+            }
+            lineAtCounted = line
+            lineStart = start
         }
-        linePosition = offset
+        counted = offset
     }
 
-    private func line(at offset: Int) -> Int {
-        countLines(upTo: offset)
-        return lineAtPosition
+    /// Line and column of buffer index `index` (which must not be before any earlier one asked).
+    private func locate(_ index: Int) -> Position {
+        countLines(upTo: base + index)
+        return Position(line: lineAtCounted, column: base + index - lineStart + 1)
     }
 
-    private func skipWhitespace() {
-        while position < buffer.count {
-            let c = buffer[position]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { position += 1 } else { return }
-        }
-    }
+    private func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
 
-    private func detectLayout() throws {
-        // Read until the first non-blank byte (and skip a UTF-8 byte-order mark).
+    /// Skips blanks, reading more as needed; false at end of file.
+    private func skipBlanks() throws -> Bool {
         while true {
-            skipWhitespace()
-            if position < buffer.count { break }
-            if try !refill() { layout = .documents; return }
+            while position < buffer.count, isBlank(buffer[position]) { position += 1 }
+            if position < buffer.count { return true }
+            if try !refill() { return false }
         }
-        if buffer.count >= position + 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB, buffer[position + 2] == 0xBF {
+    }
+
+    // MARK: - Layout
+
+    /// A top-level array, JSON lines (most of the first lines start a value at column 1 and end
+    /// it on the same line), or else documents. Reading the first lines rather than the first
+    /// value is what keeps a truncated first line from making the file one broken document.
+    private func detectLayout() throws {
+        guard try skipBlanks() else { layout = .documents; return }
+        while buffer.count - position < 3, try refill() {}
+        if buffer.count - position >= 3, buffer[position] == 0xEF, buffer[position + 1] == 0xBB,
+           buffer[position + 2] == 0xBF {
             position += 3
-            skipWhitespace()
+            guard try skipBlanks() else { layout = .documents; return }
         }
-        if position < buffer.count, buffer[position] == UInt8(ascii: "[") {
-            layout = .array
+        if buffer[position] == UInt8(ascii: "[") {
+            layout = try firstLinesAreValues(needed: 2) ? .lines : .array
             return
         }
-        // JSON lines if the first value ends on its own line.
-        var scan = ValueScan(start: position)
-        while true {
-            if let end = scan.advance(buffer) {
-                var i = end
-                while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x09 || buffer[i] == 0x0D { i += 1 }
-                let spansLines = buffer[position..<end].contains(0x0A)
-                layout = (!spansLines && (i >= buffer.count || buffer[i] == 0x0A)) ? .lines : .documents
-                return
+        layout = try firstLinesAreValues(needed: 1) ? .lines : .documents
+    }
+
+    /// Whether the first lines from `position` look like JSON lines: at least `needed` lines that
+    /// hold one whole value from column 1, and most of the non-blank lines start a value there.
+    private func firstLinesAreValues(needed: Int) throws -> Bool {
+        var cursor = position
+        var complete = 0
+        var startsValue = 0
+        var lines = 0
+        while lines < Self.layoutSampleLines, complete < 3 {
+            // Find the end of this line, reading more when needed (up to the unit limit).
+            var searched = cursor
+            var newline: Int?
+            while true {
+                newline = buffer[searched...].firstIndex(of: 0x0A)
+                if newline != nil || buffer.count - position > maxUnitBytes { break }
+                let offsets = (cursor - position, buffer.count - position)
+                if try !refill() { break }
+                cursor = position + offsets.0
+                searched = position + offsets.1
             }
-            let offset = position
-            if buffer.count - position > Self.maxUnitBytes {
-                // A first record this large that spans lines is most likely broken JSON lines.
-                layout = buffer[position...].contains(0x0A) ? .lines : .documents
-                return
+            let end = newline ?? buffer.count
+            var first = cursor
+            while first < end, isBlank(buffer[first]) { first += 1 }
+            if first < end {
+                lines += 1
+                let opener = buffer[cursor]
+                if opener == UInt8(ascii: "{") || opener == UInt8(ascii: "[") {
+                    startsValue += 1
+                    var scan = ValueScan(start: cursor)
+                    if let valueEnd = scan.advance(buffer, limit: end) {
+                        var rest = valueEnd
+                        while rest < end, isBlank(buffer[rest]) { rest += 1 }
+                        if rest == end { complete += 1 }
+                    }
+                }
             }
-            if try !refill() {
-                // The file ends inside its first value: one truncated document, reported once.
-                layout = .documents
-                return
+            guard let newline else { break }
+            cursor = newline + 1
+            if cursor >= buffer.count {
+                let offset = cursor - position
+                if try !refill() { break }
+                cursor = position + offset
             }
-            scan.rebase(offset - position)
         }
+        return complete >= needed && startsValue * 2 > lines
     }
 
     // MARK: - JSON lines
 
-    private func splitLines(_ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    private func splitLines(
+        _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
+        onError: (UnitError) throws -> Void
+    ) throws {
         var searchFrom = position
         while true {
             let newline: Int? = buffer.withUnsafeBufferPointer { b in
@@ -135,14 +229,21 @@ public final class JSONUnitSplitter {
                 return nil
             }
             if let newline {
-                try emit(from: position, to: newline, body)
+                try emitLine(from: position, to: newline, body)
                 position = newline + 1
+                searchFrom = position
+                continue
+            }
+            if buffer.count - position > maxUnitBytes {
+                try onError(UnitError(line: locate(position).line, reason: "line longer than \(maxUnitBytes >> 20) MiB",
+                                      excerpt: excerpt(from: position)))
+                try skipPastNewline()
                 searchFrom = position
                 continue
             }
             searchFrom = buffer.count - position
             if try !refill() {
-                if position < buffer.count { try emit(from: position, to: buffer.count, body) }
+                if position < buffer.count { try emitLine(from: position, to: buffer.count, body) }
                 position = buffer.count
                 return
             }
@@ -151,91 +252,258 @@ public final class JSONUnitSplitter {
         }
     }
 
-    private func emit(from start: Int, to end: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void) throws {
+    /// Drops the rest of an oversized line without keeping it.
+    private func skipPastNewline() throws {
+        while true {
+            if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                position = newline + 1
+                return
+            }
+            position = buffer.count
+            if try !refill() { return }
+        }
+    }
+
+    /// One line's units: the line, and after damage, each further record start inside it (two
+    /// records joined by a lost newline).
+    private func emitLine(from start: Int, to end: Int,
+                          _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict) throws {
         var last = end
         if last > start, buffer[last - 1] == 0x0D { last -= 1 }
-        let lineNumber = line(at: start)
+        var first = start
+        while first < last, buffer[first] == 0x20 || buffer[first] == 0x09 { first += 1 }
         // Blank lines carry nothing.
-        var blank = true
-        for i in start..<last where !(buffer[i] == 0x20 || buffer[i] == 0x09) {
-            blank = false
-            break
-        }
-        if blank { return }
-        try buffer.withUnsafeBufferPointer { b in
-            try body(UnsafeBufferPointer(rebasing: b[start..<last]), lineNumber)
+        if first == last { return }
+        if signature == nil { signature = Self.signature(of: buffer, at: first, limit: last) }
+        var unitStart = first
+        while true {
+            let where_ = locate(unitStart)
+            let verdict = try buffer.withUnsafeBufferPointer { b in
+                try body(UnsafeBufferPointer(rebasing: b[unitStart..<last]), where_)
+            }
+            confirmSignature(verdict, at: unitStart, limit: last)
+            // Two records joined by a lost newline: the second is read on from its own start.
+            guard case .broken = verdict, let next = nextSignature(from: unitStart + 1, before: last, .line) else { return }
+            unitStart = next
         }
     }
 
     // MARK: - Documents and array elements
 
+    /// Where a record may start when resynchronising: anywhere on a line but after a key's
+    /// colon (JSON lines), after a comma (array elements), after a value's end or a line break
+    /// (documents).
+    private enum Context {
+        case line, array, documents
+    }
+
+    /// Documents and arrays alike: an array met where a document should start (the top-level
+    /// array, or one after damage or after another array) is read element by element.
     private func splitValues(
-        insideArray: Bool,
-        _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void,
+        _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
         onError: (UnitError) throws -> Void
     ) throws {
+        var context = Context.documents
         while true {
-            // Find the start of the next value.
-            while true {
-                skipWhitespace()
-                if insideArray, position < buffer.count, buffer[position] == UInt8(ascii: ",") {
+            guard try skipBlanks() else { return }
+            let c = buffer[position]
+            if context == .array {
+                if c == UInt8(ascii: ",") {
                     position += 1
                     continue
                 }
-                if position < buffer.count { break }
-                if try !refill() { return }
-            }
-            if insideArray, buffer[position] == UInt8(ascii: "]") {
+                if c == UInt8(ascii: "]") {
+                    if try closeArray(onError: onError) { context = .documents }
+                    continue
+                }
+            } else if c == UInt8(ascii: "[") {
                 position += 1
-                try reportTrailingText(onError: onError)
-                return
+                context = .array
+                continue
             }
-            var scan = ValueScan(start: position)
-            while true {
-                if let end = scan.advance(buffer, stopAtComma: insideArray) {
-                    let lineNumber = line(at: position)
-                    try buffer.withUnsafeBufferPointer { b in
-                        try body(UnsafeBufferPointer(rebasing: b[position..<end]), lineNumber)
-                    }
-                    position = end
-                    break
-                }
-                if buffer.count - position > Self.maxUnitBytes {
-                    try onError(UnitError(line: line(at: position),
-                                          reason: "record larger than \(Self.maxUnitBytes >> 20) MiB",
-                                          excerpt: excerpt(from: position)))
-                    return
-                }
-                let offset = position
-                if try !refill() {
-                    try onError(UnitError(line: line(at: position),
-                                          reason: insideArray ? "unterminated array element (file truncated?)"
-                                                              : "unterminated JSON value (file truncated?)",
-                                          excerpt: excerpt(from: position)))
-                    position = buffer.count
-                    return
-                }
-                scan.rebase(offset - position)
+            let startsValue = c == UInt8(ascii: "{")
+                || (context == .array && (c == UInt8(ascii: "[") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "-")
+                                          || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "t") || c == UInt8(ascii: "f")
+                                          || c == UInt8(ascii: "n")))
+            if !startsValue {
+                try skipStrayText(context, onError: onError)
+                continue
             }
+            try splitOneValue(context, body, onError: onError)
         }
     }
 
-    private func reportTrailingText(onError: (UnitError) throws -> Void) throws {
+    /// A `]` inside an array: its end, or a stray one when JSON punctuation follows it (more
+    /// elements, or the rest of a damaged element that a resynchronisation cut into): reported,
+    /// and the array goes on. Returns true when the array ended.
+    private func closeArray(onError: (UnitError) throws -> Void) throws -> Bool {
+        let at = locate(position)
+        position += 1
+        guard try skipBlanks() else { return true }
+        let next = buffer[position]
+        let punctuation: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":")]
+        guard punctuation.contains(next) else { return true }
+        try onError(UnitError(line: at.line, reason: "stray ']' at column \(at.column) inside an array; "
+                              + "the elements after it are read on", excerpt: "]"))
+        return false
+    }
+
+    /// Text where a value should start: reported once, skipped to the next record start.
+    private func skipStrayText(_ context: Context, onError: (UnitError) throws -> Void) throws {
+        let start = locate(position)
+        let shown = excerpt(from: position)
+        let first = shown.prefix(1)
+        let next = try findRecordStart(from: position + 1, context)
+        let what = first == "}" || first == "]" || first == "," || first == ":" ? "stray '\(first)'" : "text that is not JSON"
+        try onError(UnitError(line: start.line, reason: "\(what) at column \(start.column) where "
+                              + (context == .array ? "an array element" : "a JSON value") + " should start; skipped "
+                              + (next == nil ? "to the end of the file" : "to the next record"),
+                              excerpt: shown))
+        position = next ?? buffer.count
+    }
+
+    /// Scans one value from `position` and hands it over; resynchronises when it is broken.
+    private func splitOneValue(
+        _ context: Context,
+        _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
+        onError: (UnitError) throws -> Void
+    ) throws {
+        if signature == nil { signature = Self.signature(of: buffer, at: position, limit: buffer.count) }
+        var scan = ValueScan(start: position)
         while true {
-            skipWhitespace()
-            if position < buffer.count {
-                try onError(UnitError(line: line(at: position), reason: "unexpected text after the top-level array",
-                                      excerpt: excerpt(from: position)))
-                position = buffer.count
+            if let end = scan.advance(buffer, stopAtComma: context == .array) {
+                let start = position
+                let where_ = locate(start)
+                let verdict = try buffer.withUnsafeBufferPointer { b in
+                    try body(UnsafeBufferPointer(rebasing: b[start..<end]), where_)
+                }
+                confirmSignature(verdict, at: start, limit: end)
+                position = end
+                // A broken value may have run into the records after it: the split goes on at
+                // the first record start inside it.
+                if case .broken = verdict, let next = nextSignature(from: start + 1, before: end, context) {
+                    position = next
+                }
                 return
             }
-            if try !refill() { return }
+            if buffer.count - position > maxUnitBytes {
+                let where_ = locate(position)
+                try onError(UnitError(line: where_.line, reason: "record larger than \(maxUnitBytes >> 20) MiB",
+                                      excerpt: excerpt(from: position)))
+                position = try findRecordStart(from: position + 1, context) ?? buffer.count
+                return
+            }
+            let offset = position
+            if try !refill() {
+                // The file ends inside this value: a truncated record, or a damaged one that
+                // swallowed the records after it. Those are read again from their own start.
+                let start = locate(position)
+                let next = nextSignature(from: position + 1, before: buffer.count, context)
+                var reason = context == .array ? "unterminated array element" : "unterminated JSON value"
+                if let next {
+                    let nextStart = locate(next)
+                    let lastLine = max(start.line, nextStart.line - (nextStart.column == 1 ? 1 : 0))
+                    reason += lastLine > start.line ? " (lines \(start.line)–\(lastLine))" : ""
+                    reason += "; the records after it are read on"
+                } else {
+                    reason += " (file truncated?)"
+                }
+                try onError(UnitError(line: start.line, reason: reason, excerpt: excerpt(from: position)))
+                position = next ?? buffer.count
+                return
+            }
+            scan.rebase(offset - position)
+        }
+    }
+
+    /// The next record start from `from`, reading (and dropping what lies before it) as needed.
+    private func findRecordStart(from: Int, _ context: Context) throws -> Int? {
+        var from = from
+        while true {
+            if let found = nextSignature(from: from, before: buffer.count, context) { return found }
+            // Keep a tail as long as a signature, in case one straddles the chunk boundary.
+            let keep = (signature?.count ?? 1) + 64
+            let consumed = max(position, min(from, buffer.count) - keep)
+            let offset = from - consumed
+            position = consumed
+            if try !refill() { return nil }
+            from = position + offset
+        }
+    }
+
+    // MARK: - Resynchronisation
+
+    private func confirmSignature(_ verdict: Verdict, at start: Int, limit: Int) {
+        guard !signatureConfirmed, verdict == .accepted, let confirmed = Self.signature(of: buffer, at: start, limit: limit)
+        else { return }
+        signatureConfirmed = true
+        signature = confirmed
+    }
+
+    /// How a record starts: `{`, blanks, and the first key in quotes (at most 80 bytes), or just
+    /// `{` when the object does not open that way; `nil` for a value that is not an object (a
+    /// stray number or string says nothing about how records start).
+    static func signature(of buffer: [UInt8], at start: Int, limit: Int) -> [UInt8]? {
+        guard start < limit, buffer[start] == UInt8(ascii: "{") else { return nil }
+        var i = start + 1
+        while i < limit, i - start < 80, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 {
+            i += 1
+        }
+        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return [buffer[start]] }
+        i += 1
+        while i < limit, i - start < 80, buffer[i] != UInt8(ascii: "\""), buffer[i] != UInt8(ascii: "\\") { i += 1 }
+        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return [buffer[start]] }
+        return Array(buffer[start...i])
+    }
+
+    /// The first index in `from..<before` where a record starts like the first one did, and
+    /// where `context` lets a record start.
+    private func nextSignature(from: Int, before: Int, _ context: Context) -> Int? {
+        var mark = signature ?? [UInt8(ascii: "{")]
+        // Elements and documents may start with different keys (tweets and users in one array):
+        // there the mark is the opening brace and the blanks before the first key's quote, whose
+        // indentation in pretty-printed files also tells a record from a nested object.
+        if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
+            mark.removeSubrange((quote + 1)...)
+        }
+        guard let first = mark.first, from < before else { return nil }
+        return buffer.withUnsafeBufferPointer { b -> Int? in
+            var i = from
+            while i + mark.count <= before {
+                guard b[i] == first else {
+                    i += 1
+                    continue
+                }
+                var matches = true
+                for k in 1..<mark.count where b[i + k] != mark[k] {
+                    matches = false
+                    break
+                }
+                if matches, Self.canStartRecord(b, at: i, context) { return i }
+                i += 1
+            }
+            return nil
+        }
+    }
+
+    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context) -> Bool {
+        var k = index - 1
+        var sawNewline = false
+        while k >= 0, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 {
+            if b[k] == 0x0A { sawNewline = true }
+            k -= 1
+        }
+        guard k >= 0 else { return true }
+        switch context {
+        case .line: return b[k] != UInt8(ascii: ":")
+        case .array: return b[k] == UInt8(ascii: ",")
+        case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
         }
     }
 
     private func excerpt(from start: Int) -> String {
         let end = min(buffer.count, start + 300)
-        return String(decoding: buffer[start..<end], as: UTF8.self)
+        return String(decoding: buffer[min(start, end)..<end], as: UTF8.self)
     }
 }
 
@@ -254,15 +522,19 @@ struct ValueScan {
     /// Shifts the scan after the buffer's consumed prefix was dropped (`delta` = old start − new start).
     mutating func rebase(_ delta: Int) { index -= delta }
 
-    /// Returns the end (exclusive) of the value, or nil if the buffer ends first.
-    mutating func advance(_ buffer: [UInt8], stopAtComma: Bool = false) -> Int? {
+    /// Returns the end (exclusive) of the value, or nil if the buffer (or `limit`) ends first.
+    /// A value is never empty: a scalar ends at the first delimiter after its first byte.
+    mutating func advance(_ buffer: [UInt8], stopAtComma: Bool = false, limit: Int? = nil) -> Int? {
         buffer.withUnsafeBufferPointer { b in
-            while index < b.count {
+            let end = min(limit ?? b.count, b.count)
+            while index < end {
                 let c = b[index]
                 if !started {
                     started = true
                     if c != UInt8(ascii: "{") && c != UInt8(ascii: "[") && c != UInt8(ascii: "\"") {
                         scalar = true
+                        index += 1
+                        continue
                     }
                 }
                 if scalar {

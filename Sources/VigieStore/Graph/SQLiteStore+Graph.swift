@@ -3,61 +3,69 @@ import GRDB
 import VigieCore
 
 extension SQLiteStore: GraphStore {
-    public func graphAccounts(workspace: String) throws -> [GraphAccount] {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
-                var accounts: [GraphAccount] = []
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT id, platform, platform_id, handle, followers FROM account
-                    WHERE workspace_id = ? ORDER BY id
-                    """, arguments: [workspaceID])
-                while let row = try rows.next() {
-                    accounts.append(GraphAccount(rowID: row[0], platform: row[1], platformID: row[2],
-                                                 handle: row[3], followers: row[4]))
-                }
-                return accounts
+    public func graphAccounts(workspace: String) async throws -> [GraphAccount] {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
+            var accounts: [GraphAccount] = []
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT platform, platform_id, handle, followers FROM account
+                WHERE workspace_id = ? ORDER BY id
+                """, arguments: [workspaceID])
+            while let row = try rows.next() {
+                accounts.append(GraphAccount(platform: row[0], platformID: row[1], handle: row[2], followers: row[3]))
             }
+            return accounts
         }
     }
 
     /// Kinds come back as small integers (`CASE` in SQL): no string per edge on the hot path.
     private static let kindCodes: [Interaction.Kind] = [.reply, .repost, .quote, .mention, .like, .follow]
+    static let edgePageSize = 50_000
 
-    public func forEachGraphEdge(workspace: String, timeRange: Range<Int64>?, postIDs: Bool,
-                                 _ body: (GraphEdgeRecord) throws -> Void) throws {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return }
-                var sql = """
-                    SELECT source_account_id, target_account_id,
-                           CASE kind WHEN 'reply' THEN 0 WHEN 'repost' THEN 1 WHEN 'quote' THEN 2
-                                     WHEN 'mention' THEN 3 WHEN 'like' THEN 4 WHEN 'follow' THEN 5 ELSE -1 END,
-                           at\(postIDs ? ", target_post_platform_id, via_platform_id" : "")
-                    FROM interaction WHERE workspace_id = ? AND target_account_id IS NOT NULL
-                    """
-                var arguments: StatementArguments = [workspaceID]
-                if let timeRange {
-                    sql += " AND at >= ? AND at < ?"
-                    arguments += [timeRange.lowerBound, timeRange.upperBound]
-                }
-                let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
-                while let row = try rows.next() {
-                    let code: Int = row[2]
-                    guard code >= 0 else { continue }
-                    var record = GraphEdgeRecord(sourceRowID: row[0], targetRowID: row[1],
-                                                 kind: Self.kindCodes[code], at: row[3])
-                    if postIDs {
-                        record.targetPostID = row[4]
-                        record.viaID = row[5]
+    public func graphEdges(workspace: String, nodes: NodeIndex, timeRange: Range<Int64>?,
+                           postIDs: Bool) -> PagedScan<GraphEdgeRecord> {
+        .deferred {
+            let table = try await self.nodeTable(workspace: workspace, nodes: nodes)
+            guard let workspaceID = try await self.read({ db in try Self.workspaceID(db, workspace) }) else {
+                return PagedScan([])
+            }
+            var sql = """
+                SELECT id, source_account_id, target_account_id,
+                       CASE kind WHEN 'reply' THEN 0 WHEN 'repost' THEN 1 WHEN 'quote' THEN 2
+                                 WHEN 'mention' THEN 3 WHEN 'like' THEN 4 WHEN 'follow' THEN 5 ELSE -1 END,
+                       at\(postIDs ? ", target_post_platform_id, via_platform_id" : "")
+                FROM interaction NOT INDEXED
+                WHERE id > ? AND workspace_id = ? AND target_account_id IS NOT NULL
+                """
+            if timeRange != nil { sql += " AND at >= ? AND at < ?" }
+            sql += " ORDER BY id LIMIT ?"
+            let query = sql
+            return .keyset(from: Int64.min, pageSize: Self.edgePageSize) { after, limit in
+                try await self.read { db in
+                    var arguments: StatementArguments = [after, workspaceID]
+                    if let timeRange { arguments += [timeRange.lowerBound, timeRange.upperBound] }
+                    arguments += [limit]
+                    var records: [GraphEdgeRecord] = []
+                    var last: Int64?
+                    var scanned = 0
+                    let rows = try Row.fetchCursor(db, sql: query, arguments: arguments)
+                    while let row = try rows.next() {
+                        scanned += 1
+                        last = row[0]
+                        let code: Int = row[3]
+                        guard code >= 0, let source = table.node(ofRow: row[1]),
+                              let target = table.node(ofRow: row[2]) else { continue }
+                        var record = GraphEdgeRecord(source: source, target: target, kind: Self.kindCodes[code], at: row[4])
+                        if postIDs {
+                            record.targetPostID = row[5]
+                            record.viaID = row[6]
+                        }
+                        records.append(record)
                     }
-                    try body(record)
+                    // A full page means there may be more, even if some rows were skipped.
+                    return (records, scanned == limit ? last : nil)
                 }
             }
         }
-    }
-
-    public func forEachGraphPost(workspace: String, _ body: (_ authorRowID: Int64, _ post: Post) throws -> Void) throws {
-        try forEachPostWithAuthorRow(workspace: workspace, body)
     }
 }

@@ -17,44 +17,19 @@ enum PostDecoding {
     }
 
     static func post(from row: Row, entities: Entities) throws -> Post {
-        let platformName: String = row["platform"]
+        let platformName: String = try row.value("platform")
         guard let platform = Platform(rawValue: platformName) else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in post row")
         }
-        let content = StoredPostContent(row: row)
-        let rootID: String = row["platform_id"]
-        let state: PostState = content.withheldCountries.map {
-            .withheld(countries: $0.split(separator: ",").map(String.init))
-        } ?? .visible
-        return Post(
-            platform: platform,
-            platformID: content.currentVersionID,
-            editOf: content.currentVersionID == rootID ? nil : rootID,
-            authorID: row["author_platform_id"],
-            authorHandle: row["author_handle"],
-            createdAt: Date(unixMillis: content.createdAt),
-            text: content.text,
-            language: content.language,
-            replyToPostID: content.replyToPostID,
-            replyToAccountID: content.replyToAccountID,
-            repostOfID: content.repostOfID,
-            repostOfAccountID: content.repostOfAccountID,
-            quoteOfID: content.quoteOfID,
-            quoteOfAccountID: content.quoteOfAccountID,
-            conversationID: content.conversationID,
-            hashtags: entities.hashtags,
-            mentions: entities.mentions,
-            urls: entities.urls,
-            mediaCount: content.mediaCount,
-            source: content.source,
-            metrics: content.metrics.model,
-            editedAt: content.editedAt.map(Date.init(unixMillis:)),
-            state: state)
+        return try PostContent(row: row).post(
+            platform: platform, rootID: try row.value("platform_id"), authorID: try row.value("author_platform_id"),
+            authorHandle: try row.value("author_handle"), hashtags: entities.hashtags, mentions: entities.mentions,
+            urls: entities.urls)
     }
 
     /// Posts for a handful of rows (search hits, recent posts), in the rows' order.
     static func posts(from rows: [Row], db: Database) throws -> [Post] {
-        let ids: [Int64] = rows.map { $0["id"] }
+        let ids: [Int64] = try rows.map { try $0.value("id") }
         guard !ids.isEmpty else { return [] }
         let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         let arguments = StatementArguments(ids)
@@ -62,20 +37,21 @@ enum PostDecoding {
         for row in try Row.fetchAll(db, sql: """
             SELECT post_id, tag FROM post_hashtag WHERE post_id IN (\(placeholders)) ORDER BY post_id, position
             """, arguments: arguments) {
-            entities[row[0], default: Entities()].hashtags.append(row[1])
+            entities[try row.value(at: 0), default: Entities()].hashtags.append(try row.value(at: 1))
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT post_id, handle, account_platform_id FROM post_mention WHERE post_id IN (\(placeholders))
             ORDER BY post_id, position
             """, arguments: arguments) {
-            entities[row[0], default: Entities()].mentions.append(Mention(accountID: row[2], handle: row[1]))
+            entities[try row.value(at: 0), default: Entities()].mentions.append(
+                Mention(accountID: try row.value(at: 2), handle: try row.value(at: 1)))
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT post_id, url FROM post_url WHERE post_id IN (\(placeholders)) ORDER BY post_id, position
             """, arguments: arguments) {
-            entities[row[0], default: Entities()].urls.append(row[1])
+            entities[try row.value(at: 0), default: Entities()].urls.append(try row.value(at: 1))
         }
-        return try rows.map { row in try post(from: row, entities: entities[row["id"]] ?? Entities()) }
+        return try rows.map { row in try post(from: row, entities: entities[try row.value("id")] ?? Entities()) }
     }
 }
 

@@ -2,58 +2,39 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// A page of a query's results with the totals.
-public struct QueryResultPage: Sendable, Hashable {
-    /// Matching posts in the workspace (and the date range), all of them.
-    public var matched: Int
-    /// Distinct authors of the matching posts.
-    public var authors: Int
-    /// The newest matches, newest first, at most the page size.
-    public var posts: [Post]
-    /// Posts that the full-text and field filters let through to the exact matcher.
-    public var candidates: Int
-    /// The FTS5 expression used to narrow the candidates; `nil` when the query needed a scan.
-    public var fullTextFilter: String?
-    /// Whether the index answered alone (no candidate was loaded and tested).
-    public var exact: Bool
-}
-
 extension SQLiteStore {
     /// Runs a listening query: every match is counted (exactly ``Query/matches(_:)``), the newest
     /// `limit` are returned. Full-text and field conditions narrow the posts tested (see `QueryPlan`).
     ///
     /// ```swift
-    /// let page = try store.query(Query.parse("velo OR cyclisme lang:fr"), workspace: "default", limit: 50)
+    /// let page = try await store.query(Query.parse("velo OR cyclisme lang:fr"), workspace: "default", limit: 50)
     /// print(page.matched, page.posts.first?.text ?? "")
     /// ```
-    public func query(_ query: Query, workspace: String, since: Date? = nil, until: Date? = nil,
-                      limit: Int) throws -> QueryResultPage {
+    public func query(_ query: Query, workspace: String, since: Date?, until: Date?,
+                      limit: Int) async throws -> QueryResultPage {
         let plan = QueryPlan(query, since: since, until: until)
-        return try mapErrors {
-            try writer.read { db in
-                var page = QueryResultPage(matched: 0, authors: 0, posts: [], candidates: 0, fullTextFilter: plan.fullText,
-                                           exact: plan.exact)
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return page }
-                var newest = NewestMatches(limit: limit)
-                var authors = RowIDSet(capacity: try Int64.fetchOne(db, sql: "SELECT max(id) FROM account") ?? 0)
-                let counts = try plan.forEachMatch(db, workspaceID: workspaceID) { match in
-                    authors.insert(match.authorRowID)
-                    newest.offer(match)
-                }
-                page.matched = counts.matched
-                page.candidates = counts.candidates
-                page.authors = authors.count
-                let ids = newest.sorted.map(\.id)
-                if !ids.isEmpty {
-                    let rows = try Row.fetchAll(db, sql: """
-                        \(PostDecoding.select) WHERE post.id IN (\(ids.map(String.init).joined(separator: ",")))
-                        """)
-                    let byID = Dictionary(uniqueKeysWithValues: zip(rows.map { $0["id"] as Int64 },
-                                                                    try PostDecoding.posts(from: rows, db: db)))
-                    page.posts = ids.compactMap { byID[$0] }
-                }
-                return page
+        return try await read { db in
+            var page = QueryResultPage(indexFilter: plan.fullText, exact: plan.exact)
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return page }
+            var newest = NewestMatches(limit: limit)
+            var authors = RowIDSet(capacity: try Int64.fetchOne(db, sql: "SELECT max(id) FROM account") ?? 0)
+            let counts = try plan.forEachMatch(db, workspaceID: workspaceID) { match in
+                authors.insert(match.authorRowID)
+                newest.offer(match)
             }
+            page.matched = counts.matched
+            page.candidates = counts.candidates
+            page.authors = authors.count
+            let ids = newest.sorted.map(\.id)
+            if !ids.isEmpty {
+                let rows = try Row.fetchAll(db, sql: """
+                    \(PostDecoding.select) WHERE post.id IN (\(ids.map(String.init).joined(separator: ",")))
+                    """)
+                let byID = Dictionary(uniqueKeysWithValues: zip(try rows.map { try $0.value("id") as Int64 },
+                                                                try PostDecoding.posts(from: rows, db: db)))
+                page.posts = ids.compactMap { byID[$0] }
+            }
+            return page
         }
     }
 }

@@ -16,7 +16,9 @@ enum StoreMigrations {
         migrator.registerMigration("v2-alerts", migrate: createV2Alerts)
         migrator.registerMigration("v2-trust", migrate: createV2Trust)
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
-        migrator.registerMigration("v4-observed-at-import", migrate: createV4ObservedAtImport)
+        migrator.registerMigration("v4-access", migrate: AccessSchema.createV4Access)
+        migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
+        migrator.registerMigration("v5-observed-at-import", migrate: createObservedAtImport)
         return migrator
     }
 
@@ -287,7 +289,7 @@ enum StoreMigrations {
             DROP TABLE post_fts;
             -- Contentless: the indexed document is not the post's text, so nothing can be read back
             -- from it; a delete restates the document (see `FullTextDocuments`). Every FTS5 token is
-            -- one query token, encoded in ASCII letters and digits (`QueryIndex.encode`).
+            -- one query token, encoded in ASCII letters and digits (`FTS5.encode`).
             CREATE VIRTUAL TABLE post_fts USING fts5(
                 pos, nw, tags, handles, sites, content = '', tokenize = 'unicode61'
             );
@@ -377,7 +379,7 @@ enum StoreMigrations {
 
     /// Marks an account whose observation date is only its import time (the source gave none
     /// and no `--observed-at`), so that any real date supersedes it and trust can say so.
-    private static func createV4ObservedAtImport(_ db: Database) throws {
+    private static func createObservedAtImport(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE account ADD COLUMN observed_at_import INTEGER")
     }
 }

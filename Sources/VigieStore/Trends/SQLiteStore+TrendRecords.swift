@@ -9,60 +9,75 @@ import VigieCore
 /// by name, an author join, three entity streams with every column): on a month of 1M posts
 /// that rebuilding was a fifth of `vigie trends`' time.
 extension SQLiteStore {
-    /// Calls `body` with the posts of `workspace` as ``TrendRecord``s, in batches of
-    /// `batchSize`, in storage order (the order of ``forEachPost(workspace:_:)``). Reposts are
-    /// left out unless `includeReposts` (weak signals count independent uses). The author is
-    /// the account's row id. Runs in one read transaction; `body` must not use the store.
+    /// Records per page: each page is a read transaction and a merge join over its id range.
+    static let trendPageSize = 20_000
+
+    /// The posts of `workspace` as ``TrendRecord``s, page by page, in storage order (the order of
+    /// ``posts(workspace:)``). Reposts are left out unless `includeReposts` (weak signals count
+    /// independent uses). The author is the account's row id.
     ///
     /// ```swift
     /// let builder = TrendInputBuilder(extractor: extractor)
-    /// try store.forEachTrendRecordBatch(workspace: "default") { builder.add($0) }
+    /// for try await page in store.trendRecords(workspace: "default", includeReposts: false) { await builder.add(page) }
     /// ```
-    public func forEachTrendRecordBatch(workspace: String, includeReposts: Bool = false, batchSize: Int = 20_000,
-                                        _ body: ([TrendRecord]) throws -> Void) throws {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return }
-                let originals = includeReposts ? "" : " AND post.repost_of_platform_id IS NULL"
-                func entities(_ table: String, _ column: String) throws -> TrendEntityStream {
-                    try TrendEntityStream(db, sql: """
-                        SELECT e.post_id, e.\(column) FROM \(table) AS e JOIN post ON post.id = e.post_id
-                        WHERE post.workspace_id = ?\(originals) ORDER BY e.post_id, e.position
-                        """, workspaceID: workspaceID)
+    public func trendRecords(workspace: String, includeReposts: Bool) -> PagedScan<TrendRecord> {
+        .deferred {
+            guard let workspaceID = try await self.read({ db in try Self.workspaceID(db, workspace) }) else {
+                return PagedScan([])
+            }
+            return .keyset(from: Int64.min, pageSize: Self.trendPageSize) { after, limit in
+                try await self.read { db in
+                    try Self.trendPage(db, workspaceID: workspaceID, includeReposts: includeReposts, after: after, limit: limit)
                 }
-                var hashtags = try entities("post_hashtag", "tag")
-                var mentions = try entities("post_mention", "handle")
-                var urls = try entities("post_url", "url")
-                let posts = try db.makeStatement(sql: """
-                    SELECT id, created_at, author_account_id, text, language, reply_to_platform_id IS NOT NULL
-                    FROM post WHERE workspace_id = ?\(originals) ORDER BY id
-                    """)
-                let handle = posts.sqliteStatement
-                sqlite3_bind_int64(handle, 1, workspaceID)
-                var batch: [TrendRecord] = []
-                batch.reserveCapacity(batchSize)
-                while true {
-                    let code = sqlite3_step(handle)
-                    if code == SQLITE_DONE { break }
-                    guard code == SQLITE_ROW else { throw TrendEntityStream.error(code, handle, sql: posts.sql) }
-                    let id = sqlite3_column_int64(handle, 0)
-                    batch.append(TrendRecord(
-                        time: sqlite3_column_int64(handle, 1),
-                        author: sqlite3_column_int64(handle, 2),
-                        text: TrendEntityStream.text(handle, 3) ?? "",
-                        language: TrendEntityStream.text(handle, 4),
-                        isReply: sqlite3_column_int64(handle, 5) != 0,
-                        hashtags: try hashtags.values(for: id),
-                        mentions: try mentions.values(for: id),
-                        urls: try urls.values(for: id)))
-                    if batch.count >= batchSize {
-                        try body(batch)
-                        batch.removeAll(keepingCapacity: true)
-                    }
-                }
-                if !batch.isEmpty { try body(batch) }
             }
         }
+    }
+
+    private static func trendPage(_ db: Database, workspaceID: Int64, includeReposts: Bool, after: Int64,
+                                  limit: Int) throws -> (rows: [TrendRecord], last: Int64?) {
+        let originals = includeReposts ? "" : " AND repost_of_platform_id IS NULL"
+        // The page's id range first, so the entity streams read only that range.
+        guard let range = try Row.fetchOne(db, sql: """
+            SELECT min(id), max(id), count(*) FROM (SELECT id FROM post NOT INDEXED
+            WHERE id > ? AND workspace_id = ?\(originals) ORDER BY id LIMIT ?)
+            """, arguments: [after, workspaceID, limit]), let low: Int64 = range[0], let high: Int64 = range[1] else {
+            return ([], nil)
+        }
+        let count: Int = range[2]
+        func entities(_ table: String, _ column: String) throws -> TrendEntityStream {
+            try TrendEntityStream(db, sql: """
+                SELECT post_id, \(column) FROM \(table) WHERE post_id BETWEEN ?1 AND ?2 ORDER BY post_id, position
+                """, low: low, high: high)
+        }
+        var hashtags = try entities("post_hashtag", "tag")
+        var mentions = try entities("post_mention", "handle")
+        var urls = try entities("post_url", "url")
+        let posts = try db.makeStatement(sql: """
+            SELECT id, created_at, author_account_id, text, language, reply_to_platform_id IS NOT NULL
+            FROM post NOT INDEXED WHERE id BETWEEN ?1 AND ?2 AND workspace_id = ?3\(originals) ORDER BY id
+            """)
+        let handle = posts.sqliteStatement
+        sqlite3_bind_int64(handle, 1, low)
+        sqlite3_bind_int64(handle, 2, high)
+        sqlite3_bind_int64(handle, 3, workspaceID)
+        var batch: [TrendRecord] = []
+        batch.reserveCapacity(count)
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw TrendEntityStream.error(code, handle, sql: posts.sql) }
+            let id = sqlite3_column_int64(handle, 0)
+            batch.append(TrendRecord(
+                time: sqlite3_column_int64(handle, 1),
+                author: sqlite3_column_int64(handle, 2),
+                text: TrendEntityStream.text(handle, 3) ?? "",
+                language: TrendEntityStream.text(handle, 4),
+                isReply: sqlite3_column_int64(handle, 5) != 0,
+                hashtags: try hashtags.values(for: id),
+                mentions: try mentions.values(for: id),
+                urls: try urls.values(for: id)))
+        }
+        return (batch, count == limit ? high : nil)
     }
 }
 
@@ -73,9 +88,10 @@ struct TrendEntityStream {
     private var pending: (id: Int64, value: String)?
     private var finished = false
 
-    init(_ db: Database, sql: String, workspaceID: Int64) throws {
+    init(_ db: Database, sql: String, low: Int64, high: Int64) throws {
         statement = try db.makeStatement(sql: sql)
-        sqlite3_bind_int64(statement.sqliteStatement, 1, workspaceID)
+        sqlite3_bind_int64(statement.sqliteStatement, 1, low)
+        sqlite3_bind_int64(statement.sqliteStatement, 2, high)
     }
 
     /// The values of `postID`; ids must be asked in increasing order.
@@ -115,13 +131,11 @@ struct TrendEntityStream {
 extension SQLiteStore {
     /// The creation time (milliseconds since 1970) of every post of `workspace`, reposts
     /// included, in storage order: what volume series and spikes count.
-    public func postTimes(workspace: String) throws -> [Int64] {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
-                return try Int64.fetchAll(db, sql: "SELECT created_at FROM post WHERE workspace_id = ? ORDER BY id",
-                                          arguments: [workspaceID])
-            }
+    public func postTimes(workspace: String) async throws -> [Int64] {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
+            return try Int64.fetchAll(db, sql: "SELECT created_at FROM post WHERE workspace_id = ? ORDER BY id",
+                                      arguments: [workspaceID])
         }
     }
 }

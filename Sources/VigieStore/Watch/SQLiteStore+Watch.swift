@@ -7,148 +7,140 @@ import VigieCore
 /// describes the design.
 extension SQLiteStore: WatchStore {
     @discardableResult
-    public func addWatch(_ watch: Watch, workspace: String) throws -> WatchRefresh {
-        try Self.validate(workspace: workspace, path: path)
+    public func addWatch(_ watch: Watch, workspace: String) async throws -> WatchRefresh {
+        try validate(workspace: workspace)
         try watch.validate()
-        return try mapErrors {
-            try writer.write { db in
-                let workspaceID = try Self.ensureWorkspace(db, workspace)
-                if try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) != nil {
-                    throw WatchError.alreadyExists(watch.name)
-                }
-                try db.execute(sql: """
-                    INSERT INTO watch(workspace_id, name, query, stemmed, created_at) VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [workspaceID, watch.name, watch.query, watch.stemmed, watch.createdAt.unixMillis])
-                // Changes logged before the watch existed are covered by its first full match.
-                try db.execute(sql: "UPDATE watch SET change_mark = ? WHERE id = ?",
-                               arguments: [try Self.lastChange(db), db.lastInsertedRowID])
-                guard let row = try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) else {
-                    throw DatabaseError(message: "watch '\(watch.name)' vanished")
-                }
-                return try Self.refresh(db, row, workspaceID: workspaceID)
+        return try await write { db in
+            let workspaceID = try Self.ensureWorkspace(db, workspace)
+            if try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) != nil {
+                throw WatchError.alreadyExists(watch.name)
             }
+            try db.execute(sql: """
+                INSERT INTO watch(workspace_id, name, query, stemmed, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [workspaceID, watch.name, watch.query, watch.stemmed, watch.createdAt.unixMillis])
+            // Changes logged before the watch existed are covered by its first full match.
+            try db.execute(sql: "UPDATE watch SET change_mark = ? WHERE id = ?",
+                           arguments: [try Self.lastChange(db), db.lastInsertedRowID])
+            guard let row = try Self.watchRow(db, workspaceID: workspaceID, name: watch.name) else {
+                throw DatabaseError(message: "watch '\(watch.name)' vanished")
+            }
+            return try Self.refresh(db, row, workspaceID: workspaceID)
         }
     }
 
-    public func watches(workspace: String) throws -> [Watch] {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
-                return try Row.fetchAll(db, sql: "SELECT * FROM watch WHERE workspace_id = ? ORDER BY name",
-                                        arguments: [workspaceID]).map(WatchRow.init).map(\.watch)
-            }
+    public func watches(workspace: String) async throws -> [Watch] {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT * FROM watch WHERE workspace_id = ? ORDER BY name",
+                                    arguments: [workspaceID]).map(WatchRow.init).map(\.watch)
         }
     }
 
-    public func watch(named name: String, workspace: String) throws -> Watch? {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return nil }
-                return try Self.watchRow(db, workspaceID: workspaceID, name: name)?.watch
-            }
+    public func watch(named name: String, workspace: String) async throws -> Watch? {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return nil }
+            return try Self.watchRow(db, workspaceID: workspaceID, name: name)?.watch
         }
     }
 
     @discardableResult
-    public func removeWatch(named name: String, workspace: String) throws -> Bool {
-        try mapErrors {
-            try writer.write { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace) else { return false }
-                try db.execute(sql: "DELETE FROM watch WHERE workspace_id = ? AND name = ?", arguments: [workspaceID, name])
-                let removed = db.changesCount > 0
-                try Self.trimChangeLog(db)
-                return removed
-            }
+    public func removeWatch(named name: String, workspace: String) async throws -> Bool {
+        try await write { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return false }
+            try db.execute(sql: "DELETE FROM watch WHERE workspace_id = ? AND name = ?", arguments: [workspaceID, name])
+            let removed = db.changesCount > 0
+            try Self.trimChangeLog(db)
+            return removed
         }
     }
 
     @discardableResult
-    public func refreshWatch(named name: String, workspace: String) throws -> WatchRefresh {
-        try mapErrors {
-            try writer.write { db in
-                let (row, workspaceID) = try Self.requireWatch(db, workspace: workspace, name: name)
-                return try Self.refresh(db, row, workspaceID: workspaceID)
-            }
+    public func refreshWatch(named name: String, workspace: String) async throws -> WatchRefresh {
+        try await write { db in
+            let (row, workspaceID) = try Self.requireWatch(db, workspace: workspace, name: name)
+            return try Self.refresh(db, row, workspaceID: workspaceID)
         }
     }
 
-    public func watchVolume(named name: String, workspace: String, buckets: TimeBuckets) throws -> [Int] {
-        try refreshWatch(named: name, workspace: workspace)
-        return try mapErrors {
-            try writer.read { db in
-                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
-                var counts = Array(repeating: 0, count: buckets.count)
-                let dates = try Int64.fetchCursor(db, sql: """
-                    SELECT created_at FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
-                    """, arguments: [row.id, buckets.range.lowerBound.unixMillis, buckets.range.upperBound.unixMillis])
-                while let millis = try dates.next() {
-                    if let index = buckets.index(of: Date(unixMillis: millis)) { counts[index] += 1 }
-                }
-                return counts
+    public func watchVolume(named name: String, workspace: String, buckets: TimeBuckets) async throws -> [Int] {
+        try await refreshWatch(named: name, workspace: workspace)
+        return try await read { db in
+            let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+            var counts = Array(repeating: 0, count: buckets.count)
+            let dates = try Int64.fetchCursor(db, sql: """
+                SELECT created_at FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
+                """, arguments: [row.id, buckets.range.lowerBound.unixMillis, buckets.range.upperBound.unixMillis])
+            while let millis = try dates.next() {
+                if let index = buckets.index(of: Date(unixMillis: millis)) { counts[index] += 1 }
             }
+            return counts
         }
     }
 
-    public func forEachWatchedPost(named name: String, workspace: String, in range: Range<Date>,
-                                   _ body: (WatchedPost) throws -> Void) throws {
-        try refreshWatch(named: name, workspace: workspace)
-        try mapErrors {
-            try writer.read { db in
-                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
-                let ids = try Int64.fetchAll(db, sql: """
-                    SELECT post_id FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
-                    ORDER BY created_at, post_id
-                    """, arguments: [row.id, range.lowerBound.unixMillis, range.upperBound.unixMillis])
-                // Decoded by chunks: one query per table per chunk instead of three per post.
-                var start = 0
-                while start < ids.count {
-                    let chunk = ids[start..<min(start + 500, ids.count)]
-                    start += chunk.count
-                    let byID = try ChunkDecoding.posts(db, ids: chunk)
-                    for id in chunk {
-                        if let post = byID[id] { try body(WatchedPost(id: id, post: post)) }
+    /// Posts per page of a watch's matches: what a dashboard analyses on every core at once.
+    static let watchPageSize = 2_048
+
+    public func watchedPosts(named name: String, workspace: String, in range: Range<Date>) -> PagedScan<Post> {
+        .deferred {
+            try await self.refreshWatch(named: name, workspace: workspace)
+            let watchID = try await self.read { db in try Self.requireWatch(db, workspace: workspace, name: name).0.id }
+            let start = (createdAt: range.lowerBound.unixMillis, postID: Int64.min)
+            return .keyset(from: start, pageSize: Self.watchPageSize) { after, limit in
+                try await self.read { db in
+                    // Oldest first: by creation date, then post row (the key of the time index).
+                    let matches = try Row.fetchAll(db, sql: """
+                        SELECT created_at, post_id FROM watch_match
+                        WHERE watch_id = ? AND (created_at, post_id) > (?, ?) AND created_at < ?
+                        ORDER BY created_at, post_id LIMIT ?
+                        """, arguments: [watchID, after.createdAt, after.postID, range.upperBound.unixMillis, limit])
+                    guard let last = matches.last else { return ([], nil) }
+                    let ids: [Int64] = matches.map { $0[1] }
+                    // Decoded by chunks: one query per table per chunk instead of three per post.
+                    var posts: [Post] = []
+                    posts.reserveCapacity(ids.count)
+                    var chunkStart = 0
+                    while chunkStart < ids.count {
+                        let chunk = ids[chunkStart..<min(chunkStart + 500, ids.count)]
+                        chunkStart += chunk.count
+                        let byID = try ChunkDecoding.posts(db, ids: chunk)
+                        posts += chunk.compactMap { byID[$0] }
                     }
+                    return (posts, matches.count == limit ? (createdAt: last[0], postID: last[1]) : nil)
                 }
             }
         }
     }
 
-    public func watchSpan(named name: String, workspace: String) throws -> ClosedRange<Date>? {
-        try refreshWatch(named: name, workspace: workspace)
-        return try mapErrors {
-            try writer.read { db in
-                let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
-                guard let span = try Row.fetchOne(db, sql: """
-                    SELECT min(created_at), max(created_at) FROM watch_match WHERE watch_id = ?
-                    """, arguments: [row.id]), let first: Int64 = span[0], let last: Int64 = span[1] else { return nil }
-                return Date(unixMillis: first)...Date(unixMillis: last)
-            }
+    public func watchSpan(named name: String, workspace: String) async throws -> ClosedRange<Date>? {
+        try await refreshWatch(named: name, workspace: workspace)
+        return try await read { db in
+            let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+            guard let span = try Row.fetchOne(db, sql: """
+                SELECT min(created_at), max(created_at) FROM watch_match WHERE watch_id = ?
+                """, arguments: [row.id]), let first: Int64 = span[0], let last: Int64 = span[1] else { return nil }
+            return Date(unixMillis: first)...Date(unixMillis: last)
         }
     }
 
-    public func timeZone(workspace: String) throws -> TimeZone {
-        try mapErrors {
-            try writer.read { db in
-                guard let workspaceID = try Self.workspaceID(db, workspace),
-                      let identifier = try String.fetchOne(db, sql: """
-                        SELECT value FROM workspace_setting WHERE workspace_id = ? AND name = 'time_zone'
-                        """, arguments: [workspaceID]),
-                      let zone = TimeZone(identifier: identifier) else { return TimeZone(identifier: "UTC")! }
-                return zone
-            }
+    public func timeZone(workspace: String) async throws -> TimeZone {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace),
+                  let identifier = try String.fetchOne(db, sql: """
+                    SELECT value FROM workspace_setting WHERE workspace_id = ? AND name = 'time_zone'
+                    """, arguments: [workspaceID]),
+                  let zone = TimeZone(identifier: identifier) else { return TimeZone(identifier: "UTC")! }
+            return zone
         }
     }
 
-    public func setTimeZone(_ timeZone: TimeZone, workspace: String) throws {
-        try Self.validate(workspace: workspace, path: path)
-        try mapErrors {
-            try writer.write { db in
-                let workspaceID = try Self.ensureWorkspace(db, workspace)
-                try db.execute(sql: """
-                    INSERT INTO workspace_setting(workspace_id, name, value) VALUES (?, 'time_zone', ?)
-                    ON CONFLICT(workspace_id, name) DO UPDATE SET value = excluded.value
-                    """, arguments: [workspaceID, timeZone.identifier])
-            }
+    public func setTimeZone(_ timeZone: TimeZone, workspace: String) async throws {
+        try validate(workspace: workspace)
+        try await write { db in
+            let workspaceID = try Self.ensureWorkspace(db, workspace)
+            try db.execute(sql: """
+                INSERT INTO workspace_setting(workspace_id, name, value) VALUES (?, 'time_zone', ?)
+                ON CONFLICT(workspace_id, name) DO UPDATE SET value = excluded.value
+                """, arguments: [workspaceID, timeZone.identifier])
         }
     }
 
@@ -276,13 +268,8 @@ enum ChunkDecoding {
             let id: Int64 = row[0]
             let rootID: String = row[2]
             let versionID: String = row[3]
-            var metrics = StoredMetrics(nil)
-            metrics.likes = row[18]
-            metrics.reposts = row[19]
-            metrics.replies = row[20]
-            metrics.quotes = row[21]
-            metrics.views = row[22]
-            metrics.observedAt = row[23]
+            let metrics = PostContent.Metrics(likes: row[18], reposts: row[19], replies: row[20], quotes: row[21],
+                                              views: row[22], observedAt: row[23])
             let withheld: String? = row[25]
             let editedAt: Int64? = row[24]
             posts[id] = Post(
@@ -294,7 +281,7 @@ enum ChunkDecoding {
                 hashtags: hashtags[id] ?? [], mentions: mentions[id] ?? [], urls: urls[id] ?? [],
                 mediaCount: row[16], source: row[17], metrics: metrics.model,
                 editedAt: editedAt.map(Date.init(unixMillis:)),
-                state: withheld.map { .withheld(countries: $0.split(separator: ",").map(String.init)) } ?? .visible)
+                state: withheld.map { .withheld(countries: PostContent.countries($0)) } ?? .visible)
         }
         return posts
     }

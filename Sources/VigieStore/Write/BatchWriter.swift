@@ -3,6 +3,10 @@ import GRDB
 import VigieCore
 
 /// Writes one batch inside the caller's transaction. Statements are prepared once per batch.
+///
+/// The write rules are the core's (post merge and versions: ``PostContent``, ``PostVersions``;
+/// accounts: `Account.merged(with:)`; derived edges: `Post.derivedInteractions`; tombstones:
+/// `Tombstone.Target.removesPosts` and its siblings): this type only says them in SQL.
 struct BatchWriter {
     static let accountColumns = """
         workspace_id, platform, platform_id, handle, handle_lower, display_name, bio, created_at,
@@ -16,6 +20,8 @@ struct BatchWriter {
         "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
         "edited_at", "withheld_countries",
     ]
+
+    private static let postHidingTargets = Tombstone.Target.hidingPosts.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     private let db: Database
     private let workspaceID: Int64
@@ -40,7 +46,7 @@ struct BatchWriter {
     private let fillAccountHandle: Statement
     private let selectAccountByHandle: Statement
 
-    init(db: Database, workspace: String, cache: inout WriteCache.State) throws {
+    init(db: Database, workspace: String, cache: inout WriteCache) throws {
         self.db = db
         if let id = cache.workspaceIDs[workspace] {
             workspaceID = id
@@ -54,9 +60,9 @@ struct BatchWriter {
         }
         let targets = try String.fetchSet(db, sql: "SELECT DISTINCT target FROM tombstone WHERE workspace_id = ?",
                                           arguments: [workspaceID])
-        // A repost tombstone also hides a retweet stored as a post.
-        hasPostTombstones = targets.contains(Tombstone.Target.post.rawValue) || targets.contains(Tombstone.Target.repost.rawValue)
-        hasInteractionTombstones = targets.contains { $0 != Tombstone.Target.post.rawValue && $0 != Tombstone.Target.account.rawValue }
+        let kinds = targets.compactMap(Tombstone.Target.init(rawValue:))
+        hasPostTombstones = kinds.contains { $0.removesPosts }
+        hasInteractionTombstones = kinds.contains { $0.removedInteractionKind != nil }
         hasWatches = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM watch WHERE workspace_id = ?)",
                                        arguments: [workspaceID]) ?? false
 
@@ -95,14 +101,15 @@ struct BatchWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """)
         insertFullText = try HotStatement(db, sql: FullTextDocuments.insertSQL)
+        // `Tombstone.hides(_: Post)`: a post-hiding target naming the post's id or its root id.
         selectPostTombstone = try HotStatement(db, sql: """
             SELECT 1 FROM tombstone
-            WHERE workspace_id = ? AND platform = ? AND target IN ('post', 'repost') AND platform_id IN (?, ?) LIMIT 1
+            WHERE workspace_id = ? AND platform = ? AND target IN (\(Self.postHidingTargets)) AND platform_id IN (?, ?) LIMIT 1
             """)
     }
 
-    /// Writes the batch's items in order, then its rejects and checkpoint.
-    mutating func write(_ batch: IngestBatch, cache: inout WriteCache.State,
+    /// Writes the batch's items in order, then its rejects, checkpoint and source cursor.
+    mutating func write(_ batch: IngestBatch, cache: inout WriteCache,
                         afterItem: ((Int) throws -> Void)? = nil) throws -> WriteSummary {
         for (index, item) in batch.items.enumerated() {
             switch item {
@@ -115,6 +122,7 @@ struct BatchWriter {
         }
         for reject in batch.rejects { try write(reject) }
         if let checkpoint = batch.checkpoint { try write(checkpoint) }
+        if let cursor = batch.sourceCursor { try Self.saveCursor(cursor, db: db, workspaceID: workspaceID) }
         return summary
     }
 
@@ -123,7 +131,7 @@ struct BatchWriter {
     /// The row id of an account, creating a stub row (id and handle only) when it is unknown,
     /// and filling its handle when the stub had none.
     private mutating func accountRowID(platform: Platform, platformID: String, handle: String?,
-                                       cache: inout WriteCache.State) throws -> Int64 {
+                                       cache: inout WriteCache) throws -> Int64 {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: platform, platformID: platformID)
         if let known = cache.accounts[key], handle == nil || known.hasHandle { return known.rowID }
         let handleLower = handle.map(caseFolded)
@@ -151,12 +159,11 @@ struct BatchWriter {
     }
 
     /// The row id of an interaction target given as a platform id or as `@handle`.
-    private mutating func targetRowID(platform: Platform, target: String, cache: inout WriteCache.State) throws -> Int64 {
-        guard target.hasPrefix("@") else {
+    private mutating func targetRowID(platform: Platform, target: String, cache: inout WriteCache) throws -> Int64 {
+        guard let handle = Interaction.handle(ofTarget: target) else {
             return try accountRowID(platform: platform, platformID: target, handle: nil, cache: &cache)
         }
-        let handle = String(target.dropFirst())
-        let stubID = "@" + handle.lowercased()
+        let stubID = Interaction.placeholderID(forHandle: handle)
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: platform, platformID: stubID)
         if let known = cache.accounts[key] { return known.rowID }
         // Prefer an account that has a real id; fall back to a stub keyed by the handle.
@@ -167,7 +174,7 @@ struct BatchWriter {
         return try accountRowID(platform: platform, platformID: stubID, handle: handle, cache: &cache)
     }
 
-    private mutating func write(_ account: Account, cache: inout WriteCache.State) throws {
+    private mutating func write(_ account: Account, cache: inout WriteCache) throws {
         let key = WriteCache.AccountKey(workspaceID: workspaceID, platform: account.platform, platformID: account.platformID)
         let stored = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM account WHERE workspace_id = ? AND platform = ? AND platform_id = ?
@@ -197,19 +204,19 @@ struct BatchWriter {
     }
 
     /// Keeps the counts an import saw (table `account_metrics`, migration v2-trust), when the
-    /// record has an observation time and changed the account.
+    /// record changed the account (`Account.metricSnapshot`).
     private func snapshotMetrics(of account: Account, rowID: Int64) throws {
-        guard let observedAt = account.observedAt,
-              account.followers != nil || account.following != nil || account.postsCount != nil else { return }
+        guard let snapshot = account.metricSnapshot else { return }
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO account_metrics(account_id, observed_at, followers, following, posts_count)
             VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [rowID, observedAt.unixMillis, account.followers, account.following, account.postsCount])
+            """).execute(arguments: [rowID, snapshot.at.unixMillis, snapshot.followers, snapshot.following,
+                                     snapshot.postsCount])
     }
 
     // MARK: Posts
 
-    private mutating func write(_ post: Post, cache: inout WriteCache.State) throws {
+    private mutating func write(_ post: Post, cache: inout WriteCache) throws {
         let rootID = post.rootID
         if hasPostTombstones, try selectPostTombstone.run({ row in
             row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(post.platformID)
@@ -219,7 +226,7 @@ struct BatchWriter {
         }
         let authorRowID = try accountRowID(platform: post.platform, platformID: post.authorID,
                                            handle: post.authorHandle, cache: &cache)
-        let content = StoredPostContent(post)
+        let content = PostContent(post)
         try insertPost.run { row in
             row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(authorRowID)
             content.bind(to: &row)
@@ -227,14 +234,14 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            let document = QueryIndex.document(for: post, stems: &cache.stems)
+            let document = FTS5.columnValues(of: QueryIndex.document(for: post, stems: &cache.stems))
             try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
-            if post.editOf != nil {
-                // An edit's own id must stay findable (for its tombstone) although the row is the root's.
+            if PostVersions.startsHistory(post) {
+                let entry = PostVersions.Entry(content)
                 try db.cachedStatement(sql: """
                     INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
                     VALUES (?, ?, ?, ?, ?)
-                    """).execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
+                    """).execute(arguments: [postRowID, entry.versionID, entry.text, entry.createdAt, entry.editedAt])
             }
             try writeEntities(of: post, postRowID: postRowID)
             try writeDerivedInteractions(of: post, cache: &cache)
@@ -245,16 +252,16 @@ struct BatchWriter {
     }
 
     /// The slow path: the post is already stored (a re-import, an edit, fresher metrics).
-    private mutating func merge(_ post: Post, content: StoredPostContent, rootID: String,
-                                cache: inout WriteCache.State) throws {
+    private mutating func merge(_ post: Post, content: PostContent, rootID: String,
+                                cache: inout WriteCache) throws {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT * FROM post WHERE workspace_id = ? AND platform = ? AND platform_id = ?
             """), arguments: [workspaceID, post.platform.rawValue, rootID])
         guard let row else { throw DatabaseError(message: "post \(post.platform.rawValue)/\(rootID) vanished") }
         let postRowID: Int64 = row["id"]
         let authorRowID: Int64 = row["author_account_id"]
-        let stored = StoredPostContent(row: row)
-        let addedVersion = try recordVersion(of: post, content: content, stored: stored, postRowID: postRowID)
+        let stored = try PostContent(row: row)
+        let addedVersion = try recordVersion(content, stored: stored, postRowID: postRowID)
         let (merged, replacesVersion) = stored.merged(with: content)
         // The indexed document holds the hashtags and mentions too: read it before they change.
         let oldDocument = merged.text != stored.text || replacesVersion
@@ -290,13 +297,12 @@ struct BatchWriter {
         }
     }
 
-    /// Keeps the edit history: `post_version` holds every distinct version of a post that has
-    /// more than one, the first included. A post seen in one version only (nearly all of them)
-    /// has no history rows, which saves a text copy and an index entry per post on ingest.
-    /// Returns whether the history grew.
-    private func recordVersion(of post: Post, content: StoredPostContent, stored: StoredPostContent,
-                               postRowID: Int64) throws -> Bool {
-        guard post.platformID != stored.currentVersionID || post.text != stored.text else { return false }
+    /// Keeps the edit history (``PostVersions``): `post_version` holds every distinct version of a
+    /// post that has more than one, the first included. A post seen in one version only (nearly
+    /// all of them) has no history rows, which saves a text copy and an index entry per post on
+    /// ingest. Returns whether the history grew.
+    private func recordVersion(_ content: PostContent, stored: PostContent, postRowID: Int64) throws -> Bool {
+        guard PostVersions.isNewVersion(content, of: stored) else { return false }
         let insertVersion = try db.cachedStatement(sql: """
             INSERT INTO post_version(post_id, version_platform_id, text, created_at, edited_at)
             VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
@@ -306,10 +312,11 @@ struct BatchWriter {
             """), arguments: [postRowID]) ?? false
         if !hasHistory {
             // The version stored so far becomes the first history row.
-            let storedCreatedAt = stored.editedAt == nil ? stored.versionAt : stored.createdAt
-            try insertVersion.execute(arguments: [postRowID, stored.currentVersionID, stored.text, storedCreatedAt, stored.editedAt])
+            let first = PostVersions.Entry(firstOf: stored)
+            try insertVersion.execute(arguments: [postRowID, first.versionID, first.text, first.createdAt, first.editedAt])
         }
-        try insertVersion.execute(arguments: [postRowID, post.platformID, post.text, content.createdAt, content.editedAt])
+        let entry = PostVersions.Entry(content)
+        try insertVersion.execute(arguments: [postRowID, entry.versionID, entry.text, entry.createdAt, entry.editedAt])
         return db.changesCount > 0
     }
 
@@ -329,15 +336,12 @@ struct BatchWriter {
     }
 
     /// Edges are keyed by the post's root id, so all versions of a post share one set of edges.
-    private mutating func writeDerivedInteractions(of post: Post, cache: inout WriteCache.State) throws {
+    private mutating func writeDerivedInteractions(of post: Post, cache: inout WriteCache) throws {
         // Mentions resolved to an id also give the stub account its handle.
-        for mention in post.mentions {
-            if let accountID = mention.accountID {
-                _ = try accountRowID(platform: post.platform, platformID: accountID, handle: mention.handle, cache: &cache)
-            }
+        for (key, handle) in post.mentionedAccounts {
+            _ = try accountRowID(platform: key.platform, platformID: key.platformID, handle: handle, cache: &cache)
         }
-        for var edge in post.interactions {
-            edge.viaID = post.rootID
+        for edge in post.derivedInteractions {
             try insert(edge, derived: true, cache: &cache)
         }
     }
@@ -351,16 +355,17 @@ struct BatchWriter {
 
     // MARK: Interactions
 
-    private mutating func write(_ interaction: Interaction, cache: inout WriteCache.State) throws {
-        if hasInteractionTombstones, try Bool.fetchOne(db.cachedStatement(sql: """
+    private mutating func write(_ interaction: Interaction, cache: inout WriteCache) throws {
+        // `Tombstone.hides(_: Interaction)`.
+        if hasInteractionTombstones, let target = Tombstone.Target(hiding: interaction.kind), try Bool.fetchOne(db.cachedStatement(sql: """
             SELECT 1 FROM tombstone WHERE workspace_id = ? AND platform = ? AND target = ? AND platform_id = ?
-            """), arguments: [workspaceID, interaction.platform.rawValue, interaction.kind.rawValue, interaction.viaID]) != nil {
+            """), arguments: [workspaceID, interaction.platform.rawValue, target.rawValue, interaction.viaID]) != nil {
             return
         }
         try insert(interaction, derived: false, cache: &cache)
     }
 
-    private mutating func insert(_ edge: Interaction, derived: Bool, cache: inout WriteCache.State) throws {
+    private mutating func insert(_ edge: Interaction, derived: Bool, cache: inout WriteCache) throws {
         let sourceRowID = try accountRowID(platform: edge.platform, platformID: edge.sourceAccountID, handle: nil, cache: &cache)
         var targetRowID: Int64?
         if let target = edge.targetAccountID {
@@ -376,39 +381,32 @@ struct BatchWriter {
 
     // MARK: Tombstones
 
-    private mutating func write(_ tombstone: Tombstone, cache: inout WriteCache.State) throws {
+    private mutating func write(_ tombstone: Tombstone, cache: inout WriteCache) throws {
         try insertTombstone(tombstone)
         summary.tombstonesInserted += db.changesCount
-        let platform = tombstone.platform.rawValue
-        switch tombstone.target {
-        case .post:
+        let target = tombstone.target
+        if let kind = target.removedInteractionKind {
+            hasInteractionTombstones = true
+            try db.cachedStatement(sql: """
+                DELETE FROM interaction WHERE workspace_id = ? AND platform = ? AND kind = ? AND via_platform_id = ?
+                AND derived = 0
+                """).execute(arguments: [workspaceID, tombstone.platform.rawValue, kind.rawValue, tombstone.platformID])
+        }
+        if target.removesPosts {
             hasPostTombstones = true
+            // A repost stored as a post (a Twitter retweet) goes with its edge.
             if let rootID = try deletePost(platform: tombstone.platform, platformID: tombstone.platformID),
-               rootID != tombstone.platformID {
-                // Deleting one version of a post deletes the post: its root id is hidden too.
-                var rootTombstone = tombstone
-                rootTombstone.platformID = rootID
+               let rootTombstone = tombstone.rootTombstone(removedRootID: rootID) {
                 try insertTombstone(rootTombstone)
             }
-        case .account:
+        }
+        if let status = tombstone.accountStatus {
             // Accounts stay (their edges are evidence); the status records what happened.
-            let status = AccountStatus(rawValue: tombstone.reason) ?? .deleted
             let rowID = try accountRowID(platform: tombstone.platform, platformID: tombstone.platformID,
                                          handle: nil, cache: &cache)
             try db.cachedStatement(sql: "UPDATE account SET status = ? WHERE id = ? AND status IS NOT ?")
                 .execute(arguments: [status.rawValue, rowID, status.rawValue])
             summary.accountsUpdated += db.changesCount
-        case .like, .repost, .follow:
-            hasInteractionTombstones = true
-            try db.cachedStatement(sql: """
-                DELETE FROM interaction WHERE workspace_id = ? AND platform = ? AND kind = ? AND via_platform_id = ?
-                AND derived = 0
-                """).execute(arguments: [workspaceID, platform, tombstone.target.rawValue, tombstone.platformID])
-            if tombstone.target == .repost {
-                hasPostTombstones = true
-                // A repost stored as a post (a Twitter retweet) goes with its derived edge.
-                _ = try deletePost(platform: tombstone.platform, platformID: tombstone.platformID)
-            }
         }
     }
 

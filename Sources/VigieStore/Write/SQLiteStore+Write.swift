@@ -4,27 +4,32 @@ import VigieCore
 extension SQLiteStore {
     /// Writes one batch in one transaction: either all of it lands, with its checkpoint, or none.
     @discardableResult
-    public func write(_ batch: IngestBatch, workspace: String) throws -> WriteSummary {
-        try write(batch, workspace: workspace, afterItem: nil)
+    public func write(_ batch: IngestBatch, workspace: String) async throws -> WriteSummary {
+        try await write(batch, workspace: workspace, afterItem: nil)
     }
 
     /// `afterItem` runs after each item inside the transaction; tests throw from it to simulate
     /// an import killed midway.
-    func write(_ batch: IngestBatch, workspace: String, afterItem: ((Int) throws -> Void)?) throws -> WriteSummary {
-        try Self.validate(workspace: workspace, path: path)
-        return try mapErrors {
-            try cache.withState { cache in
-                do {
-                    return try writer.write { db in
-                        var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache)
-                        return try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
-                    }
-                } catch {
-                    // Rows created by the rolled-back transaction are gone: forget their ids.
-                    cache.reset()
-                    throw error
+    func write(_ batch: IngestBatch, workspace: String,
+               afterItem: (@Sendable (Int) throws -> Void)?) async throws -> WriteSummary {
+        try validate(workspace: workspace)
+        do {
+            return try await write { db in
+                // Writes run one at a time on the database's writer queue: the cache is taken out
+                // for the batch and put back, never shared meanwhile.
+                var cache = self.cache.withLock { cache in
+                    let taken = cache
+                    cache = WriteCache()
+                    return taken
                 }
+                defer { self.cache.withLock { [cache] in $0 = cache } }
+                var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache)
+                return try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
             }
+        } catch {
+            // Rows created by the rolled-back transaction are gone: forget their ids.
+            cache.withLock { $0.reset() }
+            throw error
         }
     }
 }

@@ -2,156 +2,34 @@ import Foundation
 import GRDB
 import VigieCore
 
-/// Timestamps are stored as integer milliseconds since the Unix epoch.
-extension Date {
-    var unixMillis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-
-    init(unixMillis: Int64) {
-        self.init(timeIntervalSince1970: Double(unixMillis) / 1000)
+extension PostContent.Metrics {
+    /// The engagement columns of a post row.
+    init(row: Row) throws {
+        self.init(likes: try row.value("likes"), reposts: try row.value("reposts"), replies: try row.value("replies"), quotes: try row.value("quotes"),
+                  views: try row.value("views"), observedAt: try row.value("metrics_observed_at"))
     }
 }
 
-/// The engagement columns of a post row.
-struct StoredMetrics: Equatable {
-    var likes: Int?
-    var reposts: Int?
-    var replies: Int?
-    var quotes: Int?
-    var views: Int?
-    var observedAt: Int64?
-
-    init(_ metrics: PostMetrics?) {
-        likes = metrics?.likes
-        reposts = metrics?.reposts
-        replies = metrics?.replies
-        quotes = metrics?.quotes
-        views = metrics?.views
-        observedAt = metrics?.observedAt?.unixMillis
+/// The mutable columns of a post row are a ``PostContent``: what a newer version or a newer
+/// observation may change. The merge rules are the core's; this is only their SQL form.
+extension PostContent {
+    init(row: Row) throws {
+        let withheld: String? = try row.value("withheld_countries")
+        self.init(createdAt: try row.value("created_at"), versionAt: try row.value("version_at"), currentVersionID: try row.value("current_version_id"),
+                  text: try row.value("text"), language: try row.value("language"), replyToPostID: try row.value("reply_to_platform_id"),
+                  replyToAccountID: try row.value("reply_to_account_platform_id"), repostOfID: try row.value("repost_of_platform_id"),
+                  repostOfAccountID: try row.value("repost_of_account_platform_id"), quoteOfID: try row.value("quote_of_platform_id"),
+                  quoteOfAccountID: try row.value("quote_of_account_platform_id"), conversationID: try row.value("conversation_id"),
+                  mediaCount: try row.value("media_count"), source: try row.value("source"), editedAt: try row.value("edited_at"),
+                  withheldCountries: withheld.map(Self.countries), metrics: try Metrics(row: row))
     }
 
-    init(row: Row) {
-        likes = row["likes"]
-        reposts = row["reposts"]
-        replies = row["replies"]
-        quotes = row["quotes"]
-        views = row["views"]
-        observedAt = row["metrics_observed_at"]
+    /// `withheld_countries` holds the codes comma-separated; `NULL` when the post is visible.
+    static func countries(_ column: String) -> [String] {
+        column.split(separator: ",").map(String.init)
     }
 
-    var isEmpty: Bool {
-        likes == nil && reposts == nil && replies == nil && quotes == nil && views == nil && observedAt == nil
-    }
-
-    var model: PostMetrics? {
-        isEmpty ? nil : PostMetrics(likes: likes, reposts: reposts, replies: replies, quotes: quotes,
-                                    views: views, observedAt: observedAt.map(Date.init(unixMillis:)))
-    }
-
-    /// A newer observation's counts win; an older or undated one only fills unknown counts.
-    func merged(with incoming: StoredMetrics) -> StoredMetrics {
-        if incoming.isEmpty { return self }
-        let incomingIsNewer = isEmpty || (incoming.observedAt ?? .min) > (observedAt ?? .min)
-        let (first, second) = incomingIsNewer ? (incoming, self) : (self, incoming)
-        var result = StoredMetrics(nil)
-        result.likes = first.likes ?? second.likes
-        result.reposts = first.reposts ?? second.reposts
-        result.replies = first.replies ?? second.replies
-        result.quotes = first.quotes ?? second.quotes
-        result.views = first.views ?? second.views
-        result.observedAt = max(first.observedAt ?? .min, second.observedAt ?? .min)
-        if result.observedAt == .min { result.observedAt = nil }
-        return result
-    }
-}
-
-/// The mutable columns of a post row: what a newer version or a newer observation may change.
-struct StoredPostContent: Equatable {
-    var createdAt: Int64
-    /// `editedAt ?? createdAt` of the version shown: what decides which version is newest.
-    var versionAt: Int64
-    var currentVersionID: String
-    var text: String
-    var language: String?
-    var replyToPostID: String?
-    var replyToAccountID: String?
-    var repostOfID: String?
-    var repostOfAccountID: String?
-    var quoteOfID: String?
-    var quoteOfAccountID: String?
-    var conversationID: String?
-    var mediaCount: Int
-    var source: String?
-    var editedAt: Int64?
-    /// Comma-separated country codes; `NULL` when visible.
-    var withheldCountries: String?
-    var metrics: StoredMetrics
-
-    init(_ post: Post) {
-        createdAt = post.createdAt.unixMillis
-        editedAt = post.editedAt?.unixMillis
-        versionAt = editedAt ?? createdAt
-        currentVersionID = post.platformID
-        text = post.text
-        language = post.language
-        replyToPostID = post.replyToPostID
-        replyToAccountID = post.replyToAccountID
-        repostOfID = post.repostOfID
-        repostOfAccountID = post.repostOfAccountID
-        quoteOfID = post.quoteOfID
-        quoteOfAccountID = post.quoteOfAccountID
-        conversationID = post.conversationID
-        mediaCount = post.mediaCount
-        source = post.source
-        switch post.state {
-        case .visible: withheldCountries = nil
-        case .withheld(let countries): withheldCountries = countries.joined(separator: ",")
-        }
-        metrics = StoredMetrics(post.metrics)
-    }
-
-    init(row: Row) {
-        createdAt = row["created_at"]
-        versionAt = row["version_at"]
-        currentVersionID = row["current_version_id"]
-        text = row["text"]
-        language = row["language"]
-        replyToPostID = row["reply_to_platform_id"]
-        replyToAccountID = row["reply_to_account_platform_id"]
-        repostOfID = row["repost_of_platform_id"]
-        repostOfAccountID = row["repost_of_account_platform_id"]
-        quoteOfID = row["quote_of_platform_id"]
-        quoteOfAccountID = row["quote_of_account_platform_id"]
-        conversationID = row["conversation_id"]
-        mediaCount = row["media_count"]
-        source = row["source"]
-        editedAt = row["edited_at"]
-        withheldCountries = row["withheld_countries"]
-        metrics = StoredMetrics(row: row)
-    }
-
-    /// The merge of a stored row with an incoming version of the same post. A strictly newer
-    /// version replaces the content (its unknown fields keep the stored values); an older or
-    /// equally dated one only fills unknown fields, so re-imports in any order are stable.
-    func merged(with incoming: StoredPostContent) -> (content: StoredPostContent, replacesVersion: Bool) {
-        let replacesVersion = incoming.versionAt > versionAt
-        let (first, second) = replacesVersion ? (incoming, self) : (self, incoming)
-        var result = first
-        result.language = first.language ?? second.language
-        result.replyToPostID = first.replyToPostID ?? second.replyToPostID
-        result.replyToAccountID = first.replyToAccountID ?? second.replyToAccountID
-        result.repostOfID = first.repostOfID ?? second.repostOfID
-        result.repostOfAccountID = first.repostOfAccountID ?? second.repostOfAccountID
-        result.quoteOfID = first.quoteOfID ?? second.quoteOfID
-        result.quoteOfAccountID = first.quoteOfAccountID ?? second.quoteOfAccountID
-        result.conversationID = first.conversationID ?? second.conversationID
-        result.source = first.source ?? second.source
-        result.editedAt = first.editedAt ?? second.editedAt
-        result.withheldCountries = first.withheldCountries ?? second.withheldCountries
-        // The row is dated by the original's creation, whichever version arrived first.
-        result.createdAt = min(createdAt, incoming.createdAt)
-        result.metrics = metrics.merged(with: incoming.metrics)
-        return (result, replacesVersion)
-    }
+    var withheldColumn: String? { withheldCountries?.joined(separator: ",") }
 
     /// Binds the columns listed in `BatchWriter.postContentColumns`, in that order.
     func bind(to row: inout HotStatement.Binder) {
@@ -160,7 +38,7 @@ struct StoredPostContent: Equatable {
         row.add(quoteOfID); row.add(quoteOfAccountID); row.add(conversationID); row.add(mediaCount)
         row.add(source); row.add(metrics.likes); row.add(metrics.reposts); row.add(metrics.replies)
         row.add(metrics.quotes); row.add(metrics.views); row.add(metrics.observedAt); row.add(editedAt)
-        row.add(withheldCountries)
+        row.add(withheldColumn)
     }
 
     /// Values for the columns listed in `BatchWriter.postContentColumns`, in that order.
@@ -168,54 +46,11 @@ struct StoredPostContent: Equatable {
         [createdAt, versionAt, currentVersionID, text, language, replyToPostID, replyToAccountID,
          repostOfID, repostOfAccountID, quoteOfID, quoteOfAccountID, conversationID, mediaCount,
          source, metrics.likes, metrics.reposts, metrics.replies, metrics.quotes, metrics.views,
-         metrics.observedAt, editedAt, withheldCountries]
+         metrics.observedAt, editedAt, withheldColumn]
     }
 }
 
 extension Account {
-    /// Field-by-field merge: a `nil` never erases a known value, and when both sides know a field
-    /// the more recent observation wins; on a tie (both undated) the later arrival wins, so an
-    /// account record corrects the handle a post gave its stub row.
-    func merged(with incoming: Account) -> Account {
-        // An import-time stamp ranks below any real observation date, above none.
-        func rank(_ account: Account) -> (Int, Date) {
-            guard let date = account.observedAt else { return (0, .distantPast) }
-            return (account.observedAtIsImportTime == true ? 1 : 2, date)
-        }
-        let incomingIsNewer = rank(incoming) >= rank(self)
-        func pick<T>(_ stored: T?, _ new: T?) -> T? {
-            incomingIsNewer ? (new ?? stored) : (stored ?? new)
-        }
-        var result = self
-        result.handle = pick(handle, incoming.handle)
-        result.displayName = pick(displayName, incoming.displayName)
-        result.bio = pick(bio, incoming.bio)
-        result.createdAt = pick(createdAt, incoming.createdAt)
-        result.followers = pick(followers, incoming.followers)
-        result.following = pick(following, incoming.following)
-        result.postsCount = pick(postsCount, incoming.postsCount)
-        result.listedCount = pick(listedCount, incoming.listedCount)
-        result.verified = pick(verified, incoming.verified)
-        result.declaredBot = pick(declaredBot, incoming.declaredBot)
-        result.defaultProfileImage = pick(defaultProfileImage, incoming.defaultProfileImage)
-        result.location = pick(location, incoming.location)
-        result.url = pick(url, incoming.url)
-        result.isPrivate = pick(isPrivate, incoming.isPrivate)
-        result.status = pick(status, incoming.status)
-        result.observedAt = pick(observedAt, incoming.observedAt)
-        result.observedAtIsImportTime = result.observedAt == nil ? nil
-            : (incomingIsNewer && incoming.observedAt != nil ? incoming.observedAtIsImportTime : observedAtIsImportTime)
-        // Re-importing the same undated record at a later time changes nothing: only its import
-        // stamp would move.
-        if incoming.observedAtIsImportTime == true && observedAt != nil {
-            var unstamped = result
-            unstamped.observedAt = observedAt
-            unstamped.observedAtIsImportTime = observedAtIsImportTime
-            if unstamped == self { return self }
-        }
-        return result
-    }
-
     /// Values for `BatchWriter.accountColumns`, in that order.
     func columnArguments(workspaceID: Int64) -> StatementArguments {
         [workspaceID, platform.rawValue, platformID, handle, handle.map(caseFolded), displayName, bio,
@@ -225,23 +60,23 @@ extension Account {
     }
 
     init(row: Row) throws {
-        let platformName: String = row["platform"]
+        let platformName: String = try row.value("platform")
         guard let platform = Platform(rawValue: platformName) else {
             throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in account row")
         }
-        let statusName: String? = row["status"]
-        let createdAt: Int64? = row["created_at"]
-        let observedAt: Int64? = row["observed_at"]
+        let statusName: String? = try row.value("status")
+        let createdAt: Int64? = try row.value("created_at")
+        let observedAt: Int64? = try row.value("observed_at")
         self.init(
-            platform: platform, platformID: row["platform_id"], handle: row["handle"],
-            displayName: row["display_name"], bio: row["bio"],
+            platform: platform, platformID: try row.value("platform_id"), handle: try row.value("handle"),
+            displayName: try row.value("display_name"), bio: try row.value("bio"),
             createdAt: createdAt.map(Date.init(unixMillis:)),
-            followers: row["followers"], following: row["following"], postsCount: row["posts_count"],
-            listedCount: row["listed_count"], verified: row["verified"], declaredBot: row["declared_bot"],
-            defaultProfileImage: row["default_profile_image"], location: row["location"], url: row["url"],
-            isPrivate: row["is_private"], status: statusName.flatMap(AccountStatus.init(rawValue:)),
+            followers: try row.value("followers"), following: try row.value("following"), postsCount: try row.value("posts_count"),
+            listedCount: try row.value("listed_count"), verified: try row.value("verified"), declaredBot: try row.value("declared_bot"),
+            defaultProfileImage: try row.value("default_profile_image"), location: try row.value("location"), url: try row.value("url"),
+            isPrivate: try row.value("is_private"), status: statusName.flatMap(AccountStatus.init(rawValue:)),
             observedAt: observedAt.map(Date.init(unixMillis:)),
-            observedAtIsImportTime: (row["observed_at_import"] as Int64?).map { $0 != 0 })
+            observedAtIsImportTime: (try row.value("observed_at_import") as Int64?).map { $0 != 0 })
     }
 }
 

@@ -5,8 +5,9 @@ import VigieCore
 ///
 /// Account rows are never deleted, so a cached id stays valid even when another process writes
 /// the same file. Ids created by a transaction that rolls back would not be, so the writer
-/// empties the cache whenever a batch fails.
-final class WriteCache: @unchecked Sendable {
+/// empties the cache whenever a batch fails. The store keeps it in a `Mutex`; writes are
+/// serialised by the database anyway, so the lock is uncontended.
+struct WriteCache: Sendable {
     struct AccountKey: Hashable {
         var workspaceID: Int64
         var platform: Platform
@@ -19,34 +20,21 @@ final class WriteCache: @unchecked Sendable {
         var hasHandle: Bool
     }
 
-    struct State {
-        /// Bounds memory on corpora with millions of accounts; clearing is cheap and rare.
-        static let maximumAccounts = 400_000
+    /// Bounds memory on corpora with millions of accounts; clearing is cheap and rare.
+    static let maximumAccounts = 400_000
 
-        var workspaceIDs: [String: Int64] = [:]
-        var accounts: [AccountKey: CachedAccount] = [:]
-        /// Stems for the query index's `fr` and `en` columns (valid across rolled-back batches).
-        var stems = StemCache()
+    var workspaceIDs: [String: Int64] = [:]
+    var accounts: [AccountKey: CachedAccount] = [:]
+    /// Stems for the query index's `fr` and `en` columns (valid across rolled-back batches).
+    var stems = StemCache()
 
-        mutating func remember(_ key: AccountKey, _ account: CachedAccount) {
-            if accounts.count >= Self.maximumAccounts { accounts.removeAll(keepingCapacity: true) }
-            accounts[key] = account
-        }
-
-        mutating func reset() {
-            workspaceIDs.removeAll()
-            accounts.removeAll()
-        }
+    mutating func remember(_ key: AccountKey, _ account: CachedAccount) {
+        if accounts.count >= Self.maximumAccounts { accounts.removeAll(keepingCapacity: true) }
+        accounts[key] = account
     }
 
-    private let lock = NSLock()
-    private var state = State()
-
-    /// Gives `body` exclusive use of the cache. Writes are serialised by the database anyway,
-    /// so the lock is uncontended in practice.
-    func withState<T>(_ body: (inout State) throws -> T) rethrows -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&state)
+    mutating func reset() {
+        workspaceIDs.removeAll()
+        accounts.removeAll()
     }
 }

@@ -5,8 +5,8 @@ import VigieCore
 /// `{"did", "time_us", "kind": "commit" | "identity" | "account", …}`.
 ///
 /// - Posts (`app.bsky.feed.post` create/update) are keyed by their `at://{did}/{collection}/{rkey}`
-///   URI, authored by the DID. `createdAt` is the record's own `createdAt`; when it is missing or
-///   not a date, the event time (`time_us`, set by the relay) stands in, since a post must have a
+///   URI, authored by the DID. `createdAt` is the record's own `createdAt`; when it is missing,
+///   not a date or outside 1970–2099, the event time (`time_us`, set by the relay) stands in, since a post must have a
 ///   time and the relay's clock is the best evidence left. An update keeps the record's
 ///   `createdAt` and sets `editedAt` to the event time.
 /// - A reply's `conversationID` is its root's URI; a post that replies to nothing is its own root.
@@ -34,6 +34,11 @@ public struct JetstreamDecoder: JSONRecordDecoder {
         guard let timeValue = value["time_us"] else { throw RecordError.missing("time_us") }
         guard let micros = timeValue.double else {
             throw RecordError.wrongType("time_us", expected: "a number of microseconds", found: timeValue)
+        }
+        // The relay's clock in microseconds; a value outside 1970–2099 is damage, not a time.
+        guard micros.isFinite, DateParsing.supportedRange.contains(micros / 1_000_000) else {
+            throw RecordError.invalid("field 'time_us' (\(micros)) is not a time between 1970 and 2099 in microseconds",
+                                      field: "time_us")
         }
         let eventTime = Date(timeIntervalSince1970: micros / 1_000_000)
         let kind = try Self.requiredString(value, "kind")

@@ -93,7 +93,8 @@ enum CSVField {
     static func date(_ row: [String], _ index: Int?, column: String) throws -> Date? {
         guard let raw = text(row, index) else { return nil }
         guard let date = DateParsing.parse(raw) else {
-            throw RecordError.invalid("column '\(column)' is not a date or Unix time: '\(raw.prefix(40))'", field: column)
+            throw RecordError.invalid("column '\(column)' is not a date or Unix time: '\(raw.prefix(40))'"
+                                      + DateParsing.explanation(for: raw), field: column)
         }
         return date
     }

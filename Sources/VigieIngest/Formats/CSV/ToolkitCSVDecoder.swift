@@ -50,8 +50,8 @@ public struct ToolkitCSVDecoder: CSVRecordDecoder {
         guard let author = CSVField.text(row, userID) else { throw RecordError.missing("user_id") }
         guard let rawTime = CSVField.text(row, timestamp) else { throw RecordError.missing("timestamp") }
         guard let createdAt = Self.parseTimestamp(rawTime) else {
-            throw RecordError.invalid("column 'timestamp' is not a Unix time or a date: '\(rawTime.prefix(40))'",
-                                      field: "timestamp")
+            throw RecordError.invalid("column 'timestamp' is not a Unix time or a date: '\(rawTime.prefix(40))'"
+                                      + " (\(Self.timestampProblem(rawTime)))", field: "timestamp")
         }
         let text = row[message]
         let handle = CSVField.text(row, username)
@@ -76,10 +76,21 @@ public struct ToolkitCSVDecoder: CSVRecordDecoder {
         )))
     }
 
-    /// Unix seconds of any size (the toolkit's own tests use `0` and `59`), else a date.
+    /// A Unix time of any size (the toolkit's own tests use `0` and `59`), its unit told by its
+    /// size (``DateParsing/date(unixTime:)``: seconds, else milliseconds, microseconds,
+    /// nanoseconds), else a date; `nil` outside 1970–2099.
     static func parseTimestamp(_ raw: String) -> Date? {
         let trimmed = raw.trimmingSpaces
-        if let seconds = Double(trimmed), seconds.isFinite { return Date(timeIntervalSince1970: seconds) }
+        if let value = Double(trimmed) { return DateParsing.date(unixTime: value) }
         return DateParsing.parse(String(trimmed))
+    }
+
+    /// Why ``parseTimestamp(_:)`` refused a value, for the reject's reason.
+    static func timestampProblem(_ raw: String) -> String {
+        let trimmed = raw.trimmingSpaces
+        guard let value = Double(trimmed) else { return DateParsing.problem(with: String(trimmed)) ?? "not a date" }
+        guard value.isFinite, value >= 0 else { return "a Unix time must be a number of seconds from 1970 on" }
+        return "as a Unix time (seconds; milliseconds, microseconds or nanoseconds by its size) it falls "
+            + "outside the supported dates, 1970-01-01 to 2099-12-31"
     }
 }

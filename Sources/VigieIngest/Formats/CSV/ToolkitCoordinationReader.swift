@@ -66,7 +66,7 @@ public enum ToolkitCoordinationReader {
         } catch let error as ByteSource.OpenError {
             throw ImportError(code: .unreadable, file: path, message: error.reason)
         }
-        let options = CSVOptions(platform: platform, delimiter: (try? CSVRowSplitter.detectDelimiter(path: path)) ?? UInt8(ascii: ","))
+        let options = CSVOptions(platform: platform, delimiter: (try? CSVRowSplitter.detectDelimiter(source: source)) ?? UInt8(ascii: ","))
         var report = Report(file: path)
         report.fromBytes = readsBytes(input)
         let postsBefore = input.count
@@ -103,7 +103,7 @@ public enum ToolkitCoordinationReader {
                 state.reject(line: error.line, reason: error.reason, excerpt: error.excerpt)
             })
         } catch where headerError != nil {
-            let reason = (headerError as? RecordError).map(ImportRun<DiscardingStore>.describe) ?? "\(headerError!)"
+            let reason = (headerError as? RecordError).map(ImportRun.describe) ?? "\(headerError!)"
             throw ImportError(code: .badHeader, file: path, message: "line 1 (header): \(reason)")
         }
         batches?.flush(into: &input, &state)
@@ -238,7 +238,7 @@ public enum ToolkitCoordinationReader {
                         }
                         decoded.append(item)
                     } catch {
-                        let reason = (error as? RecordError).map(ImportRun<DiscardingStore>.describe) ?? "\(error)"
+                        let reason = (error as? RecordError).map(ImportRun.describe) ?? "\(error)"
                         decoded.append(Decoded(index: index, items: [], error: reason))
                     }
                 }

@@ -113,7 +113,7 @@ public struct MastodonDecoder: JSONRecordDecoder {
             try decodeStatus(status, path: "payload.", into: &items)
         case "delete":
             guard let payload else { throw RecordError.missing("payload") }
-            guard let id = payload.stringOrNumber, !id.isEmpty else {
+            guard let id = payload.id else {
                 throw RecordError.wrongType("payload", expected: "a status id", found: payload)
             }
             items.append(.tombstone(Tombstone(platform: .mastodon, target: .post, platformID: id, reason: "deleted")))
@@ -133,7 +133,15 @@ public struct MastodonDecoder: JSONRecordDecoder {
     // MARK: - Status
 
     /// Appends the status's author, the post, and any reblogged or quoted status with its author.
-    private func decodeStatus(_ status: JSONValue, path: String, into items: inout [IngestItem]) throws {
+    /// Reblogs and quotes nest statuses; real ones nest two or three deep. Deeper nesting is
+    /// damage (or a trap for recursive code) and rejects the record.
+    static let maxNestedStatuses = 8
+
+    private func decodeStatus(_ status: JSONValue, path: String, depth: Int = 0, into items: inout [IngestItem]) throws {
+        guard depth <= Self.maxNestedStatuses else {
+            throw RecordError.invalid("statuses nested more than \(Self.maxNestedStatuses) deep (reblogs and quotes)",
+                                      field: String(path.dropLast()))
+        }
         guard status.object != nil else {
             throw RecordError.wrongType(path.isEmpty ? "status" : String(path.dropLast()), expected: "a status object", found: status)
         }
@@ -157,8 +165,8 @@ public struct MastodonDecoder: JSONRecordDecoder {
         if let language = status["language"]?.string, !language.isEmpty, language != "und" {
             post.language = language
         }
-        post.replyToPostID = status["in_reply_to_id"]?.stringOrNumber
-        post.replyToAccountID = status["in_reply_to_account_id"]?.stringOrNumber
+        post.replyToPostID = try Self.optionalID(status, "in_reply_to_id", path: path)
+        post.replyToAccountID = try Self.optionalID(status, "in_reply_to_account_id", path: path)
         post.hashtags = Self.hashtags(written: rendering.hashtags, tags: status["tags"])
         post.mentions = Self.mentions(status["mentions"])
         post.urls = rendering.links
@@ -167,11 +175,15 @@ public struct MastodonDecoder: JSONRecordDecoder {
         }
         post.mediaCount = status["media_attachments"]?.array?.count ?? 0
         post.source = status["application"]?["name"]?.string
-        post.metrics = PostMetrics(likes: status["favourites_count"]?.int, reposts: status["reblogs_count"]?.int,
-                                   replies: status["replies_count"]?.int, quotes: status["quotes_count"]?.int)
+        post.metrics = PostMetrics(likes: try Self.count(status, "favourites_count", path: path),
+                                   reposts: try Self.count(status, "reblogs_count", path: path),
+                                   replies: try Self.count(status, "replies_count", path: path),
+                                   quotes: try Self.count(status, "quotes_count", path: path))
         if let edited = status["edited_at"] {
             guard let text = edited.string, let date = DateParsing.parse(text) else {
-                throw RecordError.invalid("field '\(path)edited_at' is not a date", field: path + "edited_at")
+                throw RecordError.invalid("field '\(path)edited_at' is not a date: "
+                                          + (edited.string.map { "'\($0.prefix(40))'" + DateParsing.explanation(for: $0) } ?? "found \(edited.typeName)"),
+                                          field: path + "edited_at")
             }
             post.editedAt = date
         }
@@ -179,19 +191,19 @@ public struct MastodonDecoder: JSONRecordDecoder {
         var nested: [(JSONValue, String)] = []
         if let reblog = status["reblog"] {
             post.repostOfID = try Self.requiredID(reblog, "id", path: path + "reblog.")
-            post.repostOfAccountID = reblog["account"]?["id"]?.stringOrNumber
+            post.repostOfAccountID = reblog["account"]?["id"]?.id
             nested.append((reblog, path + "reblog."))
         }
         if let (quoteID, quoted, quotedPath) = try Self.quote(of: status, path: path) {
             post.quoteOfID = quoteID
-            post.quoteOfAccountID = quoted?["account"]?["id"]?.stringOrNumber
+            post.quoteOfAccountID = quoted?["account"]?["id"]?.id
             if let quoted { nested.append((quoted, quotedPath)) }
         }
 
         items.append(.account(author))
         items.append(.post(post))
         for (inner, innerPath) in nested {
-            try decodeStatus(inner, path: innerPath, into: &items)
+            try decodeStatus(inner, path: innerPath, depth: depth + 1, into: &items)
         }
     }
 
@@ -202,13 +214,14 @@ public struct MastodonDecoder: JSONRecordDecoder {
             if let quoted = quote["quoted_status"] {
                 return (try requiredID(quoted, "id", path: path + "quote.quoted_status."), quoted, path + "quote.quoted_status.")
             }
-            if let id = quote["quoted_status_id"]?.stringOrNumber { return (id, nil, "") }
+            if let id = try optionalID(quote, "quoted_status_id", path: path + "quote.") { return (id, nil, "") }
             // Akkoma / Pleroma: the quoted status itself.
             if quote["account"] != nil {
                 return (try requiredID(quote, "id", path: path + "quote."), quote, path + "quote.")
             }
         }
-        if let id = status["quote_id"]?.stringOrNumber ?? status["pleroma"]?["quote_id"]?.stringOrNumber {
+        if let id = try optionalID(status, "quote_id", path: path)
+            ?? optionalID(status["pleroma"] ?? .null, "quote_id", path: path + "pleroma.") {
             return (id, nil, "")
         }
         return nil
@@ -229,7 +242,7 @@ public struct MastodonDecoder: JSONRecordDecoder {
         var mentions: [Mention] = []
         mentions.reserveCapacity(list.count)
         for mention in list {
-            let id = mention["id"]?.stringOrNumber
+            let id = mention["id"]?.id
             guard let acct = mention["acct"]?.string ?? mention["username"]?.string else {
                 if let id { mentions.append(Mention(accountID: id, handle: id)) }
                 continue
@@ -263,13 +276,15 @@ public struct MastodonDecoder: JSONRecordDecoder {
         }
         if let created = value["created_at"] {
             guard let text = created.string, let date = DateParsing.parse(text) else {
-                throw RecordError.invalid("field '\(path)created_at' is not a date", field: path + "created_at")
+                throw RecordError.invalid("field '\(path)created_at' is not a date: "
+                                          + (created.string.map { "'\($0.prefix(40))'" + DateParsing.explanation(for: $0) } ?? "found \(created.typeName)"),
+                                          field: path + "created_at")
             }
             account.createdAt = date
         }
-        account.followers = value["followers_count"]?.int
-        account.following = value["following_count"]?.int
-        account.postsCount = value["statuses_count"]?.int
+        account.followers = try Self.count(value, "followers_count", path: path)
+        account.following = try Self.count(value, "following_count", path: path)
+        account.postsCount = try Self.count(value, "statuses_count", path: path)
         if let fields = (value["fields"] ?? value["source"]?["fields"])?.array, !fields.isEmpty {
             account.verified = fields.contains { $0["verified_at"] != nil }
         }
@@ -312,11 +327,32 @@ public struct MastodonDecoder: JSONRecordDecoder {
 
     private static func requiredID(_ object: JSONValue, _ key: String, path: String) throws -> String {
         guard let value = object[key] else { throw RecordError.missing(path + key) }
-        guard let id = value.stringOrNumber else {
+        if case .string(let text) = value, text.isEmpty {
+            throw RecordError.invalid("field '\(path + key)' is empty", field: path + key)
+        }
+        guard let id = value.id else {
             throw RecordError.wrongType(path + key, expected: "a string id", found: value)
         }
-        guard !id.isEmpty else { throw RecordError.invalid("field '\(path + key)' is empty", field: path + key) }
         return id
+    }
+
+    /// An id that may be absent or null, but not of another type.
+    private static func optionalID(_ object: JSONValue, _ key: String, path: String) throws -> String? {
+        guard let value = object[key] else { return nil }
+        guard let id = value.id else {
+            throw RecordError.wrongType(path + key, expected: "an id", found: value)
+        }
+        return id
+    }
+
+    /// A count: `nil` when absent; a negative count is a hidden one (servers send -1 for counts
+    /// their users hide) and is kept unknown; any other type is an error.
+    private static func count(_ object: JSONValue, _ key: String, path: String) throws -> Int? {
+        guard let value = object[key] else { return nil }
+        guard let number = value.int else {
+            throw RecordError.wrongType(path + key, expected: "a whole number", found: value)
+        }
+        return number >= 0 ? number : nil
     }
 
     private static func requiredDate(_ object: JSONValue, _ key: String, path: String) throws -> Date {
@@ -325,7 +361,8 @@ public struct MastodonDecoder: JSONRecordDecoder {
             throw RecordError.wrongType(path + key, expected: "a date string", found: value)
         }
         guard let date = DateParsing.parse(text) else {
-            throw RecordError.invalid("field '\(path + key)' is not a date: '\(text.prefix(40))'", field: path + key)
+            throw RecordError.invalid("field '\(path + key)' is not a date: '\(text.prefix(40))'"
+                                      + DateParsing.explanation(for: text), field: path + key)
         }
         return date
     }

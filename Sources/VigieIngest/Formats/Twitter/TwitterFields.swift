@@ -44,7 +44,8 @@ struct TwitterFields {
     func date(_ key: String, _ path: @autoclosure () -> String) throws -> Date? {
         guard let text = try string(key, path()) else { return nil }
         guard let date = DateParsing.parse(text) else {
-            throw RecordError.invalid("field '\(path())' is not a valid date: '\(text.prefix(40))'", field: path())
+            throw RecordError.invalid("field '\(path())' is not a valid date: '\(text.prefix(40))'"
+                                      + DateParsing.explanation(for: text), field: path())
         }
         return date
     }
@@ -54,10 +55,14 @@ struct TwitterFields {
         return date
     }
 
+    /// A count: a whole number ≥ 0 (the API never sends a negative one).
     func count(_ key: String, _ path: @autoclosure () -> String) throws -> Int? {
         guard let field = value[key] else { return nil }
         guard let number = field.int else {
             throw RecordError.wrongType(path(), expected: "an integer", found: field)
+        }
+        guard number >= 0 else {
+            throw RecordError.invalid("field '\(path())' is a count and cannot be negative (\(number))", field: path())
         }
         return number
     }

@@ -40,7 +40,8 @@ struct TwitterV1Fields {
     func date(_ key: String, _ path: @autoclosure () -> String) throws -> Date? {
         guard let text = try string(key, path()) else { return nil }
         guard let date = DateParsing.parse(text) else {
-            throw RecordError.invalid("field '\(path())' is not a valid date: '\(text.prefix(40))'", field: path())
+            throw RecordError.invalid("field '\(path())' is not a valid date: '\(text.prefix(40))'"
+                                      + DateParsing.explanation(for: text), field: path())
         }
         return date
     }
@@ -48,8 +49,8 @@ struct TwitterV1Fields {
     func count(_ key: String, _ path: @autoclosure () -> String) throws -> Int? {
         if case .some(let text) = padded(key) {
             guard let text else { return nil }
-            guard let number = Int(text) else {
-                throw RecordError.invalid("field '\(path())' should be an integer, found '\(text.prefix(40))'", field: path())
+            guard let number = Int(text), number >= 0 else {
+                throw RecordError.invalid("field '\(path())' should be a whole number ≥ 0, found '\(text.prefix(40))'", field: path())
             }
             return number
         }

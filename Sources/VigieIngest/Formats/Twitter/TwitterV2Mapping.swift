@@ -93,7 +93,11 @@ enum TwitterV2Mapping {
         }
         // The first id of the edit history names the original; an edit is stored against it.
         let history = try fields.elements("edit_history_tweet_ids", path.field("edit_history_tweet_ids"))
-        if let original = history.first?.stringOrNumber, original != id {
+        for (index, element) in history.enumerated() where !isTweetID(element) {
+            throw RecordError.wrongType(path.field("edit_history_tweet_ids[\(index)]"), expected: "a tweet id (digits)",
+                                        found: element)
+        }
+        if let original = history.first?.id, original != id {
             post.editOf = original
         }
         if let withheld = try fields.object("withheld", path.field("withheld")) {
@@ -101,6 +105,15 @@ enum TwitterV2Mapping {
             post.state = .withheld(countries: codes.compactMap(\.string))
         }
         return post
+    }
+
+    /// Tweet ids are digits: a string of them, or a positive number.
+    private static func isTweetID(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): return !text.isEmpty && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
+        case .int(let number): return number > 0
+        default: return false
+        }
     }
 
     private static func readReferences(

@@ -1,0 +1,143 @@
+import Foundation
+import VigieCore
+
+/// How alert rules are evaluated and their alerts delivered.
+public struct AlertRunRequest: Sendable, Hashable {
+    /// Evaluate as of this time; `nil`: the newest post of each rule's target.
+    public var at: Date?
+    /// Call the webhooks; without, what fires is only stored (and a later run delivers it).
+    public var deliver: Bool
+    /// Attempts, backoff, timeout, parallel deliveries and circuit breaker.
+    public var policy: RetryPolicy
+
+    public init(at: Date? = nil, deliver: Bool = true, policy: RetryPolicy = RetryPolicy()) {
+        self.at = at
+        self.deliver = deliver
+        self.policy = policy
+    }
+
+    public func validate() throws(EngineError) {
+        do { try policy.validate() } catch { throw error.engineError() }
+    }
+}
+
+/// What a run of every rule did.
+public struct AlertRunResult: Sendable, Codable {
+    /// One per enabled rule that could be evaluated, in rule order, with its deliveries.
+    public var outcomes: [AlertRunner.Outcome]
+    /// Deliveries of alerts fired by earlier runs that had not reached their webhook.
+    public var retried: [AlertRunner.Delivery]
+    /// Rules that could not be evaluated (`name: why`): a watch removed, a query that no longer
+    /// parses, a missing resource. The other rules still ran.
+    public var skipped: [String]
+
+    /// Whether any delivery failed.
+    public var hasFailedDelivery: Bool {
+        outcomes.flatMap(\.deliveries).contains { !$0.delivered } || retried.contains { !$0.delivered }
+    }
+}
+
+extension Engine {
+    /// Evaluates one rule now and delivers what fires with `"test": true` in the payload. What
+    /// fires is stored like any alert, so a later run does not send it again.
+    ///
+    /// ```swift
+    /// let outcome = try await engine.testAlert(named: "velo-spike", AlertRunRequest(), transport: WebhookSender())
+    /// ```
+    public func testAlert(named name: String, _ request: AlertRunRequest = AlertRunRequest(),
+                          transport: (any WebhookTransport)?, breakers: ReceiverBreakers? = nil) async throws -> AlertRunner.Outcome {
+        try request.validate()
+        let rule = try await alertRule(named: name)
+        let (runner, sentimentProblem) = try alertRunner(for: [rule], request: request, transport: transport, breakers: breakers)
+        if rule.kind == .sentimentShift, let sentimentProblem { throw sentimentProblem }
+        let (posts, at) = try await alertPosts(rule, at: request.at)
+        return try await runner.run(rule, posts: posts, at: at, workspace: workspace, deliver: request.deliver, test: true)
+    }
+
+    /// Evaluates every enabled rule, stores what fires (each event once), then delivers the new
+    /// alerts together with the earlier undelivered ones, in parallel: a receiver that hangs or
+    /// fails costs the others nothing (its circuit breaker opens after repeated failures).
+    ///
+    /// ```swift
+    /// let result = try await engine.runAlerts(AlertRunRequest(), transport: WebhookSender())
+    /// if result.hasFailedDelivery { … }
+    /// ```
+    public func runAlerts(_ request: AlertRunRequest = AlertRunRequest(), transport: (any WebhookTransport)?,
+                          breakers: ReceiverBreakers? = nil) async throws -> AlertRunResult {
+        try request.validate()
+        let rules = try await store.alertRules(workspace: workspace).filter(\.enabled)
+        let (runner, sentimentProblem) = try alertRunner(for: rules, request: request, transport: transport, breakers: breakers)
+        var result = AlertRunResult(outcomes: [], retried: [], skipped: [])
+        var pending: [AlertRunner.Pending] = []
+        // The outcome each new alert belongs to.
+        var outcomeOf: [Int64: Int] = [:]
+        for rule in rules {
+            try Task.checkCancellation()
+            do {
+                if rule.kind == .sentimentShift, let sentimentProblem { throw sentimentProblem }
+                let (posts, at) = try await alertPosts(rule, at: request.at)
+                let recorded = try await runner.record(rule, posts: posts, at: at, workspace: workspace)
+                for alert in recorded.pending { outcomeOf[alert.id] = result.outcomes.count }
+                pending += recorded.pending
+                result.outcomes.append(recorded.outcome)
+            } catch let error as QueryError {
+                result.skipped.append("\(rule.name): invalid query\n\(error.description)")
+            } catch let error as EngineError {
+                result.skipped.append("\(rule.name): \(error.message)")
+            } catch let error as WatchError {
+                result.skipped.append("\(rule.name): \(error.description)")
+            } catch let error as TrendOptionError {
+                result.skipped.append("\(rule.name): \(error.description)")
+            }
+        }
+        guard request.deliver, transport != nil else { return result }
+        let earlier = try await store.undeliveredAlerts(workspace: workspace, limit: 100)
+            .filter { outcomeOf[$0.id] == nil }.map(AlertRunner.Pending.init)
+        for delivery in try await runner.deliver(pending + earlier) {
+            if let outcome = outcomeOf[delivery.alertID] {
+                result.outcomes[outcome].deliveries.append(delivery)
+            } else {
+                result.retried.append(delivery)
+            }
+        }
+        return result
+    }
+
+    /// A runner whose evaluator has what `rules` need: stop words always, the sentiment
+    /// classifier only when a sentiment rule is among them. Without the language data the
+    /// classifier is missing and the returned error says why: sentiment rules are then skipped
+    /// with it, and the others run.
+    func alertRunner(for rules: [AlertRule], request: AlertRunRequest, transport: (any WebhookTransport)?,
+                     breakers: ReceiverBreakers?) throws -> (AlertRunner, sentimentProblem: EngineError?) {
+        let (extractor, _) = try trendItemExtractor()
+        var sentiment: AlertSentimentClassifier?
+        var problem: EngineError?
+        if rules.contains(where: { $0.kind == .sentimentShift }) {
+            do {
+                let (analyzer, _) = try resources.sentimentAnalyzer()
+                sentiment = { text, language in
+                    let result = analyzer.classify(text, language: language)
+                    return (result.label.rawValue, result.score)
+                }
+            } catch {
+                problem = error
+            }
+        }
+        let engine = self
+        let runner = AlertRunner(store: store, transport: request.deliver ? transport : nil, policy: request.policy,
+                                 evaluator: AlertEvaluator(extractor: extractor, sentiment: sentiment), breakers: breakers,
+                                 authenticity: { rule, alert in try await engine.authenticity(of: alert, rule: rule) })
+        return (runner, problem)
+    }
+
+    /// The posts a rule reads, as of `at` (default: the newest of its target), from as far back
+    /// as the rule looks.
+    func alertPosts(_ rule: AlertRule, at: Date?) async throws -> (posts: [AlertPost], at: Date) {
+        var posts: [AlertPost] = []
+        try await forEachPage(of: PostSelection(rule.target)) { page in posts += page.map(AlertPost.init) }
+        let at = at ?? posts.map(\.time).max() ?? Date()
+        let history = at.addingTimeInterval(-AlertEvaluator.history(for: rule))
+        posts.removeAll { $0.time < history || $0.time > at }
+        return (posts, at)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import VigieCore
+import VigieEngine
+
+/// The JSON API under `/api/v1`: every route is in `Resources/openapi.json` (a test holds them
+/// together), answers errors as problem details, and reads a workspace only through
+/// ``WorkspaceGate``. Routes are registered here by concern; their handlers live in the
+/// `APIController+…` files.
+struct APIController: Sendable {
+    let dependencies: ServerDependencies
+
+    static let prefix = "/api/v1"
+
+    func addRoutes(to router: Router<ServerRequestContext>) {
+        let api = router.group(RouterPath(Self.prefix))
+        api.get("openapi.json") { _, _ in OpenAPIDocument.response() }
+
+        // The caller and their API tokens.
+        api.get("me", use: me)
+        api.get("tokens", use: listTokens)
+        api.post("tokens", use: createToken)
+        api.delete("tokens/{token}", use: revokeToken)
+
+        // Workspaces and who is in them.
+        api.get("workspaces", use: listWorkspaces)
+        workspaceRoute(api, .get, "workspaces/{workspace}", use: workspaceDetail)
+        workspaceRoute(api, .get, "workspaces/{workspace}/members", needing: .owner, action: "listing members", use: listMembers)
+        workspaceRoute(api, .put, "workspaces/{workspace}/members/{user}", needing: .owner, action: "changing members",
+                       use: putMember)
+        workspaceRoute(api, .delete, "workspaces/{workspace}/members/{user}", needing: .owner, action: "changing members",
+                       use: deleteMember)
+        workspaceRoute(api, .get, "workspaces/{workspace}/audit", needing: .owner, action: "reading the audit log",
+                       use: auditLog)
+
+        // The corpus.
+        workspaceRoute(api, .get, "workspaces/{workspace}/query", use: query)
+        workspaceRoute(api, .get, "workspaces/{workspace}/search", use: search)
+        workspaceRoute(api, .get, "workspaces/{workspace}/accounts/{handle}", use: account)
+        workspaceRoute(api, .get, "workspaces/{workspace}/rejects", use: rejects)
+        workspaceRoute(api, .get, "workspaces/{workspace}/watches", use: listWatches)
+        workspaceRoute(api, .get, "workspaces/{workspace}/watches/{watch}", use: watch)
+
+        // Imports, as jobs.
+        workspaceRoute(api, .post, "workspaces/{workspace}/imports", needing: .analyst, action: "importing data", use: startImport)
+        workspaceRoute(api, .get, "workspaces/{workspace}/jobs", use: listJobs)
+        workspaceRoute(api, .get, "workspaces/{workspace}/jobs/{job}", use: job)
+    }
+
+    /// A route under `/workspaces/{workspace}`: the handler runs only for a member whose role
+    /// allows `needed`, with the workspace opened for them.
+    private func workspaceRoute<Output: ResponseGenerator>(
+        _ group: RouterGroup<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
+        needing needed: WorkspaceRole = .viewer, action: String = "this",
+        use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Output
+    ) {
+        let gate = dependencies.gate
+        group.on(RouterPath(path), method: method) { request, context in
+            let name = try context.parameters.decoded("workspace")
+            let scope = try await gate.open(name, for: context.principal, needing: needed, to: action)
+            return try await handler(request, context, scope)
+        }
+    }
+
+    var jsonLimit: Int { dependencies.configuration.maximumJSONBytes }
+}
+
+/// The OpenAPI 3.1 document of this API, written by hand (docs/server.md says why) and embedded
+/// in the binary.
+enum OpenAPIDocument {
+    static let bytes: [UInt8] = PackageResources.openapi_json
+
+    static func response() -> Response {
+        Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Helpers of scripts/bench-live.
+
+  surge OUT_DIR      writes baseline.jsonl (a hashtag's quiet history: 2 posts an hour over the
+                     8 days before now) and surge.jsonl (a burst of posts of that hashtag, dated
+                     now), both as Jetstream events
+  hook PORT LOG      a webhook receiver: appends "<arrival unix time> <body>" per POST to LOG
+  summary DIR        reads the run's samples and hooks and prints the figures
+"""
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+TAG = "vigiesurge"
+
+
+def iso(moment):
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def post_event(index, created, did, text):
+    tag_start = text.index("#" + TAG)
+    start = len(text[:tag_start].encode())
+    end = start + len(("#" + TAG).encode())
+    micros = int(created.timestamp() * 1_000_000)
+    record = {
+        "$type": "app.bsky.feed.post",
+        "createdAt": iso(created),
+        "langs": ["fr"],
+        "text": text,
+        "facets": [{"index": {"byteStart": start, "byteEnd": end},
+                    "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": TAG}]}],
+    }
+    return {"did": did, "time_us": micros, "kind": "commit",
+            "commit": {"rev": "3bench%06d" % index, "operation": "create", "collection": "app.bsky.feed.post",
+                       "rkey": "3surge%s%06d" % ("b" if index < 1_000_000 else "s", index % 1_000_000),
+                       "record": record, "cid": "bafybench%06d" % index}}
+
+
+def surge(out):
+    os.makedirs(out, exist_ok=True)
+    now = datetime.now(timezone.utc)
+    start = (now - timedelta(days=8)).replace(minute=0, second=0, microsecond=0)
+    index = 0
+    with open(os.path.join(out, "baseline.jsonl"), "w") as baseline:
+        moment = start
+        # Up to the previous hour: the hour of the surge starts empty.
+        while moment < now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1):
+            for minute in (10, 40):
+                created = moment + timedelta(minutes=minute)
+                did = "did:plc:benchbase%03d" % (index % 200)
+                baseline.write(json.dumps(post_event(index, created, did, "Rien de neuf #%s aujourd'hui" % TAG)) + "\n")
+                index += 1
+            moment += timedelta(hours=1)
+    with open(os.path.join(out, "surge.jsonl"), "w") as burst:
+        for number in range(60):
+            created = now + timedelta(milliseconds=number)
+            # A third of the burst from a few accounts that post the same text: a manufactured part.
+            if number % 3 == 0:
+                did, text = "did:plc:benchring%02d" % (number % 4), "Tous ensemble maintenant pour la grande marche de demain #%s" % TAG
+            else:
+                did, text = "did:plc:benchcrowd%03d" % number, "Ça bouge enfin #%s, post %d" % (TAG, number)
+            burst.write(json.dumps(post_event(1_000_000 + number, created, did, text)) + "\n")
+    print("baseline: %d posts over 8 days; surge: 60 posts" % index)
+
+
+def hook(port, log):
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            arrived = time.time()
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with open(log, "a") as out:
+                out.write("%.6f %s\n" % (arrived, body.decode("utf-8", "replace").replace("\n", " ")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+
+
+def summary(folder):
+    samples = []
+    with open(os.path.join(folder, "samples.tsv")) as lines:
+        header = next(lines).split()
+        for line in lines:
+            samples.append(dict(zip(header, line.split())))
+    duration = float(samples[-1]["elapsed"]) if samples else 0
+    warm = [s for s in samples if float(s["elapsed"]) >= 20]
+    def column(name):
+        return [float(s[name]) for s in warm if s[name] not in ("-", "nan")]
+    rates = column("events_per_s")
+    lags = column("lag_s")
+    rss = column("rss_mb")
+    first, last = samples[0], samples[-1]
+    stored = float(last["events"]) - float(first["events"])
+    spent = float(last["elapsed"]) - float(first["elapsed"])
+    print("run: %.0f s" % duration)
+    if spent > 0:
+        print("sustained: %.0f events/s received and written (%d events in %.0f s)" % (stored / spent, stored, spent))
+    if rates:
+        print("rate over 10 s windows: median %.0f, min %.0f events/s" % (statistics.median(rates), min(rates)))
+    if lags:
+        print("lag: median %.2f s, max %.2f s" % (statistics.median(lags), max(lags)))
+    if rss:
+        third = max(1, len(rss) // 3)
+        print("listener memory (RSS): first third median %.0f MB, last third median %.0f MB, max %.0f MB"
+              % (statistics.median(rss[:third]), statistics.median(rss[-third:]), max(rss)))
+    cpu_file = os.path.join(folder, "cpu.txt")
+    if os.path.exists(cpu_file):
+        fields = open(cpu_file).read().split()
+        values = dict(zip(fields[::2], (float(v) for v in fields[1::2])))
+        wall = values.get("wall_s", 0) or 1
+        print("CPU: listener %.0f%% of one core, replay server %.0f%% (over %.0f s)"
+              % (100 * values.get("listener_cpu_s", 0) / wall, 100 * values.get("replay_cpu_s", 0) / wall, wall))
+    hooks = os.path.join(folder, "hooks.log")
+    start_file = os.path.join(folder, "surge-start")
+    if os.path.exists(hooks) and os.path.exists(start_file):
+        surge_start = float(open(start_file).read().strip()) / 1e6
+        for line in open(hooks):
+            arrived, body = line.split(" ", 1)
+            payload = json.loads(body)
+            if payload.get("rule") == "surge-spike":
+                print("alert latency: %.1f s from the surge's first event to the webhook (rule %s, %s)"
+                      % (float(arrived) - surge_start, payload["rule"], payload.get("summary", "")))
+                authenticity = payload.get("authenticity")
+                if authenticity:
+                    print("authenticity: " + json.dumps(authenticity)[:400])
+                break
+        else:
+            print("alert latency: no surge-spike alert reached the webhook")
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "surge":
+        surge(sys.argv[2])
+    elif command == "hook":
+        hook(int(sys.argv[2]), sys.argv[3])
+    elif command == "summary":
+        summary(sys.argv[2])
+    else:
+        print(__doc__)
+        sys.exit(2)
