@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a topic's influence ranking reads without scanning every post (issue 19): the topic's
 /// own posts found through the store's query index, and, for every post, only the few numbers
 /// that per-account signals need (``PostActivity``).
