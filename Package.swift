@@ -142,7 +142,7 @@ let package = Package(
         .executableTarget(
             name: "VigieBench",
             dependencies: [
-                "VigieEngine", "VigieStore",
+                "VigieEngine", "VigieStore", "VigieIngest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/VigieBench"

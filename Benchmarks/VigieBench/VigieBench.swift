@@ -11,6 +11,7 @@ struct VigieBench: AsyncParsableCommand {
         subcommands: [
             QueryCommand.self,
             TrustScoreCommand.self,
+            StoreFloorCommand.self,
         ]
     )
 }

@@ -49,21 +49,30 @@ public struct TopicSignals: Sendable {
     }
 
     /// Records one post by `node`; `onTopic` says whether the topic's query matched it.
+    /// The same as ``add(activity:)`` for every post and ``addMatch(_:node:)`` for on-topic ones.
     public mutating func add(_ post: Post, node: Int32, onTopic: Bool) {
-        let v = Int(node)
-        let isRepost = post.repostOfID != nil
-        if onTopic {
-            matchedPosts += 1
-            onTopicPostIDs.insert(post.platformID)
-            if let original = post.editOf { onTopicPostIDs.insert(original) }
-        }
-        guard !isRepost else { return }
+        add(activity: PostActivity(post, author: node))
+        if onTopic { addMatch(post, node: node) }
+    }
+
+    /// What any post says of its author: own posts and recent engagement (reposts count for
+    /// neither). Called for every post of the period, in storage order.
+    public mutating func add(activity: PostActivity) {
+        guard !activity.isRepost else { return }
+        let v = Int(activity.author)
         ownPosts[v] += 1
-        let engagement = Self.engagement(of: post)
-        if let engagement { remember(node: v, at: post.createdAt, engagement: engagement) }
-        guard onTopic else { return }
-        onTopicPosts[v] += 1
-        let candidate = TopPost(id: post.platformID, createdAt: post.createdAt, engagement: engagement ?? 0,
+        if let engagement = activity.engagement { remember(node: v, at: activity.createdAt, engagement: engagement) }
+    }
+
+    /// An on-topic post (its activity is recorded apart, by ``add(activity:)``). Called for the
+    /// topic's posts in storage order, so that ties keep the same top posts.
+    public mutating func addMatch(_ post: Post, node: Int32) {
+        matchedPosts += 1
+        onTopicPostIDs.insert(post.platformID)
+        if let original = post.editOf { onTopicPostIDs.insert(original) }
+        guard post.repostOfID == nil else { return }
+        onTopicPosts[Int(node)] += 1
+        let candidate = TopPost(id: post.platformID, createdAt: post.createdAt, engagement: Self.engagement(of: post) ?? 0,
                                 text: String(post.text.prefix(280)))
         var best = topPosts[node] ?? []
         if best.count < topPostCount {
@@ -77,8 +86,7 @@ public struct TopicSignals: Sendable {
         topPosts[node] = best
     }
 
-    private mutating func remember(node v: Int, at date: Date, engagement: Int) {
-        let millis = Int64(date.timeIntervalSince1970 * 1000)
+    private mutating func remember(node v: Int, at millis: Int64, engagement: Int) {
         let start = v * recentPostCount
         var oldest = start
         for slot in start..<(start + recentPostCount) where recentTimes[slot] < recentTimes[oldest] { oldest = slot }

@@ -16,6 +16,9 @@ public struct DashboardAnalyzers: Sendable {
 
     public var sentiment: SentimentClassifier?
     public var terms: TermExtractor
+    /// When set, a post's sentiment comes from here instead of ``sentiment`` (a label stored
+    /// for the post, or one computed and remembered: issue 19); `nil` inside is unclassified.
+    public var postSentiment: (@Sendable (Post) -> SentimentLabel?)?
 
     public init(sentiment: SentimentClassifier? = nil, terms: @escaping TermExtractor = BasicTerms.extract) {
         self.sentiment = sentiment

@@ -182,7 +182,7 @@ public struct DashboardBuilder {
     public func analyse(_ post: Post) -> TextAnalysis { Self.analyse(post, with: analyzers) }
 
     static func analyse(_ post: Post, with analyzers: DashboardAnalyzers) -> TextAnalysis {
-        TextAnalysis(sentiment: analyzers.sentiment.map { $0(post.text, post.language) },
+        TextAnalysis(sentiment: analyzers.postSentiment.map { $0(post) } ?? analyzers.sentiment.map { $0(post.text, post.language) },
                      terms: analyzers.terms(post.text, post.language))
     }
 

@@ -105,4 +105,15 @@ public struct PagedScan<Row: Sendable>: AsyncSequence, Sendable {
             return try convert(page)
         })
     }
+
+    /// The same scan with each row transformed, the rows giving `nil` left out.
+    public func compactMap<Other: Sendable>(_ transform: @escaping @Sendable (Row) throws -> Other?) -> PagedScan<Other> {
+        @Sendable func convert(_ page: Page) throws -> PagedScan<Other>.Page {
+            let rows = try page.rows.compactMap(transform)
+            guard let next = page.next else { return PagedScan<Other>.Page(rows: rows, next: nil) }
+            return PagedScan<Other>.Page(rows: rows, next: { try convert(try await next()) })
+        }
+        let first = self.first
+        return PagedScan<Other>(first: { try convert(try await first()) })
+    }
 }

@@ -17,7 +17,7 @@
 /// let summary = try await store.write(IngestBatch(items: [.post(post)]), workspace: "default")
 /// let page = try await store.query(Query.parse("velo lang:fr"), workspace: "default", limit: 20)
 /// ```
-public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore {
+public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore, TopicStore, SentimentStore {
     /// Where the store lives, for messages (a path, or a URL without credentials).
     var location: String { get }
 

@@ -104,21 +104,20 @@ struct GraphLoader {
         var onTopicInteractions: Int
     }
 
-    /// One pass over the posts (the query marks the topic's), then one over the interactions.
+    /// The topic's posts through the store's query index and every post's activity from narrow
+    /// columns (``TopicStore``), then one pass over the interactions.
     mutating func topic(nodes: NodeIndex, query: Query) async throws -> Topic {
         let store = self.store, workspace = self.workspace, period = self.period
         var signals = TopicSignals(nodeCount: nodes.count)
         try await time("scan posts") {
-            for try await page in store.graphPosts(workspace: workspace, nodes: nodes) {
-                // Matching is the costly part of the scan: the page's posts are tested in
-                // parallel, then added in storage order.
-                let onTopic = await Parallel.map(page) { row -> Bool? in
-                    guard row.author != nil, period.includes(row.post) else { return nil }
-                    return query.matches(row.post)
-                }
-                for (row, match) in zip(page, onTopic) {
-                    guard let match, let node = row.author else { continue }
-                    signals.add(row.post, node: node, onTopic: match)
+            // Activity and matches are independent: each is recorded in storage order.
+            for try await page in store.postActivity(workspace: workspace, nodes: nodes, timeRange: period.timeRange) {
+                for activity in page { signals.add(activity: activity) }
+            }
+            for try await page in store.topicPosts(query, workspace: workspace, nodes: nodes, timeRange: period.timeRange) {
+                for row in page {
+                    guard let node = row.author else { continue }
+                    signals.addMatch(row.post, node: node)
                 }
             }
         }

@@ -137,10 +137,14 @@ extension Engine {
             analyzers.terms = { text, language in termsClock.time { terms(text, language) } }
         }
         var dashboards: [WatchDashboard] = []
+        var notes = notes
         for name in request.watches {
             try Task.checkCancellation()
+            // Stored sentiment labels first; the model runs only on posts without one (issue 19).
+            let (watchAnalyzers, ledger) = try await storedSentimentAnalyzers(analyzers, watch: name, buckets: buckets)
             dashboards.append(try await store.dashboard(named: name, workspace: workspace, buckets: buckets,
-                                                        analyzers: analyzers, topCount: request.top))
+                                                        analyzers: watchAnalyzers, topCount: request.top))
+            if let note = await keepComputedSentiments(ledger) { notes.append(note) }
         }
         let done = clock.now
         var timings: DashboardTimings?

@@ -48,7 +48,9 @@ struct QueryPlan {
     @discardableResult
     func forEachMatch(_ db: Database, workspaceID: Int64, ids: ClosedRange<Int64>? = nil,
                       _ body: (Match) throws -> Void) throws -> Counts {
-        var fields = ["post.workspace_id = ?"]
+        // With an author filter, `+` keeps SQLite off the workspace's time index (every post of
+        // the workspace) so that it reads the authors' posts through `post_author` (issue 19).
+        var fields = [self.fields.authors.isEmpty ? "post.workspace_id = ?" : "+post.workspace_id = ?"]
         var fieldArguments: StatementArguments = [workspaceID]
         if let since = self.fields.since {
             fields.append("post.created_at >= ?")

@@ -32,6 +32,8 @@ struct BatchWriter {
     private var hasInteractionTombstones: Bool
     /// Whether the workspace has watches, which need edits and deletions logged in `post_change`.
     private let hasWatches: Bool
+    /// Full-text documents built on another core while this batch is written.
+    private let prefetch: FullTextPrefetch?
 
     // Hot statements (once or more per post) go through the C API; the rest through GRDB.
     private let insertAccountStub: HotStatement
@@ -46,8 +48,9 @@ struct BatchWriter {
     private let fillAccountHandle: Statement
     private let selectAccountByHandle: Statement
 
-    init(db: Database, workspace: String, cache: inout WriteCache) throws {
+    init(db: Database, workspace: String, cache: inout WriteCache, prefetch: FullTextPrefetch? = nil) throws {
         self.db = db
+        self.prefetch = prefetch
         if let id = cache.workspaceIDs[workspace] {
             workspaceID = id
         } else {
@@ -114,7 +117,7 @@ struct BatchWriter {
         for (index, item) in batch.items.enumerated() {
             switch item {
             case .account(let account): try write(account, cache: &cache)
-            case .post(let post): try write(post, cache: &cache)
+            case .post(let post): try write(post, itemIndex: index, cache: &cache)
             case .interaction(let interaction): try write(interaction, cache: &cache)
             case .tombstone(let tombstone): try write(tombstone, cache: &cache)
             }
@@ -216,7 +219,7 @@ struct BatchWriter {
 
     // MARK: Posts
 
-    private mutating func write(_ post: Post, cache: inout WriteCache) throws {
+    private mutating func write(_ post: Post, itemIndex: Int, cache: inout WriteCache) throws {
         let rootID = post.rootID
         if hasPostTombstones, try selectPostTombstone.run({ row in
             row.add(workspaceID); row.add(post.platform.rawValue); row.add(rootID); row.add(post.platformID)
@@ -234,7 +237,8 @@ struct BatchWriter {
         if insertPost.changes > 0 {
             // A post seen in one version only keeps its text in `post`; see `recordVersion`.
             let postRowID = insertPost.lastInsertedRowID
-            let document = FTS5.columnValues(of: QueryIndex.document(for: post, stems: &cache.stems))
+            let document = prefetch?.document(for: post, itemIndex: itemIndex, stems: &cache.stems)
+                ?? FTS5.columnValues(of: QueryIndex.document(for: post, stems: &cache.stems))
             try insertFullText.run { row in row.add(postRowID); for column in document { row.add(column) } }
             if PostVersions.startsHistory(post) {
                 let entry = PostVersions.Entry(content)
@@ -266,6 +270,10 @@ struct BatchWriter {
         // The indexed document holds the hashtags and mentions too: read it before they change.
         let oldDocument = merged.text != stored.text || replacesVersion
             ? try FullTextDocuments.stored(db, postRowID: postRowID, text: stored.text) : nil
+        if merged.text != stored.text {
+            // A stored sentiment label (v9-speed) described the old text.
+            try db.cachedStatement(sql: "DELETE FROM post_sentiment WHERE post_id = ?").execute(arguments: [postRowID])
+        }
         if merged != stored {
             let assignments = Self.postContentColumns.map { "\($0) = ?" }.joined(separator: ", ")
             var arguments = merged.arguments

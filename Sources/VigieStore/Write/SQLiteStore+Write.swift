@@ -13,8 +13,26 @@ extension SQLiteStore {
     func write(_ batch: IngestBatch, workspace: String,
                afterItem: (@Sendable (Int) throws -> Void)?) async throws -> WriteSummary {
         try validate(workspace: workspace)
+        // The batch's full-text documents are built on another core meanwhile (issue 19).
+        let prefetch = FullTextPrefetch(batch: batch)
+        var worker: Task<Void, Never>?
+        if prefetch.isWorthwhile {
+            let stems = cache.withLock { cache in
+                let taken = cache.prefetchStems
+                cache.prefetchStems = StemCache()
+                return taken
+            }
+            worker = Task {
+                let used = try? await Offload.run {
+                    var stems = stems
+                    prefetch.run(stems: &stems)
+                    return stems
+                }
+                self.cache.withLock { $0.prefetchStems = used ?? StemCache() }
+            }
+        }
         do {
-            return try await write { db in
+            let summary = try await write { db in
                 // Writes run one at a time on the database's writer queue: the cache is taken out
                 // for the batch and put back, never shared meanwhile.
                 var cache = self.cache.withLock { cache in
@@ -22,14 +40,20 @@ extension SQLiteStore {
                     cache = WriteCache()
                     return taken
                 }
-                defer { self.cache.withLock { [cache] in $0 = cache } }
-                var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache)
+                defer { self.cache.withLock { [cache] in $0.restore(cache) } }
+                var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache, prefetch: prefetch)
                 return try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
             }
+            prefetch.stop()
+            await worker?.value
+            return summary
         } catch {
+            prefetch.stop()
+            await worker?.value
             // Rows created by the rolled-back transaction are gone: forget their ids.
             cache.withLock { $0.reset() }
             throw error
         }
     }
+
 }

@@ -27,10 +27,21 @@ struct WriteCache: Sendable {
     var accounts: [AccountKey: CachedAccount] = [:]
     /// Stems for the query index's `fr` and `en` columns (valid across rolled-back batches).
     var stems = StemCache()
+    /// The stems the full-text prefetch worker remembers (``FullTextPrefetch``), apart from the
+    /// writer's: the two run at once.
+    var prefetchStems = StemCache()
 
     mutating func remember(_ key: AccountKey, _ account: CachedAccount) {
         if accounts.count >= Self.maximumAccounts { accounts.removeAll(keepingCapacity: true) }
         accounts[key] = account
+    }
+
+    /// Puts back what the writer took out, keeping the prefetch worker's stems, which the worker
+    /// may have put back meanwhile.
+    mutating func restore(_ taken: WriteCache) {
+        let workerStems = prefetchStems
+        self = taken
+        prefetchStems = workerStems
     }
 
     mutating func reset() {
