@@ -23,8 +23,12 @@ extension SQLiteStore {
                     return taken
                 }
                 defer { self.cache.withLock { [cache] in $0 = cache } }
+                // Erased people stay out (`IngestBatch.suppressing`, docs/privacy.md).
+                let (batch, droppedPosts) = try Self.applySuppression(to: batch, db: db, workspace: workspace)
                 var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache)
-                return try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
+                var summary = try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
+                summary.postsSuppressed += droppedPosts
+                return summary
             }
         } catch {
             // Rows created by the rolled-back transaction are gone: forget their ids.
