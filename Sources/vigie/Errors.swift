@@ -31,6 +31,7 @@ enum ErrorTranslation {
     static func flag(_ field: String) -> String {
         switch field {
         case "paths": return "the paths given"
+        case "subject", "text": return "the \(field) given"
         case "trustModel", "sentimentModel": return "--model"
         default:
             let kebab = field.reduce(into: "") { text, c in

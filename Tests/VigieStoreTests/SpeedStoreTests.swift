@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VigieCore
 import VigieTestSupport
@@ -102,9 +103,10 @@ import VigieTestSupport
         let store = try SQLiteStore.inMemory()
         try await QueryCorpus.write(into: store)
         let plan = try await store.read { db in
-            try String.fetchAll(db, sql: """
+            // The plan's text is its `detail` column (the first is a node number).
+            try Row.fetchAll(db, sql: """
                 EXPLAIN QUERY PLAN SELECT post.id FROM post WHERE +post.workspace_id = 1 AND post.author_account_id IN (1, 2)
-                """).joined(separator: "\n")
+                """).map { $0["detail"] as String }.joined(separator: "\n")
         }
         #expect(plan.contains("post_author"), "\(plan)")
         // And the answers are still the matcher's (the conformance suite checks every query).

@@ -125,7 +125,7 @@ extension Engine {
         let refreshed = clock.now
         let buckets = try await dashboardBuckets(request)
         let spanned = clock.now
-        let (loadedAnalyzers, notes) = try resources.dashboardAnalyzers()
+        let (loadedAnalyzers, resourceNotes) = try resources.dashboardAnalyzers()
         var analyzers = loadedAnalyzers
         let loaded = clock.now
         let sentimentClock = ThreadTime(), termsClock = ThreadTime()
@@ -137,7 +137,7 @@ extension Engine {
             analyzers.terms = { text, language in termsClock.time { terms(text, language) } }
         }
         var dashboards: [WatchDashboard] = []
-        var notes = notes
+        var notes = resourceNotes
         for name in request.watches {
             try Task.checkCancellation()
             // Stored sentiment labels first; the model runs only on posts without one (issue 19).

@@ -19,6 +19,7 @@ enum StoreMigrations {
         migrator.registerMigration("v4-access", migrate: AccessSchema.createV4Access)
         migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
         migrator.registerMigration("v5-observed-at-import", migrate: createObservedAtImport)
+        migrator.registerMigration("v6-privacy", migrate: createV6Privacy)
         migrator.registerMigration("v9-speed", migrate: SpeedSchema.createV9Speed)
         return migrator
     }

@@ -41,8 +41,12 @@ extension SQLiteStore {
                     return taken
                 }
                 defer { self.cache.withLock { [cache] in $0.restore(cache) } }
+                // Erased people stay out (`IngestBatch.suppressing`, docs/privacy.md).
+                let (batch, droppedPosts) = try Self.applySuppression(to: batch, db: db, workspace: workspace)
                 var batchWriter = try BatchWriter(db: db, workspace: workspace, cache: &cache, prefetch: prefetch)
-                return try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
+                var summary = try batchWriter.write(batch, cache: &cache, afterItem: afterItem)
+                summary.postsSuppressed += droppedPosts
+                return summary
             }
             prefetch.stop()
             await worker?.value

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import VigieCore
+
+extension StoreMigrations {
+    /// Data-subject operations (docs/privacy.md): each workspace's privacy key, the suppression
+    /// list of erased people (keyed hashes only) and the erasure receipts. Retention periods are
+    /// workspace settings (`privacy.retention.<kind>`).
+    static func createV6Privacy(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The HMAC key of the workspace's hashes: random, made on first use, never exported.
+            CREATE TABLE privacy_key (
+                workspace_id INTEGER PRIMARY KEY REFERENCES workspace(id),
+                key BLOB NOT NULL
+            );
+
+            -- kind: 'account' (hash of "platform:id") or 'handle' (hash of "platform:@handle").
+            CREATE TABLE suppression (
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                kind TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (workspace_id, kind, hash)
+            ) WITHOUT ROWID;
+
+            -- What an erasure removed, naming the person by hash only.
+            CREATE TABLE erasure_receipt (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                subject_hash TEXT NOT NULL,
+                platform TEXT NOT NULL,
+                erased_at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                counts TEXT NOT NULL,
+                compacted INTEGER NOT NULL,
+                duration_ms INTEGER NOT NULL
+            );
+            CREATE INDEX erasure_receipt_workspace ON erasure_receipt(workspace_id, id);
+            """)
+    }
+}
+
+/// Where each table of the schema stands with respect to a data subject's erasure: every table
+/// must be listed, so that a new table holding personal data cannot be forgotten (a test reads
+/// the schema and fails on a table missing here).
+enum PrivacyCoverage {
+    enum Handling: Equatable {
+        /// Rows about the person are deleted or rewritten by the erasure.
+        case erased
+        /// Holds no data about the people in the corpus; the reason says why.
+        case noSubjectData(String)
+    }
+
+    static let tables: [String: Handling] = [
+        "account": .erased,
+        "account_metrics": .erased,
+        "post": .erased,
+        "post_version": .erased,
+        "post_hashtag": .erased,
+        "post_mention": .erased,
+        "post_url": .erased,
+        "post_fts": .erased,
+        "post_sentiment": .erased,
+        "sentiment_model": .noSubjectData("the sentiment model's name per workspace"),
+        "post_fts_data": .erased,
+        "post_fts_idx": .erased,
+        "post_fts_docsize": .erased,
+        "post_fts_config": .noSubjectData("FTS5 settings"),
+        "interaction": .erased,
+        "tombstone": .erased,
+        "reject": .erased,
+        "watch_match": .erased,
+        "post_change": .noSubjectData("post row numbers only"),
+        "fired_alert": .erased,
+        "alert_delivery": .erased,
+        "suppression": .noSubjectData("keyed hashes only"),
+        "erasure_receipt": .noSubjectData("keyed hashes and counts only"),
+        "privacy_key": .noSubjectData("the workspace's hash key"),
+        "workspace": .noSubjectData("workspace names"),
+        "workspace_setting": .noSubjectData("time zone and retention periods"),
+        "import_checkpoint": .noSubjectData("file names and byte counts"),
+        "watch": .noSubjectData("saved queries written by users (an erasure notes a query naming the person)"),
+        "alert_rule": .noSubjectData("rules written by users (an erasure notes a query naming the person)"),
+        "live_source": .noSubjectData("source settings written by users"),
+        "source_cursor": .noSubjectData("stream positions"),
+        "access_user": .noSubjectData("Vigie's own users, not corpus subjects"),
+        "access_membership": .noSubjectData("Vigie's own users"),
+        "access_session": .noSubjectData("hashed session ids"),
+        "access_token": .noSubjectData("hashed API tokens"),
+        "audit_event": .noSubjectData("privacy actions are audited by subject hash"),
+        "grdb_migrations": .noSubjectData("schema versions"),
+        "sqlite_sequence": .noSubjectData("row counters"),
+        "sqlite_stat1": .noSubjectData("planner statistics"),
+    ]
+}
+
+extension SQLiteStore {
+    /// The batch without the workspace's suppressed people, and how many posts that dropped.
+    /// One indexed lookup when the workspace has suppressed nobody.
+    static func applySuppression(to batch: IngestBatch, db: Database, workspace: String) throws -> (IngestBatch, Int) {
+        guard let list = try PrivacyKeys.suppressionList(db, workspace: workspace) else { return (batch, 0) }
+        let filtered = batch.suppressing(list).batch
+        func posts(_ batch: IngestBatch) -> Int { batch.items.reduce(0) { if case .post = $1 { $0 + 1 } else { $0 } } }
+        return (filtered, posts(batch) - posts(filtered))
+    }
+}

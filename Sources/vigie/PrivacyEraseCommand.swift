@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieEngine
+
+struct PrivacyEraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Erase one person (Art. 17) through every derived record, and keep them from coming back.",
+        discussion: """
+            Removes the account and its profile history, its posts with their versions, index entries, \
+            hashtags, mentions and links, interactions both ways, reposts of its posts, saved-search \
+            matches, alerts and deletion notices naming it, and redacts other people's posts that \
+            mention it. A keyed hash of the account joins the suppression list, so a re-import or a \
+            live source does not store it again. The receipt names the person by that hash only. \
+            Asks for confirmation unless --yes is given.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Argument(help: ArgumentHelp("The person: PLATFORM:ID (twitter:12345) or @handle.", valueName: "subject"))
+    var subject: String
+
+    @Option(help: ArgumentHelp("Why: the request's reference (kept in the receipt and the audit log).", valueName: "text"))
+    var reason: String
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(help: "Do not add the person to the suppression list (a platform deletion that may be undone).")
+    var noSuppression = false
+
+    @Flag(help: "Skip the rewrite of the full-text index and log (faster; the bytes stay on disk until the next compaction).")
+    var noCompaction = false
+
+    @Flag(help: "Print the receipt as JSON.")
+    var json = false
+
+    func run() async throws {
+        let engine = try store.engine(mustExist: true)
+        if !yes { try await confirm(engine) }
+        let result = try await engine.eraseSubject(PrivacyEraseRequest(
+            subject: subject, reason: reason, suppress: !noSuppression, compact: !noCompaction))
+        if json {
+            print(try Output.json(result))
+        } else {
+            let receipt = result.receipt
+            print("erased \(subject) from workspace \(receipt.workspace): receipt \(receipt.id), subject \(receipt.subjectHash.prefix(16))…")
+            print(Output.table(["record", "rows"], receipt.counts.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }))
+            print("\(receipt.totalRows) rows in \(String(format: "%.2f", receipt.durationSeconds)) s; "
+                  + (receipt.compacted ? "index and log rewritten" : "bytes not yet compacted"))
+        }
+        for note in result.notes { Output.printError("note: \(note)") }
+    }
+
+    /// Shows who would be erased and waits for `yes` on a terminal; refuses without one.
+    private func confirm(_ engine: Engine) async throws {
+        guard isatty(STDIN_FILENO) != 0 else {
+            throw CLIError("erasing cannot be undone: add --yes to confirm (standard input is not a terminal)")
+        }
+        let search = SubjectReference(subject).accountKey.map { SubjectSearch(.platformID, $0.platformID, platform: $0.platform) }
+            ?? SubjectSearch(.handle, subject)
+        let matches = try await engine.store.findSubjects(search, workspace: engine.workspace, limit: 5)
+        for match in matches {
+            print("\(match.key) \(match.handle.map { "@" + $0 } ?? "") \(match.displayName ?? ""): "
+                  + "\(match.posts) posts, \(match.interactions) interactions, named in \(match.mentionedIn) posts")
+        }
+        print("Erase this person from workspace \(engine.workspace)? This cannot be undone. Type yes: ", terminator: "")
+        guard readLine()?.trimmingCharacters(in: .whitespaces).lowercased() == "yes" else {
+            throw CLIError("not erased (answer was not yes)")
+        }
+    }
+}

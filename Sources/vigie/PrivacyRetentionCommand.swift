@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import VigieCore
+import VigieEngine
+
+struct PrivacyRetentionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retention",
+        abstract: "Show, set and apply the workspace's retention periods (storage limitation, Art. 5).",
+        discussion: """
+            Periods are in days per kind of data: posts (with everything derived from them), \
+            interactions, profiles (no longer linked to kept data), metrics (count history), alerts, \
+            rejects (raw input lines). Defaults: 395 days (13 months), rejects 90. `apply` shows what \
+            would go; with --yes it deletes it, in short transactions.
+            """,
+        subcommands: [Show.self, Set.self, Apply.self],
+        defaultSubcommand: Show.self
+    )
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the retention periods.")
+
+        @OptionGroup var store: StoreOptions
+
+        func run() async throws {
+            let policy = try await store.engine(readOnly: true, mustExist: true).retentionPolicy()
+            print(PrivacyRetentionCommand.table(policy))
+        }
+    }
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change retention periods (days, or `never`).")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: ArgumentHelp("Posts and their derived data.", valueName: "days|never")) var posts: Period?
+        @Option(help: ArgumentHelp("Explicit interactions (likes, follows, reposts).", valueName: "days|never")) var interactions: Period?
+        @Option(help: ArgumentHelp("Profiles not seen since and no longer linked to kept data.", valueName: "days|never")) var profiles: Period?
+        @Option(help: ArgumentHelp("Follower and post count history.", valueName: "days|never")) var metrics: Period?
+        @Option(help: ArgumentHelp("Fired alerts with their evidence.", valueName: "days|never")) var alerts: Period?
+        @Option(help: ArgumentHelp("Rejected input lines.", valueName: "days|never")) var rejects: Period?
+
+        @Flag(help: "Start from the defaults (13 months; rejects 3 months).")
+        var defaults = false
+
+        @Option(help: ArgumentHelp("Why, kept in the audit log.", valueName: "text"))
+        var reason = ""
+
+        func run() async throws {
+            var days: [RetentionPolicy.DataKind: Int?] = [:]
+            let given: [(RetentionPolicy.DataKind, Period?)] = [(.posts, posts), (.interactions, interactions), (.profiles, profiles),
+                                                                (.metrics, metrics), (.alerts, alerts), (.rejects, rejects)]
+            for (kind, period) in given { if let period { days[kind] = period.days } }
+            guard !days.isEmpty || defaults else {
+                throw ValidationError("name at least one period (--posts 395, --rejects never…) or --defaults.")
+            }
+            let policy = try await store.engine().setRetention(RetentionSetRequest(days: days, resetToDefaults: defaults, reason: reason))
+            print(PrivacyRetentionCommand.table(policy))
+        }
+    }
+
+    struct Apply: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete what is older than the periods (a dry run without --yes).")
+
+        @OptionGroup var store: StoreOptions
+
+        @Flag(help: "Delete; without it, only count what would go.")
+        var yes = false
+
+        @Flag(help: "Print JSON.")
+        var json = false
+
+        func run() async throws {
+            let summary = try await store.engine(mustExist: true).applyRetention(RetentionApplyRequest(dryRun: !yes))
+            if json {
+                print(try Output.json(summary))
+                return
+            }
+            print(Output.table(["data", "cutoff", yes ? "removed" : "would remove"], RetentionPolicy.DataKind.allCases.map { kind in
+                [kind.rawValue, summary.cutoffs[kind].map { String($0.ISO8601Format().prefix(10)) } ?? "never",
+                 summary.removed[kind].map(String.init) ?? "—"]
+            }))
+            if yes {
+                print("\(summary.batches) transactions, the longest \(String(format: "%.1f", summary.longestBatchMilliseconds)) ms")
+            } else {
+                print("dry run: nothing deleted; run `vigie privacy retention apply --yes` to delete")
+            }
+        }
+    }
+
+    /// `395` or `never`.
+    struct Period: ExpressibleByArgument {
+        var days: Int?
+
+        init?(argument: String) {
+            if argument.lowercased() == "never" { days = nil; return }
+            guard let value = Int(argument), value >= 1 else { return nil }
+            days = value
+        }
+    }
+
+    static func table(_ policy: RetentionPolicy) -> String {
+        Output.table(["data", "kept for"], RetentionPolicy.DataKind.allCases.map { kind in
+            [kind.rawValue, policy.days[kind].map { "\($0) days" } ?? "no limit"]
+        })
+    }
+}
