@@ -48,7 +48,7 @@ struct ServerComponents {
             configuration: configuration, store: store, access: access,
             gate: WorkspaceGate(store: store, engineConfiguration: configuration.engine), jobs: jobs, cache: cache,
             metrics: metrics, cookies: SessionCookies(secure: configuration.secureCookies, lifetime: configuration.sessionAbsoluteTimeout),
-            logger: logger)
+            logger: logger, analyses: AnalysisJobs(cache: cache, jobs: jobs))
         let renderer = try PageRenderer()
         let dashboard = DashboardController(dependencies: dependencies, renderer: renderer)
 
