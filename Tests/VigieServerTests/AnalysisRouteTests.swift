@@ -24,6 +24,19 @@ struct AnalysisRouteTests {
         return response
     }
 
+    @Test("every word a template uses exists in both languages, and no word is defined twice")
+    func templateWords() {
+        #expect(Set(Strings.table.keys).isDisjoint(with: Strings.analysisTable.keys))
+        #expect(Strings.analysisTable.values.allSatisfy { !$0.en.isEmpty && !$0.fr.isEmpty })
+        for (name, bytes) in PageRenderer.templateNames {
+            let text = String(decoding: bytes, as: UTF8.self)
+            for part in text.components(separatedBy: "{{t.").dropFirst() {
+                let key = String(part.prefix { $0 != "}" })
+                #expect(Strings.english[key] != nil && Strings.french[key] != nil, "template \(name) uses t.\(key), which has no words")
+            }
+        }
+    }
+
     @Test("watches: analysts create and remove them, viewers read; names, queries and duplicates are checked")
     func watchLifecycle() async throws {
         let world = try await TestWorld()

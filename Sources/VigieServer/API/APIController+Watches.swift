@@ -101,9 +101,7 @@ enum WatchDashboards {
         let key = ResultCache.Key(workspace: scope.name, kind: "watch-dashboard", fields: fields,
                                   extra: watches.joined(separator: ","))
         if let cached = await cache.cachedValue(for: key, as: DashboardResult.self) { return cached }
-        for name in watches where try await scope.engine.store.watch(named: name, workspace: scope.name) == nil {
-            throw Problem.notFound("no watch named '\(name)' in workspace '\(scope.name)'", field: "watch")
-        }
+        for name in watches { try await AnalysisChecks.requireWatch(named: name, scope: scope) }
         let engine = scope.engine
         return try await cache.value(for: key) { try await engine.dashboards(request) }
     }

@@ -92,21 +92,28 @@ extension DashboardController {
         let fields = FormFields(query: request)
         try fields.refuseUnknown(WatchDashboards.fields)
         let name = try context.parameters.decoded("watch")
-        let cache = dependencies.cache
-        let result = try await WatchDashboards.load(scope: scope, cache: cache, watches: [name], fields: fields)
-        guard let dashboard = result.dashboards.first else { throw Problem.internalError() }
+        try await AnalysisChecks.requireWatch(named: name, scope: scope)
+        // Everything but the alerts comes from the cache; the first computation of a period is a
+        // job (the sentiment model is slow on large watches), and the page shows its progress.
+        let cache = dependencies.cache, analyses = dependencies.analyses
+        _ = try WatchDashboards.request(watches: [name], fields: fields)
+        let apiPath = "/api/v1/workspaces/" + DashboardPaths.escape(scope.name) + "/watches/" + DashboardPaths.escape(name) + "/dashboard"
+        let data: WatchPageData
+        switch try await analyses.result(ResultCache.Key(workspace: scope.name, kind: "watch-page", fields: fields, extra: name),
+                                         kind: "watch-page", title: name, user: scope.principal.user,
+                                         result: apiPath + (request.uri.query.map { "?" + $0 } ?? ""), page: request.uri.description, compute: {
+            try await WatchPageData.load(watch: name, scope: scope, cache: cache, fields: fields)
+        }) {
+        case .pending(let job):
+            return pendingPage(job, heading: language.fill("watchVolumeTitle", name), request: request, context: context,
+                               scope: scope, current: "home")
+        case .ready(let ready):
+            data = ready
+        }
+        let dashboard = data.dashboard, sentimentSeries = data.sentiment, shareResult = data.shares
+        let signals = data.signals, spikes = data.spikes
         let base = "/w/" + DashboardPaths.escape(scope.name)
         let watchBase = base + "/watches/" + DashboardPaths.escape(name)
-
-        let sentimentSeries = try await WatchSentiment.load(scope: scope, cache: cache, dashboard: dashboard)
-        let others = try await scope.engine.store.watches(workspace: scope.name).map(\.name)
-        var shareResult: DashboardResult?
-        if others.count >= 2 {
-            shareResult = try await WatchDashboards.load(scope: scope, cache: cache, watches: others, fields: fields)
-        }
-        let watchFields = FormFields("watch=" + DashboardPaths.escapeQuery(name))
-        let signals = try await TrendAnalyses.weakSignals(scope: scope, cache: cache, fields: watchFields)
-        let spikes = try await TrendAnalyses.spikes(scope: scope, cache: cache, fields: watchFields)
         // The breakdown of the dashboard's period.
         let periodFields = FormFields("watch=" + DashboardPaths.escapeQuery(name)
             + "&from=" + DashboardPaths.escapeQuery(DateParsing.iso8601(dashboard.period.start))
@@ -190,10 +197,10 @@ extension DashboardController {
                                    resolved: spike.resolvedAt.map(language.format) ?? language.text("ongoing"))
             },
             authenticity: AuthenticitySection(authenticity, language: language, base: base),
-            alerts: alerts, notes: result.notes + signals.notes,
+            alerts: alerts, notes: data.notes + signals.notes,
             influencersHref: watchBase + "/influencers", trustHref: base + "/trust?watch=" + DashboardPaths.escapeQuery(name),
             queryHref: base + "/query?query=" + DashboardPaths.escapeQuery(dashboard.query),
-            apiHref: "/api/v1/workspaces/" + DashboardPaths.escape(scope.name) + "/watches/" + DashboardPaths.escape(name) + "/dashboard")
+            apiHref: apiPath)
         let pending = page.authenticity.pending != nil
         return renderer.render("watch", page: page, frame: frame(request, context, title: name, scope: scope, current: "home",
                                                                  refreshSeconds: pending ? 2 : nil))
@@ -216,6 +223,31 @@ extension DashboardController {
 
     static func decimal(_ value: Double, language: Language, digits: Int = 1) -> String {
         value.formatted(.number.precision(.fractionLength(digits)).locale(Locale(identifier: language == .fr ? "fr_FR" : "en_GB")))
+    }
+}
+
+/// What a watch page shows apart from the alerts and the authenticity breakdown, computed (and
+/// cached) as one job.
+struct WatchPageData: Sendable {
+    var dashboard: WatchDashboard
+    var notes: [String]
+    var sentiment: WatchSentiment?
+    /// Every watch of the workspace over the same period, when there are at least two.
+    var shares: DashboardResult?
+    var signals: WeakSignalsResult
+    var spikes: SpikesResult
+
+    static func load(watch name: String, scope: WorkspaceScope, cache: ResultCache, fields: FormFields) async throws -> WatchPageData {
+        let result = try await WatchDashboards.load(scope: scope, cache: cache, watches: [name], fields: fields)
+        guard let dashboard = result.dashboards.first else { throw Problem.internalError() }
+        let sentiment = try await WatchSentiment.load(scope: scope, cache: cache, dashboard: dashboard)
+        let all = try await scope.engine.store.watches(workspace: scope.name).map(\.name)
+        let shares = all.count >= 2 ? try await WatchDashboards.load(scope: scope, cache: cache, watches: all, fields: fields) : nil
+        let watchFields = FormFields("watch=" + DashboardPaths.escapeQuery(name))
+        let signals = try await TrendAnalyses.weakSignals(scope: scope, cache: cache, fields: watchFields)
+        let spikes = try await TrendAnalyses.spikes(scope: scope, cache: cache, fields: watchFields)
+        return WatchPageData(dashboard: dashboard, notes: result.notes, sentiment: sentiment, shares: shares, signals: signals,
+                             spikes: spikes)
     }
 }
 
@@ -321,7 +353,7 @@ struct WatchSentiment: Sendable {
                                       + "\(dashboard.period.start.timeIntervalSince1970)|\(dashboard.period.end.timeIntervalSince1970)")
         let engine = scope.engine
         return try await cache.value(for: key) {
-            let points = Array(dashboard.volume.suffix(maximumBuckets))
+            let points = Array(dashboard.volume.suffix(Self.maximumBuckets))
             var shares = Array(repeating: (positive: 0.0, negative: 0.0, neutral: 0.0), count: points.count)
             func split(_ positive: Int, _ negative: Int, _ neutral: Int) -> (positive: Double, negative: Double, neutral: Double) {
                 let total = Double(positive + negative + neutral)
