@@ -122,6 +122,12 @@ let package = Package(
                 .embedInCode("Dashboard/Templates/rejects.mustache"),
                 .embedInCode("Dashboard/Templates/audit.mustache"),
                 .embedInCode("Dashboard/Templates/error.mustache"),
+                .embedInCode("Dashboard/Templates/watch.mustache"),
+                .embedInCode("Dashboard/Templates/influencers.mustache"),
+                .embedInCode("Dashboard/Templates/trust.mustache"),
+                .embedInCode("Dashboard/Templates/coordination.mustache"),
+                .embedInCode("Dashboard/Templates/alerts.mustache"),
+                .embedInCode("Dashboard/Templates/pending.mustache"),
             ]
         ),
         .executableTarget(

@@ -6,7 +6,9 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 import VigieCore
+import VigieDelivery
 import VigieEngine
+import VigieLive
 import VigieServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -43,6 +45,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Serve /metrics to any client, not only to loopback ones.")
     var publicMetrics = false
 
+    @Flag(help: "Also run the live sources of every workspace that has some (`vigie sources add`), as `vigie listen` does, with their alert rules on a schedule.")
+    var listen = false
+
+    @Option(help: ArgumentHelp("With --listen: how often watches are brought up to date and alert rules evaluated.", valueName: "duration"))
+    var alertInterval = "30s"
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -56,6 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json.") }
+        guard let seconds = TrendDuration.parse(alertInterval), seconds >= 1, seconds <= 86_400 else {
+            throw ValidationError("--alert-interval '\(alertInterval)' is not a duration between 1s and 1d (e.g. 30s, 1m).")
+        }
     }
 
     func run() async throws {
@@ -86,17 +97,59 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let database = engine.database
+        var live: [String] = []
+        if listen {
+            live = try await LiveWorkspaces.find(in: store)
+            Output.printError(live.isEmpty
+                ? "--listen: no workspace has a live source yet (add one with `vigie sources add …`); serving without listening"
+                : "listening to the live sources of \(live.joined(separator: ", "))")
+        }
+        let interval = Duration.milliseconds(Int64((TrendDuration.parse(alertInterval) ?? 30) * 1000))
         let app = try await buildApplication(configuration: server, store: store, logger: logger,
                                              metrics: ServerMetrics(registry: registry), onServerRunning: { port in
             let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
             // Written in one call and flushed at once: scripts wait for this line to learn the port.
             FileHandle.standardOutput.write(Data("Vigie is serving \(database) on \(address); sign in at \(address)/sign-in\n".utf8))
+        }, additionalServices: { changes in
+            LiveWorkspaces.services(for: live, store: store, engine: engine, alertInterval: interval, changes: changes, logger: logger)
         })
-        // Live connectors join this group as services of their own. A job that does not stop
+        // Live listeners (--listen) run inside the application's own services. A job that does not stop
         // within 30 s of the signal is cancelled harder (its import resumes from its checkpoint).
         var group = ServiceGroupConfiguration(services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint],
                                               logger: logger)
         group.maximumGracefulShutdownDuration = Duration.seconds(30)
         try await ServiceGroup(configuration: group).run()
+    }
+}
+
+/// `vigie serve --listen`: a live listener and an alert schedule per workspace that has live
+/// sources, run as services of the server (stopped before the store closes), their writes
+/// refreshing the server's cached dashboards.
+enum LiveWorkspaces {
+    /// The workspaces with at least one live source.
+    static func find(in store: any Store) async throws -> [String] {
+        var found: [String] = []
+        for workspace in try await store.workspaces() {
+            if try await !store.sources(workspace: workspace).isEmpty { found.append(workspace) }
+        }
+        return found
+    }
+
+    static func services(for workspaces: [String], store: any Store, engine: EngineConfiguration, alertInterval: Duration,
+                         changes: WorkspaceChanges, logger: Logger) -> [any Service] {
+        var services: [any Service] = []
+        for workspace in workspaces {
+            var configuration = engine
+            configuration.workspace = workspace
+            let context = LiveContext(writer: changes.writer(over: store), sources: store, workspace: workspace,
+                                      options: LiveOptions(), logger: logger)
+            services.append(LiveListener(context: context, monitor: SourceMonitor()))
+            services.append(AlertSchedule(engine: Engine(store: store, configuration: configuration), transport: WebhookSender(),
+                                          interval: alertInterval, logger: logger, onRun: { run in
+                guard !run.fired.isEmpty else { return }
+                Task { await changes.changed(workspace: workspace) }
+            }))
+        }
+        return services
     }
 }

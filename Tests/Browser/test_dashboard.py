@@ -131,6 +131,9 @@ def main():
             lines = source.readlines()[:5]
             target.writelines(lines)
             target.write('{"data": {"text": "no id here"}}\n{not json at all\n')
+        # A watch and an alert rule on it, for the watch's page.
+        run(vigie, "watch", "add", "cycling", "velo OR vélo OR cyclisme OR cycling", "--database", database)
+        run(vigie, "alerts", "add", "cycling-spike", "--watch", "cycling", "--kind", "spike", "--database", database)
         added = run(vigie, "users", "add", "admin", "--database", database, "--workspace", "default", "--role", "owner",
                     "--generate-password")
         password = re.search(r"password: (\S+)", added).group(1)
@@ -203,6 +206,32 @@ def walk_pages(walk, driver, password, account, upload):
     walk.follow("default")
     walk.expect_text("Publications", "Comptes", "Veilles")
     walk.shot("home")
+
+    # The watch's page: computed as a job the first time (the page reloads itself until it is
+    # there), then volume and sentiment over time, top items, signals, spikes, authenticity, alerts.
+    walk.follow("cycling")
+    walk.expect_text("Publications dans le temps · cycling", "Éléments les plus fréquents", "Signaux faibles", "Pics",
+                     "Verdict", "cycling-spike", timeout=180)
+    check(len(driver.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 2, "the watch page shows fewer than two charts")
+    walk.shot("watch")
+    pdf = driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
+    with open(os.path.join(walk.artefacts, "watch.pdf"), "wb") as output:
+        output.write(base64.b64decode(pdf["data"]))
+    check(len(pdf["data"]) > 1000, "the watch page prints to an empty PDF")
+
+    # Its influencers, with their evidence; the trust report; coordinated clusters; the alerts.
+    walk.follow("Influenceurs")
+    walk.expect_text("Influenceurs · cycling", "Légitimité", timeout=180)
+    walk.shot("influencers")
+    walk.follow("Rapport de confiance")
+    walk.expect_text("comptes évalués", timeout=180)
+    walk.shot("trust")
+    walk.follow("Coordination")
+    walk.expect_text("groupes parmi", timeout=180)
+    walk.shot("coordination")
+    walk.follow("Alertes")
+    walk.expect_text("Règles", "cycling-spike", "Alertes déclenchées")
+    walk.shot("alerts")
 
     # A query, its results and its CSV link; then a broken query, marked at its column.
     walk.follow("Requête")

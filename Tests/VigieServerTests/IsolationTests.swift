@@ -62,7 +62,72 @@ struct IsolationTests {
         Probe(method: .get, route: "/w/{workspace}/jobs/{job}"),
         Probe(method: .get, route: "/w/{workspace}/rejects"),
         Probe(method: .get, route: "/w/{workspace}/audit"),
+        // The analyses.
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/watches", json: #"{"name":"stolen","query":"globexonly"}"#),
+        Probe(method: .delete, route: "/api/v1/workspaces/{workspace}/watches/{watch}", foreignIDs: ["watch": "secret-launch"]),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/watches/{watch}/dashboard", foreignIDs: ["watch": "secret-launch"]),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/share-of-voice", query: "watches=secret-launch,velo"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/trends/spikes", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/trends/weak-signals", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/trends/authenticity", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/alerts/rules"),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/alerts/rules", json: #"{"name":"stolen","kind":"spike","watch":"secret-launch"}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/alerts/rules/{rule}", foreignIDs: ["rule": "globex-rule"]),
+        Probe(method: .delete, route: "/api/v1/workspaces/{workspace}/alerts/rules/{rule}", foreignIDs: ["rule": "globex-rule"]),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/alerts/fired", query: "rule=globex-rule"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/alerts/deliveries", query: "rule=globex-rule"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/influencers", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/influencers/{handle}", foreignIDs: ["handle": "globex_fan"], query: "query=velo"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/discover", query: "seed=globexonly"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/communities", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/lookalikes/{handle}", foreignIDs: ["handle": "globex_fan"]),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/graph"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/trust/accounts/{handle}", foreignIDs: ["handle": "globex_fan"]),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/trust/report", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/coordination/clusters"),
+        Probe(method: .get, route: "/w/{workspace}/watches/{watch}", foreignIDs: ["watch": "secret-launch"]),
+        Probe(method: .get, route: "/w/{workspace}/watches/{watch}/influencers", foreignIDs: ["watch": "secret-launch"]),
+        Probe(method: .get, route: "/w/{workspace}/trust", query: "watch=secret-launch"),
+        Probe(method: .get, route: "/w/{workspace}/coordination"),
+        Probe(method: .get, route: "/w/{workspace}/alerts"),
     ]
+
+    /// Routes whose query fields name a watch or a rule: inside the caller's own workspace, the
+    /// other workspace's names answer 404 (never its data, never a job started on it).
+    static let foreignQueryFields: [(route: String, query: String)] = [
+        ("/api/v1/workspaces/acme/share-of-voice", "watches=secret-launch,velo"),
+        ("/api/v1/workspaces/acme/trends/spikes", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/trends/weak-signals", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/trends/authenticity", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/alerts/fired", "rule=globex-rule"),
+        ("/api/v1/workspaces/acme/alerts/deliveries", "rule=globex-rule"),
+        ("/api/v1/workspaces/acme/influencers", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/influencers/acme_fan", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/communities", "watch=secret-launch"),
+        ("/api/v1/workspaces/acme/trust/report", "watch=secret-launch"),
+        ("/w/acme/trust", "watch=secret-launch"),
+    ]
+
+    @Test("watch and rule names of another workspace, in the query fields of one's own, answer 404")
+    func foreignNamesInQueryFields() async throws {
+        let world = try await TestWorld()
+        let aliceToken = try await world.token(for: "alice")
+        let app = try await world.application()
+        try await app.test(.router) { client in
+            for (route, query) in Self.foreignQueryFields {
+                let response = try await client.request(route + "?" + query, token: aliceToken)
+                #expect(response.status == .notFound, "\(route)?\(query): \(response.status) \(response.text)")
+                #expect(!Self.leaksGlobex(response.text))
+            }
+            // Nothing was started on globex's names.
+            let jobs = try #require(try await client.request("/api/v1/workspaces/acme/jobs", token: aliceToken).json()["items"] as? [Any])
+            #expect(jobs.isEmpty)
+            // Creating a rule on globex's watch inside acme: the watch is not there.
+            let rule = try await client.request("/api/v1/workspaces/acme/alerts/rules", .post, token: aliceToken,
+                                                json: #"{"name":"spy","kind":"spike","watch":"secret-launch"}"#)
+            #expect(rule.status == .notFound, "\(rule.text)")
+        }
+    }
 
     @Test("every route that takes a workspace has a probe")
     func everyRouteIsProbed() async throws {
@@ -111,7 +176,7 @@ struct IsolationTests {
         try await app.test(.router) { client in
             let globexJob = try await Self.globexJob(client, bobToken: bobToken)
             for probe in Self.probes where probe.route.contains("{job}") || probe.route.contains("{watch}")
-                || probe.route.contains("{handle}") {
+                || probe.route.contains("{handle}") || probe.route.contains("{rule}") {
                 let uri = probe.uri(workspace: "acme", ids: ["job": globexJob])
                 let response = try await client.request(uri, probe.method, token: aliceToken)
                 #expect(response.status == .notFound, "\(probe) with globex's id in acme: \(response.status) \(response.text)")

@@ -54,6 +54,7 @@ struct TestWorld: Sendable {
                               workspace: "globex")
         try await store.addWatch(Watch(name: "velo", query: "velo OR vélo"), workspace: "acme")
         try await store.addWatch(Watch(name: "secret-launch", query: "globexonly"), workspace: "globex")
+        try await store.addAlertRule(AlertRule(name: "globex-rule", target: .watch("secret-launch"), kind: .spike), workspace: "globex")
     }
 
     /// The application over this world, as `vigie serve` builds it.

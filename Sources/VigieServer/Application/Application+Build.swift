@@ -17,8 +17,11 @@ package func buildApplication(configuration: ServerConfiguration, store: any Sto
                              logger: Logger = Logger(label: "vigie.server"),
                              metrics: ServerMetrics = ServerMetrics(),
                              now: @escaping @Sendable () -> Date = { Date() },
-                             onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-    let server = try ServerComponents(configuration: configuration, store: store, logger: logger, metrics: metrics, now: now)
+                             onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+                             additionalServices: (_ changes: WorkspaceChanges) throws -> [any Service] = { _ in [] })
+    async throws -> some ApplicationProtocol {
+    let server = try ServerComponents(configuration: configuration, store: store, logger: logger, metrics: metrics, now: now,
+                                      additionalServices: additionalServices)
     return Application(
         router: server.router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
@@ -36,19 +39,26 @@ struct ServerComponents {
     /// In start order; a service group stops them in reverse, so the store closes last.
     let services: [any Service]
 
+    /// Services that run with the server (live listeners, alert schedules: `vigie serve --listen`),
+    /// stopped before the job queue and the store; they report changes they make to the
+    /// workspaces' data through `changes`.
+    let changes: WorkspaceChanges
+
     init(configuration: ServerConfiguration, store: any Store, logger: Logger, metrics: ServerMetrics,
-         now: @escaping @Sendable () -> Date = { Date() }) throws {
+         now: @escaping @Sendable () -> Date = { Date() },
+         additionalServices: (_ changes: WorkspaceChanges) throws -> [any Service] = { _ in [] }) throws {
         try configuration.validate()
         let cache = ResultCache(capacity: configuration.cacheEntries, lifetime: configuration.cacheLifetime, metrics: metrics)
         // An import changes what the workspace's dashboards show.
         let jobs = JobQueue(concurrency: configuration.concurrentJobs, retained: configuration.retainedJobs, metrics: metrics,
                             logger: logger) { job in await cache.invalidate(workspace: job.workspace) }
+        changes = WorkspaceChanges(cache: cache, interval: configuration.liveInvalidationInterval)
         let access = AccessControl(store: store, configuration: configuration, now: now)
         dependencies = ServerDependencies(
             configuration: configuration, store: store, access: access,
             gate: WorkspaceGate(store: store, engineConfiguration: configuration.engine), jobs: jobs, cache: cache,
             metrics: metrics, cookies: SessionCookies(secure: configuration.secureCookies, lifetime: configuration.sessionAbsoluteTimeout),
-            logger: logger)
+            logger: logger, analyses: AnalysisJobs(cache: cache, jobs: jobs))
         let renderer = try PageRenderer()
         let dashboard = DashboardController(dependencies: dependencies, renderer: renderer)
 
@@ -70,6 +80,6 @@ struct ServerComponents {
             StoreCloser(store: store, logger: logger),
             jobs,
             StoreMetricsService(store: store, metrics: metrics, interval: configuration.storeMetricsInterval, logger: logger),
-        ]
+        ] + additionalServices(changes)
     }
 }

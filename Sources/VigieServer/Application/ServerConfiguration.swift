@@ -47,6 +47,9 @@ package struct ServerConfiguration: Sendable {
     package var serverName: String?
     /// Serves `/metrics` to any client, not only to loopback ones (its labels name workspaces).
     package var publicMetrics: Bool
+    /// With live listeners in the server: a workspace's cached dashboards are forgotten at most
+    /// this often while live data arrives (so they are at most this far behind it).
+    package var liveInvalidationInterval: Duration = .seconds(30)
 
     package init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineConfiguration = EngineConfiguration(),
                 secureCookies: Bool = true, sessionIdleTimeout: Duration = .seconds(8 * 3600),

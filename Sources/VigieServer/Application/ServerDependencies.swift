@@ -14,4 +14,6 @@ struct ServerDependencies: Sendable {
     let metrics: ServerMetrics
     let cookies: SessionCookies
     let logger: Logger
+    /// Long analyses run as jobs, their results cached.
+    let analyses: AnalysisJobs
 }

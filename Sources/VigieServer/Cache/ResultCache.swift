@@ -77,6 +77,21 @@ actor ResultCache {
         }
     }
 
+    /// The cached value for `key` if there is a current one; never computes (pages that show a
+    /// long analysis's result when it is ready, and its progress otherwise).
+    func cachedValue<Value: Sendable>(for key: Key, as type: Value.Type = Value.self) -> Value? {
+        guard var entry = entries[key], entry.generation == generations[key.workspace, default: 0],
+              ContinuousClock.now - entry.storedAt < lifetime, let value = entry.value as? Value else { return nil }
+        useCounter += 1
+        entry.lastUsed = useCounter
+        entries[key] = entry
+        metrics?.cacheLookup(hit: true)
+        return value
+    }
+
+    /// The workspace's generation: it changes on every ``invalidate(workspace:)``.
+    func generation(of workspace: String) -> Int { generations[workspace, default: 0] }
+
     /// Forgets every result of a workspace (its data changed).
     func invalidate(workspace: String) {
         generations[workspace, default: 0] += 1

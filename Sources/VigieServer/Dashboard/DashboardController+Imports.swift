@@ -100,6 +100,8 @@ extension DashboardController {
         var running: Running?
         var error: String?
         var report: Report?
+        /// For an analysis: the page that shows its result.
+        var resultHref: String?
     }
 
     @Sendable func jobPage(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> Response {
@@ -126,6 +128,7 @@ extension DashboardController {
                 notes: report.notes, skipped: report.skipped, hasRejects: report.rejected > 0,
                 rejectsHref: "/w/" + DashboardPaths.escape(scope.name) + "/rejects")
         }
+        if case .analysis(outcome: let outcome)? = job.outcome { page.resultHref = outcome.page ?? outcome.result }
         // A running job's page reloads itself every second: progress shows without scripts.
         let title = language.text("job") + " " + job.id
         return renderer.render("job", page: page, frame: frame(request, context, title: title, scope: scope, current: "imports",

@@ -16,6 +16,7 @@ extension DashboardController {
             var sparkline: String
             var latest: String
             var queryHref: String
+            var watchHref: String
         }
 
         struct PlatformRow {
@@ -47,7 +48,8 @@ extension DashboardController {
                 name: watch.name, query: watch.query, stemmed: watch.stemmed, matches: language.format(watch.matches),
                 sparkline: Sparkline(label: watch.name, values: watch.volume.map(Double.init)).render(),
                 latest: watch.latest.map(language.format) ?? "—",
-                queryHref: base + "/query?query=" + DashboardPaths.escapeQuery(watch.query) + (watch.stemmed ? "&stemmed=true" : ""))
+                queryHref: base + "/query?query=" + DashboardPaths.escapeQuery(watch.query) + (watch.stemmed ? "&stemmed=true" : ""),
+                watchHref: base + "/watches/" + DashboardPaths.escape(watch.name))
         }
         let charted = overview.watches.prefix(ChartPalette.colours.count)
         let chart = overview.dayLabels.isEmpty || charted.isEmpty ? nil : LineChart(

@@ -16,6 +16,9 @@ struct PageRenderer: Sendable {
         ("account", PackageResources.account_mustache), ("imports", PackageResources.imports_mustache),
         ("job", PackageResources.job_mustache), ("rejects", PackageResources.rejects_mustache),
         ("audit", PackageResources.audit_mustache), ("error", PackageResources.error_mustache),
+        ("watch", PackageResources.watch_mustache), ("influencers", PackageResources.influencers_mustache),
+        ("trust", PackageResources.trust_mustache), ("coordination", PackageResources.coordination_mustache),
+        ("alerts", PackageResources.alerts_mustache), ("pending", PackageResources.pending_mustache),
     ]
 
     init() throws {
@@ -90,6 +93,9 @@ struct WorkspaceNavigation: Sendable {
             ("accounts", base + "/accounts", language.text("accounts")),
             ("imports", base + "/imports", language.text("imports")),
             ("rejects", base + "/rejects", language.text("rejects")),
+            ("alerts", base + "/alerts", language.text("alerts")),
+            ("trust", base + "/trust", language.text("trustReport")),
+            ("coordination", base + "/coordination", language.text("coordination")),
         ]
         if scope.role == .owner { items.append(("audit", base + "/audit", language.text("audit"))) }
         links = items.map { Link(href: $0.1, label: $0.2, current: $0.0 == current) }

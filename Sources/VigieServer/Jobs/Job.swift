@@ -30,6 +30,8 @@ package struct JobProgress: Sendable, Codable, Hashable {
 /// What a finished job produced, by kind. Trust reports and community detection join as cases.
 package enum JobOutcome: Sendable, Codable {
     case importFiles(report: ImportJobReport)
+    /// A long analysis (trust report, communities, influencers…): its result is served by `result`.
+    case analysis(outcome: AnalysisOutcome)
 }
 
 /// A job as the API and the dashboard show it.

@@ -137,6 +137,9 @@ enum Strings {
         "requestId": ("Request id", "Identifiant de requête"),
     ]
 
-    static let english: [String: String] = table.mapValues(\.en)
-    static let french: [String: String] = table.mapValues(\.fr)
+    /// Every table; a key defined twice is a mistake the tests catch (``allTables``).
+    static let allTables = [table, analysisTable]
+    static let merged = allTables.reduce(into: [String: (en: String, fr: String)]()) { $0.merge($1) { first, _ in first } }
+    static let english: [String: String] = merged.mapValues(\.en)
+    static let french: [String: String] = merged.mapValues(\.fr)
 }
