@@ -194,7 +194,7 @@ struct AnalysisRouteTests {
             #expect(try clusters.json()["clusterCount"] as? Int == 0)
             let communities = try await Self.result(client, "/api/v1/workspaces/acme/communities", token: token)
             #expect(communities.status == .ok, "\(communities.text)")
-            let report = try await Self.result(client, "/api/v1/workspaces/acme/trust/report?minScore=0&includeUnknown=true", token: token)
+            let report = try await Self.result(client, "/api/v1/workspaces/acme/trust/report?minScore=0", token: token)
             #expect(report.status == .ok, "\(report.text)")
             #expect(try report.json()["scoredAccounts"] as? Int == 1)
             let score = try await client.request("/api/v1/workspaces/acme/trust/accounts/acme_fan", token: token)

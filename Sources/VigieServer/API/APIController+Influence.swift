@@ -37,7 +37,7 @@ extension APIController {
         let stemmed = try fields.bool("stemmed") ?? false
         do {
             _ = try Query.parse(seed, options: QueryOptions(stemmed: stemmed))
-        } catch let error as QueryError {
+        } catch {
             throw Problem(.badRequest, code: "invalid-query", title: "Invalid query", detail: error.message, field: "seed",
                           column: error.column)
         }

@@ -27,7 +27,7 @@ extension APIController {
 }
 
 enum TrustAnalyses {
-    static let reportFields: Set<String> = ["watch", "query", "minScore", "limit", "includeUnknown", "reasons"]
+    static let reportFields: Set<String> = ["watch", "query", "minScore", "limit", "reasons"]
 
     static func report(scope: WorkspaceScope, dependencies: ServerDependencies, fields: FormFields, result: String,
                        page: String?) async throws -> AnalysisAnswer<TrustReportView> {
@@ -39,7 +39,6 @@ enum TrustAnalyses {
         if case .watch(let name)? = selection { try await AnalysisChecks.requireWatch(named: name, scope: scope) }
         let report = TrustReportRequest(selection: selection, minScore: try fields.double("minScore", in: 0...1) ?? 0.7,
                                         limit: try fields.int("limit", in: 1...1000) ?? 50,
-                                        includeUnknown: try fields.bool("includeUnknown") ?? false,
                                         reasons: try fields.int("reasons", in: 0...20) ?? 3)
         try report.validate()
         // Without a model file the report cannot run: say so now rather than through a failed job.
@@ -60,12 +59,17 @@ struct TrustScoreView: ResponseEncodable, Sendable {
 struct TrustReportView: Encodable, Sendable {
     var scoredAccounts: Int
     var thresholds: [TrustReport.FamilyThreshold]
+    /// The share of fake accounts assumed, and whether the workspace set it.
+    var prior: Double
+    var priorSetByWorkspace: Bool
     var accounts: [AccountTrust]
     var seconds: Double
 
     init(_ report: TrustReport) {
         scoredAccounts = report.scoredAccounts
         thresholds = report.thresholds
+        prior = report.prior
+        priorSetByWorkspace = report.priorSetByWorkspace
         accounts = report.accounts
         seconds = report.seconds
     }

@@ -80,6 +80,6 @@ struct ServerComponents {
             StoreCloser(store: store, logger: logger),
             jobs,
             StoreMetricsService(store: store, metrics: metrics, interval: configuration.storeMetricsInterval, logger: logger),
-        ] + additionalServices(changes)
+        ] + (try additionalServices(changes))
     }
 }
