@@ -49,9 +49,12 @@ struct ServerComponents {
          additionalServices: (_ changes: WorkspaceChanges) throws -> [any Service] = { _ in [] }) throws {
         try configuration.validate()
         let cache = ResultCache(capacity: configuration.cacheEntries, lifetime: configuration.cacheLifetime, metrics: metrics)
-        // An import changes what the workspace's dashboards show.
+        // An import (even one that failed part-way) changes what the workspace's dashboards show;
+        // analysis jobs only read, and their result is what the cache must keep.
         let jobs = JobQueue(concurrency: configuration.concurrentJobs, retained: configuration.retainedJobs, metrics: metrics,
-                            logger: logger) { job in await cache.invalidate(workspace: job.workspace) }
+                            logger: logger) { job in
+            if job.kind == "import" { await cache.invalidate(workspace: job.workspace) }
+        }
         changes = WorkspaceChanges(cache: cache, interval: configuration.liveInvalidationInterval)
         let access = AccessControl(store: store, configuration: configuration, now: now)
         dependencies = ServerDependencies(
