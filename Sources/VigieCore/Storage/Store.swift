@@ -7,6 +7,7 @@
 /// - ``GraphStore``, ``TrustStore``: what the influence and trust analyses read in bulk.
 /// - ``AccessStore``: the server's users, roles, sessions, API tokens and audit log.
 /// - ``SourceStore``: live sources, their status and cursor.
+/// - ``CampaignStore``: campaigns, short links, clicks (without addresses) and conversions.
 ///
 /// The SQLite store (`VigieStore.SQLiteStore`) implements all of them; every implementation must
 /// pass the conformance suite (`VigieTestSupport.StoreConformance`), which states the semantics:
@@ -17,7 +18,7 @@
 /// let summary = try await store.write(IngestBatch(items: [.post(post)]), workspace: "default")
 /// let page = try await store.query(Query.parse("velo lang:fr"), workspace: "default", limit: 20)
 /// ```
-public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore {
+public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore, CampaignStore {
     /// Where the store lives, for messages (a path, or a URL without credentials).
     var location: String { get }
 

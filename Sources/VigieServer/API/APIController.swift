@@ -45,11 +45,14 @@ struct APIController: Sendable {
         workspaceRoute(api, .post, "workspaces/{workspace}/imports", needing: .analyst, action: "importing data", use: startImport)
         workspaceRoute(api, .get, "workspaces/{workspace}/jobs", use: listJobs)
         workspaceRoute(api, .get, "workspaces/{workspace}/jobs/{job}", use: job)
+
+        // Campaigns, links, reports and conversions.
+        addCampaignRoutes(to: api)
     }
 
     /// A route under `/workspaces/{workspace}`: the handler runs only for a member whose role
     /// allows `needed`, with the workspace opened for them.
-    private func workspaceRoute<Output: ResponseGenerator>(
+    func workspaceRoute<Output: ResponseGenerator>(
         _ group: RouterGroup<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
         needing needed: WorkspaceRole = .viewer, action: String = "this",
         use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Output

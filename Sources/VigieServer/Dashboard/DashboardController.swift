@@ -33,11 +33,12 @@ struct DashboardController: Sendable {
         workspacePage(router, .get, "/w/{workspace}/jobs/{job}", use: jobPage)
         workspacePage(router, .get, "/w/{workspace}/rejects", use: rejectsPage)
         workspacePage(router, .get, "/w/{workspace}/audit", needing: .owner, action: "reading the audit log", use: auditPage)
+        addCampaignPages(to: router)
     }
 
     /// A page of a workspace: the handler runs for a member whose role allows `needed`; a
     /// visitor who is not signed in is sent to the sign-in page and back.
-    private func workspacePage(
+    func workspacePage(
         _ router: Router<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
         needing needed: WorkspaceRole = .viewer, action: String = "this",
         use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Response

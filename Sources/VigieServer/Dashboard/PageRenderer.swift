@@ -16,6 +16,7 @@ struct PageRenderer: Sendable {
         ("account", PackageResources.account_mustache), ("imports", PackageResources.imports_mustache),
         ("job", PackageResources.job_mustache), ("rejects", PackageResources.rejects_mustache),
         ("audit", PackageResources.audit_mustache), ("error", PackageResources.error_mustache),
+        ("campaign-list", PackageResources.campaign_list_mustache), ("campaign-report", PackageResources.campaign_report_mustache),
     ]
 
     init() throws {
@@ -90,6 +91,7 @@ struct WorkspaceNavigation: Sendable {
             ("accounts", base + "/accounts", language.text("accounts")),
             ("imports", base + "/imports", language.text("imports")),
             ("rejects", base + "/rejects", language.text("rejects")),
+            ("campaigns", base + "/campaigns", language.text("campaigns")),
         ]
         if scope.role == .owner { items.append(("audit", base + "/audit", language.text("audit"))) }
         links = items.map { Link(href: $0.1, label: $0.2, current: $0.0 == current) }

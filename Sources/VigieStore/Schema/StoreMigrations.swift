@@ -18,6 +18,7 @@ enum StoreMigrations {
         migrator.registerMigration("v3-query-stems", migrate: createV3QueryStems)
         migrator.registerMigration("v4-access", migrate: AccessSchema.createV4Access)
         migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
+        migrator.registerMigration("v7-campaigns", migrate: createV7Campaigns)
         return migrator
     }
 
