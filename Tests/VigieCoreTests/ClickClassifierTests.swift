@@ -40,13 +40,13 @@ struct ClickClassifierTests {
     }
 
     @Test func peopleAreClassedByReferrerOrInAppBrowser() {
-        func verdict(_ agent: String = Self.iPhone, _ referrer: String?) -> ClickClassifier.Verdict {
+        func verdict(_ referrer: String?, agent: String = Self.iPhone) -> ClickClassifier.Verdict {
             ClickClassifier.classify(userAgent: agent, referrer: referrer)
         }
         #expect(verdict(nil).kind == .dark)
         #expect(verdict(nil).device == .mobile)
-        #expect(verdict(Self.desktop, nil).device == .desktop)
-        #expect(verdict("Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15", nil).device == .tablet)
+        #expect(verdict(nil, agent: Self.desktop).device == .desktop)
+        #expect(verdict(nil, agent: "Mozilla/5.0 (iPad; CPU OS 17_0 like Mac OS X) AppleWebKit/605.1.15").device == .tablet)
         #expect(verdict("https://t.co/abc").kind == .social)
         #expect(verdict("https://t.co/abc").source == "x")
         #expect(verdict("https://l.instagram.com/?u=x").source == "instagram")
@@ -63,10 +63,10 @@ struct ClickClassifierTests {
         #expect(verdict("not a url").kind == .dark)
         // In-app browsers of public networks send no referrer but name themselves.
         let instagram = Self.iPhone + " Instagram 309.0.0.28.111"
-        #expect(verdict(instagram, nil).kind == .social)
-        #expect(verdict(instagram, nil).source == "instagram")
-        #expect(verdict("Mozilla/5.0 (Linux; Android 14) Mobile [FBAN/FB4A;FBAV/440.0]", nil).source == "facebook")
-        #expect(verdict(Self.iPhone + " musical_ly_32.5.0", nil).source == "tiktok")
+        #expect(verdict(nil, agent: instagram).kind == .social)
+        #expect(verdict(nil, agent: instagram).source == "instagram")
+        #expect(verdict(nil, agent: "Mozilla/5.0 (Linux; Android 14) Mobile [FBAN/FB4A;FBAV/440.0]").source == "facebook")
+        #expect(verdict(nil, agent: Self.iPhone + " musical_ly_32.5.0").source == "tiktok")
     }
 
     @Test func oversizedUserAgentsAreCut() {

@@ -219,7 +219,8 @@ struct CampaignUseCaseTests {
 
         // The CSV has the campaign, both influencers, three channels and three links.
         let csv = CampaignReportCSV.text(report).split(separator: "\n")
-        #expect(csv.count == 1 + 1 + 2 + 3 + 3)
+        let expectedRows: Int = 1 + 1 + 2 + 3 + 3  // header, campaign, influencers, channels, links
+        #expect(csv.count == expectedRows)
         #expect(csv[1].hasPrefix("campaign,spring,\(report.totals.clicks),"))
     }
 

@@ -31,7 +31,7 @@ public enum ClickClassifier {
         if let network = publicPreviewNetwork(lower) {
             return Verdict(kind: .publicPreview, source: network, referrerDomain: referrerDomain, device: .bot)
         }
-        if prefetch || lower.isEmpty || botMarkers.contains(where: lower.contains) {
+        if prefetch || lower.isEmpty || botMarkers.contains(where: { lower.contains($0) }) {
             return Verdict(kind: .bot, source: nil, referrerDomain: referrerDomain, device: .bot)
         }
         let device = deviceClass(lower)

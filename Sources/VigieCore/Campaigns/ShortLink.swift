@@ -139,9 +139,16 @@ public enum ShortCode {
 
     /// Whether `text` could be a code (the redirector answers 404 without reading the store otherwise).
     public static func isWellFormed(_ text: Substring) -> Bool {
-        text.utf8.count == length && text.utf8.allSatisfy { byte in
-            (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122)
-        }
+        text.utf8.count == length && isAlphanumeric(text.utf8)
+    }
+
+    /// Whether `text` could be a click id.
+    public static func isWellFormedClickID(_ text: String) -> Bool {
+        text.utf8.count == 22 && isAlphanumeric(text.utf8)
+    }
+
+    static func isAlphanumeric(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { byte in (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) }
     }
 
     /// A random click id (22 characters of base 62, 128 bits), carried to the brand's site.

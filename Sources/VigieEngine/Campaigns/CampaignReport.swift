@@ -208,8 +208,11 @@ extension Engine {
         if request.audience, !campaign.influencers.isEmpty {
             do {
                 let model = try resources.trustModel()
-                for trust in try await scoreAccounts(campaign.influencers.map(\.account), model: model, reasons: 0) {
-                    if let audience = trust.audience { audiences[trust.subject.key] = audience }
+                let keys = campaign.influencers.map(\.account)
+                for trust in try await scoreAccounts(keys, model: model, reasons: 0) {
+                    guard let audience = trust.audience,
+                          let key = keys.first(where: { $0.platform.rawValue == trust.platform && $0.platformID == trust.id }) else { continue }
+                    audiences[key] = audience
                 }
             } catch let error as EngineError where error.code == .resourceMissing {
                 notes.append("no trust model: audience quality and authenticity-adjusted reach are left out (\(error.message))")
@@ -245,18 +248,17 @@ extension Engine {
     /// Public posts with a campaign link (when the campaign has a link origin) or matching its
     /// watch over its dates.
     private func publicShareCount(_ campaign: Campaign, links: [ShortLink], notes: inout [String]) async throws -> Int? {
-        var parts: [String] = []
+        var clauses: [QueryExpression] = []
+        var options = QueryOptions()
         if let base = campaign.linkBase, let host = URLComponents(string: base)?.host {
-            parts += links.map { "url:\"\(host)/\($0.code)\"" }
-        }
-        var query: Query?
-        if !parts.isEmpty {
-            query = try Query.parse(parts.joined(separator: " OR "))
+            clauses += links.map { QueryExpression.url(host + "/" + $0.code) }
         }
         if let watch = campaign.watch {
             let watched = try await topicQuery(.watch(watch))
-            query = query.map { try? Query.parse("(\($0.description)) OR (\(watched.description))") } ?? watched
+            clauses.append(watched.expression)
+            options = watched.options
         }
+        let query: Query? = clauses.isEmpty ? nil : Query(expression: clauses.count == 1 ? clauses[0] : .or(clauses), options: options)
         guard let query else {
             notes.append("no watch and no link origin: public shares are not counted")
             return nil

@@ -46,7 +46,7 @@ public struct RecordConversionRequest: Sendable, Hashable {
         guard window > 0, window <= 90 * 86_400 else {
             throw EngineError(.invalidArgument, field: "window", "the attribution window must be between 1 second and 90 days")
         }
-        if let clickID, !(clickID.count == 22 && ShortCode.isWellFormed(clickID.prefix(10))) {
+        if let clickID, !ShortCode.isWellFormedClickID(clickID) {
             throw EngineError(.invalidArgument, field: "clickID", "'\(clickID.prefix(40))' is not a click id")
         }
         if let code, !ShortCode.isWellFormed(Substring(code)) {

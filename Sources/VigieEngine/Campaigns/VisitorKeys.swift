@@ -31,11 +31,16 @@ public final class VisitorKeys: Sendable {
         message.append(0)
         message.append(contentsOf: code.utf8)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: salt)
-        return mac.prefix(16).map { byte in
-            let digits = Array("0123456789abcdef")
-            return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-        }.joined()
+        var hex: [UInt8] = []
+        hex.reserveCapacity(32)
+        for byte in mac.prefix(16) {
+            hex.append(Self.hexDigits[Int(byte >> 4)])
+            hex.append(Self.hexDigits[Int(byte & 15)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// How many salts are held (at most two: today's and yesterday's).
     public var saltCount: Int { salts.withLock { $0.count } }

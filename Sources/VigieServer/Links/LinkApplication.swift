@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import Logging
 import NIOCore
 import VigieCore
@@ -65,7 +66,7 @@ struct LinkController: Sendable {
             prefetch: headers[values: HTTPField.Name("Sec-Purpose")!].contains { $0.contains("prefetch") }
                 || headers[values: HTTPField.Name("Purpose")!].contains("prefetch")
                 || headers[values: HTTPField.Name("X-Moz")!].contains("prefetch"),
-            country: configuration.countryHeader.flatMap(HTTPField.Name.init).flatMap { headers[$0] },
+            country: configuration.countryHeader.flatMap { HTTPField.Name($0) }.flatMap { headers[$0] },
             at: Date())
         let answer: RedirectAnswer
         do {

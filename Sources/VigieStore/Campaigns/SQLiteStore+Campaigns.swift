@@ -147,15 +147,15 @@ extension SQLiteStore: CampaignStore {
     }
 
     public func lastClick(code: String, visitor: String, notBefore: Date) async throws -> ClickReference? {
-        let human = ClickClass.allCases.filter(\.isHuman).map(\.rawValue)
+        let known: StatementArguments = [code, Int64(notBefore.timeIntervalSince1970.rounded(.down)), visitor]
+        let arguments = known + Self.humanKinds
         return try await read { db in
             try Row.fetchOne(db, sql: """
                 SELECT w.name AS workspace, l.code, k.at_s, k.visitor FROM link_click k
                 JOIN short_link l ON l.id = k.link_id JOIN workspace w ON w.id = l.workspace_id
                 WHERE l.code = ? AND k.at_s >= ? AND k.visitor = ? AND k.kind IN (?, ?, ?, ?)
                 ORDER BY k.at_s DESC, k.id DESC LIMIT 1
-                """, arguments: [code, Int64(notBefore.timeIntervalSince1970.rounded(.down)), visitor] + StatementArguments(human))
-                .map(Self.clickReference)
+                """, arguments: arguments).map(Self.clickReference)
         }
     }
 
@@ -206,8 +206,7 @@ extension SQLiteStore: CampaignStore {
     // MARK: Traffic and retention
 
     public func linkTraffic(workspace: String, campaign: String) async throws -> [LinkTraffic] {
-        let human = ClickClass.allCases.filter(\.isHuman).map(\.rawValue)
-        return try await read { db in
+        try await read { db in
             guard let workspaceID = try Self.workspaceID(db, workspace),
                   let campaignID = try Self.campaignID(db, workspaceID, campaign) else { return [] }
             let links = try Row.fetchAll(db, sql: "SELECT id, code FROM short_link WHERE campaign_id = ? ORDER BY id",
@@ -232,7 +231,7 @@ extension SQLiteStore: CampaignStore {
                     SELECT (SELECT count(*) FROM (SELECT DISTINCT at_s / 86400, visitor FROM link_click
                                                  WHERE link_id = ? AND kind IN (?, ?, ?, ?)))
                          + (SELECT coalesce(sum(visitors), 0) FROM link_visitor_day WHERE link_id = ?)
-                    """, arguments: [link.id] + StatementArguments(human) + [link.id]) ?? 0
+                    """, arguments: StatementArguments([link.id]) + Self.humanKinds + StatementArguments([link.id])) ?? 0
                 let sorted = counts.values.sorted { ($0.kind.rawValue, $0.source ?? "") < ($1.kind.rawValue, $1.source ?? "") }
                 traffic.append(LinkTraffic(code: link.code, counts: sorted, uniqueVisitors: visitors))
             }
@@ -242,7 +241,6 @@ extension SQLiteStore: CampaignStore {
 
     @discardableResult
     public func compactClicks(before: Date, workspace: String) async throws -> Int {
-        let human = ClickClass.allCases.filter(\.isHuman).map(\.rawValue)
         // Whole days only: a day is folded once, when all of it is older than `before`.
         let lastDay = Int64(before.timeIntervalSince1970.rounded(.down)) / 86_400
         let limit = lastDay * 86_400
@@ -261,13 +259,18 @@ extension SQLiteStore: CampaignStore {
                                                     WHERE \(scope) AND kind IN (?, ?, ?, ?))
                 GROUP BY link_id, day
                 ON CONFLICT(link_id, day) DO UPDATE SET visitors = visitors + excluded.visitors
-                """, arguments: [workspaceID, limit] + StatementArguments(human))
+                """, arguments: StatementArguments([workspaceID, limit]) + Self.humanKinds)
             try db.execute(sql: "DELETE FROM link_click WHERE \(scope)", arguments: [workspaceID, limit])
             return db.changesCount
         }
     }
 
     // MARK: Rows
+
+    /// The four classes of people's visits, as SQL arguments (`kind IN (?, ?, ?, ?)`).
+    static var humanKinds: StatementArguments {
+        StatementArguments(ClickClass.allCases.filter(\.isHuman).map(\.rawValue))
+    }
 
     static func campaignID(_ db: Database, _ workspaceID: Int64, _ name: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM campaign WHERE workspace_id = ? AND name = ?", arguments: [workspaceID, name])
