@@ -122,6 +122,7 @@ struct CampaignUseCaseTests {
         var generator = CampaignLoadGenerator(seed: 15)
         var truths: [String: Truth] = [:]
         var clickIDs: [String: [String]] = [:]
+        var whatsAppPreviews = 0
         let now = Date()
         for (linkIndex, link) in [world.marieLink, world.paulLink, world.newsletterLink].enumerated() {
             var truth = Truth()
@@ -129,12 +130,14 @@ struct CampaignUseCaseTests {
             let visitors = 20 + linkIndex * 7
             for visitor in 0..<visitors {
                 let address = "198.51.\(linkIndex).\(visitor)"
-                // Each visitor clicks 1 to 3 times the same day: one unique.
+                // Each visitor clicks 1 to 3 times the same day: one unique per (address, user agent),
+                // as the visitor key is defined (a person's browser and their Instagram app are two).
                 let times = 1 + Int(generator.next() % 3)
-                truth.uniques += 1
+                var agentsSeen = Set<String>()
                 for _ in 0..<times {
                     let kindRoll = generator.next() % 3
                     let agent = kindRoll == 2 ? Self.instagramApp : (visitor % 2 == 0 ? Self.browser : Self.desktop)
+                    if agentsSeen.insert(agent).inserted { truth.uniques += 1 }
                     let referrer: String? = kindRoll == 1 ? "https://t.co/abc" : nil
                     let answer = try await redirector.redirect(ClickRequest(code: Substring(code), address: address, userAgent: agent,
                                                                            referrer: referrer, at: now))
@@ -149,9 +152,11 @@ struct CampaignUseCaseTests {
                 }
             }
             for index in 0..<(5 + linkIndex) {
+                let agent = Self.previews[index % Self.previews.count]
                 _ = try await redirector.redirect(ClickRequest(code: Substring(code), address: "10.0.0.\(index)",
-                                                               userAgent: Self.previews[index % Self.previews.count], referrer: nil, at: now))
+                                                               userAgent: agent, referrer: nil, at: now))
                 truth.previews += 1
+                if agent.hasPrefix("WhatsApp") { whatsAppPreviews += 1 }
             }
             for index in 0..<(3 + linkIndex) {
                 _ = try await redirector.redirect(ClickRequest(code: Substring(code), address: "10.1.0.\(index)",
@@ -213,7 +218,8 @@ struct CampaignUseCaseTests {
         #expect(abs((marie.figures.roi ?? 0) - (Double(marieTruth.revenueCents) / 100 - 800) / 800) < 1e-12)
         #expect(abs((marie.figures.costPerConversion ?? 0) - 800 / Double(marieTruth.conversions)) < 1e-12)
         #expect(Set(report.channels.map(\.channel)) == ["instagram", "tiktok", "newsletter"])
-        #expect(report.privateSharesByApp["whatsapp"] == 5)
+        #expect(whatsAppPreviews == 6)
+        #expect(report.privateSharesByApp["whatsapp"] == whatsAppPreviews)
         #expect(report.socialByNetwork["instagram"]! + report.socialByNetwork["x"]! == report.totals.social)
         #expect(report.explanations["darkShare"] != nil && report.explanations["roi"] != nil)
 

@@ -93,11 +93,12 @@ struct CampaignServerTests {
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.retryAfter] != nil)
             #expect(try await client.execute(uri: "/health", method: .get).status == .ok)
+            // Read while the application runs: it closes the store when it stops.
+            let report = try await engine.campaignReport(CampaignReportRequest(campaign: "spring", audience: false))
+            #expect(report.totals.clicks == 2)
+            #expect(report.totals.social == 2)
+            #expect(report.totals.privateShares == 1)
         }
-        let report = try await engine.campaignReport(CampaignReportRequest(campaign: "spring", audience: false))
-        #expect(report.totals.clicks == 2)
-        #expect(report.totals.social == 2)
-        #expect(report.totals.privateShares == 1)
         try await store.close()
 
         // The grep: the database, its WAL and shared memory, and every log line.
