@@ -266,6 +266,13 @@ struct CampaignUseCaseTests {
         #expect(keys.saltCount == 2)
         _ = keys.key(address: "x", userAgent: "ua", code: "c", at: day.addingTimeInterval(3 * 86_400))
         #expect(keys.saltCount == 1)
+        // Without any click, the sweep alone forgets a salt once its day is two days old.
+        let quiet = VisitorKeys()
+        _ = quiet.key(address: "203.0.113.5", userAgent: "ua", code: "AAAAAAAAA1", at: day)
+        quiet.dropExpired(now: day.addingTimeInterval(86_400 + 3_600))
+        #expect(quiet.saltCount == 1)
+        quiet.dropExpired(now: day.addingTimeInterval(2 * 86_400))
+        #expect(quiet.saltCount == 0)
         // Another process (or a restart) has other salts: yesterday's keys cannot be recomputed.
         #expect(VisitorKeys().key(address: "203.0.113.5", userAgent: "ua", code: "AAAAAAAAA1", at: day) != key)
     }

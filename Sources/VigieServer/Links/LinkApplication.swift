@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import ServiceLifecycle
 import VigieCore
 import VigieEngine
 
@@ -31,15 +32,15 @@ package func buildLinkApplication(configuration: LinkServerConfiguration, store:
                                   logger: Logger = Logger(label: "vigie.links"),
                                   redirector: LinkRedirector? = nil,
                                   onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    let links = LinkController(store: store, redirector: redirector ?? LinkRedirector(store: store, settings: configuration.redirector),
-                               configuration: configuration, logger: logger)
+    let redirector = redirector ?? LinkRedirector(store: store, settings: configuration.redirector)
+    let links = LinkController(store: store, redirector: redirector, configuration: configuration, logger: logger)
     let router = Router(context: LinkRequestContext.self)
     links.addRoutes(to: router)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
                                                 serverName: configuration.serverName),
-        services: [StoreCloser(store: store, logger: logger)],
+        services: [StoreCloser(store: store, logger: logger), SaltSweeper(keys: redirector.keys)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
 }
@@ -164,5 +165,21 @@ struct LinkController: Sendable {
         fields[.contentType] = "text/html; charset=utf-8"
         fields[.cacheControl] = "no-store"
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+}
+
+/// Drops the visitor keys' salts once their day is two days old, every few minutes, so that a
+/// quiet redirector (no click to trigger the drop) still forgets them on time.
+struct SaltSweeper: Service {
+    let keys: VisitorKeys
+    var interval: Duration = .seconds(300)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                keys.dropExpired(now: Date())
+                try? await Task.sleep(for: interval)
+            }
+        }
     }
 }
