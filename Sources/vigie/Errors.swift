@@ -32,6 +32,7 @@ enum ErrorTranslation {
         switch field {
         case "paths": return "the paths given"
         case "trustModel", "sentimentModel": return "--model"
+        case "target": return "the URL argument"
         default:
             let kebab = field.reduce(into: "") { text, c in
                 if c.isUppercase { text += "-" + c.lowercased() } else { text.append(c) }

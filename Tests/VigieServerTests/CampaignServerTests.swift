@@ -184,6 +184,20 @@ struct CampaignServerTests {
             #expect(try await client.request("/api/v1/workspaces/acme/campaigns/spring", token: outsider).status == .notFound)
             let list = try await client.request("/api/v1/workspaces/acme/campaigns", token: viewer)
             #expect((try list.json()["items"] as? [[String: Any]])?.count == 1)
+
+            // The dashboard's pages: the list links the report, which shows the figures.
+            let session = try await client.signIn("viv")
+            let pages = try await client.execute(uri: "/w/acme/campaigns", method: .get,
+                                                 headers: [.cookie: session.cookie, .acceptLanguage: "en"])
+            #expect(pages.status == .ok)
+            #expect(pages.text.contains("href=\"/w/acme/campaigns/spring\""), "\(pages.text)")
+            let page = try await client.execute(uri: "/w/acme/campaigns/spring", method: .get,
+                                                headers: [.cookie: session.cookie, .acceptLanguage: "en"])
+            #expect(page.status == .ok)
+            #expect(page.text.contains("@marie") && page.text.contains("49.90"), "\(page.text)")
+            let missing = try await client.execute(uri: "/w/acme/campaigns/nope", method: .get,
+                                                   headers: [.cookie: session.cookie, .acceptLanguage: "en"])
+            #expect(missing.status == .notFound)
         }
     }
 }
