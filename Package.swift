@@ -61,7 +61,11 @@ let package = Package(
         .target(name: "VigieDelivery", dependencies: ["VigieCore"]),
         // The use cases (ingest a source, query, dashboards, trends, alerts, influence, trust,
         // coordination) as async operations on `any Store`: the CLI and the server call these.
-        .target(name: "VigieEngine", dependencies: ["VigieCore", "VigieIngest", "VigieSynth"]),
+        .target(name: "VigieEngine", dependencies: [
+            "VigieCore", "VigieIngest", "VigieSynth",
+            // HMAC-SHA-256 of the short links' visitor keys (campaigns).
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The ingest bus on NATS JetStream: a small client of the NATS protocol on SwiftNIO.
         .target(name: "VigieBus", dependencies: [
             "VigieCore",
@@ -128,6 +132,8 @@ let package = Package(
                 .embedInCode("Dashboard/Templates/coordination.mustache"),
                 .embedInCode("Dashboard/Templates/alerts.mustache"),
                 .embedInCode("Dashboard/Templates/pending.mustache"),
+                .embedInCode("Dashboard/Templates/campaign-list.mustache"),
+                .embedInCode("Dashboard/Templates/campaign-report.mustache"),
             ]
         ),
         .executableTarget(

@@ -33,6 +33,7 @@ enum ErrorTranslation {
         case "paths": return "the paths given"
         case "subject", "text": return "the \(field) given"
         case "trustModel", "sentimentModel": return "--model"
+        case "target": return "the URL argument"
         default:
             let kebab = field.reduce(into: "") { text, c in
                 if c.isUppercase { text += "-" + c.lowercased() } else { text.append(c) }

@@ -26,6 +26,8 @@ struct Vigie: AsyncParsableCommand {
             ServeCommand.self, UsersCommand.self, TokensCommand.self,
             // Privacy
             PrivacyCommand.self,
+            // Act and measure
+            CampaignsCommand.self, LinksCommand.self,
         ]
     )
 

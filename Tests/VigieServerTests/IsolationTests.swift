@@ -90,6 +90,15 @@ struct IsolationTests {
         Probe(method: .get, route: "/w/{workspace}/trust", query: "watch=secret-launch"),
         Probe(method: .get, route: "/w/{workspace}/coordination"),
         Probe(method: .get, route: "/w/{workspace}/alerts"),
+        // Campaigns.
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/campaigns"),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/campaigns", json: #"{"name":"probe","currency":"EUR"}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/campaigns/{campaign}", foreignIDs: ["campaign": "secret-campaign"]),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/campaigns/{campaign}/links", foreignIDs: ["campaign": "secret-campaign"],
+              json: #"{"target":"https://brand.example/"}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/campaigns/{campaign}/report", foreignIDs: ["campaign": "secret-campaign"]),
+        Probe(method: .get, route: "/w/{workspace}/campaigns"),
+        Probe(method: .get, route: "/w/{workspace}/campaigns/{campaign}", foreignIDs: ["campaign": "secret-campaign"]),
     ]
 
     /// Routes whose query fields name a watch or a rule: inside the caller's own workspace, the
@@ -176,9 +185,9 @@ struct IsolationTests {
         try await app.test(.router) { client in
             let globexJob = try await Self.globexJob(client, bobToken: bobToken)
             for probe in Self.probes where probe.route.contains("{job}") || probe.route.contains("{watch}")
-                || probe.route.contains("{handle}") || probe.route.contains("{rule}") {
+                || probe.route.contains("{handle}") || probe.route.contains("{rule}") || probe.route.contains("{campaign}") {
                 let uri = probe.uri(workspace: "acme", ids: ["job": globexJob])
-                let response = try await client.request(uri, probe.method, token: aliceToken)
+                let response = try await client.request(uri, probe.method, token: aliceToken, json: probe.json)
                 #expect(response.status == .notFound, "\(probe) with globex's id in acme: \(response.status) \(response.text)")
                 #expect(!Self.leaksGlobex(response.text))
             }

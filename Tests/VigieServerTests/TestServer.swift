@@ -12,7 +12,7 @@ import VigieStore
 /// Two client workspaces with their own people and data, the way an agency holds them:
 /// - `acme`: alice (owner), ana (analyst), viv (viewer); posts by @acme_fan, the watch `velo`;
 /// - `globex`: bob (owner); posts by @globex_fan with the word "globexonly", the watch `secret-launch`,
-///   a rejected record in `globex-export.jsonl`.
+///   a rejected record in `globex-export.jsonl`, the campaign `secret-campaign`.
 /// Nobody of one is a member of the other, so every read of the other must answer 404.
 struct TestWorld: Sendable {
     static let password = "correct horse battery staple"
@@ -55,6 +55,7 @@ struct TestWorld: Sendable {
         try await store.addWatch(Watch(name: "velo", query: "velo OR vélo"), workspace: "acme")
         try await store.addWatch(Watch(name: "secret-launch", query: "globexonly"), workspace: "globex")
         try await store.addAlertRule(AlertRule(name: "globex-rule", target: .watch("secret-launch"), kind: .spike), workspace: "globex")
+        try await store.addCampaign(Campaign(name: "secret-campaign", startsAt: start, currency: Currency(code: "EUR")!), workspace: "globex")
     }
 
     /// The application over this world, as `vigie serve` builds it.

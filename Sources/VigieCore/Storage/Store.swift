@@ -8,6 +8,7 @@
 /// - ``AccessStore``: the server's users, roles, sessions, API tokens and audit log.
 /// - ``SourceStore``: live sources, their status and cursor.
 /// - ``PrivacyStore``: data-subject search, access export, erasure, suppression and retention.
+/// - ``CampaignStore``: campaigns, short links, clicks (without addresses) and conversions.
 ///
 /// The SQLite store (`VigieStore.SQLiteStore`) implements all of them; every implementation must
 /// pass the conformance suite (`VigieTestSupport.StoreConformance`), which states the semantics:
@@ -18,7 +19,7 @@
 /// let summary = try await store.write(IngestBatch(items: [.post(post)]), workspace: "default")
 /// let page = try await store.query(Query.parse("velo lang:fr"), workspace: "default", limit: 20)
 /// ```
-public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore, TopicStore, SentimentStore, PrivacyStore {
+public protocol Store: StoreWriter, CorpusReader, WatchStore, AlertStore, GraphStore, TrustStore, AccessStore, SourceStore, TopicStore, SentimentStore, PrivacyStore, CampaignStore {
     /// Where the store lives, for messages (a path, or a URL without credentials).
     var location: String { get }
 

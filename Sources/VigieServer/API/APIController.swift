@@ -48,6 +48,8 @@ struct APIController: Sendable {
 
         // The analyses (APIController+Watches, +Trends, +Alerts, +Influence, +Trust, +Coordination).
         addAnalysisRoutes(api)
+        // Campaigns, links, reports and conversions.
+        addCampaignRoutes(to: api)
     }
 
     /// A route under `/workspaces/{workspace}`: the handler runs only for a member whose role

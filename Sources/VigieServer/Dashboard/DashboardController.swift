@@ -35,6 +35,7 @@ struct DashboardController: Sendable {
         workspacePage(router, .get, "/w/{workspace}/audit", needing: .owner, action: "reading the audit log", use: auditPage)
         // Watches, influencers, trust, coordination, alerts (DashboardController+Watches, +Analyses).
         addAnalysisPages(to: router)
+        addCampaignPages(to: router)
     }
 
     /// A page of a workspace: the handler runs for a member whose role allows `needed`; a

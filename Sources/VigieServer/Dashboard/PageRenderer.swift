@@ -19,6 +19,7 @@ struct PageRenderer: Sendable {
         ("watch", PackageResources.watch_mustache), ("influencers", PackageResources.influencers_mustache),
         ("trust", PackageResources.trust_mustache), ("coordination", PackageResources.coordination_mustache),
         ("alerts", PackageResources.alerts_mustache), ("pending", PackageResources.pending_mustache),
+        ("campaign-list", PackageResources.campaign_list_mustache), ("campaign-report", PackageResources.campaign_report_mustache),
     ]
 
     init() throws {
@@ -96,6 +97,7 @@ struct WorkspaceNavigation: Sendable {
             ("alerts", base + "/alerts", language.text("alerts")),
             ("trust", base + "/trust", language.text("trustReport")),
             ("coordination", base + "/coordination", language.text("coordination")),
+            ("campaigns", base + "/campaigns", language.text("campaigns")),
         ]
         if scope.role == .owner { items.append(("audit", base + "/audit", language.text("audit"))) }
         links = items.map { Link(href: $0.1, label: $0.2, current: $0.0 == current) }

@@ -142,6 +142,18 @@ extension SQLiteStore {
                 try db.execute(sql: "DELETE FROM fired_alert WHERE id IN (\(SubjectRows.list(alertIDs)))")
             }
             counts["alerts"] = alertIDs.count
+            // Campaign records: their place among a campaign's influencers (and fee) goes; their
+            // links stay for the brand's report, no longer naming them (clicks name nobody).
+            try db.execute(sql: """
+                DELETE FROM campaign_influencer WHERE platform = ? AND platform_id = ?
+                  AND campaign_id IN (SELECT id FROM campaign WHERE workspace_id = ?)
+                """, arguments: [account.platform.rawValue, account.platformID, subject.workspaceID])
+            counts["campaignInfluencers"] = db.changesCount
+            try db.execute(sql: """
+                UPDATE short_link SET influencer_platform = NULL, influencer_platform_id = NULL
+                WHERE workspace_id = ? AND influencer_platform = ? AND influencer_platform_id = ?
+                """, arguments: [subject.workspaceID, account.platform.rawValue, account.platformID])
+            counts["campaignLinksDetached"] = db.changesCount
             counts["profileHistory"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM account_metrics WHERE account_id IN (\(rows))") ?? 0
             try db.execute(sql: "DELETE FROM account WHERE id IN (\(rows))")
             counts["accounts"] = db.changesCount

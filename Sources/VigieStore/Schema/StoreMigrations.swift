@@ -20,6 +20,7 @@ enum StoreMigrations {
         migrator.registerMigration("v5-live-sources", migrate: createV4LiveSources)
         migrator.registerMigration("v5-observed-at-import", migrate: createObservedAtImport)
         migrator.registerMigration("v6-privacy", migrate: createV6Privacy)
+        migrator.registerMigration("v7-campaigns", migrate: createV7Campaigns)
         migrator.registerMigration("v9-speed", migrate: SpeedSchema.createV9Speed)
         return migrator
     }

@@ -14,6 +14,7 @@ extension StoreConformance {
         Check("privacy", "others' posts naming an erased person are redacted, not lost") { try await $0.othersPostsAreRedacted() },
         Check("privacy", "a re-import does not bring an erased person back") { try await $0.aReimportDoesNotBringThemBack() },
         Check("privacy", "the receipt names the person by a keyed hash only") { try await $0.theReceiptHoldsOnlyAHash() },
+        Check("privacy", "erasure takes them out of campaigns, keeping the brand's links") { try await $0.erasureReachesCampaigns() },
         Check("privacy", "erasure leaves other workspaces alone") { try await $0.erasureLeavesOtherWorkspacesAlone() },
         Check("privacy", "retention periods default, round-trip and refuse zero") { try await $0.retentionPoliciesRoundTrip() },
         Check("privacy", "retention purges expired data with its derived data") { try await $0.retentionPurgesExpiredData() },
@@ -62,6 +63,23 @@ extension StoreConformance {
         #expect(records.tombstones.map(\.platformID) == [PrivacyPlant.deletedPost])
         #expect(records.rejects.count == 1)
         #expect(try await store.subjectRecords(AccountKey(platform: .twitter, platformID: "nobody"), workspace: Self.ws) == nil)
+    }
+
+    func erasureReachesCampaigns() async throws {
+        let store = try await planted()
+        let person = PrivacyPlant.person
+        let other = AccountKey(platform: .twitter, platformID: "o1")
+        var campaign = Campaign(name: "spring", startsAt: Fixture.at(0), currency: Currency(code: "EUR")!)
+        campaign.influencers = [CampaignInfluencer(account: person, handle: "zoe_planted", fee: nil),
+                                CampaignInfluencer(account: other, handle: "olivier", fee: nil)]
+        try await store.addCampaign(campaign, workspace: Self.ws)
+        try await store.addLink(ShortLink(code: "zoeLink0001", campaign: "spring", influencer: person,
+                                          target: "https://brand.example/", createdAt: Fixture.at(1)), workspace: Self.ws)
+        _ = try await store.eraseSubject(person, workspace: Self.ws, options: ErasureOptions(reason: "DSAR-campaign"))
+        let kept = try #require(try await store.campaign(named: "spring", workspace: Self.ws))
+        #expect(kept.influencers.map(\.account) == [other])
+        let links = try await store.links(workspace: Self.ws, campaign: "spring")
+        #expect(links.map(\.code) == ["zoeLink0001"] && links.allSatisfy { $0.influencer == nil })
     }
 
     func anErasedPersonIsGoneFromEveryRead() async throws {

@@ -72,7 +72,7 @@ public struct StoreConformance: Sendable {
 
     /// Every check, by area.
     public static let checks: [Check] = writeChecks + corpusChecks + queryChecks + watchChecks + alertChecks
-        + graphChecks + trustChecks + accessChecks + speedChecks + privacyChecks
+        + graphChecks + trustChecks + accessChecks + speedChecks + privacyChecks + campaignChecks
 
     /// The checks a backend with `capabilities` can run.
     public static func checks(runnableWith capabilities: Set<Capability>) -> [Check] {
