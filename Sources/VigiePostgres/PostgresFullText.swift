@@ -1,0 +1,114 @@
+import VigieCore
+
+/// How the PostgreSQL store spells the core's full-text plan (``QueryIndex``) with `tsvector`
+/// and `tsquery`.
+///
+/// `post.document` holds every form of the post's ``FullTextDocument`` as one lexeme: the
+/// field's code (a digit, ``code(_:)``) followed by the folded form, with its position in the
+/// field (token positions for ``FullTextField/tokens``, so phrases and `NEAR` are positional).
+/// The lexemes are written as a `tsvector` literal, never parsed by a text-search
+/// configuration, so no form is ever split, stemmed or merged: `tsquery` lexemes compare with
+/// them exactly, and a prefix (`:*`) is a prefix of the form within its field.
+///
+/// ``render(_:)`` turns a ``FullTextExpression`` into a `tsquery`:
+///
+/// | expression | tsquery |
+/// |---|---|
+/// | phrase of one form | `'0velo'` (`'0vel':*` for a prefix) |
+/// | phrase of several forms | `'0a' <-> '0b'` |
+/// | word | `('0x' & !'1x')` |
+/// | near(L, R, n) | `(L <k> R) \| (R <k> L)` for k in 1…n+1 (`<k>`: the right side starts k positions after the left ends) |
+/// | and, or, andNot | `&`, `\|`, `& !` |
+enum PostgresFullText {
+    /// PostgreSQL keeps positions up to this; later tokens share it (a phrase past it is then
+    /// found by the tested path only, which is why such rare posts stay exact: see `render`).
+    static let maximumPosition = 16_383
+    /// Lexemes longer than this (bytes) are refused by PostgreSQL: they are left out.
+    static let maximumLexemeBytes = 2_000
+
+    static func code(_ field: FullTextField) -> String { String(field.rawValue) }
+
+    /// The `tsvector` literal of a post's document.
+    static func vector(_ document: FullTextDocument) -> String {
+        var text = ""
+        text.reserveCapacity(document.tokens.count * 12)
+        func add(_ field: FullTextField, _ form: String, _ position: Int) {
+            guard !form.isEmpty, form.utf8.count <= maximumLexemeBytes else { return }
+            if !text.isEmpty { text.append(" ") }
+            text.append(quoted(code(field) + form))
+            text.append(":")
+            text.append(String(min(position, maximumPosition)))
+        }
+        for (index, token) in document.tokens.enumerated() { add(.tokens, token.folded, index + 1) }
+        for field in FullTextField.allCases where field != .tokens {
+            for (index, form) in document.forms(of: field).enumerated() { add(field, form, index + 1) }
+        }
+        return text
+    }
+
+    /// A lexeme in quotes, as both `tsvector` and `tsquery` input read it.
+    static func quoted(_ lexeme: String) -> String {
+        var out = "'"
+        for character in lexeme {
+            switch character {
+            case "'": out.append("''")
+            case "\\": out.append("\\\\")
+            default: out.append(character)
+            }
+        }
+        out.append("'")
+        return out
+    }
+
+    /// The `tsquery` text of `expression`.
+    static func render(_ expression: FullTextExpression) -> String {
+        switch expression {
+        case .phrase(let field, let forms, let prefix):
+            return phrase(field, forms, prefix: prefix)
+        case .word(let form):
+            return "(" + phrase(.tokens, [form], prefix: false) + " & !" + phrase(.nonWords, [form], prefix: false) + ")"
+        case .near(let left, let right, let distance):
+            let l = phrase(.tokens, left.forms, prefix: left.prefix)
+            let r = phrase(.tokens, right.forms, prefix: right.prefix)
+            var alternatives: [String] = []
+            for gap in 1...(max(distance, 0) + 1) {
+                alternatives.append("(" + l + ") <\(gap)> (" + r + ")")
+                alternatives.append("(" + r + ") <\(gap)> (" + l + ")")
+            }
+            return "(" + alternatives.joined(separator: " | ") + ")"
+        case .and(let operands):
+            return "(" + operands.map(render).joined(separator: " & ") + ")"
+        case .or(let operands):
+            return "(" + operands.map(render).joined(separator: " | ") + ")"
+        case .andNot(let kept, let excluded):
+            return "(" + render(kept) + " & !" + render(excluded) + ")"
+        }
+    }
+
+    private static func phrase(_ field: FullTextField, _ forms: [String], prefix: Bool) -> String {
+        let parts = forms.enumerated().map { index, form in
+            quoted(code(field) + form) + (prefix && index == forms.count - 1 ? ":*" : "")
+        }
+        return parts.count == 1 ? parts[0] : "(" + parts.joined(separator: " <-> ") + ")"
+    }
+
+    /// The `tsquery` of a set, `nil` for none or all.
+    static func render(_ set: FullTextSet) -> String? {
+        set.expression.map(render)
+    }
+
+    /// How a plan narrows, for display: `nil` when the index narrows nothing.
+    static func describe(_ plan: FullTextPlan) -> String? {
+        switch (plan.sure, plan.tested) {
+        case (.match(let sure), .none): return render(sure)
+        case (.match(let sure), .match(let tested)): return "sure: " + render(sure) + " | tested: " + render(tested)
+        case (.none, .match(let tested)): return render(tested)
+        case (.all, _), (_, .all), (.none, .none): return nil
+        }
+    }
+
+    /// Plain search: every form anywhere in the text.
+    static func search(_ forms: [String]) -> String {
+        forms.map { phrase(.tokens, [$0], prefix: false) }.joined(separator: " & ")
+    }
+}
