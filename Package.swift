@@ -182,7 +182,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "VigiePostgresTests", dependencies: ["VigiePostgres", "VigieMigrate", "VigieStore", "VigieTestSupport"]),
+        .testTarget(name: "VigiePostgresTests", dependencies: [
+            "VigiePostgres", "VigieMigrate", "VigieStore", "VigieTestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "VigieLiveTests", dependencies: [
             "VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -37,9 +37,15 @@ public enum PostgresAdmin {
             var found = false
             for try await _ in exists { found = true }
             let verb = found ? "ALTER" : "CREATE"
+            // The workspace tables through their parents only (a month partition of `post`
+            // read directly would escape the parent's policy); no access to users, sessions,
+            // tokens or the audit log.
+            let tables = PostgresSchema.workspaceTables.joined(separator: ", ")
             for statement in [
                 "\(verb) ROLE \(role) LOGIN NOBYPASSRLS PASSWORD '\(literal)'",
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role)",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON \(tables) TO \(role)",
+                "GRANT SELECT, INSERT ON workspace TO \(role)",
+                "GRANT SELECT ON vigie_migration TO \(role)",
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(role)",
             ] {
                 try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger)

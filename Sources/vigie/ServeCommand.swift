@@ -85,7 +85,8 @@ struct ServeCommand: AsyncParsableCommand {
         // same registry as the server's own.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let database = engine.database
+        // The store's location, never the URL as given (it may hold a password).
+        let database = store.location
         let app = try await buildApplication(configuration: server, store: store, logger: logger,
                                              metrics: ServerMetrics(registry: registry), onServerRunning: { port in
             let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"

@@ -24,6 +24,8 @@ struct Vigie: AsyncParsableCommand {
             GraphCommand.self, CoordinationCommand.self,
             // Serve
             ServeCommand.self, UsersCommand.self, TokensCommand.self,
+            // Scale out
+            MigrateCommand.self,
         ]
     )
 
