@@ -17,7 +17,7 @@ import VigieCore
 /// | phrase of one form | `'0velo'` (`'0vel':*` for a prefix) |
 /// | phrase of several forms | `'0a' <-> '0b'` |
 /// | word | `('0x' & !'1x')` |
-/// | near(L, R, n) | `(L <k> R) \| (R <k> L)` for k in 1…n+1 (`<k>`: the right side starts k positions after the left ends) |
+/// | near(L, R, n) | one chain per start of R relative to L within reach, overlaps included (`a <0> b`: same position) |
 /// | and, or, andNot | `&`, `\|`, `& !` |
 enum PostgresFullText {
     /// PostgreSQL keeps positions up to this; later tokens share it (a phrase past it is then
@@ -68,14 +68,7 @@ enum PostgresFullText {
         case .word(let form):
             return "(" + phrase(.tokens, [form], prefix: false) + " & !" + phrase(.nonWords, [form], prefix: false) + ")"
         case .near(let left, let right, let distance):
-            let l = phrase(.tokens, left.forms, prefix: left.prefix)
-            let r = phrase(.tokens, right.forms, prefix: right.prefix)
-            var alternatives: [String] = []
-            for gap in 1...(max(distance, 0) + 1) {
-                alternatives.append("(" + l + ") <\(gap)> (" + r + ")")
-                alternatives.append("(" + r + ") <\(gap)> (" + l + ")")
-            }
-            return "(" + alternatives.joined(separator: " | ") + ")"
+            return near(left, right, distance: max(distance, 0))
         case .and(let operands):
             return "(" + operands.map(render).joined(separator: " & ") + ")"
         case .or(let operands):
@@ -83,6 +76,37 @@ enum PostgresFullText {
         case .andNot(let kept, let excluded):
             return "(" + render(kept) + " & !" + render(excluded) + ")"
         }
+    }
+
+    /// `NEAR/n` as the matcher measures it: at most `n` tokens strictly between the two spans,
+    /// in either order, overlapping spans counting as adjacent (`velo NEAR/0 vel*` finds a lone
+    /// `velo`). Every start of the right side relative to the left one that satisfies this is one
+    /// alternative; each alternative is a chain of positions, where lexemes sharing a position are
+    /// joined with `<0>` and consecutive positions with `<g>` (g the gap).
+    private static func near(_ left: FullTextPhrase, _ right: FullTextPhrase, distance: Int) -> String {
+        func lexemes(_ side: FullTextPhrase) -> [String] {
+            side.forms.enumerated().map { index, form in
+                quoted(code(.tokens) + form) + (side.prefix && index == side.forms.count - 1 ? ":*" : "")
+            }
+        }
+        let l = lexemes(left), r = lexemes(right)
+        guard !l.isEmpty, !r.isEmpty else { return "(" + phrase(.tokens, left.forms + right.forms, prefix: false) + ")" }
+        var alternatives: [String] = []
+        // offset = right start - left start; tokens between = max(offset - |l|, -offset - |r|).
+        for offset in -(distance + r.count)...(distance + l.count) {
+            var atPosition: [Int: [String]] = [:]
+            for (index, lexeme) in l.enumerated() { atPosition[index, default: []].append(lexeme) }
+            for (index, lexeme) in r.enumerated() { atPosition[offset + index, default: []].append(lexeme) }
+            let positions = atPosition.keys.sorted()
+            var chain = ""
+            for (index, position) in positions.enumerated() {
+                let group = atPosition[position]!
+                let term = group.count == 1 ? group[0] : "(" + group.joined(separator: " <0> ") + ")"
+                chain = index == 0 ? term : "(" + chain + " <\(position - positions[index - 1])> " + term + ")"
+            }
+            alternatives.append(chain)
+        }
+        return "(" + alternatives.joined(separator: " | ") + ")"
     }
 
     private static func phrase(_ field: FullTextField, _ forms: [String], prefix: Bool) -> String {

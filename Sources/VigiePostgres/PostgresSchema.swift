@@ -24,6 +24,12 @@ enum PostgresSchema {
     private static let lockKey: Int64 = 0x5649_4749_4531
 
     static func migrate(_ connection: PostgresConnection, logger: Logger, location: String) async throws {
+        // Up to date: nothing to create (a role scoped to a workspace may not create anything).
+        if try await hasMigrationLog(connection, logger: logger) {
+            let applied = try await appliedMigrations(connection, logger: logger)
+            try refuseNewer(applied, location: location)
+            if migrations.allSatisfy({ applied.contains($0.name) }) { return }
+        }
         try await connection.query("BEGIN", logger: logger)
         do {
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
@@ -68,10 +74,7 @@ enum PostgresSchema {
 
     /// A read-only open cannot migrate: the database must be at this version's schema already.
     static func checkCurrent(_ connection: PostgresConnection, logger: Logger, location: String) async throws {
-        let exists = try await connection.query("SELECT to_regclass('vigie_migration') IS NOT NULL", logger: logger)
-        var hasLog = false
-        for try await value in exists.decode(Bool.self) { hasLog = value }
-        guard hasLog else {
+        guard try await hasMigrationLog(connection, logger: logger) else {
             throw StoreError(code: .missing, location: location, message:
                 "no Vigie data in this database: import data first, or name another database")
         }
@@ -81,6 +84,13 @@ enum PostgresSchema {
             throw StoreError(code: .readOnly, location: location, message:
                 "the database was written by an older version of vigie and must be upgraded: open it once with write access")
         }
+    }
+
+    private static func hasMigrationLog(_ connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        var hasLog = false
+        for try await value in try await connection.query("SELECT to_regclass('vigie_migration') IS NOT NULL", logger: logger)
+            .decode(Bool.self) { hasLog = value }
+        return hasLog
     }
 
     private static func appliedMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> Set<String> {

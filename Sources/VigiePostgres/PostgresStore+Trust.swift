@@ -47,8 +47,8 @@ extension PostgresStore: TrustStore {
             let columns = PostgresAccountColumns.all.joined(separator: ", ")
             let accounts = try await self.accountRows(connection, """
                 SELECT id, \(unescaped: columns) FROM account a
-                JOIN unnest(\(keys.map(\.platform.rawValue)), \(keys.map(\.platformID))) AS k(platform, platform_id)
-                  ON a.platform = k.platform AND a.platform_id = k.platform_id
+                JOIN unnest(\(keys.map(\.platform.rawValue)), \(keys.map(\.platformID))) AS k(key_platform, key_platform_id)
+                  ON a.platform = k.key_platform AND a.platform_id = k.key_platform_id
                 WHERE a.workspace_id = \(id) ORDER BY a.id
                 """)
             var seen = Set<Int64>()

@@ -437,6 +437,8 @@ struct PostgresBatchWriter {
     // MARK: Interactions
 
     private mutating func write(_ interaction: Interaction, cache: inout PostgresWriteCache) async throws {
+        // Edges are read back in storage order: the queued derived edges of earlier posts go first.
+        if queue.edges.rows > 0 { try await flush() }
         // `Tombstone.hides(_: Interaction)`.
         if hasInteractionTombstones, let target = Tombstone.Target(hiding: interaction.kind), try await store.one(connection, """
             SELECT 1 FROM tombstone WHERE workspace_id = \(workspaceID) AND platform = \(interaction.platform.rawValue)
