@@ -61,3 +61,17 @@ extension PostgresStore {
     /// `hashtags`, `mention_handles`, `mention_ids`, `urls`, `document`.
     public static let postCopyColumns = PostgresPostColumns.copied
 }
+
+extension PostgresStore {
+    /// New posts already go through `COPY` and PostgreSQL keeps its indexes up to date cheaply
+    /// enough: nothing is suspended. A read-only store refuses, as it refuses every write.
+    @discardableResult
+    public func beginBulkLoad(inputBytes: Int) async throws -> Bool {
+        try refuseWrites()
+        return false
+    }
+
+    public func endBulkLoad() async throws {
+        try refuseWrites()
+    }
+}
