@@ -31,6 +31,8 @@ public final class PostgresStore: Store, Sendable {
     /// Month partitions of `post` known to exist (first millisecond of the month).
     let partitions = Mutex<Set<Int64>>([])
     let scopedWorkspace: String?
+    /// One connection's settings, for the reachability probe before the pool is used.
+    private let probe: PostgresConnection.Configuration
 
     /// Whether `text` names a PostgreSQL database (`postgres://` or `postgresql://`).
     public static func handles(_ text: String) -> Bool {
@@ -56,6 +58,10 @@ public final class PostgresStore: Store, Sendable {
         var logger = Logger(label: "vigie.postgres")
         logger.logLevel = .critical
         self.logger = logger
+        var probe = PostgresConnection.Configuration(host: parsed.host, port: parsed.port, username: parsed.user,
+                                                     password: parsed.password, database: parsed.database, tls: parsed.connectionTLS)
+        probe.options.connectTimeout = .seconds(10)
+        self.probe = probe
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         runner = Task { await client.run() }
@@ -89,6 +95,10 @@ public final class PostgresStore: Store, Sendable {
     }
 
     private func prepare() async throws {
+        // One plain connection first: a server that is down or a refused login fails at once
+        // with the driver's error, where the pool would retry for a minute before giving up.
+        let connection = try await PostgresConnection.connect(configuration: probe, id: 0, logger: logger)
+        try? await connection.close()
         try await client.withConnection { connection in
             if self.isReadOnly {
                 try await PostgresSchema.checkCurrent(connection, logger: self.logger, location: self.location)

@@ -11,6 +11,8 @@ struct PostgresURL {
     var password: String?
     var database: String
     var tls: PostgresClient.Configuration.TLS
+    /// The same TLS mode for a single connection (the reachability probe).
+    var connectionTLS: PostgresConnection.Configuration.TLS
     /// `workspace=name`: every connection scoped to that workspace (row-level security).
     var workspace: String?
     var redacted: String
@@ -28,15 +30,17 @@ struct PostgresURL {
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
         database = path.isEmpty ? user : (path.removingPercentEncoding ?? path)
         var tls = PostgresClient.Configuration.TLS.prefer(.makeClientConfiguration())
+        var connectionTLS = PostgresConnection.Configuration.TLS.prefer(try .init(configuration: .makeClientConfiguration()))
         workspace = nil
         var redactedQuery: [String] = []
         for item in components.queryItems ?? [] {
             switch item.name {
             case "sslmode":
                 switch item.value ?? "" {
-                case "disable": tls = .disable
-                case "prefer", "allow": tls = .prefer(.makeClientConfiguration())
-                case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+                case "disable": (tls, connectionTLS) = (.disable, .disable)
+                case "prefer", "allow": (tls, connectionTLS) = (.prefer(.makeClientConfiguration()), .prefer(try .init(configuration: .makeClientConfiguration())))
+                case "require", "verify-ca", "verify-full":
+                    (tls, connectionTLS) = (.require(.makeClientConfiguration()), .require(try .init(configuration: .makeClientConfiguration())))
                 default:
                     throw StoreError(code: .cannotOpen, location: Self.redact(text), message:
                         "sslmode '\(item.value ?? "")' is not known: use disable, prefer or require")
@@ -55,6 +59,7 @@ struct PostgresURL {
             }
         }
         self.tls = tls
+        self.connectionTLS = connectionTLS
         redacted = "postgres://\(user)@\(host):\(port)/\(database)" + (redactedQuery.isEmpty ? "" : "?" + redactedQuery.joined(separator: "&"))
     }
 
