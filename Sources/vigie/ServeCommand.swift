@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
+        "SQLite database file, or a postgres:// URL (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
     var database: String?
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
