@@ -36,10 +36,10 @@ struct PostgresQueryPlan {
         var matched = 0
     }
 
-    /// Calls `body` with every matching post of the workspace (with an id in `ids` when given).
-    @discardableResult
-    func forEachMatch(_ connection: PostgresConnection, store: PostgresStore, workspaceID: Int64,
-                      ids: ClosedRange<Int64>? = nil, _ body: (Match) async throws -> Void) async throws -> Counts {
+    /// The SQL conditions (with their bindings) every match satisfies: the workspace, the
+    /// fields, the id range; `nil` when no post can match (an `author:` nobody has).
+    private func fieldConditions(_ connection: PostgresConnection, store: PostgresStore, workspaceID: Int64,
+                                 ids: ClosedRange<Int64>?) async throws -> (conditions: [String], binds: PostgresBindings)? {
         var conditions = ["p.workspace_id = $1"]
         var binds = PostgresBindings()
         binds.append(workspaceID)
@@ -60,26 +60,60 @@ struct PostgresQueryPlan {
         }
         for handle in fields.authors {
             let accounts = try await Self.accountRowIDs(connection, store: store, workspaceID: workspaceID, handle: handle)
-            if accounts.isEmpty { return Counts() }
+            if accounts.isEmpty { return nil }
             conditions.append("p.author_account_id = ANY(" + bind(accounts) + ")")
         }
         if let ids {
             conditions.append("p.id BETWEEN " + bind(ids.lowerBound) + " AND " + bind(ids.upperBound))
         }
-        let fieldBinds = binds
-        let fieldConditions = conditions
+        return (conditions, binds)
+    }
+
+    /// One statement over the posts of `set` that satisfy `fields`; `nil` for no post.
+    private func statement(_ set: FullTextSet, match: String?, columns: String, fields: (conditions: [String], binds: PostgresBindings),
+                           suffix: String = "") -> PostgresQuery? {
+        var binds = fields.binds
+        var conditions = fields.conditions
+        switch set {
+        case .none: return nil
+        case .all: break
+        case .match:
+            binds.append(match ?? "")
+            conditions.append("p.document @@ $\(binds.count)::tsquery")
+        }
+        return PostgresQuery(unsafeSQL: "SELECT \(columns) FROM post p WHERE \(conditions.joined(separator: " AND "))" + suffix,
+                             binds: binds)
+    }
+
+    /// When nothing is left to test (the index answers exactly), the count, the distinct
+    /// authors and the `limit` newest matches, all computed by the server: no match crosses the
+    /// wire but the page's. `nil` when posts must be tested, or for no post at all.
+    func exactPage(_ connection: PostgresConnection, store: PostgresStore, workspaceID: Int64,
+                   limit: Int) async throws -> (matched: Int, authors: Int, newest: [Match])? {
+        guard case .none = index.tested,
+              let scope = try await fieldConditions(connection, store: store, workspaceID: workspaceID, ids: nil),
+              let counting = statement(index.sure, match: sure, columns: "count(*), count(DISTINCT p.author_account_id)", fields: scope),
+              let newest = statement(index.sure, match: sure, columns: "p.id, p.created_at, p.author_account_id", fields: scope,
+                                     suffix: " ORDER BY p.created_at DESC, p.id DESC LIMIT \(max(0, limit))")
+        else { return nil }
+        var matched = 0, authors = 0
+        for try await (count, distinct) in try await connection.query(counting, logger: store.logger).decode((Int, Int).self) {
+            (matched, authors) = (count, distinct)
+        }
+        var page: [Match] = []
+        for try await (id, createdAt, author) in try await connection.query(newest, logger: store.logger).decode((Int64, Int64, Int64).self) {
+            page.append(Match(id: id, createdAt: createdAt, authorRowID: author))
+        }
+        return (matched, authors, page)
+    }
+
+    /// Calls `body` with every matching post of the workspace (with an id in `ids` when given).
+    @discardableResult
+    func forEachMatch(_ connection: PostgresConnection, store: PostgresStore, workspaceID: Int64,
+                      ids: ClosedRange<Int64>? = nil, _ body: (Match) async throws -> Void) async throws -> Counts {
+        guard let scope = try await fieldConditions(connection, store: store, workspaceID: workspaceID, ids: ids) else { return Counts() }
         func statement(_ set: FullTextSet, match: String?, columns: String) -> PostgresQuery? {
-            var binds = fieldBinds
-            var conditions = fieldConditions
-            switch set {
-            case .none: return nil
-            case .all: break
-            case .match:
-                binds.append(match ?? "")
-                conditions.append("p.document @@ $\(binds.count)::tsquery")
-            }
-            return PostgresQuery(unsafeSQL: "SELECT \(columns) FROM post p WHERE \(conditions.joined(separator: " AND "))",
-                                 binds: binds)
+            self.statement(set, match: match, columns: columns, fields: scope)
         }
         var counts = Counts()
         if let sql = statement(index.sure, match: sure, columns: "p.id, p.created_at, p.author_account_id") {

@@ -11,6 +11,17 @@ extension PostgresStore {
         return try await withConnection { connection in
             var page = QueryResultPage(indexFilter: plan.fullText, exact: plan.exact)
             guard let id = try await self.workspaceID(connection, workspace) else { return page }
+            if let exact = try await plan.exactPage(connection, store: self, workspaceID: id, limit: limit) {
+                page.matched = exact.matched
+                page.candidates = 0
+                page.authors = exact.authors
+                let ids = exact.newest.map(\.id)
+                if !ids.isEmpty {
+                    let posts = try await self.posts(connection, workspaceID: id, ids: ids)
+                    page.posts = ids.compactMap { posts[$0] }
+                }
+                return page
+            }
             var newest = NewestMatches(limit: limit)
             var authors = Set<Int64>()
             let counts = try await plan.forEachMatch(connection, store: self, workspaceID: id) { match in
