@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "VigieServer", targets: ["VigieServer"]),
         .library(name: "VigieLive", targets: ["VigieLive"]),
         .library(name: "VigieReplay", targets: ["VigieReplay"]),
+        .library(name: "VigiePostgres", targets: ["VigiePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -41,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        // The PostgreSQL backend (docs/postgres.md).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Snowball stemmers (Debian libstemmer-dev) for the query language's stemmed mode.
@@ -91,6 +94,17 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
         ]),
+        // The PostgreSQL store (PostgresNIO): every storage protocol, for the multi-user server.
+        .target(name: "VigiePostgres", dependencies: [
+            "VigieCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `vigie migrate`: a SQLite store copied into PostgreSQL, then verified.
+        .target(name: "VigieMigrate", dependencies: [
+            "VigieCore", "VigieStore", "VigiePostgres",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         // The HTTP API and the web dashboard over the engine, with users, roles and jobs.
         .target(
             name: "VigieServer",
@@ -140,7 +154,7 @@ let package = Package(
             name: "vigie",
             dependencies: [
                 "VigieCore", "VigieEngine", "VigieIngest", "VigieStore", "VigieSynth", "VigieDelivery", "VigieServer", "VigieBus",
-                "VigieLive", "VigieReplay",
+                "VigieLive", "VigieReplay", "VigiePostgres", "VigieMigrate",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -154,7 +168,7 @@ let package = Package(
         .executableTarget(
             name: "VigieBench",
             dependencies: [
-                "VigieEngine", "VigieStore", "VigieIngest",
+                "VigieEngine", "VigieStore", "VigieIngest", "VigiePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/VigieBench"
@@ -167,8 +181,8 @@ let package = Package(
         .testTarget(name: "VigieSynthTests", dependencies: ["VigieSynth", "VigieIngest", "VigieTestSupport"]),
         .testTarget(name: "VigieStoreTests", dependencies: ["VigieStore", "VigieIngest", "VigieTestSupport"]),
         .testTarget(name: "VigieEngineTests", dependencies: ["VigieEngine", "VigieStore", "VigieTestSupport"]),
-        .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport"]),
-        .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport"]),
+        .testTarget(name: "VigieCLITests", dependencies: ["vigie", "VigieBench", "VigieTestSupport", "VigiePostgres"]),
+        .testTarget(name: "VigieBusTests", dependencies: ["VigieBus", "VigieEngine", "VigieStore", "VigieTestSupport", "VigiePostgres"]),
         .testTarget(name: "VigieDeliveryTests", dependencies: ["VigieDelivery", "VigieStore", "VigieTestSupport"]),
         .testTarget(
             name: "VigieServerTests",
@@ -180,6 +194,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "VigiePostgresTests", dependencies: [
+            "VigiePostgres", "VigieMigrate", "VigieStore", "VigieTestSupport",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "VigieLiveTests", dependencies: [
             "VigieLive", "VigieReplay", "VigieEngine", "VigieStore", "VigieDelivery", "VigieTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),

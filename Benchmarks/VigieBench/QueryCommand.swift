@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigieCore
 import VigieEngine
+import VigiePostgres
 import VigieStore
 
 /// Query latency (scripts/bench-query): each line of a file is a listening query (`stemmed: ` in
@@ -14,7 +15,7 @@ struct QueryCommand: AsyncParsableCommand {
         abstract: "Time listening queries from a file, several runs each, as TSV (scripts/bench-query)."
     )
 
-    @Option(help: ArgumentHelp("SQLite database file (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
+    @Option(help: ArgumentHelp("SQLite database file or postgres:// URL (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
     var database: String?
 
     @Option(help: ArgumentHelp("Workspace (default: $VIGIE_WORKSPACE, else default).", valueName: "name"))
@@ -40,7 +41,10 @@ struct QueryCommand: AsyncParsableCommand {
         if let workspace { configuration.workspace = workspace }
         try configuration.validate()
         // Read-only: a benchmark never writes, and maps the file as read commands do.
-        let engine = Engine(store: try SQLiteStore(path: configuration.database, readOnly: true), configuration: configuration)
+        let store: any Store = PostgresStore.handles(configuration.database)
+            ? try PostgresStore(url: configuration.database, readOnly: true)
+            : try SQLiteStore(path: configuration.database, readOnly: true)
+        let engine = Engine(store: store, configuration: configuration)
         let text: String
         do {
             text = try String(contentsOfFile: file, encoding: .utf8)

@@ -129,7 +129,7 @@ struct IngestCommand: AsyncParsableCommand {
                       + "\(Output.count(result.totalAccounts)) accounts, \(Output.count(result.totalRejected)) rejected")
             }
             if result.totalRejected > 0 && !dryRun {
-                print("see the rejected records with: vigie rejects\(store.database.map { " --database \($0)" } ?? "")")
+                print("see the rejected records with: vigie rejects\(store.database.map { " --database \(StoreOptions.printable($0))" } ?? "")")
             }
         }
         if !result.failures.isEmpty || result.reports.contains(where: { $0.unaccounted != 0 }) { throw ExitCode(1) }

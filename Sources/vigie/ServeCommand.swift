@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     )
 
     @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
+        "SQLite database file, or a postgres:// URL (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
     var database: String?
 
     @Option(help: ArgumentHelp("Address to listen on.", valueName: "address"))
@@ -96,7 +96,8 @@ struct ServeCommand: AsyncParsableCommand {
         // same registry as the server's own.
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
-        let database = engine.database
+        // The store's location, never the URL as given (it may hold a password).
+        let database = store.location
         var live: [String] = []
         if listen {
             live = try await LiveWorkspaces.find(in: store)

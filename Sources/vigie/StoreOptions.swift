@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import VigieCore
 import VigieEngine
+import VigiePostgres
 import VigieStore
 
 /// Where the data lives; shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "SQLite database file (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
+        "SQLite database file, or a postgres:// URL (default: $VIGIE_DATABASE, else ./vigie.sqlite).", valueName: "path"))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp("Workspace, one per client brand (default: $VIGIE_WORKSPACE, else default).",
@@ -42,13 +43,22 @@ struct StoreOptions: ParsableArguments {
                       configuration: configuration)
     }
 
-    /// Opens the configured store: the one place the CLI names a backend.
+    /// Opens the configured store: the one place the CLI names a backend. A `postgres://` or
+    /// `postgresql://` URL opens PostgreSQL (docs/postgres.md); anything else is a SQLite file.
     static func openStore(_ configuration: EngineConfiguration, readOnly: Bool, mustExist: Bool = false) throws -> any Store {
+        if PostgresStore.handles(configuration.database) {
+            return try PostgresStore(url: configuration.database, readOnly: readOnly)
+        }
         if mustExist && !FileManager.default.fileExists(atPath: configuration.database) {
             throw StoreError(code: .missing, location: configuration.database,
                              message: "no database here: import data first, or name another database")
         }
         return try SQLiteStore(path: configuration.database, readOnly: readOnly)
+    }
+
+    /// A database as messages may print it: a URL's password masked.
+    static func printable(_ database: String) -> String {
+        PostgresStore.redacted(database)
     }
 
     /// An empty store for a computation's intermediate data (the trust training's generated

@@ -28,6 +28,8 @@ struct Vigie: AsyncParsableCommand {
             PrivacyCommand.self,
             // Act and measure
             CampaignsCommand.self, LinksCommand.self,
+            // Scale out
+            MigrateCommand.self,
         ]
     )
 

@@ -24,12 +24,15 @@ public struct CLI: Sendable {
     }
 
     public let directory: URL
-    public var database: String { directory.appendingPathComponent("vigie.sqlite").path }
+    /// `VIGIE_DATABASE` of the runs: `vigie.sqlite` in the folder, or the database given.
+    public let database: String
 
-    /// A fresh working folder per test, removed by `cleanUp`.
-    public init() throws {
+    /// A fresh working folder per test, removed by `cleanUp`; `database` replaces the folder's
+    /// SQLite file (a `postgres://` URL runs the same commands on PostgreSQL).
+    public init(database: String? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.database = database ?? directory.appendingPathComponent("vigie.sqlite").path
     }
 
     public func cleanUp() {

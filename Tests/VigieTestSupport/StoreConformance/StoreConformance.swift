@@ -24,6 +24,13 @@ public struct StoreConformance: Sendable {
         case readOnlyReopen
         /// ``writeFailingAfterItem``.
         case interruptedWrite
+        /// `PrivacyStore` implemented (the `privacy` checks).
+        case privacyOperations
+        /// `CampaignStore` implemented (the `campaigns` checks).
+        case campaigns
+
+        /// The capability a whole area of checks needs.
+        static let byArea: [String: Capability] = ["privacy": .privacyOperations, "campaigns": .campaigns]
     }
 
     /// A fresh, empty store.
@@ -36,14 +43,19 @@ public struct StoreConformance: Sendable {
 
     public init(makeStore: @escaping @Sendable () async throws -> any Store,
                 reopenReadOnly: (@Sendable (any Store) async throws -> any Store)? = nil,
-                writeFailingAfterItem: (@Sendable (any Store, IngestBatch, String, Int) async throws -> Void)? = nil) {
+                writeFailingAfterItem: (@Sendable (any Store, IngestBatch, String, Int) async throws -> Void)? = nil,
+                implements areas: Set<Capability> = [.privacyOperations, .campaigns]) {
+        self.areas = areas
         self.makeStore = makeStore
         self.reopenReadOnly = reopenReadOnly
         self.writeFailingAfterItem = writeFailingAfterItem
     }
 
+    /// The protocols this backend implements among those not every backend has yet.
+    public var areas: Set<Capability>
+
     public var capabilities: Set<Capability> {
-        var capabilities = Set<Capability>()
+        var capabilities = areas
         if reopenReadOnly != nil { capabilities.insert(.readOnlyReopen) }
         if writeFailingAfterItem != nil { capabilities.insert(.interruptedWrite) }
         return capabilities
@@ -76,7 +88,10 @@ public struct StoreConformance: Sendable {
 
     /// The checks a backend with `capabilities` can run.
     public static func checks(runnableWith capabilities: Set<Capability>) -> [Check] {
-        checks.filter { check in check.requires.map(capabilities.contains) ?? true }
+        checks.filter { check in
+            (check.requires.map(capabilities.contains) ?? true)
+                && (Capability.byArea[check.area].map(capabilities.contains) ?? true)
+        }
     }
 
     /// Runs one check on a fresh store. A check needing a capability this backend lacks fails.
