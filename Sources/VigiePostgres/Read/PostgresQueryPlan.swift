@@ -25,7 +25,7 @@ struct PostgresQueryPlan {
         fields = QueryFieldConditions(query, since: since, until: until)
     }
 
-    struct Match: Sendable {
+    struct Match: Sendable, TimedMatch {
         var id: Int64
         var createdAt: Int64
         var authorRowID: Int64

@@ -22,7 +22,7 @@ extension PostgresStore {
                 }
                 return page
             }
-            var newest = NewestMatches(limit: limit)
+            var newest = NewestMatches<PostgresQueryPlan.Match>(limit: limit)
             var authors = Set<Int64>()
             let counts = try await plan.forEachMatch(connection, store: self, workspaceID: id) { match in
                 authors.insert(match.authorRowID)
@@ -51,45 +51,4 @@ extension PostgresStore {
         }
         return posts
     }
-}
-
-/// The `limit` newest matches seen so far (by creation date, then id), in a min-heap.
-struct NewestMatches {
-    let limit: Int
-    private var heap: [PostgresQueryPlan.Match] = []
-
-    init(limit: Int) { self.limit = limit }
-
-    private static func older(_ a: PostgresQueryPlan.Match, _ b: PostgresQueryPlan.Match) -> Bool {
-        a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id
-    }
-
-    mutating func offer(_ match: PostgresQueryPlan.Match) {
-        guard limit > 0 else { return }
-        if heap.count < limit {
-            heap.append(match)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard Self.older(heap[child], heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        } else if Self.older(heap[0], match) {
-            heap[0] = match
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count, Self.older(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count, Self.older(heap[right], heap[smallest]) { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-    }
-
-    /// Newest first.
-    var sorted: [PostgresQueryPlan.Match] { heap.sorted { Self.older($1, $0) } }
 }

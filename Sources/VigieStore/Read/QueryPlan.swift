@@ -31,7 +31,7 @@ struct QueryPlan {
     }
 
     /// A post that matched, with what a page and the counts need.
-    struct Match {
+    struct Match: TimedMatch {
         var id: Int64
         var createdAt: Int64
         var authorRowID: Int64

@@ -16,7 +16,7 @@ extension SQLiteStore {
         return try await read { db in
             var page = QueryResultPage(indexFilter: plan.fullText, exact: plan.exact)
             guard let workspaceID = try Self.workspaceID(db, workspace) else { return page }
-            var newest = NewestMatches(limit: limit)
+            var newest = NewestMatches<QueryPlan.Match>(limit: limit)
             var authors = RowIDSet(capacity: try Int64.fetchOne(db, sql: "SELECT max(id) FROM account") ?? 0)
             let counts = try plan.forEachMatch(db, workspaceID: workspaceID) { match in
                 authors.insert(match.authorRowID)
@@ -65,45 +65,4 @@ struct RowIDSet {
     private mutating func insertSlow(_ id: Int64) {
         if negatives.insert(id).inserted { count += 1 }
     }
-}
-
-/// The `limit` newest matches seen so far (by creation date, then row id), in a min-heap.
-struct NewestMatches {
-    let limit: Int
-    private var heap: [QueryPlan.Match] = []
-
-    init(limit: Int) { self.limit = limit }
-
-    private static func older(_ a: QueryPlan.Match, _ b: QueryPlan.Match) -> Bool {
-        a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id
-    }
-
-    mutating func offer(_ match: QueryPlan.Match) {
-        guard limit > 0 else { return }
-        if heap.count < limit {
-            heap.append(match)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard Self.older(heap[child], heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        } else if Self.older(heap[0], match) {
-            heap[0] = match
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < heap.count, Self.older(heap[left], heap[smallest]) { smallest = left }
-                if right < heap.count, Self.older(heap[right], heap[smallest]) { smallest = right }
-                if smallest == parent { break }
-                heap.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-    }
-
-    /// Newest first.
-    var sorted: [QueryPlan.Match] { heap.sorted { Self.older($1, $0) } }
 }
