@@ -187,6 +187,14 @@ public final class ByteSource {
     }
 
     private static func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+        UTF8Bytes.append(scalar, to: &out)
+    }
+}
+
+/// UTF-8 encoding of one scalar, appended to a byte buffer: what the decoders that convert
+/// other encodings and the JSON parser's escapes both need.
+enum UTF8Bytes {
+    static func append(_ scalar: UInt32, to out: inout [UInt8]) {
         switch scalar {
         case 0..<0x80:
             out.append(UInt8(scalar))
