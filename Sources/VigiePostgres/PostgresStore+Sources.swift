@@ -105,20 +105,10 @@ extension PostgresStore: SourceStore {
     }
 
     private static func sourceJSON<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try SourceJSON.encode(value)
     }
 
     private func decodeSourceJSON<T: Decodable>(_ type: T.Type, _ json: String, what: String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        do {
-            return try decoder.decode(type, from: Data(json.utf8))
-        } catch {
-            throw StoreError(code: .unreadableData, location: location, message:
-                "the stored \(what) cannot be read by this version of vigie: remove the source and add it again")
-        }
+        try SourceJSON.decode(type, json, what: what, location: location)
     }
 }

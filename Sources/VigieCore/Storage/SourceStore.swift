@@ -1,3 +1,5 @@
+import Foundation
+
 /// Live sources as configuration: what each connector listens to, whether it is paused, the
 /// status its listener last reported, and where it stands in its stream.
 ///
@@ -34,4 +36,27 @@ public protocol SourceStore: Sendable {
     func recordSourceStatus(_ status: SourceStatus, named name: String, workspace: String) async throws
     /// The last report about each source that has one, by source name.
     func sourceStatuses(workspace: String) async throws -> [String: SourceStatus]
+}
+
+/// How every backend stores a source's settings and cursor: JSON with sorted keys and dates in
+/// milliseconds, so that a store copied between backends (`vigie migrate`) reads back the same.
+public enum SourceJSON {
+    public static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The stored value, or a `StoreError` naming what could not be read and what to do.
+    public static func decode<T: Decodable>(_ type: T.Type, _ json: String, what: String, location: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        do {
+            return try decoder.decode(type, from: Data(json.utf8))
+        } catch {
+            throw StoreError(code: .unreadableData, location: location, message:
+                "the stored \(what) cannot be read by this version of vigie: remove the source and add it again")
+        }
+    }
 }
