@@ -33,6 +33,10 @@ extension StoreError {
         case .SQLITE_CORRUPT:
             return StoreError(code: .corrupt, location: path, message:
                 "the database file is damaged; restore a backup or import into a new database file")
+        case .SQLITE_MISMATCH:
+            // A stored value of the wrong type or an unknown enum value (see ColumnReader).
+            return StoreError(code: .unreadableData, location: path, message:
+                "a stored value was changed by hand (\(error.message ?? "")); restore a backup or import into a new database file")
         case .SQLITE_ERROR where (error.message ?? "").contains("no such column") || (error.message ?? "").contains("no such table"):
             return StoreError(code: .unreadableData, location: path, message:
                 "the database's schema was changed by hand (\(error.message ?? "")); restore a backup or import into a new database file")

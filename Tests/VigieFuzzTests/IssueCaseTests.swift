@@ -132,6 +132,23 @@ import Testing
         }
     }
 
+    @Test("a stored value of the wrong type is reported with its column by the scans of every post")
+    func handEditedValue() throws {
+        let workspace = try FuzzWorkspace(posts: 50)
+        defer { workspace.cleanUp() }
+        let database = try DatabaseQueue(path: workspace.directory.appendingPathComponent("vigie.sqlite").path)
+        try database.write { db in
+            try db.execute(sql: "UPDATE post SET created_at = 'yesterday' WHERE id = (SELECT max(id) FROM post)")
+        }
+        for arguments in [["coordination"], ["communities"]] {
+            let outcome = try workspace.run(arguments)
+            FuzzWorkspace.expectHandled(outcome, arguments)
+            #expect(outcome.status == 1, "\(arguments)")
+            #expect(outcome.stderr.contains("changed by hand") && outcome.stderr.contains("created_at"),
+                    "\(arguments): \(outcome.stderr.prefix(300))")
+        }
+    }
+
     // MARK: - Hangs
 
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")

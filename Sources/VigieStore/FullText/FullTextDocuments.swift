@@ -41,15 +41,14 @@ enum FullTextDocuments {
     /// Indexes every stored post (the table must be empty), in one pass over posts and entities.
     static func rebuild(_ db: Database) throws {
         let insert = try db.makeStatement(sql: insertSQL)
-        var hashtags = EntityStream(try Row.fetchCursor(db, sql: """
-            SELECT post_id, tag FROM post_hashtag ORDER BY post_id, position
-            """)) { row -> String in row[1] }
-        var mentions = EntityStream(try Row.fetchCursor(db, sql: """
-            SELECT post_id, handle FROM post_mention ORDER BY post_id, position
-            """)) { row -> String in row[1] }
-        var urls = EntityStream(try Row.fetchCursor(db, sql: """
-            SELECT post_id, url FROM post_url ORDER BY post_id, position
-            """)) { row -> String in row[1] }
+        func entities(_ table: String, _ column: String) throws -> EntityStream<String> {
+            try EntityStream(db, sql: "SELECT post_id, \(column) FROM \(table) ORDER BY post_id, position") {
+                try $0.optionalText() ?? ""
+            }
+        }
+        var hashtags = try entities("post_hashtag", "tag")
+        var mentions = try entities("post_mention", "handle")
+        var urls = try entities("post_url", "url")
         var stems = StemCache()
         let posts = try Row.fetchCursor(db, sql: "SELECT id, text FROM post ORDER BY id")
         while let row = try posts.next() {

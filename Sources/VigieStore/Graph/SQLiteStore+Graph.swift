@@ -42,23 +42,26 @@ extension SQLiteStore: GraphStore {
             let query = sql
             return .keyset(from: Int64.min, pageSize: Self.edgePageSize) { after, limit in
                 try await self.read { db in
-                    var arguments: StatementArguments = [after, workspaceID]
-                    if let timeRange { arguments += [timeRange.lowerBound, timeRange.upperBound] }
-                    arguments += [limit]
+                    var bindings = [after, workspaceID]
+                    if let timeRange { bindings += [timeRange.lowerBound, timeRange.upperBound] }
+                    bindings.append(Int64(limit))
+                    let statement = try db.makeStatement(sql: query)
+                    ColumnReader.bind(statement, bindings)
                     var records: [GraphEdgeRecord] = []
                     var last: Int64?
                     var scanned = 0
-                    let rows = try Row.fetchCursor(db, sql: query, arguments: arguments)
-                    while let row = try rows.next() {
+                    while try ColumnReader.step(statement) {
+                        var columns = ColumnReader(statement.sqliteStatement)
                         scanned += 1
-                        last = row[0]
-                        let code: Int = row[3]
-                        guard code >= 0, let source = table.node(ofRow: row[1]),
-                              let target = table.node(ofRow: row[2]) else { continue }
-                        var record = GraphEdgeRecord(source: source, target: target, kind: Self.kindCodes[code], at: row[4])
+                        last = try columns.int64()
+                        let sourceRow = try columns.int64(), targetRow = try columns.int64(), code = try columns.int()
+                        guard code >= 0, let source = table.node(ofRow: sourceRow),
+                              let target = table.node(ofRow: targetRow) else { continue }
+                        var record = GraphEdgeRecord(source: source, target: target, kind: Self.kindCodes[code],
+                                                     at: try columns.int64())
                         if postIDs {
-                            record.targetPostID = row[5]
-                            record.viaID = row[6]
+                            record.targetPostID = try columns.optionalText()
+                            record.viaID = try columns.optionalText()
                         }
                         records.append(record)
                     }

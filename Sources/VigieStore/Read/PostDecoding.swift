@@ -54,30 +54,3 @@ enum PostDecoding {
         return try rows.map { row in try post(from: row, entities: entities[try row.value("id")] ?? Entities()) }
     }
 }
-
-/// Entity rows of a whole workspace read in post-id order, consumed alongside the posts cursor
-/// (a merge join), so walking every post needs no per-post query and no growing memory.
-struct EntityStream<Value> {
-    private let cursor: RowCursor
-    private let decode: (Row) -> Value
-    private var pending: (postID: Int64, value: Value)?
-
-    init(_ cursor: RowCursor, decode: @escaping (Row) -> Value) {
-        self.cursor = cursor
-        self.decode = decode
-    }
-
-    /// The values of `postID`; ids must be asked in increasing order.
-    mutating func values(for postID: Int64) throws -> [Value] {
-        var values: [Value] = []
-        while true {
-            if pending == nil {
-                guard let row = try cursor.next() else { return values }
-                pending = (row[0], decode(row))
-            }
-            guard let (id, value) = pending, id <= postID else { return values }
-            if id == postID { values.append(value) }
-            pending = nil
-        }
-    }
-}

@@ -39,41 +39,57 @@ extension SQLiteStore {
         }
     }
 
+    /// A page of posts with their authors; the content columns in ``PostContent/init(columns:)``'s order.
+    private static let postScanSQL = """
+        SELECT post.id, post.author_account_id, post.platform, post.platform_id, account.platform_id, account.handle,
+               \(BatchWriter.postContentColumns.map { "post." + $0 }.joined(separator: ", "))
+        FROM post NOT INDEXED JOIN account ON account.id = post.author_account_id
+        WHERE post.id > ?1 AND post.id <= ?2 AND post.workspace_id = ?3 ORDER BY post.id
+        """
+
     private static func postPage(_ db: Database, workspaceID: Int64, after: Int64,
                                  limit: Int) throws -> (rows: [PostWithAuthorRow], last: Int64?) {
         // The page's last row id first (row ids only), so that the rows are then decoded straight
-        // from a cursor: no copy of every column of every row (`fetchAll`) before decoding.
+        // from the statement: no copy of every column of every row before decoding.
         guard let span = try Row.fetchOne(db, sql: """
             SELECT count(*), max(id) FROM (SELECT post.id FROM post NOT INDEXED
                                            WHERE post.id > ? AND post.workspace_id = ? ORDER BY post.id LIMIT ?)
             """, arguments: [after, workspaceID, limit]), let high = span[1] as Int64? else { return ([], nil) }
         let full = (span[0] as Int) == limit
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT post.*, account.platform_id AS author_platform_id, account.handle AS author_handle
-            FROM post NOT INDEXED JOIN account ON account.id = post.author_account_id
-            WHERE post.id > ? AND post.id <= ? AND post.workspace_id = ? ORDER BY post.id
-            """, arguments: [after, high, workspaceID])
-        func entityCursor(_ table: String, _ columns: String) throws -> RowCursor {
-            try Row.fetchCursor(db, sql: """
-                SELECT post_id, \(columns) FROM \(table) WHERE post_id > ? AND post_id <= ? ORDER BY post_id, position
-                """, arguments: [after, high])
+        let bindings = [after, high]
+        func entities<Value>(_ table: String, _ columns: String,
+                             _ decode: @escaping (inout ColumnReader) throws -> Value) throws -> EntityStream<Value> {
+            try EntityStream(db, sql: """
+                SELECT post_id, \(columns) FROM \(table) WHERE post_id > ?1 AND post_id <= ?2 ORDER BY post_id, position
+                """, bindings: bindings, decode: decode)
         }
         // Merge joins over the page's id range; rows of other workspaces in the range are skipped.
-        var hashtags = EntityStream(try entityCursor("post_hashtag", "tag")) { row -> String in row[1] }
-        var mentions = EntityStream(try entityCursor("post_mention", "handle, account_platform_id")) { row in
-            Mention(accountID: row[2], handle: row[1])
+        var hashtags = try entities("post_hashtag", "tag") { try $0.text() }
+        var mentions = try entities("post_mention", "handle, account_platform_id") { columns in
+            let handle = try columns.text()
+            return Mention(accountID: try columns.optionalText(), handle: handle)
         }
-        var urls = EntityStream(try entityCursor("post_url", "url")) { row -> String in row[1] }
+        var urls = try entities("post_url", "url") { try $0.text() }
+        let posts = try db.makeStatement(sql: postScanSQL)
+        ColumnReader.bind(posts, [after, high, workspaceID])
         var page: [PostWithAuthorRow] = []
         page.reserveCapacity(limit)
-        while let row = try rows.next() {
-            let postRowID: Int64 = try row.value("id")
-            let entities = PostDecoding.Entities(
-                hashtags: try hashtags.values(for: postRowID),
-                mentions: try mentions.values(for: postRowID),
-                urls: try urls.values(for: postRowID))
-            page.append(PostWithAuthorRow(authorRowID: try row.value("author_account_id"),
-                                          post: try PostDecoding.post(from: row, entities: entities)))
+        while try ColumnReader.step(posts) {
+            var columns = ColumnReader(posts.sqliteStatement)
+            let postRowID = try columns.int64()
+            let authorRowID = try columns.int64()
+            let platformName = try columns.text()
+            guard let platform = Platform(rawValue: platformName) else {
+                throw DatabaseError(resultCode: .SQLITE_MISMATCH, message: "unknown platform '\(platformName)' in post row")
+            }
+            let rootID = try columns.text()
+            let authorID = try columns.text()
+            let authorHandle = try columns.optionalText()
+            let content = try PostContent(columns: &columns)
+            page.append(PostWithAuthorRow(authorRowID: authorRowID, post: content.post(
+                platform: platform, rootID: rootID, authorID: authorID, authorHandle: authorHandle,
+                hashtags: try hashtags.values(for: postRowID), mentions: try mentions.values(for: postRowID),
+                urls: try urls.values(for: postRowID))))
         }
         // A full page of ids means there may be more, even if a row's author was missing.
         return (page, full ? high : nil)

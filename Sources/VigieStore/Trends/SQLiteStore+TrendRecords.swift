@@ -1,7 +1,5 @@
 import Foundation
 import GRDB
-// The SQLite C API comes from GRDB's own system-library module, so the store links one SQLite.
-import GRDBSQLite
 import VigieCore
 
 /// The lean read path of weak signals: the few columns ``TrendRecord`` holds, stepped through
@@ -44,10 +42,10 @@ extension SQLiteStore {
             return ([], nil)
         }
         let count: Int = range[2]
-        func entities(_ table: String, _ column: String) throws -> TrendEntityStream {
-            try TrendEntityStream(db, sql: """
+        func entities(_ table: String, _ column: String) throws -> EntityStream<String> {
+            try EntityStream(db, sql: """
                 SELECT post_id, \(column) FROM \(table) WHERE post_id BETWEEN ?1 AND ?2 ORDER BY post_id, position
-                """, low: low, high: high)
+                """, bindings: [low, high]) { try $0.optionalText() ?? "" }
         }
         var hashtags = try entities("post_hashtag", "tag")
         var mentions = try entities("post_mention", "handle")
@@ -56,75 +54,23 @@ extension SQLiteStore {
             SELECT id, created_at, author_account_id, text, language, reply_to_platform_id IS NOT NULL
             FROM post NOT INDEXED WHERE id BETWEEN ?1 AND ?2 AND workspace_id = ?3\(originals) ORDER BY id
             """)
-        let handle = posts.sqliteStatement
-        sqlite3_bind_int64(handle, 1, low)
-        sqlite3_bind_int64(handle, 2, high)
-        sqlite3_bind_int64(handle, 3, workspaceID)
+        ColumnReader.bind(posts, [low, high, workspaceID])
         var batch: [TrendRecord] = []
         batch.reserveCapacity(count)
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else { throw TrendEntityStream.error(code, handle, sql: posts.sql) }
-            let id = sqlite3_column_int64(handle, 0)
+        while try ColumnReader.step(posts) {
+            var columns = ColumnReader(posts.sqliteStatement)
+            let id = try columns.optionalInt64() ?? 0
             batch.append(TrendRecord(
-                time: sqlite3_column_int64(handle, 1),
-                author: sqlite3_column_int64(handle, 2),
-                text: TrendEntityStream.text(handle, 3) ?? "",
-                language: TrendEntityStream.text(handle, 4),
-                isReply: sqlite3_column_int64(handle, 5) != 0,
+                time: try columns.optionalInt64() ?? 0,
+                author: try columns.optionalInt64() ?? 0,
+                text: try columns.optionalText() ?? "",
+                language: try columns.optionalText(),
+                isReply: try columns.optionalInt64() != 0,
                 hashtags: try hashtags.values(for: id),
                 mentions: try mentions.values(for: id),
                 urls: try urls.values(for: id)))
         }
         return (batch, count == limit ? high : nil)
-    }
-}
-
-/// `(post_id, text)` rows in post-id order, consumed alongside the posts (a merge join), read
-/// through the C API.
-struct TrendEntityStream {
-    private let statement: Statement
-    private var pending: (id: Int64, value: String)?
-    private var finished = false
-
-    init(_ db: Database, sql: String, low: Int64, high: Int64) throws {
-        statement = try db.makeStatement(sql: sql)
-        sqlite3_bind_int64(statement.sqliteStatement, 1, low)
-        sqlite3_bind_int64(statement.sqliteStatement, 2, high)
-    }
-
-    /// The values of `postID`; ids must be asked in increasing order.
-    mutating func values(for postID: Int64) throws -> [String] {
-        var values: [String] = []
-        while true {
-            if pending == nil {
-                guard !finished else { return values }
-                let handle = statement.sqliteStatement
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE {
-                    finished = true
-                    return values
-                }
-                guard code == SQLITE_ROW else { throw Self.error(code, handle, sql: statement.sql) }
-                pending = (sqlite3_column_int64(handle, 0), Self.text(handle, 1) ?? "")
-            }
-            guard let (id, value) = pending, id <= postID else { return values }
-            if id == postID { values.append(value) }
-            pending = nil
-        }
-    }
-
-    /// A text column, `nil` when NULL.
-    static func text(_ handle: SQLiteStatement, _ column: Int32) -> String? {
-        guard let bytes = sqlite3_column_text(handle, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(handle, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-    }
-
-    static func error(_ code: Int32, _ handle: SQLiteStatement, sql: String) -> DatabaseError {
-        DatabaseError(resultCode: ResultCode(rawValue: code),
-                      message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: sql)
     }
 }
 

@@ -24,6 +24,24 @@ extension PostContent {
                   withheldCountries: withheld.map(Self.countries), metrics: try Metrics(row: row))
     }
 
+    /// The columns of `BatchWriter.postContentColumns`, read in that order.
+    init(columns: inout ColumnReader) throws {
+        let createdAt = try columns.int64(), versionAt = try columns.int64(), currentVersionID = try columns.text()
+        let text = try columns.text(), language = try columns.optionalText()
+        let replyToPostID = try columns.optionalText(), replyToAccountID = try columns.optionalText()
+        let repostOfID = try columns.optionalText(), repostOfAccountID = try columns.optionalText()
+        let quoteOfID = try columns.optionalText(), quoteOfAccountID = try columns.optionalText()
+        let conversationID = try columns.optionalText(), mediaCount = try columns.int(), source = try columns.optionalText()
+        let metrics = Metrics(likes: try columns.optionalInt(), reposts: try columns.optionalInt(), replies: try columns.optionalInt(),
+                              quotes: try columns.optionalInt(), views: try columns.optionalInt(), observedAt: try columns.optionalInt64())
+        let editedAt = try columns.optionalInt64(), withheld = try columns.optionalText()
+        self.init(createdAt: createdAt, versionAt: versionAt, currentVersionID: currentVersionID, text: text,
+                  language: language, replyToPostID: replyToPostID, replyToAccountID: replyToAccountID,
+                  repostOfID: repostOfID, repostOfAccountID: repostOfAccountID, quoteOfID: quoteOfID,
+                  quoteOfAccountID: quoteOfAccountID, conversationID: conversationID, mediaCount: mediaCount,
+                  source: source, editedAt: editedAt, withheldCountries: withheld.map(Self.countries), metrics: metrics)
+    }
+
     /// `withheld_countries` holds the codes comma-separated; `NULL` when the post is visible.
     static func countries(_ column: String) -> [String] {
         column.split(separator: ",").map(String.init)
