@@ -131,13 +131,45 @@ extension Engine {
     }
 
     /// The posts a rule reads, as of `at` (default: the newest of its target), from as far back
-    /// as the rule looks.
+    /// as the rule looks. A watch reads only that window (its matches are indexed by time); a
+    /// query or the whole workspace is scanned, keeping only the window, so memory stays bounded
+    /// by the window however large the store grows (a live listener evaluates every 30 s).
     func alertPosts(_ rule: AlertRule, at: Date?) async throws -> (posts: [AlertPost], at: Date) {
+        let lookBack = AlertEvaluator.history(for: rule)
+        if case .watch(let name) = rule.target {
+            let end: Date
+            if let at {
+                end = at
+            } else if let span = try await store.watchSpan(named: name, workspace: workspace) {
+                end = span.upperBound
+            } else {
+                return ([], Date())
+            }
+            var posts: [AlertPost] = []
+            // The range's end is exclusive; posts at `end` itself belong to the window.
+            let window = end.addingTimeInterval(-lookBack)..<end.addingTimeInterval(0.001)
+            for try await page in store.watchedPosts(named: name, workspace: workspace, in: window) {
+                posts += page.lazy.map(AlertPost.init).filter { $0.time <= end }
+            }
+            return (posts, end)
+        }
         var posts: [AlertPost] = []
-        try await forEachPage(of: PostSelection(rule.target)) { page in posts += page.map(AlertPost.init) }
-        let at = at ?? posts.map(\.time).max() ?? Date()
-        let history = at.addingTimeInterval(-AlertEvaluator.history(for: rule))
-        posts.removeAll { $0.time < history || $0.time > at }
-        return (posts, at)
+        var newest = at ?? .distantPast
+        var compactedCount = 0
+        try await forEachPage(of: PostSelection(rule.target)) { page in
+            for post in page {
+                if at == nil, post.createdAt > newest { newest = post.createdAt }
+                if post.createdAt >= newest.addingTimeInterval(-lookBack) { posts.append(AlertPost(post)) }
+            }
+            // Drops what a newer post pushed out of the window, once the kept posts have doubled.
+            if posts.count > 2 * max(compactedCount, 10_000) {
+                posts.removeAll { $0.time < newest.addingTimeInterval(-lookBack) }
+                compactedCount = posts.count
+            }
+        }
+        let end = at ?? (newest == .distantPast ? Date() : newest)
+        let history = end.addingTimeInterval(-lookBack)
+        posts.removeAll { $0.time < history || $0.time > end }
+        return (posts, end)
     }
 }
