@@ -12,6 +12,7 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show an account: profile, counts, activity and recent posts."
         )
 

@@ -195,6 +195,7 @@ struct CoordinationCommand: AsyncParsableCommand {
 
     struct Clusters: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "clusters",
             abstract: "Groups of coordinated accounts: members, what they shared, when, how tightly."
         )
 

@@ -12,6 +12,7 @@ struct PostsCommand: AsyncParsableCommand {
 
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "search",
             abstract: "Full-text search over post text; case and accents are folded (reseau finds réseau)."
         )
 

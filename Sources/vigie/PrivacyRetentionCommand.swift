@@ -18,7 +18,7 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
     )
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print the retention periods.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Print the retention periods.")
 
         @OptionGroup var store: StoreOptions
 
@@ -29,7 +29,7 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
     }
 
     struct Set: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Change retention periods (days, or `never`).")
+        static let configuration = CommandConfiguration(commandName: "set", abstract: "Change retention periods (days, or `never`).")
 
         @OptionGroup var store: StoreOptions
 
@@ -60,7 +60,7 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
     }
 
     struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete what is older than the periods (a dry run without --yes).")
+        static let configuration = CommandConfiguration(commandName: "apply", abstract: "Delete what is older than the periods (a dry run without --yes).")
 
         @OptionGroup var store: StoreOptions
 

@@ -16,7 +16,7 @@ struct TokensCommand: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token and print its secret (once).")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a token and print its secret (once).")
 
         @OptionGroup var store: StoreOptions
 
@@ -60,7 +60,7 @@ struct TokensCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List a user's tokens (never their secrets).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List a user's tokens (never their secrets).")
 
         @OptionGroup var store: StoreOptions
 
@@ -77,7 +77,7 @@ struct TokensCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a token: it stops working at once.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a token: it stops working at once.")
 
         @OptionGroup var store: StoreOptions
 

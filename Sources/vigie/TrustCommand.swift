@@ -21,6 +21,7 @@ struct TrustCommand: AsyncParsableCommand {
 extension TrustCommand {
     struct Score: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "score",
             abstract: "Score one account: how likely it is fake or automated, the reasons, and its audience quality.")
 
         @OptionGroup var store: StoreOptions
@@ -84,6 +85,7 @@ extension TrustCommand {
 
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Accounts ranked by inauthenticity score, with their main reasons.",
             discussion: """
                 --query restricts the report to the authors of the posts that match a listening \
@@ -177,6 +179,7 @@ extension TrustCommand {
 
     struct Train: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train the inauthenticity model on labelled data and print the leave-one-dataset-out figures.",
             discussion: """
                 Profile weights are learnt on the labelled sets (--data, default: the Bot \
@@ -264,6 +267,7 @@ extension TrustCommand {
 
     struct Prior: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "prior",
             abstract: "Show or set the share of fake accounts expected in the workspace (the trust score's prior).",
             discussion: """
                 Scores are calibrated as likelihood ratios on labelled sets the model never saw; \
@@ -301,6 +305,7 @@ extension TrustCommand {
 
     struct Evaluate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "evaluate",
             abstract: "Measure the score on imported `vigie synth` data against its planted bots.",
             discussion: "Scores every account that posted and compares with ground-truth.json (bots, hard negatives).")
 

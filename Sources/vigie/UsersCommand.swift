@@ -18,6 +18,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a user (the password is read from the terminal, from stdin, or generated).")
 
         @OptionGroup var store: StoreOptions
@@ -58,7 +59,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the users and their roles.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the users and their roles.")
 
         @OptionGroup var store: StoreOptions
 
@@ -91,7 +92,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a user, their sessions and their API tokens.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a user, their sessions and their API tokens.")
 
         @OptionGroup var store: StoreOptions
 
@@ -109,6 +110,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct Grant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "grant",
             abstract: "Give a user a role in a workspace (replacing the role they had there).")
 
         @OptionGroup var store: StoreOptions
@@ -132,7 +134,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a user out of a workspace.")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Take a user out of a workspace.")
 
         @OptionGroup var store: StoreOptions
 
@@ -152,7 +154,7 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Password: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Set a user's password (their sessions end).")
+        static let configuration = CommandConfiguration(commandName: "password", abstract: "Set a user's password (their sessions end).")
 
         @OptionGroup var store: StoreOptions
 

@@ -15,7 +15,7 @@ struct WatchCommand: AsyncParsableCommand {
     )
 
     struct Add: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Save a query as a watch and match it against everything stored.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Save a query as a watch and match it against everything stored.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Name of the watch (letters, digits, '-', '_', '.').") var name: String
         @Argument(help: "The query (see docs/query-language.md; quote it for the shell).") var query: String
@@ -28,7 +28,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "The workspace's watches with their match counts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "The workspace's watches with their match counts.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 
@@ -51,7 +51,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a watch and its matches.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove a watch and its matches.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
 
@@ -63,6 +63,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     struct Refresh: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "refresh",
             abstract: "Test the posts imported, edited or deleted since the last refresh (all watches by default).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Watches to refresh.") var names: [String] = []
@@ -99,6 +100,7 @@ struct WatchCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "A watch's dashboard: volume, authors, engagement, sentiment, top entities, each against the previous period.",
             discussion: "With several watches, also their share of voice.")
         @OptionGroup var store: StoreOptions
@@ -115,7 +117,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     struct Compare: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Share of voice and dashboards of several watches over the same period.")
+        static let configuration = CommandConfiguration(commandName: "compare", abstract: "Share of voice and dashboards of several watches over the same period.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Two or more watches.") var names: [String]
         @OptionGroup var options: DashboardOptions
