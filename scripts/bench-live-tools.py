@@ -96,7 +96,6 @@ def summary(folder):
         return [float(s[name]) for s in warm if s[name] not in ("-", "nan")]
     rates = column("events_per_s")
     lags = column("lag_s")
-    rss = column("rss_mb")
     first, last = samples[0], samples[-1]
     stored = float(last["events"]) - float(first["events"])
     spent = float(last["elapsed"]) - float(first["elapsed"])
@@ -107,10 +106,13 @@ def summary(folder):
         print("rate over 10 s windows: median %.0f, min %.0f events/s" % (statistics.median(rates), min(rates)))
     if lags:
         print("lag: median %.2f s, max %.2f s" % (statistics.median(lags), max(lags)))
-    if rss:
-        third = max(1, len(rss) // 3)
-        print("listener memory (RSS): first third median %.0f MB, last third median %.0f MB, max %.0f MB"
-              % (statistics.median(rss[:third]), statistics.median(rss[-third:]), max(rss)))
+    for name, label in (("rss_mb", "listener memory (RSS)"), ("anon_mb", "  of which anonymous (heap, page caches)"),
+                        ("file_mb", "  of which file-backed (mapped store pages)")):
+        values = column(name) if name in header else []
+        if values:
+            third = max(1, len(values) // 3)
+            print("%s: first third median %.0f MB, last third median %.0f MB, max %.0f MB"
+                  % (label, statistics.median(values[:third]), statistics.median(values[-third:]), max(values)))
     cpu_file = os.path.join(folder, "cpu.txt")
     if os.path.exists(cpu_file):
         fields = open(cpu_file).read().split()

@@ -54,7 +54,7 @@ struct ListenCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try store.engine()
+        let engine = try store.engine(usage: .continuous)
         var logger = Logger(label: "vigie.listen")
         logger.logLevel = quiet ? .error : .warning
         let writer: any StoreWriter

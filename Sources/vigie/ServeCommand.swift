@@ -83,7 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let database { engine.database = database }
         if let lexicons = lexicon.lexicons { engine.lexicons = lexicons }
         try engine.validate()
-        let store = try StoreOptions.openStore(engine, readOnly: false)
+        let store = try StoreOptions.openStore(engine, readOnly: false, usage: .continuous)
 
         let server = ServerConfiguration(host: host, port: port, engine: engine, secureCookies: !insecureCookies,
                                          maximumUploadBytes: maxUploadMb << 20, publicMetrics: publicMetrics)

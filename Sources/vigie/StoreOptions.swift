@@ -35,17 +35,19 @@ struct StoreOptions: ParsableArguments {
     /// The engine on the configured store. Read commands open it read-only: they never create a
     /// database by mistake, and work on a file they may not write. `mustExist` gives the same
     /// guard to commands that write to an existing store only (a watch refresh, an alert run).
-    func engine(readOnly: Bool = false, mustExist: Bool = false, lexicons: String? = nil, trustModel: String? = nil,
-                sentimentModel: String? = nil) throws -> Engine {
+    func engine(readOnly: Bool = false, mustExist: Bool = false, usage: SQLiteStore.Usage = .batch,
+                lexicons: String? = nil, trustModel: String? = nil, sentimentModel: String? = nil) throws -> Engine {
         let configuration = configuration(lexicons: lexicons, trustModel: trustModel, sentimentModel: sentimentModel)
         try configuration.validate()
-        return Engine(store: try Self.openStore(configuration, readOnly: readOnly, mustExist: mustExist),
+        return Engine(store: try Self.openStore(configuration, readOnly: readOnly, mustExist: mustExist, usage: usage),
                       configuration: configuration)
     }
 
     /// Opens the configured store: the one place the CLI names a backend. A `postgres://` or
-    /// `postgresql://` URL opens PostgreSQL (docs/postgres.md); anything else is a SQLite file.
-    static func openStore(_ configuration: EngineConfiguration, readOnly: Bool, mustExist: Bool = false) throws -> any Store {
+    /// `postgresql://` URL opens PostgreSQL (docs/postgres.md); anything else is a SQLite file,
+    /// tuned for `usage` (long-running writers map it, see `SQLiteStore.Usage`).
+    static func openStore(_ configuration: EngineConfiguration, readOnly: Bool, mustExist: Bool = false,
+                          usage: SQLiteStore.Usage = .batch) throws -> any Store {
         if PostgresStore.handles(configuration.database) {
             return try PostgresStore(url: configuration.database, readOnly: readOnly)
         }
@@ -53,7 +55,7 @@ struct StoreOptions: ParsableArguments {
             throw StoreError(code: .missing, location: configuration.database,
                              message: "no database here: import data first, or name another database")
         }
-        return try SQLiteStore(path: configuration.database, readOnly: readOnly)
+        return try SQLiteStore(path: configuration.database, readOnly: readOnly, usage: usage)
     }
 
     /// A database as messages may print it: a URL's password masked.

@@ -41,7 +41,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let engine = try store.engine()
+        let engine = try store.engine(usage: .continuous)
         let bus = try BusOptions.open(self.bus, ackWait: .seconds(ackWait))
         let quiet = self.quiet
         if !quiet { Output.printError("worker '\(group)' writing batches from \(self.bus) into \(engine.store.location); Ctrl-C stops it") }

@@ -26,6 +26,18 @@ struct FileStoreTests {
         #expect(try reopened.strings("PRAGMA journal_mode") == ["wal"])
     }
 
+    @Test("a continuous writer checkpoints every 512 MiB of WAL, an import every 64 MiB")
+    func writerUsage() throws {
+        let directory = try Fixture.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("vigie.sqlite").path
+        func checkpointPages(_ store: SQLiteStore) throws -> Int? {
+            try store.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        }
+        #expect(try checkpointPages(SQLiteStore(path: path)) == 8_192)
+        #expect(try checkpointPages(SQLiteStore(path: path, usage: .continuous)) == 65_536)
+    }
+
     @Test func anInterruptedBatchLeavesTheFileConsistent() async throws {
         let directory = try Fixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
