@@ -51,6 +51,8 @@ import Testing
             #expect(tally.mutated >= target, "\(tally.mutated) mutated records, fewer than \(target)")
             rows.append("| \(name) | \(tally.files) | \(tally.records) | \(tally.mutated) | \(tally.traps) | \(tally.hangs) | "
                         + "\(tally.unaccounted) | " + String(format: "%.0f", tally.seconds) + " |")
+            // Each format's row as soon as it is done: a run stopped midway still tells what it covered.
+            FileHandle.standardOutput.write(Data("long set, \(rows[rows.count - 1])\n".utf8))
         }
         let table = (["| format | files | records | mutated | traps | hangs | unaccounted | seconds |",
                       "|---|---|---|---|---|---|---|---|"] + rows).joined(separator: "\n")

@@ -151,6 +151,23 @@ import Testing
 
     // MARK: - Hangs
 
+    @Test("pretty documents after a stray '[' and a stray ':' are found again, not skipped to the end of the file")
+    func documentsAfterStrayBracket() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        // Found by the long fuzz set: the '[' put the splitter in an array, and after the ':' it
+        // looked only for elements after a comma, so the documents that followed were lost.
+        let path = try run.file("docs.json", "[\n" + copies[0] + ":\n" + copies[1] + "\n" + copies[2] + "\n" + copies[3])
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 3, 4] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+    }
+
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")
     func strayPunctuation() throws {
         let run = try Run()

@@ -496,7 +496,10 @@ public final class JSONUnitSplitter {
         guard k >= 0 else { return true }
         switch context {
         case .line: return b[k] != UInt8(ascii: ":")
-        case .array: return b[k] == UInt8(ascii: ",")
+        // In an array, after a comma; or on a new line after a closed value, the way documents
+        // follow each other: a stray '[' can leave the splitter in an array that is really a
+        // sequence of documents, and only elements after a comma would never be found again.
+        case .array: return b[k] == UInt8(ascii: ",") || (sawNewline && (b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")))
         case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
         }
     }

@@ -73,7 +73,7 @@ struct JSONMutator {
                 value = replacing(value, path, with: random.pick(dates))
             }
         case .hugeString:
-            let size = large && random.chance(0.2) ? 50_000_000 : random.pick([70_000, 1_000_000, 4_000_000])
+            let size = random.hugeValueSize(large: large)
             let filler = String(repeating: random.pick(["a", "é", "😀", "x y "]), count: max(1, size / 4))
             if let path = randomPath(in: value, where: { if case .string = $0 { true } else { false } }) {
                 value = replacing(value, path, with: .string(filler))
@@ -356,7 +356,7 @@ struct CSVMutator {
             line.insert(0, at: random.int(0...line.count))
             return line
         case .hugeField:
-            let size = large && random.chance(0.2) ? 50_000_000 : random.pick([70_000, 1_000_000, 4_000_000])
+            let size = random.hugeValueSize(large: large)
             fields[any] = String(repeating: random.pick(["a", "é,", "\"q\"", "😀"]), count: max(1, size / 4))
         case .extremeTime:
             let times = ["-1", "1e400", "inf", "nan", "0", "59", "1700000000000", "1700000000000000", "9300000000000000",
