@@ -111,8 +111,10 @@ def summary(folder):
         values = column(name) if name in header else []
         if values:
             third = max(1, len(values) // 3)
-            print("%s: first third median %.0f MB, last third median %.0f MB, max %.0f MB"
-                  % (label, statistics.median(values[:third]), statistics.median(values[-third:]), max(values)))
+            last = values[-third:]
+            print("%s: first third median %.0f MB, last third median %.0f MB (from %.0f to %.0f, range %.0f-%.0f), max %.0f MB"
+                  % (label, statistics.median(values[:third]), statistics.median(last), last[0], last[-1],
+                     min(last), max(last), max(values)))
     cpu_file = os.path.join(folder, "cpu.txt")
     if os.path.exists(cpu_file):
         fields = open(cpu_file).read().split()
