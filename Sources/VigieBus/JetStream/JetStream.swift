@@ -94,7 +94,8 @@ public struct JetStream: Sendable {
             try await connection.publish("\(Self.api).CONSUMER.MSG.NEXT.\(stream).\(consumer)",
                                          payload: Array(try JSONSerialization.data(withJSONObject: request)), replyTo: inbox)
             // The server ends the request itself (status 408 after `expires`); the timer only
-            // catches a connection that went silent.
+            // catches a connection that went silent, so it leaves at least 5 s of grace: on a
+            // loaded machine the answer to a short fetch can come well after its expiry.
             let messages = try await withThrowingTaskGroup(of: [JetStreamMessage].self) { group in
                 group.addTask {
                     var messages: [JetStreamMessage] = []
@@ -114,7 +115,7 @@ public struct JetStream: Sendable {
                     throw NATSError.connectionClosed
                 }
                 group.addTask {
-                    try await Task.sleep(for: expires + heartbeat * 2)
+                    try await Task.sleep(for: expires + max(heartbeat * 2, .seconds(5)))
                     throw NATSError.timeout("a fetch from \(stream)/\(consumer)")
                 }
                 defer { group.cancelAll() }
