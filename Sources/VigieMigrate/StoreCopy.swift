@@ -250,7 +250,7 @@ public struct StoreCopy: Sendable {
                     keys.add(workspaceID); keys.add(platformName); keys.add(rootID); keys.add(id); keys.endRow()
                     posts.add(workspaceID); posts.add(id); posts.add(platformName); posts.add(rootID)
                     posts.add(row["author_account_id"] as Int64)
-                    for column in Self.postContentColumns {
+                    for column in PostContent.columnNames {
                         let value = row[column] as DatabaseValue
                         switch value.storage {
                         case .null: posts.null()
@@ -275,14 +275,6 @@ public struct StoreCopy: Sendable {
         }
         return total
     }
-
-    static let postContentColumns = [
-        "created_at", "version_at", "current_version_id", "text", "language", "reply_to_platform_id",
-        "reply_to_account_platform_id", "repost_of_platform_id", "repost_of_account_platform_id",
-        "quote_of_platform_id", "quote_of_account_platform_id", "conversation_id", "media_count",
-        "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
-        "edited_at", "withheld_countries",
-    ]
 
     static func strings(_ json: String?) -> [String] {
         guard let json, let values = try? JSONDecoder().decode([String].self, from: Data(json.utf8)) else { return [] }

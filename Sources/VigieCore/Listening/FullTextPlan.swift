@@ -108,6 +108,17 @@ public struct FullTextPlan: Sendable, Hashable {
     }
 
     public var exact: Bool { tested == .none }
+
+    /// How the plan narrows, for display, each set written by `render` (a backend's query
+    /// syntax): `nil` when the index narrows nothing.
+    public func description(rendering render: (FullTextExpression) -> String) -> String? {
+        switch (sure, tested) {
+        case (.match(let sure), .none): return render(sure)
+        case (.match(let sure), .match(let tested)): return "sure: " + render(sure) + " | tested: " + render(tested)
+        case (.none, .match(let tested)): return render(tested)
+        case (.all, _), (_, .all), (.none, .none): return nil
+        }
+    }
 }
 
 /// A set of posts a full-text condition can state: none, all, or the posts an expression selects.

@@ -51,13 +51,7 @@ extension PostgresRandomAccessRow {
 /// The columns of a post row that a newer version or observation may change, in
 /// ``PostgresPostColumns/content`` order.
 enum PostgresPostColumns {
-    static let content = [
-        "created_at", "version_at", "current_version_id", "text", "language", "reply_to_platform_id",
-        "reply_to_account_platform_id", "repost_of_platform_id", "repost_of_account_platform_id",
-        "quote_of_platform_id", "quote_of_account_platform_id", "conversation_id", "media_count",
-        "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
-        "edited_at", "withheld_countries",
-    ]
+    static let content = PostContent.columnNames
     static let entities = ["hashtags", "mention_handles", "mention_ids", "urls"]
     /// Every column `COPY` fills, in order.
     static let copied = ["workspace_id", "id", "platform", "platform_id", "author_account_id"] + content + entities + ["document"]

@@ -124,12 +124,7 @@ enum FTS5 {
 
     /// How a plan narrows, for display: `nil` when the index narrows nothing.
     static func describe(_ plan: FullTextPlan) -> String? {
-        switch (plan.sure, plan.tested) {
-        case (.match(let sure), .none): return render(sure)
-        case (.match(let sure), .match(let tested)): return "sure: " + render(sure) + " | tested: " + render(tested)
-        case (.none, .match(let tested)): return render(tested)
-        case (.all, _), (_, .all), (.none, .none): return nil
-        }
+        plan.description(rendering: render)
     }
 
     /// Plain search: every form anywhere in the text.

@@ -13,13 +13,7 @@ struct BatchWriter {
         followers, following, posts_count, listed_count, verified, declared_bot,
         default_profile_image, location, url, is_private, status, observed_at, observed_at_import
         """
-    static let postContentColumns = [
-        "created_at", "version_at", "current_version_id", "text", "language", "reply_to_platform_id",
-        "reply_to_account_platform_id", "repost_of_platform_id", "repost_of_account_platform_id",
-        "quote_of_platform_id", "quote_of_account_platform_id", "conversation_id", "media_count",
-        "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
-        "edited_at", "withheld_countries",
-    ]
+    static let postContentColumns = PostContent.columnNames
 
     private static let postHidingTargets = Tombstone.Target.hidingPosts.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 

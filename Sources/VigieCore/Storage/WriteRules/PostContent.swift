@@ -31,6 +31,16 @@ public struct PostContent: Sendable, Hashable {
     public var withheldCountries: [String]?
     public var metrics: Metrics
 
+    /// The stored columns of these fields, in the order every backend writes and reads them
+    /// (SQLite, PostgreSQL and `vigie migrate` alike).
+    public static let columnNames = [
+        "created_at", "version_at", "current_version_id", "text", "language", "reply_to_platform_id",
+        "reply_to_account_platform_id", "repost_of_platform_id", "repost_of_account_platform_id",
+        "quote_of_platform_id", "quote_of_account_platform_id", "conversation_id", "media_count",
+        "source", "likes", "reposts", "replies", "quotes", "views", "metrics_observed_at",
+        "edited_at", "withheld_countries",
+    ]
+
     /// The engagement counts of a post with the time they were observed.
     public struct Metrics: Sendable, Hashable {
         public var likes: Int?
