@@ -168,6 +168,24 @@ import Testing
         }
     }
 
+    @Test("an array element cut right after a key's ':' does not hide the element on the next line")
+    func elementCutAfterColon() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        // Found by the long fuzz set: the next element read as the value of the cut element's key.
+        let cut = String(copies[1].prefix(upTo: copies[1].range(of: "\"id\": ")!.upperBound))
+        let path = try run.file("array.json", "[\n" + copies[0] + ",\n" + cut + "\n" + copies[2] + ",\n" + copies[3] + "\n]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 3, 4] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
+    }
+
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")
     func strayPunctuation() throws {
         let run = try Run()

@@ -495,12 +495,13 @@ public final class JSONUnitSplitter {
         }
         guard k >= 0 else { return true }
         switch context {
-        case .line: return b[k] != UInt8(ascii: ":")
+        case .line: return sawNewline || b[k] != UInt8(ascii: ":")
         // In an array, after a comma; or at the start of a line, the way documents follow each
-        // other (but not as a key's value): a stray '[' can leave the splitter in an array that
-        // is really a sequence of documents, and a truncated element can end inside a string.
-        // The signature's indentation still tells a record from a nested object.
-        case .array: return b[k] == UInt8(ascii: ",") || (sawNewline && b[k] != UInt8(ascii: ":"))
+        // other: a stray '[' can leave the splitter in an array that is really a sequence of
+        // documents, and a truncated element can end inside a string or right after a key's ':'.
+        // At a line start the signature's indentation tells a record from a nested object (a
+        // pretty printer puts a key's value on the key's line).
+        case .array: return b[k] == UInt8(ascii: ",") || sawNewline
         case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
         }
     }
