@@ -85,6 +85,22 @@ extension PostgresStore: WatchStore {
         }
     }
 
+    public func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date] {
+        try await refreshWatch(named: name, workspace: workspace)
+        return try await withConnection { connection in
+            let row = try await self.requireWatch(connection, workspace: workspace, name: name)
+            var times: [Date] = []
+            for try await millis in try await connection.query("""
+                SELECT created_at FROM watch_match WHERE workspace_id = \(row.workspaceID) AND watch_id = \(row.id)
+                AND created_at >= \(range.lowerBound.pgMillis) AND created_at < \(range.upperBound.pgMillis)
+                ORDER BY created_at
+                """, logger: self.logger).decode(Int64.self) {
+                times.append(Date(pgMillis: millis))
+            }
+            return times
+        }
+    }
+
     static let watchPageSize = 2_048
 
     public func watchedPosts(named name: String, workspace: String, in range: Range<Date>) -> PagedScan<Post> {

@@ -35,6 +35,12 @@ import Testing
         // A spike older than the lookback does not fire again.
         let later = end.addingTimeInterval(2 * 86_400)
         #expect(try AlertEvaluator().evaluate(rule, posts: posts, at: later).isEmpty)
+        // The times alone, shuffled, fire the same alert: what a listener reads for a spike rule.
+        #expect(AlertInput.need(of: rule) == .times)
+        var generator = SystemRandomNumberGenerator()
+        let times = posts.map(\.time).shuffled(using: &generator)
+        #expect(try AlertEvaluator().evaluate(rule, input: .times(times), at: end) == alerts)
+        #expect(try AlertEvaluator().evaluate(rule, input: .times(quiet.map(\.time)), at: quietEnd).isEmpty)
     }
 
     @Test func sentimentRuleNeedsAClassifierAndFiresOnAShift() throws {

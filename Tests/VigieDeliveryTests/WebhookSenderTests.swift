@@ -99,7 +99,7 @@ final class WaitLog: Sendable {
         let runner = AlertRunner(store: store, transport: WebhookSender(),
                                  policy: RetryPolicy(maximumAttempts: 3, initialDelay: 0.05, timeout: 3))
         let (posts, end) = Self.burst()
-        let outcome = try await runner.run(rule, posts: posts, at: end, workspace: "default")
+        let outcome = try await runner.run(rule, input: .posts(posts), at: end, workspace: "default")
         await receiver.waitUntilStopped()
         #expect(outcome.fired.count == 1)
         #expect(outcome.deliveries.first?.delivered == true)
@@ -121,7 +121,7 @@ final class WaitLog: Sendable {
         #expect(fired.count == 1 && fired[0].delivered && fired[0].alert.spike?.peakCount == 40)
 
         // Evaluating again finds the same spike: it is not fired nor sent twice.
-        let again = try await runner.run(rule, posts: posts, at: end, workspace: "default")
+        let again = try await runner.run(rule, input: .posts(posts), at: end, workspace: "default")
         #expect(again.fired.isEmpty && again.alreadyFired == 1 && again.deliveries.isEmpty)
     }
 
@@ -134,7 +134,7 @@ final class WaitLog: Sendable {
         let policy = RetryPolicy(maximumAttempts: 2, initialDelay: 0.01, timeout: 2)
         let (posts, end) = Self.burst()
         let first = try await AlertRunner(store: store, transport: WebhookSender(), policy: policy)
-            .run(rule, posts: posts, at: end, workspace: "default")
+            .run(rule, input: .posts(posts), at: end, workspace: "default")
         #expect(first.deliveries.first?.delivered == false)
         #expect(try await store.undeliveredAlerts(workspace: "default", limit: 10).count == 1)
 
@@ -144,7 +144,7 @@ final class WaitLog: Sendable {
         var moved = rule
         moved.webhookURL = up.url.absoluteString
         try await store.addAlertRule(moved, workspace: "default")
-        _ = try await AlertRunner(store: store, transport: nil).run(moved, posts: posts, at: end, workspace: "default")
+        _ = try await AlertRunner(store: store, transport: nil).run(moved, input: .posts(posts), at: end, workspace: "default")
         let retried = try await AlertRunner(store: store, transport: WebhookSender(), policy: policy).retryUndelivered(workspace: "default")
         await up.waitUntilStopped()
         #expect(retried.count == 1 && retried[0].delivered)

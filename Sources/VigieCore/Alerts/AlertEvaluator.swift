@@ -113,6 +113,34 @@ public struct AlertPost: Sendable, Hashable {
     }
 }
 
+/// What a rule is evaluated over: a spike rule counts its target's posts, so their times are
+/// enough (a listener evaluates every minute over days of matches); weak-signal and sentiment
+/// rules read the posts.
+public enum AlertInput: Sendable {
+    case times([Date])
+    case posts([AlertPost])
+
+    /// What `rule` needs of the posts.
+    public enum Need: Sendable { case times, posts }
+
+    public static func need(of rule: AlertRule) -> Need { rule.kind == .spike ? .times : .posts }
+
+    public var times: [Date] {
+        switch self {
+        case .times(let times): times
+        case .posts(let posts): posts.map(\.time)
+        }
+    }
+
+    /// The posts; none when only their times were read.
+    public var posts: [AlertPost] {
+        switch self {
+        case .times: []
+        case .posts(let posts): posts
+        }
+    }
+}
+
 /// Evaluates a rule over the posts of its target as of a time.
 public struct AlertEvaluator: Sendable {
     public var extractor: TrendItemExtractor
@@ -136,11 +164,18 @@ public struct AlertEvaluator: Sendable {
 
     /// What `rule` fires as of `at`, from `posts` (any order). Throws when a sentiment rule has no classifier.
     public func evaluate(_ rule: AlertRule, posts: [AlertPost], at: Date) throws(TrendOptionError) -> [FiredAlert] {
+        try evaluate(rule, input: .posts(posts), at: at)
+    }
+
+    /// What `rule` fires as of `at`, from its input (posts in any order, or only their times for
+    /// a spike rule). Throws when a sentiment rule has no classifier.
+    public func evaluate(_ rule: AlertRule, input: AlertInput, at: Date) throws(TrendOptionError) -> [FiredAlert] {
         let s = rule.settings
+        let posts = input.posts
         switch rule.kind {
         case .spike:
             let from = at.addingTimeInterval(-Self.history(for: rule))
-            let series = VolumeSeries(times: posts.map(\.time).filter { $0 >= from && $0 <= at }, bucket: s.bucket,
+            let series = VolumeSeries(times: input.times.filter { $0 >= from && $0 <= at }, bucket: s.bucket,
                                       from: from, through: at)
             let lookbackStart = at.addingTimeInterval(-s.lookback)
             return SpikeDetector(options: s.spike).detect(in: series)

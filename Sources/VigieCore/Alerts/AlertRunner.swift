@@ -10,7 +10,7 @@ import Foundation
 ///
 /// ```swift
 /// let runner = AlertRunner(store: store, transport: WebhookSender())
-/// let outcome = try await runner.run(rule, posts: posts, at: now, workspace: "default")
+/// let outcome = try await runner.run(rule, input: .posts(posts), at: now, workspace: "default")
 /// ```
 public struct AlertRunner: Sendable {
     public var store: any AlertStore
@@ -73,11 +73,11 @@ public struct AlertRunner: Sendable {
         }
     }
 
-    /// Evaluates `rule` as of `at` over `posts`, records new alerts and delivers them.
+    /// Evaluates `rule` as of `at` over its input, records new alerts and delivers them.
     /// `test` marks the payloads (`"test": true`) so receivers can tell a trial from the real thing.
-    public func run(_ rule: AlertRule, posts: [AlertPost], at: Date, workspace: String, deliver: Bool = true,
+    public func run(_ rule: AlertRule, input: AlertInput, at: Date, workspace: String, deliver: Bool = true,
                     test: Bool = false) async throws -> Outcome {
-        let recorded = try await record(rule, posts: posts, at: at, workspace: workspace, test: test)
+        let recorded = try await record(rule, input: input, at: at, workspace: workspace, test: test)
         var outcome = recorded.outcome
         if deliver { outcome.deliveries = try await self.deliver(recorded.pending) }
         return outcome
@@ -86,11 +86,11 @@ public struct AlertRunner: Sendable {
     /// Evaluates `rule` and records what fires for the first time, without delivering it: the
     /// outcome (no deliveries yet) and the alerts to send. Several rules' alerts can then go out
     /// in one ``deliver(_:)``, so a slow receiver of one rule does not hold the others back.
-    public func record(_ rule: AlertRule, posts: [AlertPost], at: Date, workspace: String,
+    public func record(_ rule: AlertRule, input: AlertInput, at: Date, workspace: String,
                        test: Bool = false) async throws -> (outcome: Outcome, pending: [Pending]) {
         let evaluator = self.evaluator
         // Weak signals and sentiment over a target's posts are CPU work: off the caller's executor.
-        let alerts = try await Offload.run { try evaluator.evaluate(rule, posts: posts, at: at) }
+        let alerts = try await Offload.run { try evaluator.evaluate(rule, input: input, at: at) }
         var outcome = Outcome(rule: rule.name, at: at, fired: [], alreadyFired: 0, deliveries: [])
         var pending: [Pending] = []
         // Keys already recorded: their breakdown is not worked out again.

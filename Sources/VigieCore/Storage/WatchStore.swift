@@ -35,6 +35,9 @@ public protocol WatchStore: Sendable {
     /// Matched posts created in `range`, oldest first, read page by page. The watch is brought
     /// up to date when the first page is read.
     func watchedPosts(named name: String, workspace: String, in range: Range<Date>) -> PagedScan<Post>
+    /// The creation times of the matches created in `range`, oldest first: what a spike rule
+    /// counts, without reading the posts. The watch is brought up to date first.
+    func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date]
     /// The creation dates of the oldest and newest match, `nil` when the watch matches nothing.
     func watchSpan(named name: String, workspace: String) async throws -> ClosedRange<Date>?
 

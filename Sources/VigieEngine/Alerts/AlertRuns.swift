@@ -50,8 +50,8 @@ extension Engine {
         let rule = try await alertRule(named: name)
         let (runner, sentimentProblem) = try alertRunner(for: [rule], request: request, transport: transport, breakers: breakers)
         if rule.kind == .sentimentShift, let sentimentProblem { throw sentimentProblem }
-        let (posts, at) = try await alertPosts(rule, at: request.at)
-        return try await runner.run(rule, posts: posts, at: at, workspace: workspace, deliver: request.deliver, test: true)
+        let (input, at) = try await alertInput(rule, at: request.at)
+        return try await runner.run(rule, input: input, at: at, workspace: workspace, deliver: request.deliver, test: true)
     }
 
     /// Evaluates every enabled rule, stores what fires (each event once), then delivers the new
@@ -75,8 +75,8 @@ extension Engine {
             try Task.checkCancellation()
             do {
                 if rule.kind == .sentimentShift, let sentimentProblem { throw sentimentProblem }
-                let (posts, at) = try await alertPosts(rule, at: request.at)
-                let recorded = try await runner.record(rule, posts: posts, at: at, workspace: workspace)
+                let (input, at) = try await alertInput(rule, at: request.at)
+                let recorded = try await runner.record(rule, input: input, at: at, workspace: workspace)
                 for alert in recorded.pending { outcomeOf[alert.id] = result.outcomes.count }
                 pending += recorded.pending
                 result.outcomes.append(recorded.outcome)
@@ -130,12 +130,14 @@ extension Engine {
         return (runner, problem)
     }
 
-    /// The posts a rule reads, as of `at` (default: the newest of its target), from as far back
-    /// as the rule looks. A watch reads only that window (its matches are indexed by time); a
-    /// query or the whole workspace is scanned, keeping only the window, so memory stays bounded
-    /// by the window however large the store grows (a live listener evaluates every 30 s).
-    func alertPosts(_ rule: AlertRule, at: Date?) async throws -> (posts: [AlertPost], at: Date) {
+    /// What a rule reads, as of `at` (default: the newest of its target), from as far back as the
+    /// rule looks: the posts' times for a spike rule, the posts for the others. A watch reads only
+    /// that window (its matches are indexed by time); a query or the whole workspace is scanned,
+    /// keeping only the window, so memory stays bounded by the window however large the store
+    /// grows (a live listener evaluates every 30 s).
+    func alertInput(_ rule: AlertRule, at: Date?) async throws -> (input: AlertInput, at: Date) {
         let lookBack = AlertEvaluator.history(for: rule)
+        let need = AlertInput.need(of: rule)
         if case .watch(let name) = rule.target {
             let end: Date
             if let at {
@@ -143,33 +145,45 @@ extension Engine {
             } else if let span = try await store.watchSpan(named: name, workspace: workspace) {
                 end = span.upperBound
             } else {
-                return ([], Date())
+                return (need == .times ? .times([]) : .posts([]), Date())
             }
-            var posts: [AlertPost] = []
             // The range's end is exclusive; posts at `end` itself belong to the window.
             let window = end.addingTimeInterval(-lookBack)..<end.addingTimeInterval(0.001)
+            if need == .times {
+                return (.times(try await store.watchedTimes(named: name, workspace: workspace, in: window)), end)
+            }
+            var posts: [AlertPost] = []
             for try await page in store.watchedPosts(named: name, workspace: workspace, in: window) {
                 posts += page.lazy.map(AlertPost.init).filter { $0.time <= end }
             }
-            return (posts, end)
+            return (.posts(posts), end)
         }
         var posts: [AlertPost] = []
+        var times: [Date] = []
         var newest = at ?? .distantPast
         var compactedCount = 0
         try await forEachPage(of: PostSelection(rule.target)) { page in
             for post in page {
                 if at == nil, post.createdAt > newest { newest = post.createdAt }
-                if post.createdAt >= newest.addingTimeInterval(-lookBack) { posts.append(AlertPost(post)) }
+                guard post.createdAt >= newest.addingTimeInterval(-lookBack) else { continue }
+                if need == .times { times.append(post.createdAt) } else { posts.append(AlertPost(post)) }
             }
             // Drops what a newer post pushed out of the window, once the kept posts have doubled.
-            if posts.count > 2 * max(compactedCount, 10_000) {
-                posts.removeAll { $0.time < newest.addingTimeInterval(-lookBack) }
-                compactedCount = posts.count
+            let kept = need == .times ? times.count : posts.count
+            if kept > 2 * max(compactedCount, 10_000) {
+                let history = newest.addingTimeInterval(-lookBack)
+                times.removeAll { $0 < history }
+                posts.removeAll { $0.time < history }
+                compactedCount = need == .times ? times.count : posts.count
             }
         }
         let end = at ?? (newest == .distantPast ? Date() : newest)
         let history = end.addingTimeInterval(-lookBack)
+        if need == .times {
+            times.removeAll { $0 < history || $0 > end }
+            return (.times(times), end)
+        }
         posts.removeAll { $0.time < history || $0.time > end }
-        return (posts, end)
+        return (.posts(posts), end)
     }
 }

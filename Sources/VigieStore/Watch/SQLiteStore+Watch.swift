@@ -77,6 +77,20 @@ extension SQLiteStore: WatchStore {
         }
     }
 
+    public func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date] {
+        try await refreshWatch(named: name, workspace: workspace)
+        return try await read { db in
+            let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
+            var times: [Date] = []
+            let dates = try Int64.fetchCursor(db, sql: """
+                SELECT created_at FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
+                ORDER BY created_at
+                """, arguments: [row.id, range.lowerBound.unixMillis, range.upperBound.unixMillis])
+            while let millis = try dates.next() { times.append(Date(unixMillis: millis)) }
+            return times
+        }
+    }
+
     /// Posts per page of a watch's matches: what a dashboard analyses on every core at once.
     static let watchPageSize = 2_048
 

@@ -107,6 +107,9 @@ extension StoreConformance {
             try await store.watchedPosts(named: "nope", workspace: Self.ws, in: Date.distantPast..<Date.distantFuture).collect()
         }
         await #expect(throws: WatchError.notFound("nope")) { try await store.watchSpan(named: "nope", workspace: Self.ws) }
+        await #expect(throws: WatchError.notFound("nope")) {
+            try await store.watchedTimes(named: "nope", workspace: Self.ws, in: Date.distantPast..<Date.distantFuture)
+        }
         let error = await #expect(throws: StoreError.self) {
             try await store.addWatch(Watch(name: "v", query: "velo"), workspace: "bad name;")
         }
@@ -193,6 +196,11 @@ extension StoreConformance {
         let range = Fixture.at(86_400)..<Fixture.at(4 * 86_400)
         let inRange = try await store.watchedPosts(named: "all", workspace: QueryCorpus.workspace, in: range).collect()
         #expect(inRange.map(\.platformID) == ["1", "2", "3"])
+        // The times alone are the same, in the same order.
+        let times = try await store.watchedTimes(named: "all", workspace: QueryCorpus.workspace, in: range)
+        #expect(times == inRange.map(\.createdAt))
+        #expect(try await store.watchedTimes(named: "all", workspace: QueryCorpus.workspace,
+                                             in: Date.distantPast..<Date.distantFuture) == watched.map(\.createdAt))
     }
 
     func watchSpanRunsOldestToNewest() async throws {
