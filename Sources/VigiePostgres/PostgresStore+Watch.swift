@@ -85,19 +85,20 @@ extension PostgresStore: WatchStore {
         }
     }
 
-    public func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date] {
+    public func watchedVolume(named name: String, workspace: String, in range: Range<Date>,
+                              bucket: TimeInterval) async throws -> VolumeSeries {
         try await refreshWatch(named: name, workspace: workspace)
         return try await withConnection { connection in
             let row = try await self.requireWatch(connection, workspace: workspace, name: name)
-            var times: [Date] = []
-            for try await millis in try await connection.query("""
-                SELECT created_at FROM watch_match WHERE workspace_id = \(row.workspaceID) AND watch_id = \(row.id)
-                AND created_at >= \(range.lowerBound.pgMillis) AND created_at < \(range.upperBound.pgMillis)
-                ORDER BY created_at
-                """, logger: self.logger).decode(Int64.self) {
-                times.append(Date(pgMillis: millis))
+            var series = VolumeSeries(zerosCovering: range, bucket: bucket)
+            for try await (index, count) in try await connection.query("""
+                SELECT (created_at - \(series.startMillis)) / \(series.bucketMillis), COUNT(*) FROM watch_match
+                WHERE workspace_id = \(row.workspaceID) AND watch_id = \(row.id)
+                AND created_at >= \(range.lowerBound.pgMillis) AND created_at < \(range.upperBound.pgMillis) GROUP BY 1
+                """, logger: self.logger).decode((Int64, Int64).self) {
+                series.add(Int(count), toBucket: index)
             }
-            return times
+            return series
         }
     }
 

@@ -35,12 +35,14 @@ import Testing
         // A spike older than the lookback does not fire again.
         let later = end.addingTimeInterval(2 * 86_400)
         #expect(try AlertEvaluator().evaluate(rule, posts: posts, at: later).isEmpty)
-        // The times alone, shuffled, fire the same alert: what a listener reads for a spike rule.
-        #expect(AlertInput.need(of: rule) == .times)
-        var generator = SystemRandomNumberGenerator()
-        let times = posts.map(\.time).shuffled(using: &generator)
-        #expect(try AlertEvaluator().evaluate(rule, input: .times(times), at: end) == alerts)
-        #expect(try AlertEvaluator().evaluate(rule, input: .times(quiet.map(\.time)), at: quietEnd).isEmpty)
+        // The volume alone fires the same alert, whatever range the series covers beyond the
+        // rule's window: what a store counts for a listener's spike rule.
+        #expect(AlertInput.need(of: rule) == .volume)
+        let wide = VolumeSeries(times: posts.map(\.time), bucket: rule.settings.bucket,
+                                from: Self.start.addingTimeInterval(-86_400 * 30), through: end.addingTimeInterval(86_400))
+        #expect(try AlertEvaluator().evaluate(rule, input: .volume(wide), at: end) == alerts)
+        let narrow = VolumeSeries(times: quiet.map(\.time), bucket: rule.settings.bucket)
+        #expect(try AlertEvaluator().evaluate(rule, input: .volume(narrow), at: quietEnd).isEmpty)
     }
 
     @Test func sentimentRuleNeedsAClassifierAndFiresOnAShift() throws {

@@ -113,29 +113,32 @@ public struct AlertPost: Sendable, Hashable {
     }
 }
 
-/// What a rule is evaluated over: a spike rule counts its target's posts, so their times are
-/// enough (a listener evaluates every minute over days of matches); weak-signal and sentiment
-/// rules read the posts.
+/// What a rule is evaluated over: a spike rule counts its target's posts, so their volume per
+/// bucket is enough (a listener evaluates every minute over days of matches, and a store counts
+/// them without reading them); weak-signal and sentiment rules read the posts.
 public enum AlertInput: Sendable {
-    case times([Date])
+    case volume(VolumeSeries)
     case posts([AlertPost])
 
     /// What `rule` needs of the posts.
-    public enum Need: Sendable { case times, posts }
+    public enum Need: Sendable { case volume, posts }
 
-    public static func need(of rule: AlertRule) -> Need { rule.kind == .spike ? .times : .posts }
+    public static func need(of rule: AlertRule) -> Need { rule.kind == .spike ? .volume : .posts }
 
-    public var times: [Date] {
+    /// The volume from the bucket holding `from` through the one holding `through`.
+    public func volume(bucket: TimeInterval, from: Date, through: Date) -> VolumeSeries {
         switch self {
-        case .times(let times): times
-        case .posts(let posts): posts.map(\.time)
+        case .volume(let series): series.restricted(from: from, through: through)
+        case .posts(let posts):
+            VolumeSeries(times: posts.map(\.time).filter { $0 >= from && $0 <= through }, bucket: bucket,
+                         from: from, through: through)
         }
     }
 
-    /// The posts; none when only their times were read.
+    /// The posts; none when only their volume was read.
     public var posts: [AlertPost] {
         switch self {
-        case .times: []
+        case .volume: []
         case .posts(let posts): posts
         }
     }
@@ -167,16 +170,15 @@ public struct AlertEvaluator: Sendable {
         try evaluate(rule, input: .posts(posts), at: at)
     }
 
-    /// What `rule` fires as of `at`, from its input (posts in any order, or only their times for
-    /// a spike rule). Throws when a sentiment rule has no classifier.
+    /// What `rule` fires as of `at`, from its input (posts in any order, or only their volume for
+    /// a spike rule, in buckets of the rule's width). Throws when a sentiment rule has no classifier.
     public func evaluate(_ rule: AlertRule, input: AlertInput, at: Date) throws(TrendOptionError) -> [FiredAlert] {
         let s = rule.settings
         let posts = input.posts
         switch rule.kind {
         case .spike:
             let from = at.addingTimeInterval(-Self.history(for: rule))
-            let series = VolumeSeries(times: input.times.filter { $0 >= from && $0 <= at }, bucket: s.bucket,
-                                      from: from, through: at)
+            let series = input.volume(bucket: s.bucket, from: from, through: at)
             let lookbackStart = at.addingTimeInterval(-s.lookback)
             return SpikeDetector(options: s.spike).detect(in: series)
                 .filter { $0.firedAt > lookbackStart && $0.firedAt <= at }

@@ -35,9 +35,11 @@ public protocol WatchStore: Sendable {
     /// Matched posts created in `range`, oldest first, read page by page. The watch is brought
     /// up to date when the first page is read.
     func watchedPosts(named name: String, workspace: String, in range: Range<Date>) -> PagedScan<Post>
-    /// The creation times of the matches created in `range`, oldest first: what a spike rule
-    /// counts, without reading the posts. The watch is brought up to date first.
-    func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date]
+    /// Matches created in `range`, counted per bucket of `bucket` seconds (aligned on multiples
+    /// since 1970) from the bucket holding the range's start through the one holding its last
+    /// instant: what a spike rule reads, counted by the store, so memory does not grow with the
+    /// number of matches. The watch is brought up to date first.
+    func watchedVolume(named name: String, workspace: String, in range: Range<Date>, bucket: TimeInterval) async throws -> VolumeSeries
     /// The creation dates of the oldest and newest match, `nil` when the watch matches nothing.
     func watchSpan(named name: String, workspace: String) async throws -> ClosedRange<Date>?
 

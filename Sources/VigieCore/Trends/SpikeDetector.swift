@@ -34,6 +34,35 @@ public struct VolumeSeries: Sendable, Hashable, Codable {
     }
 
     public func time(ofBucket index: Int) -> Date { start.addingTimeInterval(Double(index) * bucket) }
+
+    /// Zero counts from the bucket holding `range.lowerBound` through the one holding the last
+    /// instant of `range`: what a store fills when it counts in SQL, a row's bucket being
+    /// `(created_at - startMillis) / bucketMillis`.
+    public init(zerosCovering range: Range<Date>, bucket: TimeInterval) {
+        self.init(times: [], bucket: bucket, from: range.lowerBound,
+                  through: max(range.lowerBound, range.upperBound.addingTimeInterval(-0.001)))
+    }
+
+    /// The first bucket's start and the width, in Unix milliseconds.
+    public var startMillis: Int64 { start.unixMillis }
+    public var bucketMillis: Int64 { max(1, Int64((bucket * 1000).rounded())) }
+
+    /// Adds `count` to bucket `index` (ignored outside the series).
+    public mutating func add(_ count: Int, toBucket index: Int64) {
+        guard index >= 0, index < Int64(counts.count) else { return }
+        counts[Int(index)] += count
+    }
+
+    /// The buckets from the one holding `from` through the one holding `through`, with this
+    /// series' counts where the two overlap (same width; the others are zero).
+    public func restricted(from: Date, through: Date) -> VolumeSeries {
+        var result = VolumeSeries(times: [], bucket: bucket, from: from, through: max(from, through))
+        let shift = ((start.timeIntervalSince1970 - result.start.timeIntervalSince1970) / bucket).rounded()
+        for (index, count) in counts.enumerated() where count != 0 {
+            result.add(count, toBucket: Int64(shift) + Int64(index))
+        }
+        return result
+    }
 }
 
 /// Settings of ``SpikeDetector``, tuned for precision: an alert must be both far above the

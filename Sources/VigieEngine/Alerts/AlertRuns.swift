@@ -131,10 +131,10 @@ extension Engine {
     }
 
     /// What a rule reads, as of `at` (default: the newest of its target), from as far back as the
-    /// rule looks: the posts' times for a spike rule, the posts for the others. A watch reads only
-    /// that window (its matches are indexed by time); a query or the whole workspace is scanned,
-    /// keeping only the window, so memory stays bounded by the window however large the store
-    /// grows (a live listener evaluates every 30 s).
+    /// rule looks: the volume per bucket for a spike rule, the posts for the others. A watch reads
+    /// only that window (its matches are indexed by time, and the store counts them for a spike
+    /// rule); a query or the whole workspace is scanned, keeping only the window, so memory stays
+    /// bounded by the window however large the store grows (a live listener evaluates every 30 s).
     func alertInput(_ rule: AlertRule, at: Date?) async throws -> (input: AlertInput, at: Date) {
         let lookBack = AlertEvaluator.history(for: rule)
         let need = AlertInput.need(of: rule)
@@ -145,12 +145,14 @@ extension Engine {
             } else if let span = try await store.watchSpan(named: name, workspace: workspace) {
                 end = span.upperBound
             } else {
-                return (need == .times ? .times([]) : .posts([]), Date())
+                return (.posts([]), Date())
             }
             // The range's end is exclusive; posts at `end` itself belong to the window.
             let window = end.addingTimeInterval(-lookBack)..<end.addingTimeInterval(0.001)
-            if need == .times {
-                return (.times(try await store.watchedTimes(named: name, workspace: workspace, in: window)), end)
+            if need == .volume {
+                let volume = try await store.watchedVolume(named: name, workspace: workspace, in: window,
+                                                           bucket: rule.settings.bucket)
+                return (.volume(volume), end)
             }
             var posts: [AlertPost] = []
             for try await page in store.watchedPosts(named: name, workspace: workspace, in: window) {
@@ -166,22 +168,22 @@ extension Engine {
             for post in page {
                 if at == nil, post.createdAt > newest { newest = post.createdAt }
                 guard post.createdAt >= newest.addingTimeInterval(-lookBack) else { continue }
-                if need == .times { times.append(post.createdAt) } else { posts.append(AlertPost(post)) }
+                if need == .volume { times.append(post.createdAt) } else { posts.append(AlertPost(post)) }
             }
             // Drops what a newer post pushed out of the window, once the kept posts have doubled.
-            let kept = need == .times ? times.count : posts.count
+            let kept = need == .volume ? times.count : posts.count
             if kept > 2 * max(compactedCount, 10_000) {
                 let history = newest.addingTimeInterval(-lookBack)
                 times.removeAll { $0 < history }
                 posts.removeAll { $0.time < history }
-                compactedCount = need == .times ? times.count : posts.count
+                compactedCount = need == .volume ? times.count : posts.count
             }
         }
         let end = at ?? (newest == .distantPast ? Date() : newest)
         let history = end.addingTimeInterval(-lookBack)
-        if need == .times {
+        if need == .volume {
             times.removeAll { $0 < history || $0 > end }
-            return (.times(times), end)
+            return (.volume(VolumeSeries(times: times, bucket: rule.settings.bucket, from: history, through: end)), end)
         }
         posts.removeAll { $0.time < history || $0.time > end }
         return (.posts(posts), end)

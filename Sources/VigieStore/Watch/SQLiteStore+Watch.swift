@@ -77,17 +77,19 @@ extension SQLiteStore: WatchStore {
         }
     }
 
-    public func watchedTimes(named name: String, workspace: String, in range: Range<Date>) async throws -> [Date] {
+    public func watchedVolume(named name: String, workspace: String, in range: Range<Date>,
+                              bucket: TimeInterval) async throws -> VolumeSeries {
         try await refreshWatch(named: name, workspace: workspace)
         return try await read { db in
             let (row, _) = try Self.requireWatch(db, workspace: workspace, name: name)
-            var times: [Date] = []
-            let dates = try Int64.fetchCursor(db, sql: """
-                SELECT created_at FROM watch_match WHERE watch_id = ? AND created_at >= ? AND created_at < ?
-                ORDER BY created_at
-                """, arguments: [row.id, range.lowerBound.unixMillis, range.upperBound.unixMillis])
-            while let millis = try dates.next() { times.append(Date(unixMillis: millis)) }
-            return times
+            var series = VolumeSeries(zerosCovering: range, bucket: bucket)
+            let counts = try Row.fetchCursor(db, sql: """
+                SELECT (created_at - ?) / ?, COUNT(*) FROM watch_match
+                WHERE watch_id = ? AND created_at >= ? AND created_at < ? GROUP BY 1
+                """, arguments: [series.startMillis, series.bucketMillis, row.id,
+                                 range.lowerBound.unixMillis, range.upperBound.unixMillis])
+            while let count = try counts.next() { series.add(count[1], toBucket: count[0]) }
+            return series
         }
     }
 

@@ -108,7 +108,7 @@ extension StoreConformance {
         }
         await #expect(throws: WatchError.notFound("nope")) { try await store.watchSpan(named: "nope", workspace: Self.ws) }
         await #expect(throws: WatchError.notFound("nope")) {
-            try await store.watchedTimes(named: "nope", workspace: Self.ws, in: Date.distantPast..<Date.distantFuture)
+            try await store.watchedVolume(named: "nope", workspace: Self.ws, in: Fixture.at(0)..<Fixture.at(10), bucket: 3_600)
         }
         let error = await #expect(throws: StoreError.self) {
             try await store.addWatch(Watch(name: "v", query: "velo"), workspace: "bad name;")
@@ -196,11 +196,13 @@ extension StoreConformance {
         let range = Fixture.at(86_400)..<Fixture.at(4 * 86_400)
         let inRange = try await store.watchedPosts(named: "all", workspace: QueryCorpus.workspace, in: range).collect()
         #expect(inRange.map(\.platformID) == ["1", "2", "3"])
-        // The times alone are the same, in the same order.
-        let times = try await store.watchedTimes(named: "all", workspace: QueryCorpus.workspace, in: range)
-        #expect(times == inRange.map(\.createdAt))
-        #expect(try await store.watchedTimes(named: "all", workspace: QueryCorpus.workspace,
-                                             in: Date.distantPast..<Date.distantFuture) == watched.map(\.createdAt))
+        // Counted by the store, per bucket: the same as counting the posts' times.
+        for bucket: TimeInterval in [3_600, 86_400, 2 * 86_400] {
+            let volume = try await store.watchedVolume(named: "all", workspace: QueryCorpus.workspace, in: range, bucket: bucket)
+            #expect(volume == VolumeSeries(times: inRange.map(\.createdAt), bucket: bucket, from: range.lowerBound,
+                                           through: range.upperBound.addingTimeInterval(-0.001)), "bucket \(bucket)")
+            #expect(volume.counts.reduce(0, +) == 3)
+        }
     }
 
     func watchSpanRunsOldestToNewest() async throws {
