@@ -186,6 +186,39 @@ import Testing
         #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
     }
 
+    @Test("a string element cut open before the next record does not hide it (compact array)")
+    func stringCutOpenBeforeARecord() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let compact = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(status.utf8)))
+        let copies = (1...3).map { String(decoding: compact, as: UTF8.self).replacingOccurrences(of: "\"id\":\"", with: "\"id\":\"\($0)") }
+        // Found by the long fuzz set: the string's closing quote is the next record's first quote.
+        let path = try run.file("array.json", "[" + copies[0] + ",\"unterminated," + copies[1] + "," + copies[2] + "]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 2, 3] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
+    }
+
+    @Test("a first line of thousands of '{' costs only itself: the format is still detected")
+    func deepFirstLine() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let lines = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("bluesky-jetstream/jetstream_v1_152_events.jsonl"),
+                               encoding: .utf8).split(separator: "\n").prefix(20)
+        // Found by the long fuzz set: every brace of the line was tried as a record, and format
+        // detection gave up before the good lines.
+        let path = try run.file("deep.jsonl", String(repeating: "{", count: 5_000) + "\n\n" + lines.joined(separator: "\n") + "\n")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try run.count("SELECT COUNT(*) FROM reject") == 1)
+        #expect(outcome.stdout.contains("\"format\" : \"bluesky-jetstream\""), "\(outcome.stdout.prefix(300))")
+    }
+
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")
     func strayPunctuation() throws {
         let run = try Run()

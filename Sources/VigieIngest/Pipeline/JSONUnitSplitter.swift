@@ -380,8 +380,12 @@ public final class JSONUnitSplitter {
                 confirmSignature(verdict, at: start, limit: end)
                 position = end
                 // A broken value may have run into the records after it: the split goes on at
-                // the first record start inside it.
-                if case .broken = verdict, let next = nextSignature(from: start + 1, before: end, context) {
+                // the first record start inside it. So may an element that is not an object and
+                // is followed by something other than a separator: a string cut open whose
+                // closing quote was the first key's quote of the next record.
+                let damaged: Bool
+                if case .broken = verdict { damaged = true } else { damaged = context == .array && isFollowedByText(start, end) }
+                if damaged, let next = nextSignature(from: start + 1, before: end, context) {
                     position = next
                 }
                 return
@@ -414,6 +418,15 @@ public final class JSONUnitSplitter {
             }
             scan.rebase(offset - position)
         }
+    }
+
+    /// Whether the array element at `start..<end`, not an object or an array, is followed by
+    /// text where a comma or the array's end should be (as far as the buffer shows).
+    private func isFollowedByText(_ start: Int, _ end: Int) -> Bool {
+        guard buffer[start] != UInt8(ascii: "{"), buffer[start] != UInt8(ascii: "[") else { return false }
+        var i = end
+        while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 { i += 1 }
+        return i < buffer.count && buffer[i] != UInt8(ascii: ",") && buffer[i] != UInt8(ascii: "]")
     }
 
     /// The next record start from `from`, reading (and dropping what lies before it) as needed.
@@ -479,11 +492,23 @@ public final class JSONUnitSplitter {
                     matches = false
                     break
                 }
-                if matches, Self.canStartRecord(b, at: i, context) { return i }
+                if matches, Self.canStartRecord(b, at: i, context),
+                   mark.count > 1 || context != .line || Self.opensWithKey(b, at: i, before: before) {
+                    return i
+                }
                 i += 1
             }
             return nil
         }
+    }
+
+    /// Whether the object opening at `index` starts with a key: on a line whose first record
+    /// was damaged (the mark is only `{`), a record is an object with keys, not every brace of a
+    /// line of thousands of them.
+    private static func opensWithKey(_ b: UnsafeBufferPointer<UInt8>, at index: Int, before: Int) -> Bool {
+        var k = index + 1
+        while k < before, b[k] == 0x20 || b[k] == 0x09 { k += 1 }
+        return k < before && b[k] == UInt8(ascii: "\"")
     }
 
     private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context) -> Bool {
