@@ -6,6 +6,10 @@ public protocol CorpusReader: Sendable {
     /// Names of the workspaces that hold data, sorted.
     func workspaces() async throws -> [String]
     func stats(workspace: String) async throws -> StoreStats
+    /// Posts, accounts and rejects of a workspace, for gauges that are refreshed all day: read
+    /// from the narrowest indexes where the store has them (`stats` also counts versions and
+    /// interactions per platform, which reads most of a large store).
+    func totals(workspace: String) async throws -> StoreTotals
     /// Rejected records, newest first.
     func rejects(workspace: String, limit: Int) async throws -> [Reject]
     /// The last checkpoint recorded for a file, to tell an interrupted import from a finished one.
@@ -63,6 +67,26 @@ public struct QueryResultPage: Sendable, Hashable {
         self.candidates = candidates
         self.indexFilter = indexFilter
         self.exact = exact
+    }
+}
+
+extension CorpusReader {
+    public func totals(workspace: String) async throws -> StoreTotals {
+        let stats = try await stats(workspace: workspace)
+        return StoreTotals(posts: stats.total.posts, accounts: stats.total.accounts, rejects: stats.rejects)
+    }
+}
+
+/// What ``CorpusReader/totals(workspace:)`` counts.
+public struct StoreTotals: Sendable, Hashable {
+    public var posts: Int
+    public var accounts: Int
+    public var rejects: Int
+
+    public init(posts: Int = 0, accounts: Int = 0, rejects: Int = 0) {
+        self.posts = posts
+        self.accounts = accounts
+        self.rejects = rejects
     }
 }
 

@@ -27,8 +27,8 @@ struct StoreMetricsService: Service {
     func refresh() async {
         do {
             for workspace in try await store.workspaces() {
-                let stats = try await store.stats(workspace: workspace)
-                metrics.store(workspace: workspace, posts: stats.total.posts, accounts: stats.total.accounts, rejects: stats.rejects)
+                let totals = try await store.totals(workspace: workspace)
+                metrics.store(workspace: workspace, posts: totals.posts, accounts: totals.accounts, rejects: totals.rejects)
             }
             let bytes = ["", "-wal", "-shm"].reduce(Int64(0)) { total, suffix in
                 let size = (try? FileManager.default.attributesOfItem(atPath: store.location + suffix)[.size] as? NSNumber)?.int64Value

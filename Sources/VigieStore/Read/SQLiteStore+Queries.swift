@@ -30,6 +30,17 @@ extension SQLiteStore {
         }
     }
 
+    public func totals(workspace: String) async throws -> StoreTotals {
+        try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return StoreTotals() }
+            // Each count walks an index that starts with the workspace (post_time, account_handle).
+            func count(_ table: String) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE workspace_id = ?", arguments: [workspaceID]) ?? 0
+            }
+            return StoreTotals(posts: try count("post"), accounts: try count("account"), rejects: try count("reject"))
+        }
+    }
+
     /// The most recent rejects first.
     public func rejects(workspace: String, limit: Int) async throws -> [Reject] {
         try await read { db in

@@ -41,6 +41,7 @@ extension StoreConformance {
         mastodon.postVersions = 1
         #expect(stats == StoreStats(workspace: Self.ws, byPlatform: ["twitter": twitter, "mastodon": mastodon], rejects: 1))
         #expect(stats.total.posts == 3 && stats.total.accounts == 4)
+        #expect(try await store.totals(workspace: Self.ws) == StoreTotals(posts: 3, accounts: 4, rejects: 1))
     }
 
     func searchFoldsAccentsAndCase() async throws {
@@ -256,6 +257,7 @@ extension StoreConformance {
         try await store.write(Fixture.batch([.post(Fixture.post("p1", text: "velo", mentions: [Mention(handle: "x")]))]), workspace: Self.ws)
         let none = "nobody"
         #expect(try await store.stats(workspace: none) == StoreStats(workspace: none))
+        #expect(try await store.totals(workspace: none) == StoreTotals())
         #expect(try await store.rejects(workspace: none, limit: 5).isEmpty)
         #expect(try await store.searchPosts(workspace: none, text: "velo", limit: 5).isEmpty)
         #expect(try await store.accountDetails(workspace: none, handle: "u1").isEmpty)
