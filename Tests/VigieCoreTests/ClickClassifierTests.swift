@@ -69,6 +69,16 @@ struct ClickClassifierTests {
         #expect(verdict(nil, agent: Self.iPhone + " musical_ly_32.5.0").source == "tiktok")
     }
 
+    @Test func markersMatchInAnyCaseAndNonASCIIAgentsAreRead() {
+        #expect(ClickClassifier.classify(userAgent: "TELEGRAMBOT (like TwitterBot)", referrer: nil).source == "telegram")
+        #expect(ClickClassifier.classify(userAgent: "Mozilla/5.0 (iPhone) Instagram 300.0", referrer: nil).source == "instagram")
+        let accented = ClickClassifier.classify(userAgent: "Navigateur Éphémère/1.0 (Windows NT 10.0) ÇA", referrer: nil)
+        #expect(accented.kind == .dark && accented.device == .desktop)
+        #expect(ClickClassifier.classify(userAgent: "Mozilla/5.0 (Linux; Android 14; Mobile) ☃", referrer: nil).device == .mobile)
+        #expect(ClickClassifier.classify(userAgent: "b", referrer: nil).kind == .dark)
+        #expect(ClickClassifier.classify(userAgent: "xbot", referrer: nil).kind == .bot)
+    }
+
     @Test func oversizedUserAgentsAreCut() {
         let huge = String(repeating: "a", count: 100_000) + " WhatsApp/2"
         #expect(ClickClassifier.classify(userAgent: huge, referrer: nil).kind != .privatePreview)

@@ -87,6 +87,22 @@ struct JSONAnswer<Value: Encodable & Sendable>: ResponseEncodable, Sendable {
     }
 }
 
+/// A JSON answer encoded once, for answers served many times from the cache: the same bytes
+/// and headers as the context's encoder gives.
+struct EncodedJSON: ResponseGenerator, Sendable {
+    let bytes: ByteBuffer
+
+    init(_ value: some Encodable, encoder: JSONEncoder) throws {
+        bytes = ByteBuffer(bytes: try encoder.encode(value))
+    }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
+        Response(status: .ok,
+                 headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(bytes.readableBytes)],
+                 body: .init(byteBuffer: bytes))
+    }
+}
+
 extension APIController {
     /// A long analysis's answer: `200` with the result when it is ready, else `202 Accepted`
     /// with the job computing it, its `Location`, and `Retry-After: 1`.
