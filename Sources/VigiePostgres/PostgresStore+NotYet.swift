@@ -50,6 +50,22 @@ extension PostgresStore {
         throw notYet("privacy operations")
     }
 
+    public func addPrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> PrivacyRequest {
+        throw notYet("privacy operations")
+    }
+
+    public func privacyRequest(id: Int64, workspace: String) async throws -> PrivacyRequest? {
+        throw notYet("privacy operations")
+    }
+
+    public func privacyRequests(workspace: String, filter: PrivacyRequestFilter) async throws -> [PrivacyRequest] {
+        throw notYet("privacy operations")
+    }
+
+    public func updatePrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> Bool {
+        throw notYet("privacy operations")
+    }
+
     // MARK: CampaignStore
 
     public func addCampaign(_ campaign: Campaign, workspace: String) async throws {

@@ -8,10 +8,11 @@ struct PrivacyCommand: AsyncParsableCommand {
             Vigie stores public data about people who never signed up to it. These commands answer an \
             access request (export), an erasure request (erase, through every derived record, with a \
             suppression so later imports do not bring the person back), apply the workspace's \
-            retention periods, and write the record of processing. Every use is audit-logged. \
+            retention periods, and write the record of processing; `requests` tracks each request from \
+            receipt to answer within the one-month deadline. Every use is audit-logged. \
             See docs/privacy.md.
             """,
         subcommands: [PrivacyFindCommand.self, PrivacyExportCommand.self, PrivacyEraseCommand.self,
-                      PrivacyReceiptsCommand.self, PrivacyRetentionCommand.self, PrivacyRecordCommand.self]
+                      PrivacyReceiptsCommand.self, PrivacyRequestsCommand.self, PrivacyRetentionCommand.self, PrivacyRecordCommand.self]
     )
 }

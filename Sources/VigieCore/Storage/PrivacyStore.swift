@@ -12,6 +12,8 @@ import Foundation
 /// - With `options.suppress`, a keyed hash of the account (and of its handle) joins the
 ///   workspace's suppression list, and every later write drops the person
 ///   (``IngestBatch/suppressing(_:)``).
+/// - Requests (``PrivacyRequest``) whose subject names the erased account are kept as the proof
+///   of the answer, their subject replaced by ``PrivacyRequest/erasedSubject(hash:)``.
 /// - The receipt names the person only by ``subjectHash(_:workspace:)``.
 ///
 /// ```swift
@@ -40,4 +42,13 @@ public protocol PrivacyStore: Sendable {
     /// a dry run counts what would go.
     func purgeExpired(before cutoffs: [RetentionPolicy.DataKind: Date], workspace: String,
                       dryRun: Bool) async throws -> PurgeSummary
+
+    /// Records a data subject's request; returns it with its id.
+    func addPrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> PrivacyRequest
+    func privacyRequest(id: Int64, workspace: String) async throws -> PrivacyRequest?
+    /// Open requests first, the nearest deadline first; then closed ones, newest first.
+    func privacyRequests(workspace: String, filter: PrivacyRequestFilter) async throws -> [PrivacyRequest]
+    /// Stores a request's new state and answer (matched by id); `false` when there is none.
+    @discardableResult
+    func updatePrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> Bool
 }

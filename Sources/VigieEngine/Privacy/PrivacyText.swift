@@ -39,7 +39,9 @@ struct PrivacyText {
          pick("Interactions with other accounts: replies, reposts, quotes, mentions, likes, follows.",
               "Interactions avec d'autres comptes : réponses, partages, citations, mentions, mentions « j'aime », abonnements."),
          pick("Scores computed by Vigie: likelihood of inauthentic behaviour with its reasons, audience quality, coordination with other accounts.",
-              "Scores calculés par Vigie : probabilité de comportement inauthentique avec ses raisons, qualité de l'audience, coordination avec d'autres comptes.")]
+              "Scores calculés par Vigie : probabilité de comportement inauthentique avec ses raisons, qualité de l'audience, coordination avec d'autres comptes."),
+         pick("Campaign records: campaigns naming the person as an influencer (with the fee), the short links made for their audience with click and conversion counts (no visitor is identified).",
+              "Données de campagne : campagnes citant la personne comme influenceur (avec sa rémunération), liens courts créés pour son audience avec les nombres de clics et de conversions (aucun visiteur n'est identifié).")]
     }
 
     var scoreLogic: [String] {

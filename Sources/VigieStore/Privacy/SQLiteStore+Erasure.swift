@@ -154,6 +154,8 @@ extension SQLiteStore {
                 WHERE workspace_id = ? AND influencer_platform = ? AND influencer_platform_id = ?
                 """, arguments: [subject.workspaceID, account.platform.rawValue, account.platformID])
             counts["campaignLinksDetached"] = db.changesCount
+            let hash = SuppressionList(key: try PrivacyKeys.key(db, workspaceID: subject.workspaceID)).hash(account)
+            counts["requestsPseudonymised"] = try Self.pseudonymiseRequests(db, subject: subject, hash: hash)
             counts["profileHistory"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM account_metrics WHERE account_id IN (\(rows))") ?? 0
             try db.execute(sql: "DELETE FROM account WHERE id IN (\(rows))")
             counts["accounts"] = db.changesCount

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import VigieTestSupport
+
+/// `vigie privacy requests` with `export` and `erase` as a data-protection officer runs them: a
+/// request recorded, refused an answer until the identity is checked, answered, listed with
+/// its state; late requests warned about; bad input answered with the flag at fault.
+@Suite struct PrivacyCommandTests {
+    func workspace() throws -> CLI {
+        let cli = try CLI()
+        let posts = try cli.write("posts.csv", """
+            id,author,created_at,text,lang
+            1,marie,2026-03-01T10:00:00Z,Le vélo électrique de marie-marqueur,fr
+            2,paul,2026-03-02T10:00:00Z,Bravo @marie pour la course,fr
+
+            """)
+        let ingest = try cli.run(["ingest", "--quiet", "--format", "csv", posts])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        return cli
+    }
+
+    @Test func aRequestIsTrackedFromReceiptToAnswer() throws {
+        let cli = try workspace()
+        defer { cli.cleanUp() }
+        let add = try cli.run(["privacy", "requests", "add", "--kind", "access", "--subject", "@marie",
+                               "--requester", "Marie D. <marie@example.org>"])
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.stdout.contains("request 1 (access)") && add.stdout.contains("requests verify 1"), "\(add.stdout)")
+
+        let early = try cli.run(["privacy", "export", "--request", "1", "--no-scores"])
+        #expect(early.status != 0 && early.stderr.contains("not verified"), "\(early.stderr)")
+
+        let verify = try cli.run(["privacy", "requests", "verify", "1", "--identity-check", "ID card seen by video call"])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        let export = try cli.run(["privacy", "export", "--request", "1", "--no-scores", "--json-file", "dsar-1.json"])
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(export.stderr.contains("request 1 completed; export SHA-256 "), "\(export.stderr)")
+        let exported = try String(contentsOf: cli.directory.appendingPathComponent("dsar-1.json"), encoding: .utf8)
+        #expect(exported.contains("marie-marqueur"))
+
+        let show = try cli.run(["privacy", "requests", "show", "1", "--json"])
+        let request = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        #expect(request["state"] as? String == "completed")
+        #expect(request["identityCheck"] as? String == "ID card seen by video call")
+        #expect((request["exportDigest"] as? String)?.count == 64)
+
+        // An erasure request answered by `erase --request`: the subject comes from the request.
+        let erasure = try cli.run(["privacy", "requests", "add", "--kind", "erasure", "--subject", "@marie",
+                                   "--requester", "Marie D. <marie@example.org>", "--identity-check", "same address as request 1"])
+        #expect(erasure.status == 0, "\(erasure.stderr)")
+        let erase = try cli.run(["privacy", "erase", "--request", "2", "--yes"])
+        #expect(erase.status == 0, "\(erase.stderr)")
+        #expect(erase.stdout.contains("request 2 completed"), "\(erase.stdout)")
+        let list = try cli.run(["privacy", "requests", "list"])
+        #expect(list.status == 0, "\(list.stderr)")
+        let rows = list.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("1 ") || $0.hasPrefix("2 ") }
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains("completed") }, "\(list.stdout)")
+        // The erased person is named by hash in their requests; the requester stays as proof.
+        #expect(!list.stdout.contains("@marie") && list.stdout.contains("erased:"), "\(list.stdout)")
+        #expect(list.stdout.contains("marie@example.org"))
+        let receipts = try cli.run(["privacy", "receipts"])
+        #expect(receipts.stdout.contains("request 2"), "\(receipts.stdout)")
+    }
+
+    @Test func lateRequestsAreWarnedAbout() throws {
+        let cli = try workspace()
+        defer { cli.cleanUp() }
+        let received = String(DateParsingText.daysAgo(27).prefix(10))
+        let old = try cli.run(["privacy", "requests", "add", "--kind", "erasure", "--subject", "@paul", "--requester", "Paul",
+                               "--received", received])
+        #expect(old.status == 0, "\(old.stderr)")
+        _ = try cli.run(["privacy", "requests", "add", "--kind", "access", "--subject", "@marie", "--requester", "Marie"])
+        let list = try cli.run(["privacy", "requests", "--open"])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stderr.contains("warning: request 1 (erasure, received) is due"), "\(list.stderr)")
+        #expect(!list.stderr.contains("request 2"), "\(list.stderr)")
+        let refuse = try cli.run(["privacy", "requests", "close", "1", "--refused", "--note", "identity not confirmed"])
+        #expect(refuse.status == 0 && refuse.stdout.contains("refused"), "\(refuse.stdout) \(refuse.stderr)")
+        #expect(!(try cli.run(["privacy", "requests", "--open"]).stderr.contains("warning")))
+    }
+
+    @Test func badInputNamesTheFlag() throws {
+        let cli = try workspace()
+        defer { cli.cleanUp() }
+        let date = try cli.run(["privacy", "requests", "add", "--kind", "access", "--subject", "@marie", "--requester", "M",
+                                "--received", "yesterday"])
+        #expect(date.status != 0 && date.stderr.contains("--received"), "\(date.stderr)")
+        let kind = try cli.run(["privacy", "requests", "add", "--kind", "deletion", "--subject", "@marie", "--requester", "M"])
+        #expect(kind.status != 0 && kind.stderr.contains("--kind"), "\(kind.stderr)")
+        let requester = try cli.run(["privacy", "requests", "add", "--kind", "access", "--subject", "@marie", "--requester", " "])
+        #expect(requester.status != 0 && requester.stderr.contains("--requester"), "\(requester.stderr)")
+        let missing = try cli.run(["privacy", "requests", "show", "9"])
+        #expect(missing.status != 0 && missing.stderr.contains("no request 9"), "\(missing.stderr)")
+        let nothing = try cli.run(["privacy", "erase", "--yes"])
+        #expect(nothing.status != 0 && nothing.stderr.contains("--request"), "\(nothing.stderr)")
+    }
+}
+
+/// Dates as `--received` takes them.
+enum DateParsingText {
+    static func daysAgo(_ days: Int) -> String {
+        Date().addingTimeInterval(-Double(days) * 86_400).ISO8601Format()
+    }
+}
