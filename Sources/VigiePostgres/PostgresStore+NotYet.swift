@@ -66,6 +66,23 @@ extension PostgresStore {
         throw notYet("privacy operations")
     }
 
+    /// The mode cannot be turned on here, so it is off.
+    public func isPseudonymising(workspace: String) async throws -> Bool {
+        false
+    }
+
+    public func setPseudonymising(_ on: Bool, workspace: String) async throws {
+        throw notYet("privacy operations")
+    }
+
+    public func pseudonymizer(workspace: String) async throws -> Pseudonymizer {
+        throw notYet("privacy operations")
+    }
+
+    public func revealPseudonym(_ pseudonym: String, workspace: String) async throws -> [PseudonymOwner] {
+        throw notYet("privacy operations")
+    }
+
     // MARK: CampaignStore
 
     public func addCampaign(_ campaign: Campaign, workspace: String) async throws {

@@ -13,6 +13,7 @@ struct PrivacyCommand: AsyncParsableCommand {
             See docs/privacy.md.
             """,
         subcommands: [PrivacyFindCommand.self, PrivacyExportCommand.self, PrivacyEraseCommand.self,
-                      PrivacyReceiptsCommand.self, PrivacyRequestsCommand.self, PrivacyRetentionCommand.self, PrivacyRecordCommand.self]
+                      PrivacyReceiptsCommand.self, PrivacyRequestsCommand.self, PrivacyPseudonymsCommand.self, PrivacyRetentionCommand.self,
+                      PrivacyRecordCommand.self]
     )
 }

@@ -84,6 +84,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let lexicons = lexicon.lexicons { engine.lexicons = lexicons }
         try engine.validate()
         let store = try StoreOptions.openStore(engine, readOnly: false, usage: .continuous)
+        // The API, dashboard and webhooks do not pseudonymise yet: they must not show the people
+        // of a workspace whose owner asked for pseudonyms.
+        for workspace in try await store.workspaces() where try await store.isPseudonymising(workspace: workspace) {
+            throw PseudonymGate.refusal(workspace: workspace, what: "the API and dashboard")
+        }
 
         let server = ServerConfiguration(host: host, port: port, engine: engine, secureCookies: !insecureCookies,
                                          maximumUploadBytes: maxUploadMb << 20, publicMetrics: publicMetrics)

@@ -80,6 +80,60 @@ import VigieTestSupport
         #expect(!(try cli.run(["privacy", "requests", "--open"]).stderr.contains("warning")))
     }
 
+    @Test func pseudonymisedOutputsNameNobody() throws {
+        let cli = try CLI()
+        defer { cli.cleanUp() }
+        let posts = try cli.write("posts.csv", """
+            id,author,created_at,text,lang
+            1,marie,2026-03-01T10:00:00Z,Le vélo électrique enfin,fr
+            2,paul,2026-03-02T10:00:00Z,Bravo @marie pour la course à vélo,fr
+
+            """)
+        #expect(try cli.run(["ingest", "--quiet", "--format", "csv", posts]).status == 0)
+        #expect(try cli.run(["privacy", "pseudonyms"]).stdout.contains("off"))
+        let on = try cli.run(["privacy", "pseudonyms", "on", "--reason", "research export"])
+        #expect(on.status == 0 && on.stdout.contains("on"), "\(on.stderr)")
+
+        var shown = ""
+        for arguments in [["query", "vélo"], ["query", "vélo", "--json"], ["query", "vélo", "--csv"], ["posts", "search", "vélo"],
+                          ["posts", "search", "vélo", "--json"]] {
+            let result = try cli.run(arguments)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            shown += result.stdout
+        }
+        #expect(shown.contains("p-"))
+        for handle in ["marie", "paul"] {
+            #expect(!shown.lowercased().contains(handle), "\(handle) is shown: \(shown)")
+        }
+        // The same person gets the same pseudonym in every run and output.
+        func newestFirst() throws -> [(author: String, text: String)] {
+            let json = try cli.run(["query", "vélo", "--json"]).stdout
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            return (object["posts"] as? [[String: Any]] ?? []).map { ($0["authorHandle"] as? String ?? "", $0["text"] as? String ?? "") }
+        }
+        let first = try newestFirst()
+        #expect(first.count == 2 && Set(first.map(\.author)).count == 2 && first.allSatisfy { $0.author.hasPrefix("p-") })
+        #expect(try newestFirst().map(\.author) == first.map(\.author))
+        let paul = try #require(first.first?.author)
+        let marie = try #require(first.last?.author)
+        // Mentioned by handle, she has the pseudonym of her account.
+        #expect(first.first?.text == "Bravo @\(marie) pour la course à vélo")
+
+        // Commands that cannot pseudonymise refuse to run, saying why.
+        let refused = try cli.run(["accounts", "show", "marie"])
+        #expect(refused.status != 0 && refused.stderr.contains("pseudonym"), "\(refused.stdout) \(refused.stderr)")
+        #expect(!refused.stdout.contains("marie"))
+
+        // An owner reveals a pseudonym, with a reason.
+        let noReason = try cli.run(["privacy", "pseudonyms", "reveal", paul])
+        #expect(noReason.status != 0 && noReason.stderr.contains("--reason"), "\(noReason.stderr)")
+        let revealed = try cli.run(["privacy", "pseudonyms", "reveal", paul, "--reason", "moderation case 31"])
+        #expect(revealed.status == 0 && revealed.stdout.contains("@paul"), "\(revealed.stdout) \(revealed.stderr)")
+
+        #expect(try cli.run(["privacy", "pseudonyms", "off"]).status == 0)
+        #expect(try cli.run(["query", "vélo"]).stdout.contains("@paul"))
+    }
+
     @Test func badInputNamesTheFlag() throws {
         let cli = try workspace()
         defer { cli.cleanUp() }

@@ -51,4 +51,12 @@ public protocol PrivacyStore: Sendable {
     /// Stores a request's new state and answer (matched by id); `false` when there is none.
     @discardableResult
     func updatePrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> Bool
+
+    /// Whether the workspace shows people by pseudonym (``Pseudonymizer``) in its outputs.
+    func isPseudonymising(workspace: String) async throws -> Bool
+    func setPseudonymising(_ on: Bool, workspace: String) async throws
+    /// The workspace's pseudonyms, under its key (made on first use, never exported).
+    func pseudonymizer(workspace: String) async throws -> Pseudonymizer
+    /// The accounts and mentioned handles of the workspace whose pseudonym is `pseudonym`.
+    func revealPseudonym(_ pseudonym: String, workspace: String) async throws -> [PseudonymOwner]
 }

@@ -19,6 +19,7 @@ extension StoreConformance {
         Check("privacy", "retention periods default, round-trip and refuse zero") { try await $0.retentionPoliciesRoundTrip() },
         Check("privacy", "requests round-trip, open ones first by deadline") { try await $0.requestsRoundTrip() },
         Check("privacy", "an erasure keeps the person's requests, naming them by hash") { try await $0.anErasureKeepsRequestsByHash() },
+        Check("privacy", "pseudonyms are per workspace, stable, and revealed to the key's owner") { try await $0.pseudonymsAreRevealable() },
         Check("privacy", "retention purges expired data with its derived data") { try await $0.retentionPurgesExpiredData() },
     ]
 
@@ -247,6 +248,28 @@ extension StoreConformance {
             #expect(kept.requester == request.requester && kept.kind == request.kind && kept.dueAt == request.dueAt)
         }
         #expect(after.contains { $0.subject == PrivacyPlant.otherRequestSubject })
+    }
+
+    func pseudonymsAreRevealable() async throws {
+        let store = try await planted()
+        #expect(try await !store.isPseudonymising(workspace: Self.ws))
+        try await store.setPseudonymising(true, workspace: Self.ws)
+        #expect(try await store.isPseudonymising(workspace: Self.ws))
+        #expect(try await !store.isPseudonymising(workspace: "other"))
+        let name = try await store.pseudonymizer(workspace: Self.ws).pseudonym(PrivacyPlant.person)
+        #expect(try await store.pseudonymizer(workspace: Self.ws).pseudonym(PrivacyPlant.person) == name)
+        #expect(try await store.pseudonymizer(workspace: "other").pseudonym(PrivacyPlant.person) != name)
+        #expect(try await store.revealPseudonym(name, workspace: Self.ws)
+                == [PseudonymOwner(platform: .twitter, platformID: PrivacyPlant.person.platformID, handle: "zoe_planted")])
+        #expect(try await store.revealPseudonym("@" + name, workspace: Self.ws).count == 1)
+        // A handle is revealed from the mentions that name it.
+        let mentioned = try await store.pseudonymizer(workspace: Self.ws).pseudonym(platform: .twitter, handle: "olivier")
+        #expect(try await store.revealPseudonym(mentioned, workspace: Self.ws)
+                == [PseudonymOwner(platform: .twitter, platformID: nil, handle: "olivier")])
+        #expect(try await store.revealPseudonym("p-000000000000", workspace: Self.ws).isEmpty)
+        #expect(try await store.revealPseudonym(name, workspace: "other").isEmpty)
+        try await store.setPseudonymising(false, workspace: Self.ws)
+        #expect(try await !store.isPseudonymising(workspace: Self.ws))
     }
 
     func retentionPoliciesRoundTrip() async throws {
