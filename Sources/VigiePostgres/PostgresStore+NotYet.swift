@@ -13,6 +13,9 @@ extension PostgresStore {
 
     // MARK: PrivacyStore
 
+    /// Imports on PostgreSQL mark deleted accounts only (no erasure yet).
+    public var erasesSubjects: Bool { false }
+
     public func findSubjects(_ search: SubjectSearch, workspace: String, limit: Int) async throws -> [SubjectMatch] {
         throw notYet("privacy operations")
     }

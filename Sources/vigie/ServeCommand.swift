@@ -147,7 +147,7 @@ enum LiveWorkspaces {
         for workspace in workspaces {
             var configuration = engine
             configuration.workspace = workspace
-            let context = LiveContext(writer: changes.writer(over: store), sources: store, workspace: workspace,
+            let context = LiveContext(writer: changes.writer(over: store.applyingPlatformDeletions), sources: store, workspace: workspace,
                                       options: LiveOptions(), logger: logger)
             services.append(LiveListener(context: context, monitor: SourceMonitor()))
             services.append(AlertSchedule(engine: Engine(store: store, configuration: configuration), transport: WebhookSender(),

@@ -92,6 +92,67 @@ struct PrivacyUseCaseTests {
         #expect(try await engine.privacyRequest(request.id).exportedAt != nil)
     }
 
+    @Test func aPlatformDeletionGoesThroughTheErasure() async throws {
+        let engine = try await Self.engine()
+        let store = engine.store
+        let writer = store.applyingPlatformDeletions
+        #expect(writer is PlatformDeletionWriter)
+        let person = PrivacyPlant.person
+        let deleted = Tombstone(platform: .twitter, target: .account, platformID: person.platformID, reason: "deleted")
+        try await writer.write(Fixture.batch([.tombstone(deleted)]), workspace: "default")
+        #expect(try await store.subjectRecords(person, workspace: "default") == nil)
+        #expect(try await store.searchPosts(workspace: "default", text: PrivacyPlant.words[0], limit: 5).isEmpty)
+        let receipt = try #require(try await store.erasureReceipts(workspace: "default", limit: 5).first)
+        #expect(receipt.actor == PlatformDeletion.actor && receipt.reason == "platform deleted")
+        #expect(receipt.counts["posts"] == 2 && receipt.counts["interactions"] ?? 0 >= 3)
+        // Not suppressed: a platform may undo a take-down, and the account then comes back.
+        #expect(try await !store.isSuppressed(person, workspace: "default"))
+        try await writer.write(Fixture.batch([.account(Fixture.account(person.platformID, handle: "zoe_planted"))]), workspace: "default")
+        #expect(try await store.subjectRecords(person, workspace: "default") != nil)
+
+        // A take-down reported as an account record erases too; a suspension only marks.
+        let olivier = AccountKey(platform: .twitter, platformID: "o1")
+        try await writer.write(Fixture.batch([.account(Account(platform: .twitter, platformID: "o1", status: .takendown))]),
+                               workspace: "default")
+        #expect(try await store.subjectRecords(olivier, workspace: "default") == nil)
+        let odile = AccountKey(platform: .twitter, platformID: "o2")
+        let suspended = Tombstone(platform: .twitter, target: .account, platformID: "o2", reason: "suspended")
+        try await writer.write(Fixture.batch([.tombstone(suspended)]), workspace: "default")
+        #expect(try await store.subjectRecords(odile, workspace: "default")?.account.status == .suspended)
+        #expect(try await store.erasureReceipts(workspace: "default", limit: 10).count == 2)
+    }
+
+    @Test func aBulkLoadErasesOnceItsIndexesAreBack() async throws {
+        let engine = try await Self.engine()
+        let writer = engine.store.applyingPlatformDeletions
+        #expect(try await writer.beginBulkLoad(inputBytes: 64 << 20))
+        let deleted = Tombstone(platform: .twitter, target: .account, platformID: PrivacyPlant.person.platformID, reason: "deleted")
+        try await writer.write(Fixture.batch([.tombstone(deleted)]), workspace: "default")
+        #expect(try await engine.store.subjectRecords(PrivacyPlant.person, workspace: "default") != nil)
+        try await writer.endBulkLoad()
+        #expect(try await engine.store.subjectRecords(PrivacyPlant.person, workspace: "default") == nil)
+    }
+
+    @Test func anImportedAccountDeletionIsErased() async throws {
+        let engine = try await Self.engine(planted: false)
+        let did = "did:plc:deletedaccount0000000000"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("deletion-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("""
+            {"did":"\(did)","time_us":1779719000000000,"kind":"identity","identity":{"did":"\(did)","handle":"gone.bsky.social","seq":1,"time":"2026-05-25T14:23:20.000Z"}}
+            {"did":"\(did)","time_us":1779719001000000,"kind":"commit","commit":{"rev":"r1","operation":"create","collection":"app.bsky.feed.post","rkey":"3gone1","record":{"$type":"app.bsky.feed.post","createdAt":"2026-05-25T14:23:21.000Z","langs":["en"],"text":"soon-gone-marker"},"cid":"bafygone1"}}
+            {"did":"\(did)","time_us":1779719009000000,"kind":"account","account":{"active":false,"status":"deleted","did":"\(did)","seq":2,"time":"2026-05-25T14:23:29.000Z"}}
+
+            """.utf8).write(to: file)
+        let result = try await engine.ingest(IngestRequest(paths: [file.path], identifyLanguages: false))
+        #expect(result.totalPosts == 1)
+        let account = AccountKey(platform: .bluesky, platformID: did)
+        #expect(try await engine.store.subjectRecords(account, workspace: "default") == nil)
+        #expect(try await engine.store.searchPosts(workspace: "default", text: "soon-gone-marker", limit: 5).isEmpty)
+        let receipts = try await engine.store.erasureReceipts(workspace: "default", limit: 5)
+        #expect(receipts.map(\.reason) == ["platform deleted"] && receipts.first?.counts["posts"] == 1)
+    }
+
     @Test func theListWarnsBeforeTheDeadline() async throws {
         let engine = try await Self.engine(planted: false)
         let now = Date()

@@ -21,6 +21,9 @@ import Foundation
 /// let receipt = try await store.eraseSubject(matches[0].key, workspace: "acme", options: ErasureOptions(reason: "request 12"))
 /// ```
 public protocol PrivacyStore: Sendable {
+    /// Whether this backend implements erasure (imports then apply platform deletions through
+    /// it: ``PlatformDeletionWriter``).
+    var erasesSubjects: Bool { get }
     /// Accounts that match, best first: exact handle or id before partial names.
     func findSubjects(_ search: SubjectSearch, workspace: String, limit: Int) async throws -> [SubjectMatch]
     /// Everything held about one account; `nil` when the workspace does not know it.

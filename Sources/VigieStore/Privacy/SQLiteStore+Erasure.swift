@@ -13,6 +13,8 @@ import VigieCore
 extension SQLiteStore {
     static let erasureBatchSize = 200
 
+    public var erasesSubjects: Bool { true }
+
     @discardableResult
     public func eraseSubject(_ account: AccountKey, workspace: String, options: ErasureOptions) async throws -> ErasureReceipt? {
         try validate(workspace: workspace)
