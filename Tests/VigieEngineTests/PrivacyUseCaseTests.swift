@@ -153,6 +153,17 @@ struct PrivacyUseCaseTests {
         #expect(receipts.map(\.reason) == ["platform deleted"] && receipts.first?.counts["posts"] == 1)
     }
 
+    @Test func theRecordOfProcessingCountsRequestsAndSaysWhenPseudonymised() async throws {
+        let engine = try await Self.engine()
+        let plain = try await engine.processingRecord(ProcessingRecordRequest(language: .fr))
+        #expect(plain.figures["requests"] == 3 && plain.figures["requestsOpen"] == 3)
+        #expect(!plain.securityMeasures.contains { $0.hasPrefix("Pseudonymisation") })
+        _ = try await engine.setPseudonymisation(true, reason: "research")
+        let record = try await engine.processingRecord(ProcessingRecordRequest(language: .fr))
+        #expect(record.securityMeasures.contains { $0.hasPrefix("Pseudonymisation : ") })
+        #expect(record.markdown.contains("requestsOpen: 3"))
+    }
+
     @Test func theListWarnsBeforeTheDeadline() async throws {
         let engine = try await Self.engine(planted: false)
         let now = Date()
