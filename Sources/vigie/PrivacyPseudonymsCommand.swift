@@ -8,7 +8,8 @@ struct PrivacyPseudonymsCommand: AsyncParsableCommand {
         commandName: "pseudonyms",
         abstract: "Show people by stable keyed pseudonyms instead of handles and names (per workspace).",
         discussion: """
-            When on, `vigie query` and `vigie posts search` print every author, mention and @handle \
+            When on, `vigie query`, `vigie posts search` and `vigie graph export` name every author, \
+            mention and @handle \
             as p-<12 hex digits> (an HMAC under the workspace's key: the same person always gets the \
             same pseudonym), without names or biographies, and every other command that would \
             print people refuses to run until it is turned off. An owner finds who a pseudonym \

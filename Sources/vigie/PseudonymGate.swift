@@ -9,6 +9,7 @@ protocol PseudonymAware {}
 
 extension QueryCommand: PseudonymAware {}
 extension PostsCommand.Search: PseudonymAware {}
+extension GraphCommand.Export: PseudonymAware {}
 extension IngestCommand: PseudonymAware {}
 extension StatsCommand: PseudonymAware {}
 extension MigrateCommand: PseudonymAware {}
@@ -62,7 +63,7 @@ enum PseudonymGate {
     static func refusal(workspace: String, what: String) -> CLIError {
         CLIError("""
             workspace '\(workspace)' shows people by pseudonym, and \(what) cannot hide identities yet: \
-            `vigie query` and `vigie posts search` can; an owner turns the mode off with `vigie privacy pseudonyms off`
+            `vigie query`, `vigie posts search` and `vigie graph export` can; an owner turns the mode off with `vigie privacy pseudonyms off`
             """)
     }
 

@@ -95,13 +95,16 @@ import VigieTestSupport
         #expect(on.status == 0 && on.stdout.contains("on"), "\(on.stderr)")
 
         var shown = ""
+        let nodes = cli.directory.appendingPathComponent("graph-nodes.csv")
         for arguments in [["query", "vélo"], ["query", "vélo", "--json"], ["query", "vélo", "--csv"], ["posts", "search", "vélo"],
-                          ["posts", "search", "vélo", "--json"]] {
+                          ["posts", "search", "vélo", "--json"], ["graph", "export", "--format", "gexf"],
+                          ["graph", "export", "--format", "graphml"], ["graph", "export", "--format", "csv", "--out", "graph.csv"]] {
             let result = try cli.run(arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
             shown += result.stdout
         }
-        #expect(shown.contains("p-"))
+        shown += try String(contentsOf: nodes, encoding: .utf8)
+        #expect(shown.contains("p-") && shown.contains("<node id="))
         for handle in ["marie", "paul"] {
             #expect(!shown.lowercased().contains(handle), "\(handle) is shown: \(shown)")
         }
