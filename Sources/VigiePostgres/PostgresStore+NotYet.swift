@@ -13,6 +13,9 @@ extension PostgresStore {
 
     // MARK: PrivacyStore
 
+    /// Imports on PostgreSQL mark deleted accounts only (no erasure yet).
+    public var erasesSubjects: Bool { false }
+
     public func findSubjects(_ search: SubjectSearch, workspace: String, limit: Int) async throws -> [SubjectMatch] {
         throw notYet("privacy operations")
     }
@@ -47,6 +50,39 @@ extension PostgresStore {
 
     public func purgeExpired(before cutoffs: [RetentionPolicy.DataKind: Date], workspace: String,
                       dryRun: Bool) async throws -> PurgeSummary {
+        throw notYet("privacy operations")
+    }
+
+    public func addPrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> PrivacyRequest {
+        throw notYet("privacy operations")
+    }
+
+    public func privacyRequest(id: Int64, workspace: String) async throws -> PrivacyRequest? {
+        throw notYet("privacy operations")
+    }
+
+    public func privacyRequests(workspace: String, filter: PrivacyRequestFilter) async throws -> [PrivacyRequest] {
+        throw notYet("privacy operations")
+    }
+
+    public func updatePrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> Bool {
+        throw notYet("privacy operations")
+    }
+
+    /// The mode cannot be turned on here, so it is off.
+    public func isPseudonymising(workspace: String) async throws -> Bool {
+        false
+    }
+
+    public func setPseudonymising(_ on: Bool, workspace: String) async throws {
+        throw notYet("privacy operations")
+    }
+
+    public func pseudonymizer(workspace: String) async throws -> Pseudonymizer {
+        throw notYet("privacy operations")
+    }
+
+    public func revealPseudonym(_ pseudonym: String, workspace: String) async throws -> [PseudonymOwner] {
         throw notYet("privacy operations")
     }
 

@@ -64,7 +64,7 @@ struct ListenCommand: AsyncParsableCommand {
             // duplicates of the previous run's.
             writer = BusWriter(bus: opened, idPrefix: "live-\(engine.workspace)-\(ProcessInfo.processInfo.processIdentifier)-\(Int(Date().timeIntervalSince1970))")
         } else {
-            writer = engine.store
+            writer = engine.store.applyingPlatformDeletions
         }
         let known = Set(try await engine.store.sources(workspace: engine.workspace).map(\.name))
         for name in sources where !known.contains(name) {

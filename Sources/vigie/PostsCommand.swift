@@ -34,7 +34,10 @@ struct PostsCommand: AsyncParsableCommand {
         func run() async throws {
             let query = text.joined(separator: " ")
             let engine = try store.engine(readOnly: true)
-            let posts = try await engine.searchPosts(query, limit: limit)
+            var posts = try await engine.searchPosts(query, limit: limit)
+            if let pseudonyms = try await engine.outputPseudonymizer() {
+                posts = try await engine.pseudonymised(posts, with: pseudonyms)
+            }
             if json {
                 print(try Output.json(posts))
                 return

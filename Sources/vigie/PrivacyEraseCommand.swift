@@ -19,11 +19,16 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    @Argument(help: ArgumentHelp("The person: PLATFORM:ID (twitter:12345) or @handle.", valueName: "subject"))
-    var subject: String
+    @Argument(help: ArgumentHelp("The person: PLATFORM:ID (twitter:12345) or @handle (default: the request's).", valueName: "subject"))
+    var subject: String?
 
-    @Option(help: ArgumentHelp("Why: the request's reference (kept in the receipt and the audit log).", valueName: "text"))
-    var reason: String
+    @Option(help: ArgumentHelp("The tracked erasure or objection request this answers (see `vigie privacy requests`).",
+                               valueName: "id"))
+    var request: Int64?
+
+    @Option(help: ArgumentHelp("Why: the request's reference (kept in the receipt and the audit log; default with --request: request ID).",
+                               valueName: "text"))
+    var reason: String?
 
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
@@ -37,20 +42,30 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
     @Flag(help: "Print the receipt as JSON.")
     var json = false
 
+    func validate() throws {
+        if subject == nil && request == nil {
+            throw ValidationError("name the person (PLATFORM:ID or @handle) or the request it answers (--request ID).")
+        }
+        if reason == nil && request == nil {
+            throw ValidationError("give the reason for the erasure with --reason (the request's reference), or --request ID.")
+        }
+    }
+
     func run() async throws {
         let engine = try store.engine(mustExist: true)
         if !yes { try await confirm(engine) }
         let result = try await engine.eraseSubject(PrivacyEraseRequest(
-            subject: subject, reason: reason, suppress: !noSuppression, compact: !noCompaction))
+            subject: subject ?? "", reason: reason ?? "", suppress: !noSuppression, compact: !noCompaction, requestID: request))
         if json {
             print(try Output.json(result))
         } else {
             let receipt = result.receipt
-            print("erased \(subject) from workspace \(receipt.workspace): receipt \(receipt.id), subject \(receipt.subjectHash.prefix(16))…")
+            print("erased \(subject ?? "the subject of request \(request ?? 0)") from workspace \(receipt.workspace): receipt \(receipt.id), subject \(receipt.subjectHash.prefix(16))…")
             print(Output.table(["record", "rows"], receipt.counts.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }))
             print("\(receipt.totalRows) rows in \(String(format: "%.2f", receipt.durationSeconds)) s; "
                   + (receipt.compacted ? "index and log rewritten" : "bytes not yet compacted"))
         }
+        if let answered = result.request { print("request \(answered.id) completed") }
         for note in result.notes { Output.printError("note: \(note)") }
     }
 
@@ -59,8 +74,10 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
         guard isatty(STDIN_FILENO) != 0 else {
             throw CLIError("erasing cannot be undone: add --yes to confirm (standard input is not a terminal)")
         }
-        let search = SubjectReference(subject).accountKey.map { SubjectSearch(.platformID, $0.platformID, platform: $0.platform) }
-            ?? SubjectSearch(.handle, subject)
+        var reference = subject ?? ""
+        if subject == nil, let request { reference = try await engine.privacyRequest(request).subject }
+        let search = SubjectReference(reference).accountKey.map { SubjectSearch(.platformID, $0.platformID, platform: $0.platform) }
+            ?? SubjectSearch(.handle, reference)
         let matches = try await engine.store.findSubjects(search, workspace: engine.workspace, limit: 5)
         for match in matches {
             print("\(match.key) \(match.handle.map { "@" + $0 } ?? "") \(match.displayName ?? ""): "

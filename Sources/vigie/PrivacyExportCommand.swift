@@ -18,8 +18,11 @@ struct PrivacyExportCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var model: ModelOptions
 
-    @Argument(help: ArgumentHelp("The person: PLATFORM:ID (twitter:12345) or @handle.", valueName: "subject"))
-    var subject: String
+    @Argument(help: ArgumentHelp("The person: PLATFORM:ID (twitter:12345) or @handle (default: the request's).", valueName: "subject"))
+    var subject: String?
+
+    @Option(help: ArgumentHelp("The tracked access request this answers (see `vigie privacy requests`).", valueName: "id"))
+    var request: Int64?
 
     @Option(help: ArgumentHelp("Write the JSON export to this file (default: standard output).", valueName: "path"))
     var jsonFile: String?
@@ -36,10 +39,16 @@ struct PrivacyExportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The request's reference, kept in the audit log.", valueName: "text"))
     var reason = ""
 
+    func validate() throws {
+        if subject == nil && request == nil {
+            throw ValidationError("name the person (PLATFORM:ID or @handle) or the request it answers (--request ID).")
+        }
+    }
+
     func run() async throws {
         let engine = try store.engine(mustExist: true, trustModel: model.model)
         let result = try await engine.exportSubject(PrivacyExportRequest(
-            subject: subject, language: language, includeScores: !noScores, reason: reason))
+            subject: subject ?? "", language: language, includeScores: !noScores, reason: reason, requestID: request))
         if let htmlFile { try write(Data(result.html.utf8), to: htmlFile) }
         if let jsonFile {
             try write(result.json, to: jsonFile)
@@ -50,9 +59,12 @@ struct PrivacyExportCommand: AsyncParsableCommand {
         Output.printError("""
             exported \(result.export.subject): \(records.posts.count) posts, \(records.versions.count) versions, \
             \(records.interactionsMade.count + records.interactionsReceived.count) interactions, \
-            \(records.alerts.count) alerts in \(String(format: "%.2f", result.seconds)) s
+            \(records.alerts.count) alerts, \(records.campaigns.count) campaigns, \(records.links.count) links in \(String(format: "%.2f", result.seconds)) s
             """)
         for note in result.export.notes { Output.printError("note: \(note)") }
+        if let answered = result.request {
+            Output.printError("request \(answered.id) completed; export SHA-256 \(answered.exportDigest ?? "")")
+        }
     }
 
     private func write(_ data: Data, to path: String) throws {

@@ -49,10 +49,14 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let result = try await store.engine(readOnly: true).query(QueryRequest(
+        let engine = try store.engine(readOnly: true)
+        let result = try await engine.query(QueryRequest(
             text: query, stemmed: stemmed, since: since.flatMap(DateParsing.parse), until: until.flatMap(DateParsing.parse),
             limit: limit))
-        let page = result.page
+        var page = result.page
+        if let pseudonyms = try await engine.outputPseudonymizer() {
+            page.posts = try await engine.pseudonymised(page.posts, with: pseudonyms)
+        }
         if json {
             struct Result: Encodable {
                 var query: String

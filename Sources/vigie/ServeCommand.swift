@@ -84,6 +84,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let lexicons = lexicon.lexicons { engine.lexicons = lexicons }
         try engine.validate()
         let store = try StoreOptions.openStore(engine, readOnly: false, usage: .continuous)
+        // The API, dashboard and webhooks do not pseudonymise yet: they must not show the people
+        // of a workspace whose owner asked for pseudonyms.
+        for workspace in try await store.workspaces() where try await store.isPseudonymising(workspace: workspace) {
+            throw PseudonymGate.refusal(workspace: workspace, what: "the API and dashboard")
+        }
 
         let server = ServerConfiguration(host: host, port: port, engine: engine, secureCookies: !insecureCookies,
                                          maximumUploadBytes: maxUploadMb << 20, publicMetrics: publicMetrics)
@@ -142,7 +147,7 @@ enum LiveWorkspaces {
         for workspace in workspaces {
             var configuration = engine
             configuration.workspace = workspace
-            let context = LiveContext(writer: changes.writer(over: store), sources: store, workspace: workspace,
+            let context = LiveContext(writer: changes.writer(over: store.applyingPlatformDeletions), sources: store, workspace: workspace,
                                       options: LiveOptions(), logger: logger)
             services.append(LiveListener(context: context, monitor: SourceMonitor()))
             services.append(AlertSchedule(engine: Engine(store: store, configuration: configuration), transport: WebhookSender(),

@@ -37,6 +37,7 @@ struct Vigie: AsyncParsableCommand {
     static func main() async {
         do {
             var command = try parseAsRoot()
+            try await PseudonymGate.check(command)
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {

@@ -14,18 +14,32 @@ public struct GraphExporter: Sendable {
     public let pageRank: [Double]?
     public let connectedOnly: Bool
     private let included: [Bool]
+    /// The accounts as the files name them: the graph's, or their pseudonyms (``pseudonymised(with:)``).
+    private var shown: [GraphAccount]
 
     public init(graph: InteractionGraph, community: [Int32]? = nil, pageRank: [Double]? = nil, connectedOnly: Bool = false) {
         self.graph = graph
         self.community = community
         self.pageRank = pageRank
         self.connectedOnly = connectedOnly
+        shown = graph.nodes.accounts
         var included = [Bool](repeating: !connectedOnly, count: graph.nodeCount)
         if connectedOnly {
             for v in 0..<graph.nodeCount where graph.outgoing.offsets[v + 1] > graph.outgoing.offsets[v]
                 || graph.incoming.offsets[v + 1] > graph.incoming.offsets[v] { included[v] = true }
         }
         self.included = included
+    }
+
+    /// The same export naming every account by its pseudonym (handle and platform id), for a
+    /// workspace whose pseudonymisation is on.
+    public func pseudonymised(with pseudonyms: Pseudonymizer) -> GraphExporter {
+        var copy = self
+        copy.shown = shown.map { account in
+            let name = pseudonyms.pseudonym(account.key)
+            return GraphAccount(platform: account.platform, platformID: name, handle: name, followers: account.followers)
+        }
+        return copy
     }
 
     public var exportedNodes: Int { included.reduce(0) { $0 + ($1 ? 1 : 0) } }
@@ -70,7 +84,7 @@ public struct GraphExporter: Sendable {
             """)
         var chunk = ""
         for v in 0..<graph.nodeCount where included[v] {
-            let account = graph.nodes.accounts[v]
+            let account = shown[v]
             chunk += "      <node id=\"\(v)\" label=\"\(XMLText.escaped(account.label))\"><attvalues>"
                 + "<attvalue for=\"platform\" value=\"\(XMLText.escaped(account.platform))\"/>"
                 + "<attvalue for=\"platform_id\" value=\"\(XMLText.escaped(account.platformID))\"/>"
@@ -107,7 +121,7 @@ public struct GraphExporter: Sendable {
             """)
         var chunk = ""
         for v in 0..<graph.nodeCount where included[v] {
-            let account = graph.nodes.accounts[v]
+            let account = shown[v]
             chunk += "    <node id=\"\(v)\"><data key=\"label\">\(XMLText.escaped(account.label))</data>"
                 + "<data key=\"platform\">\(XMLText.escaped(account.platform))</data>"
                 + "<data key=\"platform_id\">\(XMLText.escaped(account.platformID))</data>"
@@ -138,7 +152,7 @@ public struct GraphExporter: Sendable {
     public func writeNodesCSV(to emit: (String) -> Void) {
         var chunk = "node,platform,platform_id,handle,followers,community,pagerank\n"
         for v in 0..<graph.nodeCount where included[v] {
-            let account = graph.nodes.accounts[v]
+            let account = shown[v]
             chunk += [String(v), account.platform, account.platformID, account.handle ?? "",
                       account.followers.map(String.init) ?? "", community.map { String($0[v]) } ?? "",
                       pageRank.map { String($0[v]) } ?? ""]

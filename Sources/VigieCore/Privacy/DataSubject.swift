@@ -151,6 +151,50 @@ public struct SubjectRecords: Sendable, Codable {
         }
     }
 
+    /// A campaign that names the subject among its influencers, with their fee.
+    public struct CampaignRecord: Sendable, Hashable, Codable {
+        public var campaign: String
+        public var handle: String
+        public var fee: Money?
+        public var startsAt: Date
+        public var endsAt: Date?
+
+        public init(campaign: String, handle: String, fee: Money?, startsAt: Date, endsAt: Date?) {
+            self.campaign = campaign
+            self.handle = handle
+            self.fee = fee
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+        }
+    }
+
+    /// A short link made for the subject's audience, with the traffic and conversions attributed
+    /// to it (counts only: clicks name nobody).
+    public struct LinkRecord: Sendable, Hashable, Codable {
+        public var code: String
+        public var campaign: String
+        public var target: String
+        public var channel: String?
+        public var createdAt: Date
+        /// Every recorded request of the link (raw clicks and the daily counts retention leaves).
+        public var clicks: Int
+        public var conversions: Int
+        /// The conversions' value, one sum per currency.
+        public var conversionValue: [Money]
+
+        public init(code: String, campaign: String, target: String, channel: String?, createdAt: Date, clicks: Int,
+                    conversions: Int, conversionValue: [Money]) {
+            self.code = code
+            self.campaign = campaign
+            self.target = target
+            self.channel = channel
+            self.createdAt = createdAt
+            self.clicks = clicks
+            self.conversions = conversions
+            self.conversionValue = conversionValue
+        }
+    }
+
     public var workspace: String
     public var account: Account
     public var metricHistory: [MetricSnapshot]
@@ -163,12 +207,14 @@ public struct SubjectRecords: Sendable, Codable {
     public var alerts: [AlertRecord]
     public var tombstones: [Tombstone]
     public var rejects: [RejectRecord]
+    public var campaigns: [CampaignRecord]
+    public var links: [LinkRecord]
 
     public init(workspace: String, account: Account, metricHistory: [MetricSnapshot] = [], posts: [Post] = [],
                 versions: [VersionRecord] = [], interactionsMade: [InteractionRecord] = [],
                 interactionsReceived: [InteractionRecord] = [], mentionedIn: [MentionRecord] = [],
                 watchMatches: [WatchMatchRecord] = [], alerts: [AlertRecord] = [], tombstones: [Tombstone] = [],
-                rejects: [RejectRecord] = []) {
+                rejects: [RejectRecord] = [], campaigns: [CampaignRecord] = [], links: [LinkRecord] = []) {
         self.workspace = workspace
         self.account = account
         self.metricHistory = metricHistory
@@ -181,5 +227,7 @@ public struct SubjectRecords: Sendable, Codable {
         self.alerts = alerts
         self.tombstones = tombstones
         self.rejects = rejects
+        self.campaigns = campaigns
+        self.links = links
     }
 }

@@ -12,6 +12,8 @@ import Foundation
 /// - With `options.suppress`, a keyed hash of the account (and of its handle) joins the
 ///   workspace's suppression list, and every later write drops the person
 ///   (``IngestBatch/suppressing(_:)``).
+/// - Requests (``PrivacyRequest``) whose subject names the erased account are kept as the proof
+///   of the answer, their subject replaced by ``PrivacyRequest/erasedSubject(hash:)``.
 /// - The receipt names the person only by ``subjectHash(_:workspace:)``.
 ///
 /// ```swift
@@ -19,6 +21,9 @@ import Foundation
 /// let receipt = try await store.eraseSubject(matches[0].key, workspace: "acme", options: ErasureOptions(reason: "request 12"))
 /// ```
 public protocol PrivacyStore: Sendable {
+    /// Whether this backend implements erasure (imports then apply platform deletions through
+    /// it: ``PlatformDeletionWriter``).
+    var erasesSubjects: Bool { get }
     /// Accounts that match, best first: exact handle or id before partial names.
     func findSubjects(_ search: SubjectSearch, workspace: String, limit: Int) async throws -> [SubjectMatch]
     /// Everything held about one account; `nil` when the workspace does not know it.
@@ -40,4 +45,21 @@ public protocol PrivacyStore: Sendable {
     /// a dry run counts what would go.
     func purgeExpired(before cutoffs: [RetentionPolicy.DataKind: Date], workspace: String,
                       dryRun: Bool) async throws -> PurgeSummary
+
+    /// Records a data subject's request; returns it with its id.
+    func addPrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> PrivacyRequest
+    func privacyRequest(id: Int64, workspace: String) async throws -> PrivacyRequest?
+    /// Open requests first, the nearest deadline first; then closed ones, newest first.
+    func privacyRequests(workspace: String, filter: PrivacyRequestFilter) async throws -> [PrivacyRequest]
+    /// Stores a request's new state and answer (matched by id); `false` when there is none.
+    @discardableResult
+    func updatePrivacyRequest(_ request: PrivacyRequest, workspace: String) async throws -> Bool
+
+    /// Whether the workspace shows people by pseudonym (``Pseudonymizer``) in its outputs.
+    func isPseudonymising(workspace: String) async throws -> Bool
+    func setPseudonymising(_ on: Bool, workspace: String) async throws
+    /// The workspace's pseudonyms, under its key (made on first use, never exported).
+    func pseudonymizer(workspace: String) async throws -> Pseudonymizer
+    /// The accounts and mentioned handles of the workspace whose pseudonym is `pseudonym`.
+    func revealPseudonym(_ pseudonym: String, workspace: String) async throws -> [PseudonymOwner]
 }

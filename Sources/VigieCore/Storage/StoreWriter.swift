@@ -13,7 +13,8 @@
 ///   original's row.
 /// - A tombstone hides its post for good: a later import of that post is ignored, and the
 ///   post's derived data (interactions, full-text entry) is removed. Like, repost and follow
-///   tombstones do the same for recorded interactions; an account tombstone only sets a status.
+///   tombstones do the same for recorded interactions; an account tombstone only sets a status
+///   (imports and live connectors erase deleted accounts above the store: ``PlatformDeletionWriter``).
 /// - Times are kept to the millisecond.
 /// - Interactions implied by a post (reply, repost, quote, mention) are derived by the store.
 public protocol StoreWriter: Sendable {

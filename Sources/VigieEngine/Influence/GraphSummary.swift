@@ -102,8 +102,9 @@ extension Engine {
         let graph = try await loader.graph(nodes: nodes)
         let partition = try await loader.communities(graph, resolution: request.resolution)
         let ranks = try await loader.pageRank(graph).ranks
-        return GraphExport(exporter: GraphExporter(graph: graph, community: partition.community, pageRank: ranks,
-                                                   connectedOnly: request.connectedOnly),
-                           timings: loader.timings)
+        var exporter = GraphExporter(graph: graph, community: partition.community, pageRank: ranks, connectedOnly: request.connectedOnly)
+        // A research export of a pseudonymised workspace names nobody.
+        if let pseudonyms = try await outputPseudonymizer() { exporter = exporter.pseudonymised(with: pseudonyms) }
+        return GraphExport(exporter: exporter, timings: loader.timings)
     }
 }

@@ -52,7 +52,7 @@ extension Engine {
     /// ```
     public func runIngestWorker(bus: any IngestBus, group: String = "writers",
                                 progress: (@Sendable (WorkerProgress) -> Void)? = nil) async throws {
-        let store = self.store
+        let store = self.store.applyingPlatformDeletions
         let tally = WorkerTally()
         try await bus.consume(group: group) { delivery in
             let written = try await store.write(delivery.batch, workspace: delivery.workspace)

@@ -93,7 +93,8 @@ extension Engine {
             return try await Self.ingest(request, into: DiscardingWriter(), workspace: workspace,
                                          resources: resources, events: events)
         }
-        return try await Self.ingest(request, into: store, workspace: workspace, resources: resources, events: events)
+        return try await Self.ingest(request, into: store.applyingPlatformDeletions, workspace: workspace, resources: resources,
+                                     events: events)
     }
 
     /// The same, into any writer: a dry run needs no store.

@@ -11,14 +11,19 @@ public struct PrivacyExportRequest: Sendable, Hashable {
     public var includeScores: Bool
     public var actor: String
     public var reason: String
+    /// The tracked request (``PrivacyRequest``) this export answers: it must be an access request
+    /// whose requester's identity was verified; it is then completed with the export's digest.
+    /// Its subject is used when `subject` is empty.
+    public var requestID: Int64?
 
     public init(subject: String = "", language: DocumentLanguage = .en, includeScores: Bool = true,
-                actor: String = "cli", reason: String = "") {
+                actor: String = "cli", reason: String = "", requestID: Int64? = nil) {
         self.subject = subject
         self.language = language
         self.includeScores = includeScores
         self.actor = actor
         self.reason = reason
+        self.requestID = requestID
     }
 
     public func validate() throws(EngineError) {
@@ -57,6 +62,8 @@ public struct PrivacyExportResult: Sendable {
     public var json: Data
     public var html: String
     public var seconds: Double
+    /// The request it answered, now completed.
+    public var request: PrivacyRequest?
 }
 
 extension Engine {
@@ -67,6 +74,12 @@ extension Engine {
     /// try result.json.write(to: URL(fileURLWithPath: "dsar-12.json"))
     /// ```
     public func exportSubject(_ request: PrivacyExportRequest) async throws -> PrivacyExportResult {
+        var request = request
+        var tracked: PrivacyRequest?
+        if let id = request.requestID {
+            tracked = try await answerableRequest(id, answeredByErasure: false)
+            request.subject = try await subject(given: request.subject, request: tracked)
+        }
         try request.validate()
         let clock = ContinuousClock()
         let started = clock.now
@@ -94,11 +107,22 @@ extension Engine {
         let json = try encoder.encode(export)
         let html = AccessExportPage(export: export).render()
         let hash = try await store.subjectHash(key, workspace: workspace)
+        if var answered = tracked {
+            // Vigie keeps no copy of the export: the digest proves which file was sent.
+            answered.exportedAt = export.generatedAt
+            answered.exportDigest = KeyedHash.hex(of: KeyedHash.sha256(Array(json)))
+            answered.state = .completed
+            answered.closedAt = export.generatedAt
+            answered.note = "answered by an access export"
+            tracked = try await save(answered)
+        }
         try await auditPrivacy("privacy.export", actor: request.actor, target: "subject:" + hash.prefix(16),
-                               detail: "\(records.posts.count) posts" + reasonSuffix(request.reason))
+                               detail: "\(records.posts.count) posts" + (tracked.map { "; request \($0.id)" } ?? "")
+                                   + reasonSuffix(request.reason))
         let elapsed = clock.now - started
         return PrivacyExportResult(export: export, json: json, html: html,
-                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                                   request: tracked)
     }
 
     /// Purposes, categories, recipients (the members and every alert webhook's host), retention

@@ -36,6 +36,8 @@ struct AccessExportPage {
             [t("Posts of others naming you", "Publications d'autres comptes vous nommant"), "\(records.mentionedIn.count)"],
             [t("Saved searches matching your posts", "Recherches enregistrées couvrant vos publications"), "\(records.watchMatches.count)"],
             [t("Alerts naming you", "Alertes vous nommant"), "\(records.alerts.count)"],
+            [t("Campaigns listing you", "Campagnes vous listant"), "\(records.campaigns.count)"],
+            [t("Short links made for you", "Liens courts créés pour vous"), "\(records.links.count)"],
         ]))
         let info = export.information
         html += section(t("Why and how your data is processed", "Pourquoi et comment vos données sont traitées"),
@@ -63,6 +65,7 @@ struct AccessExportPage {
         html += section(t("Interactions", "Interactions"),
                         "<h3>\(t("Made", "Faites"))</h3>" + interactionTable(records.interactionsMade)
                         + "<h3>\(t("Received", "Reçues"))</h3>" + interactionTable(records.interactionsReceived))
+        html += section(t("Campaigns", "Campagnes"), campaignsHTML(records))
         html += section(t("Other records", "Autres enregistrements"), table(
             [[t("Kind", "Nature"), t("Detail", "Détail")]]
             + records.mentionedIn.map { [t("Named in a post", "Nommé dans une publication"), "\($0.author) — \($0.postID) — \(date($0.at))"] }
@@ -98,6 +101,19 @@ struct AccessExportPage {
             + subsection(t("What raised it", "Ce qui l'a fait monter"), score.reasonsUp.map(\.sentence))
             + subsection(t("What lowered it", "Ce qui l'a fait baisser"), score.reasonsDown.map(\.sentence))
         }.joined()
+    }
+
+    private func campaignsHTML(_ records: SubjectRecords) -> String {
+        guard !records.campaigns.isEmpty || !records.links.isEmpty else {
+            return "<p>\(t("No campaign names you.", "Aucune campagne ne vous nomme."))</p>"
+        }
+        return table([[t("Campaign", "Campagne"), t("Handle", "Identifiant"), t("Fee", "Rémunération"), t("From", "Du"), t("To", "Au")]]
+                     + records.campaigns.map { [$0.campaign, "@" + $0.handle, $0.fee?.description ?? "—", date($0.startsAt),
+                                                $0.endsAt.map(date) ?? "—"] }, header: true)
+            + table([[t("Link", "Lien"), t("Campaign", "Campagne"), t("Target", "Destination"), t("Channel", "Canal"),
+                      t("Clicks", "Clics"), t("Conversions", "Conversions"), t("Value", "Valeur")]]
+                    + records.links.map { [$0.code, $0.campaign, $0.target, $0.channel ?? "—", String($0.clicks), String($0.conversions),
+                                           $0.conversionValue.map(\.description).joined(separator: ", ")] }, header: true)
     }
 
     private func interactionTable(_ rows: [SubjectRecords.InteractionRecord]) -> String {

@@ -39,7 +39,9 @@ struct PrivacyText {
          pick("Interactions with other accounts: replies, reposts, quotes, mentions, likes, follows.",
               "Interactions avec d'autres comptes : réponses, partages, citations, mentions, mentions « j'aime », abonnements."),
          pick("Scores computed by Vigie: likelihood of inauthentic behaviour with its reasons, audience quality, coordination with other accounts.",
-              "Scores calculés par Vigie : probabilité de comportement inauthentique avec ses raisons, qualité de l'audience, coordination avec d'autres comptes.")]
+              "Scores calculés par Vigie : probabilité de comportement inauthentique avec ses raisons, qualité de l'audience, coordination avec d'autres comptes."),
+         pick("Campaign records: campaigns naming the person as an influencer (with the fee), the short links made for their audience with click and conversion counts (no visitor is identified).",
+              "Données de campagne : campagnes citant la personne comme influenceur (avec sa rémunération), liens courts créés pour son audience avec les nombres de clics et de conversions (aucun visiteur n'est identifié).")]
     }
 
     var scoreLogic: [String] {
@@ -73,7 +75,16 @@ struct PrivacyText {
               "Journal d'audit des connexions, modifications, exports, recherches de personnes, effacements et changements de durée de conservation."),
          pick("Erasure overwrites deleted bytes (SQLite secure_delete, full-text index rewrite, log truncation); erased people are kept out by a keyed hash, not their identifiers.",
               "L'effacement écrase les octets supprimés (secure_delete de SQLite, réécriture de l'index plein texte, troncature du journal) ; les personnes effacées sont écartées par un haché à clé, pas par leurs identifiants."),
-         pick("No IP address of data subjects is collected.", "Aucune adresse IP des personnes concernées n'est collectée.")]
+         pick("No IP address of data subjects is collected.", "Aucune adresse IP des personnes concernées n'est collectée."),
+         pick("Accounts a platform deletes or takes down are erased from Vigie when the deletion is imported or streamed.",
+              "Les comptes supprimés ou retirés par une plateforme sont effacés de Vigie dès que la suppression est importée ou reçue en direct."),
+         pick("Data subjects' requests are tracked with the requester's identity check and the one-month deadline.",
+              "Les demandes des personnes sont suivies avec la vérification de l'identité du demandeur et le délai d'un mois.")]
+    }
+
+    var pseudonymisationMeasure: String {
+        pick("Pseudonymisation: outputs show people as keyed pseudonyms; only an owner with the workspace's key can reveal one, and each reveal is audited.",
+             "Pseudonymisation : les sorties montrent les personnes sous des pseudonymes à clé ; seul un propriétaire disposant de la clé de l'espace de travail peut en lever un, et chaque levée est journalisée.")
     }
 
     func retentionLine(_ kind: RetentionPolicy.DataKind, days: Int?) -> String {

@@ -17,7 +17,7 @@ public struct ProcessingRecord: Sendable, Codable {
     public var retention: [String]
     public var transfers: String
     public var securityMeasures: [String]
-    /// Figures that show the processing's scale: accounts, posts and erasures so far.
+    /// Figures that show the processing's scale: accounts, posts, erasures and requests so far.
     public var figures: [String: Int]
 
     /// The record as Markdown, for the DPO's register.
@@ -72,6 +72,11 @@ extension Engine {
             figures["interactions", default: 0] += counts.interactions
         }
         figures["erasures"] = try await store.erasureReceipts(workspace: workspace, limit: 100_000).count
+        let requests = try await store.privacyRequests(workspace: workspace, filter: PrivacyRequestFilter(limit: 100_000))
+        figures["requests"] = requests.count
+        figures["requestsOpen"] = requests.filter(\.state.isOpen).count
+        var measures = text.securityMeasures
+        if try await store.isPseudonymising(workspace: workspace) { measures.append(text.pseudonymisationMeasure) }
         let hasWebhooks = try await store.alertRules(workspace: workspace).contains { $0.webhookURL != nil }
         let transfers = hasWebhooks
             ? text.pick("Alert receivers may be outside the EU: check each webhook host listed under recipients.",
@@ -83,6 +88,6 @@ extension Engine {
             dataSubjects: text.pick("People whose public posts or profiles match the workspace's topics, and the accounts they interact with.",
                                     "Les personnes dont les publications ou profils publics correspondent aux sujets de l'espace de travail, et les comptes avec lesquels elles interagissent."),
             categories: information.categories, sources: information.sources, recipients: information.recipients,
-            retention: information.retention, transfers: transfers, securityMeasures: text.securityMeasures, figures: figures)
+            retention: information.retention, transfers: transfers, securityMeasures: measures, figures: figures)
     }
 }

@@ -12,13 +12,19 @@ public struct PrivacyEraseRequest: Sendable, Hashable {
     public var suppress: Bool
     /// Rewrite the full-text index and truncate the log so the bytes leave the files too.
     public var compact: Bool
+    /// The tracked request (``PrivacyRequest``) this erasure answers: an erasure or objection
+    /// request whose requester's identity was verified; it is then completed with the receipt.
+    /// Its subject is used when `subject` is empty, and `request <id>` when `reason` is.
+    public var requestID: Int64?
 
-    public init(subject: String = "", reason: String = "", actor: String = "cli", suppress: Bool = true, compact: Bool = true) {
+    public init(subject: String = "", reason: String = "", actor: String = "cli", suppress: Bool = true, compact: Bool = true,
+                requestID: Int64? = nil) {
         self.subject = subject
         self.reason = reason
         self.actor = actor
         self.suppress = suppress
         self.compact = compact
+        self.requestID = requestID
     }
 
     public func validate() throws(EngineError) {
@@ -34,6 +40,8 @@ public struct PrivacyEraseRequest: Sendable, Hashable {
 
 public struct PrivacyEraseResult: Sendable, Codable {
     public var receipt: ErasureReceipt
+    /// The request it answered, now completed.
+    public var request: PrivacyRequest?
     /// Configuration written by users that still names the person (a watch's query, a live
     /// source's account list): Vigie does not rewrite it, someone should.
     public var notes: [String]
@@ -48,6 +56,12 @@ extension Engine {
     /// print(result.receipt.counts)
     /// ```
     public func eraseSubject(_ request: PrivacyEraseRequest) async throws -> PrivacyEraseResult {
+        var request = request
+        if let id = request.requestID {
+            let tracked = try await answerableRequest(id, answeredByErasure: true)
+            request.subject = try await subject(given: request.subject, request: tracked)
+            if request.reason.trimmingCharacters(in: .whitespaces).isEmpty { request.reason = "request \(id)" }
+        }
         try request.validate()
         let key = try await resolveSubject(SubjectReference(request.subject), field: "subject")
         // Read before the erasure: afterwards nothing names them any more.
@@ -59,9 +73,19 @@ extension Engine {
             throw EngineError(.notFound, field: "subject", "no account \(key) in workspace '\(workspace)'"
                               + (request.suppress ? "; it was added to the suppression list all the same" : ""))
         }
+        var answered: PrivacyRequest?
+        if let id = request.requestID {
+            // Read again: the erasure replaced the request's subject by the person's hash.
+            var tracked = try await privacyRequest(id)
+            tracked.erasureReceipt = receipt.id
+            tracked.state = .completed
+            tracked.closedAt = receipt.erasedAt
+            tracked.note = "answered by erasure receipt \(receipt.id)"
+            answered = try await save(tracked)
+        }
         try await auditPrivacy("privacy.erase", actor: request.actor, target: "subject:" + receipt.subjectHash.prefix(16),
                                detail: "receipt \(receipt.id), \(receipt.totalRows) rows" + reasonSuffix(request.reason))
-        return PrivacyEraseResult(receipt: receipt, notes: try await configurationNaming(key, handle: handle))
+        return PrivacyEraseResult(receipt: receipt, request: answered, notes: try await configurationNaming(key, handle: handle))
     }
 
     /// Watches, alert rules and live sources whose text names the account (by id or `@handle`).

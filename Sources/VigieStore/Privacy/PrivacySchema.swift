@@ -39,6 +39,32 @@ extension StoreMigrations {
             CREATE INDEX erasure_receipt_workspace ON erasure_receipt(workspace_id, id);
             """)
     }
+
+    /// Data subjects' requests as a tracked process (docs/privacy.md): requester, identity
+    /// check, deadline, state and the answer. `subject` becomes `erased:<hash>` when the person
+    /// is erased.
+    static func createV10PrivacyRequests(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE privacy_request (
+                id INTEGER PRIMARY KEY,
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                requester TEXT NOT NULL,
+                identity_check TEXT,
+                received_at INTEGER NOT NULL,
+                due_at INTEGER NOT NULL,
+                state TEXT NOT NULL,
+                exported_at INTEGER,
+                export_digest TEXT,
+                erasure_receipt_id INTEGER REFERENCES erasure_receipt(id),
+                closed_at INTEGER,
+                note TEXT,
+                actor TEXT NOT NULL
+            );
+            CREATE INDEX privacy_request_due ON privacy_request(workspace_id, due_at);
+            """)
+    }
 }
 
 /// Where each table of the schema stands with respect to a data subject's erasure: every table
@@ -83,6 +109,7 @@ enum PrivacyCoverage {
         "alert_delivery": .erased,
         "suppression": .noSubjectData("keyed hashes only"),
         "erasure_receipt": .noSubjectData("keyed hashes and counts only"),
+        "privacy_request": .erased,
         "privacy_key": .noSubjectData("the workspace's hash key"),
         "workspace": .noSubjectData("workspace names"),
         "workspace_setting": .noSubjectData("time zone and retention periods"),

@@ -13,6 +13,8 @@ import VigieCore
 extension SQLiteStore {
     static let erasureBatchSize = 200
 
+    public var erasesSubjects: Bool { true }
+
     @discardableResult
     public func eraseSubject(_ account: AccountKey, workspace: String, options: ErasureOptions) async throws -> ErasureReceipt? {
         try validate(workspace: workspace)
@@ -154,6 +156,8 @@ extension SQLiteStore {
                 WHERE workspace_id = ? AND influencer_platform = ? AND influencer_platform_id = ?
                 """, arguments: [subject.workspaceID, account.platform.rawValue, account.platformID])
             counts["campaignLinksDetached"] = db.changesCount
+            let hash = SuppressionList(key: try PrivacyKeys.key(db, workspaceID: subject.workspaceID)).hash(account)
+            counts["requestsPseudonymised"] = try Self.pseudonymiseRequests(db, subject: subject, hash: hash)
             counts["profileHistory"] = try Int.fetchOne(db, sql: "SELECT count(*) FROM account_metrics WHERE account_id IN (\(rows))") ?? 0
             try db.execute(sql: "DELETE FROM account WHERE id IN (\(rows))")
             counts["accounts"] = db.changesCount

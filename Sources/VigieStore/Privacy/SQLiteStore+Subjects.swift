@@ -127,6 +127,8 @@ extension SQLiteStore {
                     SubjectRecords.RejectRecord(file: row["file"], line: row["line"], reason: row["reason"], excerpt: row["excerpt"])
                 }
             }
+            records.campaigns = try Self.campaignRecords(db, subject: subject)
+            records.links = try Self.linkRecords(db, subject: subject)
             return records
         }
     }
@@ -185,6 +187,48 @@ extension SQLiteStore {
             return SubjectRecords.InteractionRecord(kind: kind, counterpart: counterpart, counterpartHandle: row["other_handle"],
                                                     targetPostID: row["target_post_platform_id"], viaID: row["via_platform_id"],
                                                     at: Date(unixMillis: row["at"]))
+        }
+    }
+
+    /// The campaigns listing the subject among their influencers.
+    private static func campaignRecords(_ db: Database, subject: SubjectRows) throws -> [SubjectRecords.CampaignRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT campaign.name, campaign.starts_at, campaign.ends_at, campaign.currency, influencer.handle, influencer.fee_minor
+            FROM campaign_influencer AS influencer JOIN campaign ON campaign.id = influencer.campaign_id
+            WHERE campaign.workspace_id = ? AND influencer.platform = ? AND influencer.platform_id = ?
+            ORDER BY campaign.starts_at, campaign.name
+            """, arguments: [subject.workspaceID, subject.key.platform.rawValue, subject.key.platformID]).map { row in
+            let fee: Int64? = row["fee_minor"]
+            let endsAt: Int64? = row["ends_at"]
+            return SubjectRecords.CampaignRecord(
+                campaign: row["name"], handle: row["handle"],
+                fee: fee.flatMap { minor in Currency(code: row["currency"]).map { Money(minorUnits: minor, currency: $0) } },
+                startsAt: Date(unixMillis: row["starts_at"]), endsAt: endsAt.map(Date.init(unixMillis:)))
+        }
+    }
+
+    /// The short links made for the subject, with their click and conversion totals.
+    private static func linkRecords(_ db: Database, subject: SubjectRows) throws -> [SubjectRecords.LinkRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT link.id, link.code, link.target, link.channel, link.created_at, campaign.name AS campaign,
+                   (SELECT count(*) FROM link_click WHERE link_id = link.id)
+                   + (SELECT coalesce(sum(clicks), 0) FROM link_click_day WHERE link_id = link.id) AS clicks
+            FROM short_link AS link JOIN campaign ON campaign.id = link.campaign_id
+            WHERE link.workspace_id = ? AND link.influencer_platform = ? AND link.influencer_platform_id = ?
+            ORDER BY link.id
+            """, arguments: [subject.workspaceID, subject.key.platform.rawValue, subject.key.platformID]).map { row in
+            let linkID: Int64 = row["id"]
+            var conversions = 0
+            var value: [Money] = []
+            for sum in try Row.fetchAll(db, sql: """
+                SELECT currency, count(*) AS n, sum(value_minor) AS total FROM conversion WHERE link_id = ? GROUP BY currency ORDER BY currency
+                """, arguments: [linkID]) {
+                conversions += sum["n"] as Int
+                if let currency = Currency(code: sum["currency"]) { value.append(Money(minorUnits: sum["total"], currency: currency)) }
+            }
+            return SubjectRecords.LinkRecord(code: row["code"], campaign: row["campaign"], target: row["target"],
+                                             channel: row["channel"], createdAt: Date(unixMillis: row["created_at"]),
+                                             clicks: row["clicks"], conversions: conversions, conversionValue: value)
         }
     }
 

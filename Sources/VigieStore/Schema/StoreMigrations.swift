@@ -22,6 +22,7 @@ enum StoreMigrations {
         migrator.registerMigration("v6-privacy", migrate: createV6Privacy)
         migrator.registerMigration("v7-campaigns", migrate: createV7Campaigns)
         migrator.registerMigration("v9-speed", migrate: SpeedSchema.createV9Speed)
+        migrator.registerMigration("v10-privacy-requests", migrate: createV10PrivacyRequests)
         return migrator
     }
 

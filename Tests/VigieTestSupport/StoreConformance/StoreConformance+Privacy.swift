@@ -17,6 +17,9 @@ extension StoreConformance {
         Check("privacy", "erasure takes them out of campaigns, keeping the brand's links") { try await $0.erasureReachesCampaigns() },
         Check("privacy", "erasure leaves other workspaces alone") { try await $0.erasureLeavesOtherWorkspacesAlone() },
         Check("privacy", "retention periods default, round-trip and refuse zero") { try await $0.retentionPoliciesRoundTrip() },
+        Check("privacy", "requests round-trip, open ones first by deadline") { try await $0.requestsRoundTrip() },
+        Check("privacy", "an erasure keeps the person's requests, naming them by hash") { try await $0.anErasureKeepsRequestsByHash() },
+        Check("privacy", "pseudonyms are per workspace, stable, and revealed to the key's owner") { try await $0.pseudonymsAreRevealable() },
         Check("privacy", "retention purges expired data with its derived data") { try await $0.retentionPurgesExpiredData() },
     ]
 
@@ -62,6 +65,14 @@ extension StoreConformance {
         #expect(records.alerts.map(\.summary) == ["spike led by zoe"])
         #expect(records.tombstones.map(\.platformID) == [PrivacyPlant.deletedPost])
         #expect(records.rejects.count == 1)
+        // Campaign records: their place and fee, their link with its clicks and conversion, not the other influencer's.
+        #expect(records.campaigns.map(\.campaign) == [PrivacyPlant.campaignName])
+        #expect(records.campaigns.first?.fee?.minorUnits == 80_000 && records.campaigns.first?.handle == "zoe_planted")
+        let link = try #require(records.links.first)
+        #expect(records.links.count == 1)
+        #expect(link.code == PrivacyPlant.linkCode(Self.ws) && link.campaign == PrivacyPlant.campaignName && link.channel == "instagram")
+        #expect(link.clicks == 2)
+        #expect(link.conversions == 1 && link.conversionValue.map(\.minorUnits) == [4_990])
         #expect(try await store.subjectRecords(AccountKey(platform: .twitter, platformID: "nobody"), workspace: Self.ws) == nil)
     }
 
@@ -69,17 +80,18 @@ extension StoreConformance {
         let store = try await planted()
         let person = PrivacyPlant.person
         let other = AccountKey(platform: .twitter, platformID: "o1")
-        var campaign = Campaign(name: "spring", startsAt: Fixture.at(0), currency: Currency(code: "EUR")!)
-        campaign.influencers = [CampaignInfluencer(account: person, handle: "zoe_planted", fee: nil),
-                                CampaignInfluencer(account: other, handle: "olivier", fee: nil)]
-        try await store.addCampaign(campaign, workspace: Self.ws)
-        try await store.addLink(ShortLink(code: "zoeLink0001", campaign: "spring", influencer: person,
-                                          target: "https://brand.example/", createdAt: Fixture.at(1)), workspace: Self.ws)
-        _ = try await store.eraseSubject(person, workspace: Self.ws, options: ErasureOptions(reason: "DSAR-campaign"))
-        let kept = try #require(try await store.campaign(named: "spring", workspace: Self.ws))
+        let code = PrivacyPlant.linkCode(Self.ws)
+        let receipt = try #require(try await store.eraseSubject(person, workspace: Self.ws, options: ErasureOptions(reason: "DSAR-campaign")))
+        #expect(receipt.counts["campaignInfluencers"] == 1 && receipt.counts["campaignLinksDetached"] == 1)
+        let kept = try #require(try await store.campaign(named: PrivacyPlant.campaignName, workspace: Self.ws))
         #expect(kept.influencers.map(\.account) == [other])
-        let links = try await store.links(workspace: Self.ws, campaign: "spring")
-        #expect(links.map(\.code) == ["zoeLink0001"] && links.allSatisfy { $0.influencer == nil })
+        let links = try await store.links(workspace: Self.ws, campaign: PrivacyPlant.campaignName)
+        #expect(links.map(\.code) == [code, code + "o"])
+        #expect(links.first { $0.code == code }?.influencer == nil && links.first { $0.code != code }?.influencer == other)
+        // The brand's figures stay: the link's clicks and conversion are counts that name nobody.
+        let traffic = try await store.linkTraffic(workspace: Self.ws, campaign: PrivacyPlant.campaignName)
+        #expect(traffic.first { $0.code == code }?.counts.reduce(0) { $0 + $1.clicks } == 2)
+        #expect(try await store.conversions(workspace: Self.ws, campaign: PrivacyPlant.campaignName).count == 1)
     }
 
     func anErasedPersonIsGoneFromEveryRead() async throws {
@@ -179,6 +191,85 @@ extension StoreConformance {
         // The two workspaces' hashes differ: one cannot link the person across workspaces.
         #expect(try await store.subjectHash(PrivacyPlant.person, workspace: "other")
                 != store.subjectHash(PrivacyPlant.person, workspace: Self.ws))
+    }
+
+    func requestsRoundTrip() async throws {
+        let store = try await makeStore()
+        let received = Fixture.at(0)
+        let access = try await store.addPrivacyRequest(PrivacyRequest(kind: .access, subject: "@someone", requester: "A. Person <a@example.org>",
+                                                                      receivedAt: received), workspace: Self.ws)
+        #expect(access.id > 0)
+        #expect(access.state == .received && access.identityCheck == nil)
+        #expect(access.dueAt == PrivacyRequest.deadline(receivedAt: received))
+        let older = try await store.addPrivacyRequest(PrivacyRequest(kind: .erasure, subject: "twitter:42", requester: "B <b@example.org>",
+                                                                     identityCheck: "answered from the profile's address",
+                                                                     receivedAt: Fixture.at(-10 * 86_400)), workspace: Self.ws)
+        #expect(older.state == .verified)
+        var refused = try await store.addPrivacyRequest(PrivacyRequest(kind: .rectification, subject: "@x", requester: "C",
+                                                                       receivedAt: Fixture.at(-20 * 86_400)), workspace: Self.ws)
+        refused.state = .refused
+        refused.note = "identity not confirmed"
+        refused.closedAt = Fixture.at(86_400)
+        #expect(try await store.updatePrivacyRequest(refused, workspace: Self.ws))
+        #expect(try await store.privacyRequest(id: refused.id, workspace: Self.ws) == refused)
+        #expect(try await store.privacyRequest(id: access.id, workspace: Self.ws) == access)
+        // Open ones first, the nearest deadline first; closed ones after.
+        let all = try await store.privacyRequests(workspace: Self.ws, filter: PrivacyRequestFilter())
+        #expect(all.map(\.id) == [older.id, access.id, refused.id])
+        #expect(try await store.privacyRequests(workspace: Self.ws, filter: PrivacyRequestFilter(openOnly: true)).map(\.id)
+                == [older.id, access.id])
+        #expect(try await store.privacyRequests(workspace: Self.ws, filter: PrivacyRequestFilter(limit: 1)).map(\.id) == [older.id])
+        var answered = access
+        answered.identityCheck = "video call"
+        answered.state = .completed
+        answered.exportedAt = Fixture.at(3_600)
+        answered.exportDigest = String(repeating: "0f", count: 32)
+        answered.closedAt = Fixture.at(3_600)
+        #expect(try await store.updatePrivacyRequest(answered, workspace: Self.ws))
+        #expect(try await store.privacyRequest(id: access.id, workspace: Self.ws) == answered)
+        // Workspaces do not see each other's requests.
+        #expect(try await store.privacyRequest(id: access.id, workspace: "other") == nil)
+        #expect(try await store.privacyRequests(workspace: "other", filter: PrivacyRequestFilter()).isEmpty)
+        #expect(try await !store.updatePrivacyRequest(answered, workspace: "other"))
+    }
+
+    func anErasureKeepsRequestsByHash() async throws {
+        let store = try await planted()
+        let requests = try await store.privacyRequests(workspace: Self.ws, filter: PrivacyRequestFilter())
+        let aboutThem = requests.filter { $0.subject != PrivacyPlant.otherRequestSubject }
+        #expect(aboutThem.count == 2)
+        let receipt = try #require(try await store.eraseSubject(PrivacyPlant.person, workspace: Self.ws,
+                                                                options: ErasureOptions(reason: "DSAR-requests")))
+        #expect(receipt.counts["requestsPseudonymised"] == 2)
+        let after = try await store.privacyRequests(workspace: Self.ws, filter: PrivacyRequestFilter())
+        for request in aboutThem {
+            let kept = try #require(after.first { $0.id == request.id })
+            #expect(kept.subject == PrivacyRequest.erasedSubject(hash: receipt.subjectHash))
+            #expect(kept.requester == request.requester && kept.kind == request.kind && kept.dueAt == request.dueAt)
+        }
+        #expect(after.contains { $0.subject == PrivacyPlant.otherRequestSubject })
+    }
+
+    func pseudonymsAreRevealable() async throws {
+        let store = try await planted()
+        #expect(try await !store.isPseudonymising(workspace: Self.ws))
+        try await store.setPseudonymising(true, workspace: Self.ws)
+        #expect(try await store.isPseudonymising(workspace: Self.ws))
+        #expect(try await !store.isPseudonymising(workspace: "other"))
+        let name = try await store.pseudonymizer(workspace: Self.ws).pseudonym(PrivacyPlant.person)
+        #expect(try await store.pseudonymizer(workspace: Self.ws).pseudonym(PrivacyPlant.person) == name)
+        #expect(try await store.pseudonymizer(workspace: "other").pseudonym(PrivacyPlant.person) != name)
+        #expect(try await store.revealPseudonym(name, workspace: Self.ws)
+                == [PseudonymOwner(platform: .twitter, platformID: PrivacyPlant.person.platformID, handle: "zoe_planted")])
+        #expect(try await store.revealPseudonym("@" + name, workspace: Self.ws).count == 1)
+        // A handle is revealed from the mentions that name it.
+        let mentioned = try await store.pseudonymizer(workspace: Self.ws).pseudonym(platform: .twitter, handle: "olivier")
+        #expect(try await store.revealPseudonym(mentioned, workspace: Self.ws)
+                == [PseudonymOwner(platform: .twitter, platformID: nil, handle: "olivier")])
+        #expect(try await store.revealPseudonym("p-000000000000", workspace: Self.ws).isEmpty)
+        #expect(try await store.revealPseudonym(name, workspace: "other").isEmpty)
+        try await store.setPseudonymising(false, workspace: Self.ws)
+        #expect(try await !store.isPseudonymising(workspace: Self.ws))
     }
 
     func retentionPoliciesRoundTrip() async throws {
@@ -310,5 +401,41 @@ public enum PrivacyPlant {
         let unrelated = FiredAlert(rule: "spikes", kind: .spike, key: "k2", firedAt: Fixture.at(200), observedAt: Fixture.at(150),
                                    summary: "unrelated spike")
         _ = try await store.recordFiredAlert(unrelated, payload: Data(#"{"top":[{"handle":"odile"}]}"#.utf8), workspace: workspace)
+        // A campaign paying them and another influencer, a link for each audience, clicks and a
+        // conversion on theirs (codes are unique across workspaces).
+        let euro = Currency(code: "EUR")!
+        var campaign = Campaign(name: campaignName, startsAt: Fixture.at(0), currency: euro)
+        campaign.influencers = [CampaignInfluencer(account: person, handle: "zoe_planted", fee: Money(minorUnits: 80_000, currency: euro)),
+                                CampaignInfluencer(account: AccountKey(platform: .twitter, platformID: "o1"), handle: "olivier")]
+        try await store.addCampaign(campaign, workspace: workspace)
+        let code = linkCode(workspace)
+        try await store.addLink(ShortLink(code: code, campaign: campaignName, influencer: person, channel: "instagram",
+                                          target: "https://brand.example/", createdAt: Fixture.at(1)), workspace: workspace)
+        try await store.addLink(ShortLink(code: code + "o", campaign: campaignName, influencer: AccountKey(platform: .twitter, platformID: "o1"),
+                                          target: "https://brand.example/", createdAt: Fixture.at(1)), workspace: workspace)
+        let visitor = String(repeating: "ab", count: 16)
+        try await store.recordClicks([
+            LinkClick(code: code, at: Fixture.at(2), visitor: visitor, kind: .dark, device: .mobile),
+            LinkClick(code: code, at: Fixture.at(3), visitor: visitor, kind: .privatePreview, source: "whatsapp", device: .bot),
+            LinkClick(code: code + "o", at: Fixture.at(3), visitor: visitor, kind: .dark, device: .mobile),
+        ])
+        _ = try await store.recordConversion(Conversion(idempotencyKey: "order-\(workspace)", at: Fixture.at(4),
+                                                        value: Money(minorUnits: 4_990, currency: euro), code: code,
+                                                        clickAt: Fixture.at(2)), workspace: workspace)
+        // Their requests, by handle and by id, and someone else's.
+        _ = try await store.addPrivacyRequest(PrivacyRequest(kind: .access, subject: person.description, requester: requester,
+                                                             identityCheck: "video call", receivedAt: Fixture.at(0)), workspace: workspace)
+        _ = try await store.addPrivacyRequest(PrivacyRequest(kind: .erasure, subject: "@Zoe_Planted", requester: requester,
+                                                             receivedAt: Fixture.at(5)), workspace: workspace)
+        _ = try await store.addPrivacyRequest(PrivacyRequest(kind: .access, subject: otherRequestSubject, requester: "Olivier <o@example.org>",
+                                                             receivedAt: Fixture.at(6)), workspace: workspace)
     }
+
+    /// The requester's contact stays with the request as the proof of the answer.
+    public static let requester = "Z. P. <requester-7@example.org>"
+    public static let otherRequestSubject = "@olivier"
+
+    public static let campaignName = "spring"
+    /// The code of the link made for the person's audience in `workspace`.
+    public static func linkCode(_ workspace: String) -> String { "zl\(workspace.prefix(6))" }
 }

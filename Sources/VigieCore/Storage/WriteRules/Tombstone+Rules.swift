@@ -5,7 +5,7 @@
 /// | `post` | the post stored under that id (as its root or one of its versions), with its derived data (entities, full-text entry, derived interactions); when the id was a version's, the root id is tombstoned too | posts whose id or root id it names |
 /// | `repost` | the recorded repost interaction, and a repost stored as a post under that id (a retweet) | both |
 /// | `like`, `follow` | the recorded interaction of that kind with that id | the interaction |
-/// | `account` | nothing: the account stays (its edges are evidence); its status becomes the reason | — |
+/// | `account` | nothing in the store: its status becomes the reason (imports and live connectors then erase a deleted or taken-down account: ``PlatformDeletionWriter``) | — |
 ///
 /// ```swift
 /// if tombstone.target.removesPosts { deletePost(tombstone.platformID) }
