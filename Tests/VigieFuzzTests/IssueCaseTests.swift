@@ -219,6 +219,24 @@ import Testing
         #expect(outcome.stdout.contains("\"format\" : \"bluesky-jetstream\""), "\(outcome.stdout.prefix(300))")
     }
 
+    @Test("a stray ':' before the first element of a pretty array costs nothing: nested objects are not taken for records")
+    func strayColonBeforeFirstElement() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let copies = (1...3).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        // Found by the long fuzz set: with no record read yet, every nested object at a line start
+        // was taken for a record, and the elements were lost.
+        let path = try run.file("array.json", "[\n:" + copies.joined(separator: ",\n") + "\n]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id", "--format", "mastodon"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 2, 3] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") == 1)
+    }
+
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")
     func strayPunctuation() throws {
         let run = try Run()

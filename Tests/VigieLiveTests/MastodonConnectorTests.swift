@@ -201,7 +201,9 @@ struct MastodonConnectorTests {
 
 extension MastodonConnectorTests {
     @Test func aLiveStartTakesOnlyWhatIsPublishedAfterIt() async throws {
-        let recording = mastodonStatuses(80)
+        // 37 s of statuses after the history: on a loaded machine the connector may start seconds
+        // after the server, and with 5 s it found the timeline already played out.
+        let recording = mastodonStatuses(400)
         let server = MastodonReplayServer(recording: recording, options: MastodonReplayOptions(rate: 10, history: 30),
                                           logger: testLogger)
         let store = try SQLiteStore.inMemory()

@@ -353,13 +353,30 @@ public final class JSONUnitSplitter {
         let start = locate(position)
         let shown = excerpt(from: position)
         let first = shown.prefix(1)
-        let next = try findRecordStart(from: position + 1, context)
-        let what = first == "}" || first == "]" || first == "," || first == ":" ? "stray '\(first)'" : "text that is not JSON"
+        let punctuation = first == "}" || first == "]" || first == "," || first == ":"
+        // Stray punctuation right before an object (`[\n:{…`): the object is read next. Searching
+        // for a record start instead could, before any record confirmed how records start, take
+        // a nested object at the start of a line for one.
+        let next = try (punctuation ? objectAfterPunctuation(from: position) : nil) ?? findRecordStart(from: position + 1, context)
+        let what = punctuation ? "stray '\(first)'" : "text that is not JSON"
         try onError(UnitError(line: start.line, reason: "\(what) at column \(start.column) where "
                               + (context == .array ? "an array element" : "a JSON value") + " should start; skipped "
                               + (next == nil ? "to the end of the file" : "to the next record"),
                               excerpt: shown))
         position = next ?? buffer.count
+    }
+
+    /// The `{` that follows a run of JSON punctuation and blanks from `from`, if the buffer holds one.
+    private func objectAfterPunctuation(from: Int) -> Int? {
+        var i = from
+        while i < buffer.count {
+            switch buffer[i] {
+            case UInt8(ascii: "{"): return i
+            case UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ","), UInt8(ascii: ":"), 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// Scans one value from `position` and hands it over; resynchronises when it is broken.
