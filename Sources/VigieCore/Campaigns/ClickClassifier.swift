@@ -177,7 +177,12 @@ struct FoldedAgent {
     }
 
     func contains(_ marker: String) -> Bool {
-        let needle = Array(marker.utf8)
+        // Markers are literals, stored as contiguous UTF-8: no copy per request.
+        var marker = marker
+        return marker.withUTF8 { needle in contains(needle) }
+    }
+
+    private func contains(_ needle: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = needle.first else { return true }
         guard needle.count <= bytes.count else { return false }
         return bytes.withUnsafeBufferPointer { haystack in

@@ -160,32 +160,39 @@ extension Engine {
             }
             return (.posts(posts), end)
         }
-        var posts: [AlertPost] = []
-        var times: [Date] = []
+        let selection = PostSelection(rule.target)
+        if need == .volume {
+            let (times, end) = try await window(of: selection, lookBack: lookBack, at: at, keep: \.createdAt, time: { $0 })
+            let series = VolumeSeries(times: times, bucket: rule.settings.bucket, from: end.addingTimeInterval(-lookBack), through: end)
+            return (.volume(series), end)
+        }
+        let (posts, end) = try await window(of: selection, lookBack: lookBack, at: at, keep: AlertPost.init, time: \.time)
+        return (.posts(posts), end)
+    }
+
+    /// `keep(post)` for each post of `selection` created in the `lookBack` before `at` (default:
+    /// the newest post), and that end. What a newer post pushes out of the window is dropped as
+    /// the scan goes, so memory is bounded by the window.
+    private func window<Kept>(of selection: PostSelection, lookBack: TimeInterval, at: Date?,
+                              keep: (Post) -> Kept, time: (Kept) -> Date) async throws -> ([Kept], Date) {
+        var kept: [Kept] = []
         var newest = at ?? .distantPast
         var compactedCount = 0
-        try await forEachPage(of: PostSelection(rule.target)) { page in
+        try await forEachPage(of: selection) { page in
             for post in page {
                 if at == nil, post.createdAt > newest { newest = post.createdAt }
-                guard post.createdAt >= newest.addingTimeInterval(-lookBack) else { continue }
-                if need == .volume { times.append(post.createdAt) } else { posts.append(AlertPost(post)) }
+                if post.createdAt >= newest.addingTimeInterval(-lookBack) { kept.append(keep(post)) }
             }
-            // Drops what a newer post pushed out of the window, once the kept posts have doubled.
-            let kept = need == .volume ? times.count : posts.count
-            if kept > 2 * max(compactedCount, 10_000) {
+            // Compacted once the kept posts have doubled.
+            if kept.count > 2 * max(compactedCount, 10_000) {
                 let history = newest.addingTimeInterval(-lookBack)
-                times.removeAll { $0 < history }
-                posts.removeAll { $0.time < history }
-                compactedCount = need == .volume ? times.count : posts.count
+                kept.removeAll { time($0) < history }
+                compactedCount = kept.count
             }
         }
         let end = at ?? (newest == .distantPast ? Date() : newest)
         let history = end.addingTimeInterval(-lookBack)
-        if need == .volume {
-            times.removeAll { $0 < history || $0 > end }
-            return (.volume(VolumeSeries(times: times, bucket: rule.settings.bucket, from: history, through: end)), end)
-        }
-        posts.removeAll { $0.time < history || $0.time > end }
-        return (.posts(posts), end)
+        kept.removeAll { time($0) < history || time($0) > end }
+        return (kept, end)
     }
 }

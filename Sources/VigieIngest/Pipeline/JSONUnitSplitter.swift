@@ -442,7 +442,7 @@ public final class JSONUnitSplitter {
     private func isFollowedByText(_ start: Int, _ end: Int) -> Bool {
         guard buffer[start] != UInt8(ascii: "{"), buffer[start] != UInt8(ascii: "[") else { return false }
         var i = end
-        while i < buffer.count, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 { i += 1 }
+        while i < buffer.count, isBlank(buffer[i]) { i += 1 }
         return i < buffer.count && buffer[i] != UInt8(ascii: ",") && buffer[i] != UInt8(ascii: "]")
     }
 
