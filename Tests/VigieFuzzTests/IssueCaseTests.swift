@@ -237,6 +237,88 @@ import Testing
         #expect(try run.count("SELECT COUNT(*) FROM reject") == 1)
     }
 
+    /// A compact Twitter v1.1 tweet with two hashtags: a nested array of objects, whose second
+    /// object follows a comma the way a record does in a one-line array.
+    static func compactTweet(_ number: Int) -> String {
+        #"{"created_at":"Sun Mar 16 04:52:26 +0000 2025","id_str":"\#(1000 + number)","text":"Belle journée #velo #gravel","#
+            + #""entities":{"hashtags":[{"text":"velo","indices":[14,19]},{"text":"gravel","indices":[20,27]}],"symbols":[]},"#
+            + #""user":{"id_str":"\#(50 + number)","screen_name":"cycliste\#(number)","name":"Cycliste"}}"#
+    }
+
+    @Test("a record broken inside a nested array (compact array) costs only itself: the resynchronisation prefers known record starts")
+    func brokenInsideNestedArray() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let tweets = (1...5).map(Self.compactTweet)
+        // Found by the long fuzz set: the split resumed at the second hashtag, took the ']' after
+        // it (followed by a NUL) for the end of the file's array, and lost the rest of the file.
+        let broken = tweets[1].replacingOccurrences(of: "[20,27]}]", with: "[20,27]}]\u{0}")
+        let path = try run.file("tweets.json", "[" + ([tweets[0], broken] + tweets[2...]).joined(separator: ",") + "]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for id in [1001, 1003, 1004, 1005] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "tweet \(id)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
+    }
+
+    @Test("arrays inside the array of records (batches, or a bracket left open by damage) are read element by element")
+    func arraysInsideTheArray() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let tweets = (1...6).map(Self.compactTweet)
+        // Found by the long fuzz set: a '[' left open before a record and closed by a later stray
+        // ']' made one well-formed element of ten records, refused whole as "found an array".
+        let batches = "[" + tweets[0] + ",[" + tweets[1] + "," + tweets[2] + "],[[" + tweets[3] + "]]," + tweets[4] + "]"
+        let unclosed = "[" + tweets[5] + ",[" + tweets[0].replacingOccurrences(of: "\"1001\"", with: "\"1007\"") + "]"
+        for (name, text, ids) in [("batches.json", batches, [1001, 1002, 1003, 1004, 1005]), ("unclosed.json", unclosed, [1006, 1007])] {
+            let path = try run.file(name, text)
+            let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+            #expect(outcome.status == 0, "\(outcome.stderr)")
+            for id in ids {
+                #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "\(name): tweet \(id)")
+            }
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") == 0)
+    }
+
+    @Test("pretty documents after a first line that is a scalar or a stray '}' are detected and read, with and without --format",
+          arguments: ["true", "null", "}"])
+    func prettyDocumentsAfterADamagedFirstLine(first: String) throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let copies = (1...3).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        // Found by the long fuzz set: the file was taken for a CSV (no '{' first), or refused with --format.
+        let path = try run.file("docs.json", first + "\n" + copies.joined(separator: "\n"))
+        for format in [[], ["--format", "mastodon"]] {
+            let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"] + format, timeout: 30)
+            #expect(outcome.status == 0, "\(format): \(outcome.stderr)")
+        }
+        for prefix in [1, 2, 3] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+    }
+
+    @Test("after a damaged first record in a pretty file, records are found at its indentation, not in nested objects")
+    func prettyRecordsFoundByIndentation() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        // Found by the long fuzz set: a first record opening with '{{' left only '{' as the mark of a
+        // record, and the nested objects at line starts (mentions, media) were taken for records.
+        let text = ("{" + copies.joined(separator: "\n")).replacingOccurrences(of: "\n", with: "\r\n")
+        let path = try run.file("docs.json", text)
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [2, 3, 4] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+    }
+
     @Test("stray '}', ']' and ',' between pretty documents and inside arrays are reported; every record is read")
     func strayPunctuation() throws {
         let run = try Run()

@@ -115,17 +115,30 @@ public enum FormatDetector {
                 if sawObject, head[k] == UInt8(ascii: "\""), head[k + 1] == UInt8(ascii: ":") { return .json }
             }
         }
+        // Most of the first lines open or close a value or hold a key: JSON lines, or a pretty file
+        // whose first line is damaged (a stray '}', a scalar before the first document).
         var lines = 0
-        var opening = 0
-        var lineStart = true
-        for byte in head[index...] where lines < 20 {
-            if byte == 0x0A { lineStart = true; continue }
-            guard lineStart, !isBlank(byte) else { continue }
-            lineStart = false
+        var json = 0
+        var k = index
+        while k < head.count, lines < 20 {
+            while k < head.count, isBlank(head[k]) { k += 1 }
+            guard k < head.count else { break }
             lines += 1
-            if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") { opening += 1 }
+            let end = head[k...].firstIndex(of: 0x0A) ?? head.count
+            if isJSONLine(head[k..<end]) { json += 1 }
+            k = end
         }
-        return lines >= 3 && opening * 2 > lines ? .json : .text
+        return lines >= 3 && json * 2 > lines ? .json : .text
+    }
+
+    /// A line that opens or closes an object or array, or starts with a quoted key and its colon.
+    private static func isJSONLine(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let first = line.first else { return false }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") || first == UInt8(ascii: "}") || first == UInt8(ascii: "]") {
+            return true
+        }
+        guard first == UInt8(ascii: "\""), let close = line.dropFirst().firstIndex(of: UInt8(ascii: "\"")) else { return false }
+        return line[(close + 1)...].first { $0 != 0x20 && $0 != 0x09 } == UInt8(ascii: ":")
     }
 
     private static func firstLine(of source: ByteSource) throws -> String {
@@ -158,7 +171,7 @@ public enum FormatDetector {
                     let value = try JSONParser.parse(bytes)
                     if firstRecord == nil { firstRecord = value }
                     found = recognize(value)
-                    verdict = .accepted
+                    verdict = found == nil ? .notARecord : .accepted
                 } catch let error as JSONParser.Error {
                     verdict = .broken(atOffset: error.offset)
                 } catch {
@@ -192,7 +205,7 @@ public enum FormatDetector {
                 do {
                     let value = try JSONParser.parse(bytes)
                     records.append(value)
-                    if recognizes(value, as: format) { recognised += 1 }
+                    if recognizes(value, as: format) { recognised += 1 } else { verdict = .notARecord }
                 } catch let error as JSONParser.Error {
                     verdict = .broken(atOffset: error.offset)
                 } catch {

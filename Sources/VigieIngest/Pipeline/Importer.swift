@@ -258,12 +258,17 @@ struct ImportRun {
             }
             let before = items.count
             beginRecord()
+            // A unit the decoder refuses (a fragment of a damaged record, say) does not teach the
+            // splitter how records start.
+            var verdict = JSONUnitSplitter.Verdict.accepted
             do {
                 try decoder.decode(value, into: &items)
             } catch let error as RecordError {
                 record(error, line: start.line, excerpt: Self.excerpt(bytes), place: place)
+                verdict = .notARecord
             } catch {
                 reject(line: start.line, reason: "\(error)" + place, excerpt: Self.excerpt(bytes))
+                verdict = .notARecord
             }
             for part in decoder.rejectedParts {
                 reject(line: start.line, reason: Self.describe(part) + place, excerpt: Self.excerpt(bytes))
@@ -271,7 +276,7 @@ struct ImportRun {
             dropRepeats(from: before)
             endRecord(itemsFrom: before)
             try maybeFlush()
-            return .accepted
+            return verdict
         }, onError: { error in
             report.records += 1
             beginRecord()

@@ -8,11 +8,15 @@
 /// - the layout is told from the first lines, so a broken first record does not turn a JSON-lines
 ///   file into one endless document;
 /// - a unit the caller finds broken (``Verdict/broken(atOffset:)``) is resynchronised: the split
-///   goes on at the first place inside it that starts a record the way the first record started
-///   (same bytes up to its first key, after a separator: a comma in an array, a line break or a
+///   goes on at the first place inside it that starts a record the way earlier records started
+///   (same bytes up to the first key, after a separator: a comma in an array, a line break or a
 ///   value's end between documents), so a damaged record never swallows the ones after it;
-/// - an array met where a document should start is read element by element (two arrays joined,
-///   or an array after damage), and a `]` followed by more elements is a stray one;
+///   starts learnt from records come first, so a nested object after a comma (a hashtag in a
+///   one-line array) is not taken for a record when a real one follows;
+/// - an array met where a document or an element should start is read element by element (two
+///   arrays joined, batches of records, an array after damage); the outer `]` ends it only
+///   before the end of the file or another array, otherwise it is a stray one (a nested array's
+///   end inside a damaged record);
 /// - text where a value should start (a stray `}`, `]` or `,`) is reported and skipped;
 /// - a unit larger than ``maxUnitBytes`` is reported and skipped without being buffered whole.
 /// Every pass of every loop consumes at least one byte, so the split always ends.
@@ -29,7 +33,10 @@ public final class JSONUnitSplitter {
 
     /// What the caller made of a unit.
     public enum Verdict: Sendable, Hashable {
+        /// A record: how it starts is learnt as a mark of the next record after damage.
         case accepted
+        /// Well-formed JSON that is not a record (a fragment of a damaged one, say).
+        case notARecord
         /// Not well-formed JSON; parsing failed at this byte offset of the unit (kept for
         /// callers' messages: the split resumes at the first record start inside the unit).
         case broken(atOffset: Int)
@@ -53,9 +60,16 @@ public final class JSONUnitSplitter {
     private var lineAtCounted = 1
     private var lineStart = 0
     /// How the first record starts (`{"did"`, `{\n  "id"`): the mark of the next record after damage.
-    /// Taken from the first unit, then from the first well-formed one.
+    /// Taken from the first unit, then from the first record.
     private var signature: [UInt8]?
     private var signatureConfirmed = false
+    /// How the records met so far start (tweets and users in one array: `{"created_at"`, `{"ID"`).
+    private var recordStarts: [[UInt8]] = []
+    private static let maxRecordStarts = 16
+    /// The blanks before the first record on its line, when nothing else precedes it there (a
+    /// pretty-printed file): after a line break, records start at this indentation; deeper
+    /// objects are nested ones.
+    private var recordIndent: Int?
 
     public convenience init(source: ByteSource) {
         self.init(source: source, maxUnitBytes: JSONUnitSplitter.maxUnitBytes)
@@ -304,25 +318,37 @@ public final class JSONUnitSplitter {
         onError: (UnitError) throws -> Void
     ) throws {
         var context = Context.documents
+        // Arrays open around the current element: an array inside the array of records (batches
+        // of records, or a bracket that damage left open) is read element by element too, so
+        // the records in it are never lost as one refused element.
+        var arrays = 0
         while true {
             guard try skipBlanks() else { return }
             let c = buffer[position]
+            if c == UInt8(ascii: "[") {
+                position += 1
+                context = .array
+                arrays += 1
+                continue
+            }
             if context == .array {
                 if c == UInt8(ascii: ",") {
                     position += 1
                     continue
                 }
                 if c == UInt8(ascii: "]") {
-                    if try closeArray(onError: onError) { context = .documents }
+                    if arrays > 1 {
+                        position += 1
+                        arrays -= 1
+                    } else if try closeArray(onError: onError) {
+                        context = .documents
+                        arrays = 0
+                    }
                     continue
                 }
-            } else if c == UInt8(ascii: "[") {
-                position += 1
-                context = .array
-                continue
             }
             let startsValue = c == UInt8(ascii: "{")
-                || (context == .array && (c == UInt8(ascii: "[") || c == UInt8(ascii: "\"") || c == UInt8(ascii: "-")
+                || (context == .array && (c == UInt8(ascii: "\"") || c == UInt8(ascii: "-")
                                           || (c >= 0x30 && c <= 0x39) || c == UInt8(ascii: "t") || c == UInt8(ascii: "f")
                                           || c == UInt8(ascii: "n")))
             if !startsValue {
@@ -333,16 +359,25 @@ public final class JSONUnitSplitter {
         }
     }
 
-    /// A `]` inside an array: its end, or a stray one when JSON punctuation follows it (more
+    /// A `]` inside an array: its end when the file ends, another array follows, or other text
+    /// follows on a later line; else a stray one (JSON punctuation or text right after it: more
     /// elements, or the rest of a damaged element that a resynchronisation cut into): reported,
     /// and the array goes on. Returns true when the array ended.
     private func closeArray(onError: (UnitError) throws -> Void) throws -> Bool {
         let at = locate(position)
         position += 1
-        guard try skipBlanks() else { return true }
+        var lineBreak = false
+        while true {
+            while position < buffer.count, isBlank(buffer[position]) {
+                if buffer[position] == 0x0A { lineBreak = true }
+                position += 1
+            }
+            if position < buffer.count { break }
+            if try !refill() { return true }
+        }
         let next = buffer[position]
         let punctuation: [UInt8] = [UInt8(ascii: ","), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: ":")]
-        guard punctuation.contains(next) else { return true }
+        if next == UInt8(ascii: "[") || (lineBreak && !punctuation.contains(next)) { return true }
         try onError(UnitError(line: at.line, reason: "stray ']' at column \(at.column) inside an array; "
                               + "the elements after it are read on", excerpt: "]"))
         return false
@@ -385,7 +420,10 @@ public final class JSONUnitSplitter {
         _ body: (UnsafeBufferPointer<UInt8>, Position) throws -> Verdict,
         onError: (UnitError) throws -> Void
     ) throws {
-        if signature == nil { signature = Self.signature(of: buffer, at: position, limit: buffer.count) }
+        if signature == nil {
+            signature = Self.signature(of: buffer, at: position, limit: buffer.count)
+            recordIndent = buffer.withUnsafeBufferPointer { Self.indentation(of: $0, at: position) }
+        }
         var scan = ValueScan(start: position)
         while true {
             if let end = scan.advance(buffer, stopAtComma: context == .array) {
@@ -464,10 +502,15 @@ public final class JSONUnitSplitter {
     // MARK: - Resynchronisation
 
     private func confirmSignature(_ verdict: Verdict, at start: Int, limit: Int) {
-        guard !signatureConfirmed, verdict == .accepted, let confirmed = Self.signature(of: buffer, at: start, limit: limit)
-        else { return }
-        signatureConfirmed = true
-        signature = confirmed
+        guard verdict == .accepted, !signatureConfirmed || recordStarts.count < Self.maxRecordStarts,
+              let confirmed = Self.signature(of: buffer, at: start, limit: limit) else { return }
+        if !signatureConfirmed {
+            signatureConfirmed = true
+            signature = confirmed
+        }
+        if confirmed.count > 1, recordStarts.count < Self.maxRecordStarts, !recordStarts.contains(confirmed) {
+            recordStarts.append(confirmed)
+        }
     }
 
     /// How a record starts: `{`, blanks, and the first key in quotes (at most 80 bytes), or just
@@ -486,9 +529,13 @@ public final class JSONUnitSplitter {
         return Array(buffer[start...i])
     }
 
-    /// The first index in `from..<before` where a record starts like the first one did, and
-    /// where `context` lets a record start.
+    /// The first index in `from..<before` where a record starts like the records met so far
+    /// did (or else like the first one, up to its first key's quote), and where `context` lets
+    /// a record start.
     private func nextSignature(from: Int, before: Int, _ context: Context) -> Int? {
+        if context != .line, !recordStarts.isEmpty, let known = firstStart(of: recordStarts, from: from, before: before, context) {
+            return known
+        }
         var mark = signature ?? [UInt8(ascii: "{")]
         // Elements and documents may start with different keys (tweets and users in one array):
         // there the mark is the opening brace and the blanks before the first key's quote, whose
@@ -496,22 +543,29 @@ public final class JSONUnitSplitter {
         if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
             mark.removeSubrange((quote + 1)...)
         }
-        guard let first = mark.first, from < before else { return nil }
+        return firstStart(of: [mark], from: from, before: before, context)
+    }
+
+    /// The first index in `from..<before` where one of `marks` (all opening with `{`) starts a record.
+    private func firstStart(of marks: [[UInt8]], from: Int, before: Int, _ context: Context) -> Int? {
+        guard from < before else { return nil }
         return buffer.withUnsafeBufferPointer { b -> Int? in
             var i = from
-            while i + mark.count <= before {
-                guard b[i] == first else {
+            while i < before {
+                guard b[i] == UInt8(ascii: "{") else {
                     i += 1
                     continue
                 }
-                var matches = true
-                for k in 1..<mark.count where b[i + k] != mark[k] {
-                    matches = false
-                    break
-                }
-                if matches, Self.canStartRecord(b, at: i, context),
-                   mark.count > 1 || context != .line || Self.opensWithKey(b, at: i, before: before) {
-                    return i
+                for mark in marks where i + mark.count <= before {
+                    var matches = true
+                    for k in 1..<mark.count where b[i + k] != mark[k] {
+                        matches = false
+                        break
+                    }
+                    if matches, Self.canStartRecord(b, at: i, context, indent: recordIndent),
+                       mark.count > 1 || context != .line || Self.opensWithKey(b, at: i, before: before) {
+                        return i
+                    }
                 }
                 i += 1
             }
@@ -528,7 +582,14 @@ public final class JSONUnitSplitter {
         return k < before && b[k] == UInt8(ascii: "\"")
     }
 
-    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context) -> Bool {
+    /// The blanks between the line's start and `index`, or nil when something else precedes it.
+    private static func indentation(of b: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        var k = index - 1
+        while k >= 0, b[k] == 0x20 || b[k] == 0x09 { k -= 1 }
+        return k < 0 || b[k] == 0x0A ? index - k - 1 : nil
+    }
+
+    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context, indent: Int?) -> Bool {
         var k = index - 1
         var sawNewline = false
         while k >= 0, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 {
@@ -536,6 +597,8 @@ public final class JSONUnitSplitter {
             k -= 1
         }
         guard k >= 0 else { return true }
+        // At a line start in a pretty-printed file, a record is as indented as the first one.
+        if sawNewline, context != .line, let indent, indentation(of: b, at: index) != indent { return false }
         switch context {
         case .line: return sawNewline || b[k] != UInt8(ascii: ":")
         // In an array, after a comma; or at the start of a line, the way documents follow each
@@ -544,7 +607,8 @@ public final class JSONUnitSplitter {
         // At a line start the signature's indentation tells a record from a nested object (a
         // pretty printer puts a key's value on the key's line).
         case .array: return b[k] == UInt8(ascii: ",") || sawNewline
-        case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]")
+        // Between documents; or after a comma, where damage hid the array the records are in.
+        case .documents: return sawNewline || b[k] == UInt8(ascii: "}") || b[k] == UInt8(ascii: "]") || b[k] == UInt8(ascii: ",")
         }
     }
 
