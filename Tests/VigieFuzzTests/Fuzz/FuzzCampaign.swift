@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VigieCore
 
 /// What a campaign found for one format.
 struct FuzzTally: Sendable {
@@ -140,8 +141,17 @@ struct FuzzCampaign {
                     result.rejectsNotListed = abs(listed - int("rejected"))
                     fail("\(int("rejected")) rejects counted, \(listed) listed")
                 }
+                // A good record naming an account that a platform deletion in the file erased is
+                // erased with it (the erasure receipt names the person by a keyed hash only).
+                let erasedSubjects = Set(try String.fetchAll(db, sql: "SELECT subject_hash FROM erasure_receipt"))
+                let privacyKey = erasedSubjects.isEmpty ? nil : try Data.fetchOne(db, sql: "SELECT key FROM privacy_key LIMIT 1")
+                func wasErased(_ key: StoredKey) -> Bool {
+                    guard let privacyKey else { return false }
+                    let list = SuppressionList(key: Array(privacyKey))
+                    return file.goodSubjects[key, default: []].contains { erasedSubjects.contains(list.hash($0)) }
+                }
                 var missing: [StoredKey] = []
-                for key in file.goodKeys where try !Self.isStored(key, db) { missing.append(key) }
+                for key in file.goodKeys where try !Self.isStored(key, db) && !wasErased(key) { missing.append(key) }
                 if !missing.isEmpty {
                     result.goodLost = missing.count
                     fail("\(missing.count) of \(file.goodKeys.count) good records not stored, first \(missing[0])")

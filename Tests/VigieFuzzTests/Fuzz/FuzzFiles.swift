@@ -1,4 +1,5 @@
 import Foundation
+import VigieCore
 import VigieIngest
 
 /// One generated input file: good and mutated records of one format, in one layout, with the
@@ -11,11 +12,18 @@ struct FuzzFile: Sendable {
     var mutations: [String: Int] = [:]
     /// What the good records store; each must be found after the import.
     var goodKeys: [StoredKey] = []
+    /// The accounts each good record names (see ``FuzzFormat/subjects(ofSeed:)``).
+    var goodSubjects: [StoredKey: Set<AccountKey>] = [:]
     /// `--format` to pass, or nil to let Vigie detect it.
     var formatArgument: String?
     /// Layout and whole-file changes, for failure messages.
     var shape: String = ""
     var fileExtension = "jsonl"
+
+    mutating func addGood(_ key: StoredKey, subjects: Set<AccountKey>) {
+        goodKeys.append(key)
+        goodSubjects[key, default: []].formUnion(subjects)
+    }
 }
 
 /// Builds fuzz files from a format's seeds; the same seed gives the same file.
@@ -27,12 +35,14 @@ struct FuzzFileBuilder {
     let large: Bool
     /// Keys of the seeds, worked out once.
     let seedKeys: [StoredKey?]
+    let seedSubjects: [Set<AccountKey>]
 
     init(format: FuzzFormat, mutationRate: Double, large: Bool) {
         self.format = format
         self.mutationRate = mutationRate
         self.large = large
         seedKeys = (0..<format.seedCount).map { format.key(ofSeed: $0) }
+        seedSubjects = (0..<format.seedCount).map { format.subjects(ofSeed: $0) }
     }
 
     func make(seed: UInt64, records count: Int) -> FuzzFile {
@@ -81,7 +91,7 @@ struct FuzzFileBuilder {
                     bytes = []
                     joinNext = false
                 } else if let key = seedKeys[index], !touched {
-                    file.goodKeys.append(key)
+                    file.addGood(key, subjects: seedSubjects[index])
                 }
                 if !bytes.isEmpty { parts.append(bytes) }
                 continue
@@ -153,7 +163,7 @@ struct FuzzFileBuilder {
                 // that is unambiguous, which the check of good rows verifies.
             } else {
                 line = CSVMutator.write(format.csvSeeds[index])
-                if let key = seedKeys[index], !touched { file.goodKeys.append(key) }
+                if let key = seedKeys[index], !touched { file.addGood(key, subjects: seedSubjects[index]) }
             }
             if joinNext {
                 lines[lines.count - 1] += line

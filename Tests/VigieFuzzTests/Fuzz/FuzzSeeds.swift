@@ -37,6 +37,42 @@ struct FuzzFormat: Sendable {
     /// What the clean record at `index` stores, by the importer's own decoder; `nil` when it
     /// stores nothing that can be looked up (skipped, or nothing but counts).
     func key(ofSeed index: Int) -> StoredKey? {
+        let items = items(ofSeed: index)
+        for case .post(let post) in items { return .post(post.platformID) }
+        for case .account(let account) in items { return .account(account.platformID) }
+        for case .interaction(let interaction) in items { return .interaction(interaction.viaID) }
+        for case .tombstone(let tombstone) in items { return .tombstone(tombstone.platformID) }
+        return nil
+    }
+
+    /// The accounts the clean record at `index` names (author, replied-to, reposted, target, the
+    /// account itself): a platform's deletion of one of them, elsewhere in the file, erases the
+    /// record's traces with the person's, as an erasure must.
+    func subjects(ofSeed index: Int) -> Set<AccountKey> {
+        var subjects: Set<AccountKey> = []
+        func add(_ platform: Platform, _ id: String?) {
+            if let id { subjects.insert(AccountKey(platform: platform, platformID: id)) }
+        }
+        for item in items(ofSeed: index) {
+            switch item {
+            case .post(let post):
+                add(post.platform, post.authorID)
+                add(post.platform, post.replyToAccountID)
+                add(post.platform, post.repostOfAccountID)
+            case .account(let account): add(account.platform, account.platformID)
+            case .interaction(let interaction):
+                add(interaction.platform, interaction.sourceAccountID)
+                add(interaction.platform, interaction.targetAccountID)
+            case .tombstone(let tombstone):
+                add(tombstone.platform, tombstone.accountID)
+                if tombstone.target == .account { add(tombstone.platform, tombstone.platformID) }
+            default: break
+            }
+        }
+        return subjects
+    }
+
+    private func items(ofSeed index: Int) -> [IngestItem] {
         var items: [IngestItem] = []
         do {
             switch kind {
@@ -47,7 +83,7 @@ struct FuzzFormat: Sendable {
                 case .twitterV1: var d = TwitterV1Decoder(); try d.decode(value, into: &items)
                 case .mastodon: var d = MastodonDecoder(); try d.decode(value, into: &items)
                 case .jetstream: var d = JetstreamDecoder(); try d.decode(value, into: &items)
-                default: return nil
+                default: return []
                 }
             case .csv:
                 let options = CSVOptions()
@@ -55,17 +91,13 @@ struct FuzzFormat: Sendable {
                 case .toolkitCSV: var d = try ToolkitCSVDecoder(header: csvHeader, options: options); try d.decode(csvSeeds[index], into: &items)
                 case .instagramCSV: var d = try InstagramCSVDecoder(header: csvHeader, options: options); try d.decode(csvSeeds[index], into: &items)
                 case .genericCSV: var d = try GenericCSVDecoder(header: csvHeader, options: options); try d.decode(csvSeeds[index], into: &items)
-                default: return nil
+                default: return []
                 }
             }
         } catch {
-            return nil
+            return []
         }
-        for case .post(let post) in items { return .post(post.platformID) }
-        for case .account(let account) in items { return .account(account.platformID) }
-        for case .interaction(let interaction) in items { return .interaction(interaction.viaID) }
-        for case .tombstone(let tombstone) in items { return .tombstone(tombstone.platformID) }
-        return nil
+        return items
     }
 }
 
