@@ -503,30 +503,37 @@ public final class JSONUnitSplitter {
 
     private func confirmSignature(_ verdict: Verdict, at start: Int, limit: Int) {
         guard verdict == .accepted, !signatureConfirmed || recordStarts.count < Self.maxRecordStarts,
-              let confirmed = Self.signature(of: buffer, at: start, limit: limit) else { return }
+              let end = Self.signatureEnd(of: buffer, at: start, limit: limit) else { return }
         if !signatureConfirmed {
             signatureConfirmed = true
-            signature = confirmed
+            signature = Array(buffer[start..<end])
         }
-        if confirmed.count > 1, recordStarts.count < Self.maxRecordStarts, !recordStarts.contains(confirmed) {
-            recordStarts.append(confirmed)
-        }
+        // Compared in place: most records start like one already known, and cost no copy.
+        let length = end - start
+        guard length > 1, recordStarts.count < Self.maxRecordStarts,
+              !recordStarts.contains(where: { $0.count == length && buffer[start..<end].elementsEqual($0) }) else { return }
+        recordStarts.append(Array(buffer[start..<end]))
     }
 
     /// How a record starts: `{`, blanks, and the first key in quotes (at most 80 bytes), or just
     /// `{` when the object does not open that way; `nil` for a value that is not an object (a
     /// stray number or string says nothing about how records start).
     static func signature(of buffer: [UInt8], at start: Int, limit: Int) -> [UInt8]? {
+        signatureEnd(of: buffer, at: start, limit: limit).map { Array(buffer[start..<$0]) }
+    }
+
+    /// Where ``signature(of:at:limit:)`` ends (exclusive).
+    static func signatureEnd(of buffer: [UInt8], at start: Int, limit: Int) -> Int? {
         guard start < limit, buffer[start] == UInt8(ascii: "{") else { return nil }
         var i = start + 1
         while i < limit, i - start < 80, buffer[i] == 0x20 || buffer[i] == 0x0A || buffer[i] == 0x0D || buffer[i] == 0x09 {
             i += 1
         }
-        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return [buffer[start]] }
+        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return start + 1 }
         i += 1
         while i < limit, i - start < 80, buffer[i] != UInt8(ascii: "\""), buffer[i] != UInt8(ascii: "\\") { i += 1 }
-        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return [buffer[start]] }
-        return Array(buffer[start...i])
+        guard i < limit, buffer[i] == UInt8(ascii: "\"") else { return start + 1 }
+        return i + 1
     }
 
     /// The first index in `from..<before` where a record starts like the records met so far
