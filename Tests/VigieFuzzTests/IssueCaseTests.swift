@@ -262,6 +262,25 @@ import Testing
         #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
     }
 
+    @Test("after damage, a record of a kind not met yet is read, not skipped for the next record of a known kind")
+    func recordOfANewKindAfterDamage() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        func user(_ number: Int) -> String {
+            #"{"ID":"\#(70 + number)","profile":{"id_str":"\#(70 + number)","screen_name":"profil\#(number)","name":"P"},"#
+                + #""tweet":null,"neighbor":null,"domain":["Politics"],"label":"0"}"#
+        }
+        // Found by the long fuzz set: only users had been read when a tweet lost its closing brace,
+        // and the split went on at the next user, skipping the tweet after the damaged one.
+        let broken = String(Self.compactTweet(2).dropLast())
+        let path = try run.file("mixed.json", "[" + [user(1), broken, Self.compactTweet(3), user(4)].joined(separator: ",") + "]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '1003'") == 1)
+        #expect(try run.count("SELECT COUNT(*) FROM account WHERE platform_id IN ('71', '74')") == 2)
+        #expect(try run.count("SELECT COUNT(*) FROM reject") == 1)
+    }
+
     @Test("arrays inside the array of records (batches, or a bracket left open by damage) are read element by element")
     func arraysInsideTheArray() throws {
         let run = try Run()

@@ -536,13 +536,12 @@ public final class JSONUnitSplitter {
         return i + 1
     }
 
-    /// The first index in `from..<before` where a record starts like the records met so far
-    /// did (or else like the first one, up to its first key's quote), and where `context` lets
-    /// a record start.
+    /// The first index in `from..<before` where a record starts, and where `context` lets a
+    /// record start: like the records met so far did, or else like the first one up to its first
+    /// key's quote. A start of the second sort that comes first is taken when it leads, value by
+    /// value, to a start of the first sort (records of a kind not met yet), not when it is a
+    /// nested object after a comma (a hashtag of a damaged tweet in a one-line array).
     private func nextSignature(from: Int, before: Int, _ context: Context) -> Int? {
-        if context != .line, !recordStarts.isEmpty, let known = firstStart(of: recordStarts, from: from, before: before, context) {
-            return known
-        }
         var mark = signature ?? [UInt8(ascii: "{")]
         // Elements and documents may start with different keys (tweets and users in one array):
         // there the mark is the opening brace and the blanks before the first key's quote, whose
@@ -550,7 +549,32 @@ public final class JSONUnitSplitter {
         if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
             mark.removeSubrange((quote + 1)...)
         }
-        return firstStart(of: [mark], from: from, before: before, context)
+        var any = firstStart(of: [mark], from: from, before: before, context)
+        guard context != .line, !recordStarts.isEmpty,
+              let known = firstStart(of: recordStarts, from: any ?? from, before: before, context) else { return any }
+        while let candidate = any, candidate < known {
+            if valuesLead(from: candidate, to: known) { return candidate }
+            any = firstStart(of: [mark], from: candidate + 1, before: known, context)
+        }
+        return known
+    }
+
+    /// Whether objects separated by blanks and single commas run from `start` exactly to `target`.
+    private func valuesLead(from start: Int, to target: Int) -> Bool {
+        var i = start
+        while i < target {
+            guard buffer[i] == UInt8(ascii: "{") else { return false }
+            var scan = ValueScan(start: i)
+            guard let end = scan.advance(buffer, limit: target) else { return false }
+            i = end
+            var commas = 0
+            while i < target, isBlank(buffer[i]) || buffer[i] == UInt8(ascii: ",") {
+                if buffer[i] == UInt8(ascii: ",") { commas += 1 }
+                i += 1
+            }
+            if commas > 1 { return false }
+        }
+        return i == target
     }
 
     /// The first index in `from..<before` where one of `marks` (all opening with `{`) starts a record.
