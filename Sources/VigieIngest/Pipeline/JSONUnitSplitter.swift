@@ -66,10 +66,13 @@ public final class JSONUnitSplitter {
     /// How the records met so far start (tweets and users in one array: `{"created_at"`, `{"ID"`).
     private var recordStarts: [[UInt8]] = []
     private static let maxRecordStarts = 16
-    /// The blanks before the first record on its line, when nothing else precedes it there (a
-    /// pretty-printed file): after a line break, records start at this indentation; deeper
-    /// objects are nested ones.
-    private var recordIndent: Int?
+    /// The blanks before records on their line, when nothing else precedes them there (a
+    /// pretty-printed file): after a line break, records start at these indentations; deeper
+    /// objects are nested ones. Learnt from records (a wrapped record may be deeper than the
+    /// others); the first unit's stands in until a record is read.
+    private var recordIndents: Set<Int> = []
+    private var firstIndent: Int?
+    private var indents: Set<Int>? { recordIndents.isEmpty ? firstIndent.map { [$0] } : recordIndents }
 
     public convenience init(source: ByteSource) {
         self.init(source: source, maxUnitBytes: JSONUnitSplitter.maxUnitBytes)
@@ -422,7 +425,7 @@ public final class JSONUnitSplitter {
     ) throws {
         if signature == nil {
             signature = Self.signature(of: buffer, at: position, limit: buffer.count)
-            recordIndent = buffer.withUnsafeBufferPointer { Self.indentation(of: $0, at: position) }
+            firstIndent = buffer.withUnsafeBufferPointer { Self.indentation(of: $0, at: position) }
         }
         var scan = ValueScan(start: position)
         while true {
@@ -442,6 +445,10 @@ public final class JSONUnitSplitter {
                 if case .broken = verdict { damaged = true } else { damaged = context == .array && isFollowedByText(start, end) }
                 if damaged, let next = nextSignature(from: start + 1, before: end, context) {
                     position = next
+                } else if damaged, end - start >= 3, buffer[start] == UInt8(ascii: "\""), buffer[end - 2] == UInt8(ascii: "{") {
+                    // A string cut open right before a record (`"{"created_at":…`): its closing
+                    // quote was the record's first key's, and the record starts at the brace.
+                    position = end - 2
                 }
                 return
             }
@@ -502,7 +509,11 @@ public final class JSONUnitSplitter {
     // MARK: - Resynchronisation
 
     private func confirmSignature(_ verdict: Verdict, at start: Int, limit: Int) {
-        guard verdict == .accepted, !signatureConfirmed || recordStarts.count < Self.maxRecordStarts,
+        guard verdict == .accepted else { return }
+        if recordIndents.count < 8, let indent = buffer.withUnsafeBufferPointer({ Self.indentation(of: $0, at: start) }) {
+            recordIndents.insert(indent)
+        }
+        guard !signatureConfirmed || recordStarts.count < Self.maxRecordStarts,
               let end = Self.signatureEnd(of: buffer, at: start, limit: limit) else { return }
         if !signatureConfirmed {
             signatureConfirmed = true
@@ -551,7 +562,7 @@ public final class JSONUnitSplitter {
         }
         var any = firstStart(of: [mark], from: from, before: before, context)
         guard context != .line, !recordStarts.isEmpty,
-              let known = firstStart(of: recordStarts, from: any ?? from, before: before, context) else { return any }
+              let known = firstStart(of: recordStarts, from: from, before: before, context) else { return any }
         while let candidate = any, candidate < known {
             if valuesLead(from: candidate, to: known) { return candidate }
             any = firstStart(of: [mark], from: candidate + 1, before: known, context)
@@ -593,7 +604,7 @@ public final class JSONUnitSplitter {
                         matches = false
                         break
                     }
-                    if matches, Self.canStartRecord(b, at: i, context, indent: recordIndent),
+                    if matches, Self.canStartRecord(b, at: i, context, indents: indents),
                        mark.count > 1 || context != .line || Self.opensWithKey(b, at: i, before: before) {
                         return i
                     }
@@ -620,7 +631,7 @@ public final class JSONUnitSplitter {
         return k < 0 || b[k] == 0x0A ? index - k - 1 : nil
     }
 
-    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context, indent: Int?) -> Bool {
+    private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context, indents: Set<Int>?) -> Bool {
         var k = index - 1
         var sawNewline = false
         while k >= 0, b[k] == 0x20 || b[k] == 0x0A || b[k] == 0x0D || b[k] == 0x09 {
@@ -628,8 +639,8 @@ public final class JSONUnitSplitter {
             k -= 1
         }
         guard k >= 0 else { return true }
-        // At a line start in a pretty-printed file, a record is as indented as the first one.
-        if sawNewline, context != .line, let indent, indentation(of: b, at: index) != indent { return false }
+        // At a line start in a pretty-printed file, a record is as indented as records are.
+        if sawNewline, context != .line, let indents, !indents.contains(indentation(of: b, at: index) ?? -1) { return false }
         switch context {
         case .line: return sawNewline || b[k] != UInt8(ascii: ":")
         // In an array, after a comma; or at the start of a line, the way documents follow each
