@@ -295,6 +295,60 @@ struct CampaignUseCaseTests {
     }
 }
 
+
+extension CampaignUseCaseTests {
+    /// The report reads counters kept at write time; on generated clicks (three links, ten days,
+    /// every class, visitors returning within and across days, replayed click ids) each of its
+    /// figures must be what the raw clicks give, before and after retention deletes them.
+    @Test func reportFromCountersEqualsTheRawClicks() async throws {
+        let world = try await Self.world()
+        let links = [world.marieLink, world.paulLink, world.newsletterLink].map(\.link.code)
+        let planted = PlantedClicks(codes: links, days: 10, perDay: 250, start: Fixture.at(0), seed: 3)
+        for batch in planted.batches(largest: 80, seed: 4) {
+            _ = try await world.engine.store.recordClicks(batch)
+        }
+        let truth = PlantedClicks.traffic(of: planted.clicks, codes: links)
+        func expected(_ traffic: [LinkTraffic]) -> [Int] {
+            func sum(_ kinds: ClickClass...) -> Int {
+                traffic.flatMap(\.counts).filter { kinds.contains($0.kind) }.map(\.clicks).reduce(0, +)
+            }
+            return [sum(.dark, .social, .search, .web), traffic.map(\.uniqueVisitors).reduce(0, +), sum(.privatePreview),
+                    sum(.publicPreview), sum(.bot), sum(.dark), sum(.social), sum(.search), sum(.web)]
+        }
+        func figures(_ figures: CampaignFigures) -> [Int] {
+            [figures.clicks, figures.uniqueVisitors, figures.privateShares, figures.publicPreviews, figures.bots, figures.dark,
+             figures.social, figures.search, figures.web]
+        }
+        let at = Fixture.at(30 * 86_400)
+        let report = try await world.engine.campaignReport(CampaignReportRequest(campaign: "spring", audience: false), now: at)
+        #expect(report.links.map(\.code) == links)
+        for (line, traffic) in zip(report.links, truth) {
+            #expect(figures(line.figures) == expected([traffic]))
+        }
+        #expect(report.influencers.map { figures($0.figures) } == [expected([truth[0]]), expected([truth[1]])])
+        #expect(figures(report.totals) == expected(truth))
+        var apps: [String: Int] = [:]
+        var networks: [String: Int] = [:]
+        for count in truth.flatMap(\.counts) {
+            if count.kind == .privatePreview { apps[count.source ?? "other", default: 0] += count.clicks }
+            if count.kind == .social { networks[count.source ?? "other", default: 0] += count.clicks }
+        }
+        #expect(report.privateSharesByApp == apps)
+        #expect(report.socialByNetwork == networks)
+        #expect(report.totals.uniqueVisitors < report.totals.clicks)
+
+        // Retention deletes every click (all older than a day at `now`): the report does not move.
+        let deleted = try await world.engine.compactClicks(retentionDays: 1, now: at)
+        #expect(deleted > 0)
+        let after = try await world.engine.campaignReport(CampaignReportRequest(campaign: "spring", audience: false), now: at)
+        #expect(after.totals == report.totals)
+        #expect(after.influencers == report.influencers)
+        #expect(after.channels == report.channels)
+        #expect(after.links == report.links)
+        #expect(after.privateSharesByApp == report.privateSharesByApp && after.socialByNetwork == report.socialByNetwork)
+    }
+}
+
 /// A small deterministic generator, so the scripted load is the same on every run.
 struct CampaignLoadGenerator: RandomNumberGenerator {
     var state: UInt64

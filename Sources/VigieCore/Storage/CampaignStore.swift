@@ -3,8 +3,10 @@ import Foundation
 /// Campaigns, their short links, the clicks on them and the conversions they brought.
 ///
 /// Codes are unique across workspaces (the redirector resolves a code before it knows the
-/// workspace). Clicks carry no address: see ``LinkClick``. Retention folds old clicks into daily
-/// counts (``compactClicks(before:workspace:)``), which the traffic reads add back.
+/// workspace). Clicks carry no address: see ``LinkClick``. Daily counts per link, class and
+/// source, and each day's unique visitors, are kept as clicks are written, so that traffic reads
+/// cost the same over ten clicks or ten million; retention (``compactClicks(before:workspace:)``)
+/// deletes old clicks and leaves their counts.
 ///
 /// ```swift
 /// try await store.addCampaign(Campaign(name: "spring", startsAt: start, currency: Currency(code: "EUR")!), workspace: "brand")
@@ -32,8 +34,9 @@ public protocol CampaignStore: Sendable {
     /// The link of a code, in whichever workspace holds it.
     func resolveLink(code: String) async throws -> ResolvedLink?
 
-    /// Appends clicks in one transaction (a redirector's group commit); clicks of codes that no
-    /// longer exist are dropped. Returns how many were stored.
+    /// Appends clicks in one transaction (a redirector's group commit), with their daily counts;
+    /// clicks of codes that no longer exist, or whose click id was seen before, are dropped.
+    /// Returns how many were stored.
     @discardableResult
     func recordClicks(_ clicks: [LinkClick]) async throws -> Int
     /// The click that carried `clickID` to the brand's site.
@@ -46,11 +49,12 @@ public protocol CampaignStore: Sendable {
     /// The conversions attributed to a campaign's links, oldest first.
     func conversions(workspace: String, campaign: String) async throws -> [Conversion]
 
-    /// Each link's traffic of a campaign, raw clicks and daily aggregates together.
+    /// Each link's traffic of a campaign, from the daily counts: every click stored, including
+    /// those retention has deleted.
     func linkTraffic(workspace: String, campaign: String) async throws -> [LinkTraffic]
 
-    /// Folds the workspace's clicks older than `before` into daily counts per link, class and
-    /// source (with each day's unique visitors) and deletes them. Returns how many were folded.
+    /// Deletes the workspace's clicks of the whole UTC days before `before` (and the visitor keys
+    /// of those days); their daily counts and unique visitors stay. Returns how many were deleted.
     @discardableResult
     func compactClicks(before: Date, workspace: String) async throws -> Int
 }

@@ -5,8 +5,10 @@ extension Engine {
     /// The default retention of raw clicks: 13 months (of 30 days).
     public static let defaultClickRetentionDays = 13 * 30
 
-    /// Folds the workspace's clicks older than `retentionDays` into daily counts and deletes
-    /// them; reports keep every count. Returns how many clicks were folded.
+    /// Deletes the workspace's clicks older than `retentionDays` (whole UTC days). Their daily
+    /// counts and unique visitors were kept as they were written, so reports do not change; only
+    /// the detail goes (click ids, so conversions can no longer be attributed to those clicks).
+    /// Returns how many clicks were deleted.
     ///
     /// ```swift
     /// let folded = try await engine.compactClicks(retentionDays: Engine.defaultClickRetentionDays)

@@ -93,3 +93,20 @@ extension StoreMigrations {
             """)
     }
 }
+
+extension StoreMigrations {
+    /// Click counters kept at write time (see ``ClickCounters``): the daily counts now hold every
+    /// click, not only folded ones, and `link_visitor_key` remembers each day's visitors of each
+    /// link so a new one is counted once. The raw clicks already stored are added once here.
+    static func createV11ClickCounters(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE link_visitor_key (
+                link_id INTEGER NOT NULL REFERENCES short_link(id),
+                day INTEGER NOT NULL,
+                visitor TEXT NOT NULL,
+                PRIMARY KEY (link_id, day, visitor)
+            ) WITHOUT ROWID;
+            """)
+        try ClickCounters.addRawClicks(db)
+    }
+}

@@ -94,6 +94,7 @@ enum PrivacyCoverage {
         "link_click": .noSubjectData("clicks keyed by a salted hash whose salt is deleted after 48 h; no address"),
         "link_click_day": .noSubjectData("click counts per day"),
         "link_visitor_day": .noSubjectData("visitor counts per day"),
+        "link_visitor_key": .noSubjectData("the salted visitor keys of each link and day, deleted with their clicks; no address"),
         "conversion": .noSubjectData("conversion values and times"),
         "sentiment_model": .noSubjectData("the sentiment model's name per workspace"),
         "post_fts_data": .erased,

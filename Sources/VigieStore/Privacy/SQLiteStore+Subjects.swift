@@ -207,12 +207,12 @@ extension SQLiteStore {
         }
     }
 
-    /// The short links made for the subject, with their click and conversion totals.
+    /// The short links made for the subject, with their click and conversion totals (the daily
+    /// counters hold every click, raw or folded: see `ClickCounters`).
     private static func linkRecords(_ db: Database, subject: SubjectRows) throws -> [SubjectRecords.LinkRecord] {
         try Row.fetchAll(db, sql: """
             SELECT link.id, link.code, link.target, link.channel, link.created_at, campaign.name AS campaign,
-                   (SELECT count(*) FROM link_click WHERE link_id = link.id)
-                   + (SELECT coalesce(sum(clicks), 0) FROM link_click_day WHERE link_id = link.id) AS clicks
+                   (SELECT coalesce(sum(clicks), 0) FROM link_click_day WHERE link_id = link.id) AS clicks
             FROM short_link AS link JOIN campaign ON campaign.id = link.campaign_id
             WHERE link.workspace_id = ? AND link.influencer_platform = ? AND link.influencer_platform_id = ?
             ORDER BY link.id
