@@ -23,6 +23,7 @@ enum StoreMigrations {
         migrator.registerMigration("v7-campaigns", migrate: createV7Campaigns)
         migrator.registerMigration("v9-speed", migrate: SpeedSchema.createV9Speed)
         migrator.registerMigration("v10-privacy-requests", migrate: createV10PrivacyRequests)
+        migrator.registerMigration("v12-erasure-progress", migrate: createV12ErasureProgress)
         return migrator
     }
 
