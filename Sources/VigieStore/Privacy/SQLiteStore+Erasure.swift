@@ -53,6 +53,7 @@ extension SQLiteStore {
             var receipt = try await writeSlice(&meter) { db, _ -> ErasureReceipt in
                 let counts = try ErasureProgress.counts(db, progress.key).filter { $0.value > 0 }
                 let now = Date()
+                // From the first run's start: a resumed erasure counts the time it stood stopped.
                 let seconds = max(0, Double(now.unixMillis - progress.startedAt) / 1000)
                 var receipt = ErasureReceipt(workspace: workspace, subjectHash: progress.key.hash, platform: account.platform,
                                              erasedAt: now, actor: options.actor, reason: options.reason,
