@@ -13,6 +13,8 @@ struct PrivacyEraseCommand: AsyncParsableCommand {
             matches, alerts and deletion notices naming it, and redacts other people's posts that \
             mention it. A keyed hash of the account joins the suppression list, so a re-import or a \
             live source does not store it again. The receipt names the person by that hash only. \
+            It runs as short transactions, so other writers wait little; if it is stopped midway, \
+            run the same command again (name the person as PLATFORM:ID) to finish it. \
             Asks for confirmation unless --yes is given.
             """
     )

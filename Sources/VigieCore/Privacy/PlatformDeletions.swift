@@ -6,7 +6,7 @@
 /// live connectors write through.
 ///
 /// No suppression (a take-down may be reversed and the account come back) and no compaction
-/// (merging the full-text index on every event would hold the write lock too long: the bytes
+/// (merging the full-text index rewrites all of it, too much work for every event: the bytes
 /// leave the files at the next compacting erasure). During a bulk load the erasures wait for
 /// ``endBulkLoad()``, when the indexes they look people up with exist again.
 ///

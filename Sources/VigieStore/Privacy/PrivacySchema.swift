@@ -65,6 +65,24 @@ extension StoreMigrations {
             CREATE INDEX privacy_request_due ON privacy_request(workspace_id, due_at);
             """)
     }
+
+    /// Erasures under way (docs/privacy.md): an erasure runs as many short transactions, and
+    /// this row, updated in each of them, keeps its counts and stage so that an erasure stopped
+    /// midway is finished by running it again, with a receipt that counts every row. The person
+    /// is named by keyed hash only, as in the receipt.
+    static func createV12ErasureProgress(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE erasure_progress (
+                workspace_id INTEGER NOT NULL REFERENCES workspace(id),
+                subject_hash TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                -- 'rows' while rows are removed, then 'compaction' (the full-text index merge)
+                stage TEXT NOT NULL,
+                counts TEXT NOT NULL,
+                PRIMARY KEY (workspace_id, subject_hash)
+            ) WITHOUT ROWID;
+            """)
+    }
 }
 
 /// Where each table of the schema stands with respect to a data subject's erasure: every table
@@ -110,6 +128,7 @@ enum PrivacyCoverage {
         "alert_delivery": .erased,
         "suppression": .noSubjectData("keyed hashes only"),
         "erasure_receipt": .noSubjectData("keyed hashes and counts only"),
+        "erasure_progress": .noSubjectData("keyed hashes and counts only, while an erasure runs"),
         "privacy_request": .erased,
         "privacy_key": .noSubjectData("the workspace's hash key"),
         "workspace": .noSubjectData("workspace names"),

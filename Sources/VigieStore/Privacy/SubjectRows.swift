@@ -12,10 +12,11 @@ struct SubjectRows {
     /// Their account row and the placeholder row of their handle, when present.
     let accountRowIDs: [Int64]
     let handleLower: String?
-    /// Root ids of their posts and the ids of every stored version.
+    /// Root ids of their posts and the ids of every stored version (empty unless asked for:
+    /// reading them costs a lookup per post, which an erasure's short transactions skip).
     let postIDs: Set<String>
 
-    init?(_ db: Database, workspace: String, key: AccountKey) throws {
+    init?(_ db: Database, workspace: String, key: AccountKey, includingPostIDs: Bool = true) throws {
         guard let workspaceID = try SQLiteStore.workspaceID(db, workspace) else { return nil }
         self.workspaceID = workspaceID
         self.key = key
@@ -34,7 +35,7 @@ struct SubjectRows {
         }
         accountRowIDs = rowIDs
         var ids = Set<String>()
-        if !rowIDs.isEmpty {
+        if includingPostIDs, !rowIDs.isEmpty {
             ids.formUnion(try String.fetchAll(db, sql: "SELECT platform_id FROM post WHERE author_account_id IN (\(Self.list(rowIDs)))"))
             ids.formUnion(try String.fetchAll(db, sql: """
                 SELECT post_version.version_platform_id FROM post_version JOIN post ON post.id = post_version.post_id

@@ -24,6 +24,7 @@ enum StoreMigrations {
         migrator.registerMigration("v9-speed", migrate: SpeedSchema.createV9Speed)
         migrator.registerMigration("v10-privacy-requests", migrate: createV10PrivacyRequests)
         migrator.registerMigration("v11-click-counters", migrate: createV11ClickCounters)
+        migrator.registerMigration("v12-erasure-progress", migrate: createV12ErasureProgress)
         return migrator
     }
 
