@@ -444,6 +444,42 @@ import Testing
         #expect(reasons.contains { $0.contains("a quote opened at line 42") && $0.contains("read again as rows") }, "\(reasons)")
     }
 
+    @Test("a second stray quote inside the lines a runaway quote covered costs only its own row")
+    func strayQuoteInsideARunaway() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        var text = Self.toolkitHeader
+        for id in 1...10 { text += Self.toolkitRow(id) }
+        // Found by the long fuzz set: the lines read again after the first runaway quote were read
+        // with quotes, so the second stray quote (before a time) swallowed the good row after it.
+        text += "\"11,7,u,,,Quote at the start of the row,1740830534,\n"
+        text += Self.toolkitRow(12)
+        text += "13,7,u,,,\"A message\",\"1740830534,\n"
+        text += Self.toolkitRow(14)
+        text += Self.toolkitRow(15)
+        for id in 16...20 { text += Self.toolkitRow(id) }
+        let path = try run.file("quotes.csv", text)
+        try run.vigie(["ingest", path, "--no-language-id"])
+        for id in [12, 14, 15, 16, 20] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "row \(id)")
+        }
+    }
+
+    @Test("a CSV with CR line endings whose messages hold JSON-like text is read as CSV")
+    func carriageReturnCSVWithBraces() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        var text = Self.toolkitHeader
+        for id in 1...20 { text += Self.toolkitRow(id) }
+        text += "21,7,u,,,\"config {\"\"debug\"\": true}\",1740830534,\n"
+        // Found by the long fuzz set: with no line feed, the whole file was its first line, and its
+        // `{"` and `":` made it JSON.
+        let path = try run.file("cr.csv", text.replacingOccurrences(of: "\n", with: "\r"))
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"])
+        #expect(outcome.stdout.contains("\"format\" : \"toolkit-csv\""), "\(outcome.stdout.prefix(300)) \(outcome.stderr)")
+        #expect(try run.count("SELECT COUNT(*) FROM post") == 21)
+    }
+
     @Test("a missing path beside a good file is reported and the good file still imports")
     func missingPath() throws {
         let run = try Run()

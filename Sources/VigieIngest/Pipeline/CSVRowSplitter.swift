@@ -179,6 +179,22 @@ public final class CSVRowSplitter {
                         resume = start
                         return
                     }
+                    // Another stray quote inside the span, whose row of the wrong width ran over
+                    // the next lines: its own line is a row (the quote an ordinary character), and
+                    // the lines after it are read on their own.
+                    if lineScan.newlines > 0, lineScan.fields.count != expectedFields,
+                       let quote = lineScan.multilineQuote, quote.lineOffset == 0,
+                       let lineEnd = region[start..<next].firstIndex(of: newline) {
+                        var literal = RowScan()
+                        literal.literalQuote = quote.offset
+                        let line = UnsafeBufferPointer(rebasing: whole[0..<(lineEnd + 1)])
+                        if case .rowEnd(let afterLine) = literal.advance(line, rowStart: start, delimiter: delimiter, newline: newline) {
+                            rows.append((start, literal))
+                            lineScan.reset()
+                            start = afterLine
+                            continue
+                        }
+                    }
                     rows.append((start, lineScan))
                     lineScan.reset()
                     start = next

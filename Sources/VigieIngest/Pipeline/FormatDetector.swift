@@ -107,7 +107,7 @@ public enum FormatDetector {
         guard index < head.count else { return .empty }
         if head[index] == UInt8(ascii: "{") || head[index] == UInt8(ascii: "[") { return .json }
         // A damaged first byte: JSON's `{"key":` on the first line, which no CSV header has.
-        let firstLine = head[index...].prefix { $0 != 0x0A }
+        let firstLine = head[index...].prefix { $0 != 0x0A && $0 != 0x0D }
         if firstLine.count >= 4 {
             var sawObject = false
             for k in firstLine.indices.dropLast() {
@@ -124,7 +124,7 @@ public enum FormatDetector {
             while k < head.count, isBlank(head[k]) { k += 1 }
             guard k < head.count else { break }
             lines += 1
-            let end = head[k...].firstIndex(of: 0x0A) ?? head.count
+            let end = head[k...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? head.count
             if isJSONLine(head[k..<end]) { json += 1 }
             k = end
         }
