@@ -50,6 +50,13 @@ import Testing
         func cleanUp() { try? FileManager.default.removeItem(at: directory) }
     }
 
+    /// `count` copies of a real pretty-printed Mastodon status, their ids prefixed 1, 2, 3…
+    static func statusCopies(_ count: Int) throws -> [String] {
+        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
+                                encoding: .utf8)
+        return (1...count).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+    }
+
     static let toolkitHeader = "message_id,user_id,username,repost_id,reply_id,message,timestamp,urls\n"
     static func toolkitRow(_ id: Int, time: String = "1740830534") -> String {
         "\(id),\(1000 + id % 7),user\(id % 7),,,\"Message number \(id), about bikes\",\(time),\n"
@@ -155,9 +162,7 @@ import Testing
     func documentsAfterStrayBracket() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
-                                encoding: .utf8)
-        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        let copies = try Self.statusCopies(4)
         // Found by the long fuzz set: the '[' put the splitter in an array, and after the ':' it
         // looked only for elements after a comma, so the documents that followed were lost.
         let path = try run.file("docs.json", "[\n" + copies[0] + ":\n" + copies[1] + "\n" + copies[2] + "\n" + copies[3])
@@ -172,9 +177,7 @@ import Testing
     func elementCutAfterColon() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
-                                encoding: .utf8)
-        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        let copies = try Self.statusCopies(4)
         // Found by the long fuzz set: the next element read as the value of the cut element's key.
         let cut = String(copies[1].prefix(upTo: copies[1].range(of: "\"id\": ")!.upperBound))
         let path = try run.file("array.json", "[\n" + copies[0] + ",\n" + cut + "\n" + copies[2] + ",\n" + copies[3] + "\n]")
@@ -223,9 +226,7 @@ import Testing
     func strayColonBeforeFirstElement() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
-                                encoding: .utf8)
-        let copies = (1...3).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        let copies = try Self.statusCopies(3)
         // Found by the long fuzz set: with no record read yet, every nested object at a line start
         // was taken for a record, and the elements were lost.
         let path = try run.file("array.json", "[\n:" + copies.joined(separator: ",\n") + "\n]")
@@ -306,9 +307,7 @@ import Testing
     func prettyDocumentsAfterADamagedFirstLine(first: String) throws {
         let run = try Run()
         defer { run.cleanUp() }
-        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
-                                encoding: .utf8)
-        let copies = (1...3).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        let copies = try Self.statusCopies(3)
         // Found by the long fuzz set: the file was taken for a CSV (no '{' first), or refused with --format.
         let path = try run.file("docs.json", first + "\n" + copies.joined(separator: "\n"))
         for format in [[], ["--format", "mastodon"]] {
@@ -324,9 +323,7 @@ import Testing
     func prettyRecordsFoundByIndentation() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        let status = try String(contentsOf: FuzzSeeds.sharedData.appendingPathComponent("mastodon-tootsdk/post no emojis.json"),
-                                encoding: .utf8)
-        let copies = (1...4).map { status.replacingOccurrences(of: "\"id\": \"", with: "\"id\": \"\($0)") }
+        let copies = try Self.statusCopies(4)
         // Found by the long fuzz set: a first record opening with '{{' left only '{' as the mark of a
         // record, and the nested objects at line starts (mentions, media) were taken for records.
         let text = ("{" + copies.joined(separator: "\n")).replacingOccurrences(of: "\n", with: "\r\n")
