@@ -570,20 +570,26 @@ public final class JSONUnitSplitter {
         return known
     }
 
-    /// Whether objects separated by blanks and single commas run from `start` exactly to `target`.
+    /// Whether objects separated by blanks and single commas run from `start` to `target`, or at
+    /// least one does before damage that is not a nested value's end: a `]` or `}` after them
+    /// says they were elements of a nested array.
     private func valuesLead(from start: Int, to target: Int) -> Bool {
         var i = start
+        var separated = 0
         while i < target {
-            guard buffer[i] == UInt8(ascii: "{") else { return false }
+            guard buffer[i] == UInt8(ascii: "{") else {
+                return buffer[i] != UInt8(ascii: "]") && buffer[i] != UInt8(ascii: "}") && separated > 0
+            }
             var scan = ValueScan(start: i)
-            guard let end = scan.advance(buffer, limit: target) else { return false }
+            guard let end = scan.advance(buffer, limit: target) else { return separated > 0 }
             i = end
             var commas = 0
             while i < target, isBlank(buffer[i]) || buffer[i] == UInt8(ascii: ",") {
                 if buffer[i] == UInt8(ascii: ",") { commas += 1 }
                 i += 1
             }
-            if commas > 1 { return false }
+            if commas != 1 { return i == target || (commas > 1 && separated > 0) }
+            separated += 1
         }
         return i == target
     }
