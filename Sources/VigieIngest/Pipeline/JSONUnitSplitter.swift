@@ -445,10 +445,10 @@ public final class JSONUnitSplitter {
                 if case .broken = verdict { damaged = true } else { damaged = context == .array && isFollowedByText(start, end) }
                 if damaged, let next = nextSignature(from: start + 1, before: end, context) {
                     position = next
-                } else if damaged, end - start >= 3, buffer[start] == UInt8(ascii: "\""), buffer[end - 2] == UInt8(ascii: "{") {
+                } else if damaged, buffer[start] == UInt8(ascii: "\""), let brace = braceBeforeClosingQuote(start, end) {
                     // A string cut open right before a record (`"{"created_at":…`): its closing
                     // quote was the record's first key's, and the record starts at the brace.
-                    position = end - 2
+                    position = brace
                 }
                 return
             }
@@ -480,6 +480,13 @@ public final class JSONUnitSplitter {
             }
             scan.rebase(offset - position)
         }
+    }
+
+    /// The `{` that only blanks separate from the closing quote of the string at `start..<end`.
+    private func braceBeforeClosingQuote(_ start: Int, _ end: Int) -> Int? {
+        var k = end - 2
+        while k > start, isBlank(buffer[k]) { k -= 1 }
+        return k > start && buffer[k] == UInt8(ascii: "{") ? k : nil
     }
 
     /// Whether the array element at `start..<end`, not an object or an array, is followed by
