@@ -567,6 +567,9 @@ public final class JSONUnitSplitter {
         if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
             mark.removeSubrange((quote + 1)...)
         }
+        // Before any record was read, the first unit may be a damaged one written otherwise (a
+        // compact line in a pretty file): where its indentation is known, that is the mark.
+        if context != .line, !signatureConfirmed, firstIndent != nil { mark = [UInt8(ascii: "{")] }
         var any = firstStart(of: [mark], from: from, before: before, context)
         guard context != .line, !recordStarts.isEmpty,
               let known = firstStart(of: recordStarts, from: from, before: before, context) else { return any }
