@@ -66,7 +66,6 @@ struct FuzzFormat: Sendable {
             case .tombstone(let tombstone):
                 add(tombstone.platform, tombstone.accountID)
                 if tombstone.target == .account { add(tombstone.platform, tombstone.platformID) }
-            default: break
             }
         }
         return subjects
