@@ -560,16 +560,7 @@ public final class JSONUnitSplitter {
     /// value, to a start of the first sort (records of a kind not met yet), not when it is a
     /// nested object after a comma (a hashtag of a damaged tweet in a one-line array).
     private func nextSignature(from: Int, before: Int, _ context: Context) -> Int? {
-        var mark = signature ?? [UInt8(ascii: "{")]
-        // Elements and documents may start with different keys (tweets and users in one array):
-        // there the mark is the opening brace and the blanks before the first key's quote, whose
-        // indentation in pretty-printed files also tells a record from a nested object.
-        if context != .line, mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) {
-            mark.removeSubrange((quote + 1)...)
-        }
-        // Before any record was read, the first unit may be a damaged one written otherwise (a
-        // compact line in a pretty file): where its indentation is known, that is the mark.
-        if context != .line, !signatureConfirmed, firstIndent != nil { mark = [UInt8(ascii: "{")] }
+        let mark = resyncMark(context)
         var any = firstStart(of: [mark], from: from, before: before, context)
         guard context != .line, !recordStarts.isEmpty,
               let known = firstStart(of: recordStarts, from: from, before: before, context) else { return any }
@@ -578,6 +569,20 @@ public final class JSONUnitSplitter {
             any = firstStart(of: [mark], from: candidate + 1, before: known, context)
         }
         return known
+    }
+
+    /// The mark of a record of any kind: on a JSON line, the first record's start up to its first
+    /// key. Elsewhere, elements and documents may start with different keys (tweets and users in
+    /// one array): the opening brace and the blanks before the first key's quote, whose
+    /// indentation in pretty-printed files also tells a record from a nested object; and before
+    /// any record was read, where the first unit's indentation is known, just the brace (that
+    /// unit may be a damaged one written otherwise, a compact line in a pretty file).
+    private func resyncMark(_ context: Context) -> [UInt8] {
+        let brace = [UInt8(ascii: "{")]
+        guard var mark = signature, context != .line else { return signature ?? brace }
+        if !signatureConfirmed, firstIndent != nil { return brace }
+        if mark.count > 2, let quote = mark.firstIndex(of: UInt8(ascii: "\"")) { mark.removeSubrange((quote + 1)...) }
+        return mark
     }
 
     /// Whether objects separated by blanks and single commas run from `start` to `target`, or at
@@ -607,6 +612,7 @@ public final class JSONUnitSplitter {
     /// The first index in `from..<before` where one of `marks` (all opening with `{`) starts a record.
     private func firstStart(of marks: [[UInt8]], from: Int, before: Int, _ context: Context) -> Int? {
         guard from < before else { return nil }
+        let indents = self.indents
         return buffer.withUnsafeBufferPointer { b -> Int? in
             var i = from
             while i < before {

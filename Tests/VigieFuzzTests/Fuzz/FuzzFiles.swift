@@ -12,7 +12,7 @@ struct FuzzFile: Sendable {
     var mutations: [String: Int] = [:]
     /// What the good records store; each must be found after the import.
     var goodKeys: [StoredKey] = []
-    /// The accounts each good record names (see ``FuzzFormat/subjects(ofSeed:)``).
+    /// The accounts each good record names (see ``FuzzFormat/stored(bySeed:)``).
     var goodSubjects: [StoredKey: Set<AccountKey>] = [:]
     /// `--format` to pass, or nil to let Vigie detect it.
     var formatArgument: String?
@@ -41,8 +41,9 @@ struct FuzzFileBuilder {
         self.format = format
         self.mutationRate = mutationRate
         self.large = large
-        seedKeys = (0..<format.seedCount).map { format.key(ofSeed: $0) }
-        seedSubjects = (0..<format.seedCount).map { format.subjects(ofSeed: $0) }
+        let stored = (0..<format.seedCount).map { format.stored(bySeed: $0) }
+        seedKeys = stored.map(\.key)
+        seedSubjects = stored.map(\.subjects)
     }
 
     func make(seed: UInt64, records count: Int) -> FuzzFile {

@@ -34,10 +34,17 @@ struct FuzzFormat: Sendable {
 
     var seedCount: Int { kind == .json ? jsonSeeds.count : csvSeeds.count }
 
-    /// What the clean record at `index` stores, by the importer's own decoder; `nil` when it
-    /// stores nothing that can be looked up (skipped, or nothing but counts).
-    func key(ofSeed index: Int) -> StoredKey? {
+    /// What the clean record at `index` stores, by the importer's own decoder (`nil` when it
+    /// stores nothing that can be looked up: skipped, or nothing but counts), and the accounts it
+    /// names (author, replied-to, reposted, target, the account itself): a platform's deletion
+    /// of one of them, elsewhere in the file, erases the record's traces with the person's, as an
+    /// erasure must. The seed is decoded once for both.
+    func stored(bySeed index: Int) -> (key: StoredKey?, subjects: Set<AccountKey>) {
         let items = items(ofSeed: index)
+        return (Self.key(of: items), Self.subjects(of: items))
+    }
+
+    private static func key(of items: [IngestItem]) -> StoredKey? {
         for case .post(let post) in items { return .post(post.platformID) }
         for case .account(let account) in items { return .account(account.platformID) }
         for case .interaction(let interaction) in items { return .interaction(interaction.viaID) }
@@ -45,15 +52,12 @@ struct FuzzFormat: Sendable {
         return nil
     }
 
-    /// The accounts the clean record at `index` names (author, replied-to, reposted, target, the
-    /// account itself): a platform's deletion of one of them, elsewhere in the file, erases the
-    /// record's traces with the person's, as an erasure must.
-    func subjects(ofSeed index: Int) -> Set<AccountKey> {
+    private static func subjects(of items: [IngestItem]) -> Set<AccountKey> {
         var subjects: Set<AccountKey> = []
         func add(_ platform: Platform, _ id: String?) {
             if let id { subjects.insert(AccountKey(platform: platform, platformID: id)) }
         }
-        for item in items(ofSeed: index) {
+        for item in items {
             switch item {
             case .post(let post):
                 add(post.platform, post.authorID)
