@@ -282,6 +282,59 @@ import Testing
         #expect(try run.count("SELECT COUNT(*) FROM reject") == 1)
     }
 
+    @Test("after damage, a record of a kind not met yet is read when damage, not a known record, comes after it")
+    func recordOfANewKindBeforeMoreDamage() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        func user(_ number: Int) -> String {
+            #"{"ID":"\#(70 + number)","profile":{"id_str":"\#(70 + number)","screen_name":"profil\#(number)","name":"P"},"#
+                + #""tweet":null,"neighbor":null,"domain":["Politics"],"label":"0"}"#
+        }
+        // Found by the long fuzz set: the tweet after the damaged one was taken only when whole
+        // records led from it to a known record start; the next tweet was damaged too, so it was lost.
+        let broken = String(Self.compactTweet(2).dropLast())
+        let damaged = Self.compactTweet(4).replacingOccurrences(of: "Belle journée", with: "Belle\u{0} journée")
+        let path = try run.file("mixed.json", "[" + [user(1), broken, Self.compactTweet(3), damaged, user(5)].joined(separator: ",") + "]")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '1003'") == 1)
+        #expect(try run.count("SELECT COUNT(*) FROM account WHERE platform_id IN ('71', '75')") == 2)
+    }
+
+    @Test("a string cut open right before a pretty record costs only its own record", arguments: ["", "\n"])
+    func stringCutOpenBeforeAPrettyRecord(separator: String) throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let copies = try Self.statusCopies(3)
+        // Found by the long fuzz set: the record after the cut was read as the string's end and lost;
+        // with no line break between them, the record's brace follows the cut text.
+        let cut = try #require(copies[1].range(of: "An open-source Swift package"))
+        let path = try run.file("array.json", "[\n" + copies[0] + ",\n" + copies[1][..<cut.upperBound] + separator
+                                + copies[2] + "\n]\n")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 3] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM reject") >= 1)
+    }
+
+    @Test("pretty documents after a damaged compact first line are found at their own indentation")
+    func prettyDocumentsAfterADamagedCompactFirstUnit() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        let copies = try Self.statusCopies(3)
+        // Found by the long fuzz set: the damaged first unit, on one line, gave the indentation at
+        // which records were looked for, and the pretty documents after it were missed.
+        let path = try run.file("docs.json", #"{"id": "0", "content": "cut", "account": {"id": "#
+                                + "\n" + copies.joined(separator: "\n") + "\n")
+        let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id", "--format", "mastodon"], timeout: 30)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        for prefix in [1, 2, 3] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id LIKE '\(prefix)%'") == 1, "copy \(prefix)")
+        }
+    }
+
     @Test("arrays inside the array of records (batches, or a bracket left open by damage) are read element by element")
     func arraysInsideTheArray() throws {
         let run = try Run()
@@ -460,6 +513,27 @@ import Testing
         for id in [12, 14, 15, 16, 20] {
             #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "row \(id)")
         }
+    }
+
+    @Test("a runaway quote that closes on a good row's quoted field, leaving the header's width, costs only its own row")
+    func runawayClosedOnAGoodRowsQuote() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        var text = Self.toolkitHeader
+        for id in 1...12 { text += Self.toolkitRow(id) }
+        // Found by the long fuzz set: row 13 is cut inside its message; its quote closes on the
+        // opening quote of row 14's message, and the two lines make one row of the header's width
+        // (6 fields of row 13, then the rest of row 14). Row 14 was lost inside row 13's text.
+        text += "13,1006,user6,,,\"A message cut short\n"
+        text += "14,1000,user0,,,\"Message fourteen\",1740830534,\n"
+        for id in 15...20 { text += Self.toolkitRow(id) }
+        let path = try run.file("cut.csv", text)
+        try run.vigie(["ingest", path, "--no-language-id"])
+        #expect(try run.count("SELECT COUNT(*) FROM reject WHERE line = 14 AND reason LIKE '%never closes%'") == 1)
+        for id in [12, 14, 15, 20] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "row \(id)")
+        }
+        #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '14' AND text = 'Message fourteen'") == 1)
     }
 
     @Test("a CSV with CR line endings whose messages hold JSON-like text is read as CSV")

@@ -146,7 +146,9 @@ public final class CSVRowSplitter {
     /// runaway quote (a stray `"` at the start of a field) that swallowed the lines up to the next
     /// quote. It is a runaway when the lines after the opening one read as rows of the header's
     /// width: most of them, and either the opening line itself does too (its quote taken as an
-    /// ordinary character), or the row's own width is wrong, or several lines agree. The quote
+    /// ordinary character), or the field goes on after its closing quote (the stray quote closed
+    /// on the opening quote of a good row's field), or the row's own width is wrong, or several
+    /// lines agree. The quote
     /// is then reported at the line where it opened and the lines after it are handed over as
     /// rows (each checked by the decoder); a row that does not end inside the span is read on by
     /// the main loop, from its own start. Otherwise the row is handed over as it is when its
@@ -203,7 +205,7 @@ public final class CSVRowSplitter {
         }
         let rowLines = rows.filter { !$0.scan.isBlank(in: buffer, rowStart: $0.start) }
         let fitting = rowLines.filter { $0.scan.fields.count == expectedFields }.count
-        let runaway = fitting >= 1 && (openingLineWidth == expectedFields
+        let runaway = fitting >= 1 && (openingLineWidth == expectedFields || scan.multilineTextAfterClose
                                        || (width != expectedFields && fitting * 2 >= rowLines.count)
                                        || (fitting >= 2 && fitting * 2 > rowLines.count))
         let column = opening.lineOffset == 0 ? opening.offset + 1 : nil
@@ -442,6 +444,10 @@ private struct RowScan {
     /// The first quoted field that runs over a line break: where its quote opened (offset from
     /// the row's start) and on which line of the row (0 for the first).
     private(set) var multilineQuote: (offset: Int, lineOffset: Int)?
+    /// The field of `multilineQuote` went on after its closing quote (`"…\n…"text`): a writer
+    /// never closes a field that way, a stray quote that closed on another field's opening quote
+    /// does.
+    private(set) var multilineTextAfterClose = false
     /// Offset (from the row's start) of a quote read as an ordinary character.
     var literalQuote: Int?
     private var fieldStart = 0
@@ -525,6 +531,7 @@ private struct RowScan {
         inQuotes = false
         newlines = 0
         multilineQuote = nil
+        multilineTextAfterClose = false
         fieldStart = 0
         fieldQuoted = false
         fieldEscaped = false
@@ -542,6 +549,7 @@ private struct RowScan {
     }
 
     private mutating func closeField(at end: Int) {
+        if fieldQuoted, closingQuoteEnd != end, multilineQuote?.offset == fieldStart { multilineTextAfterClose = true }
         let simple = fieldQuoted && !fieldEscaped && closingQuoteEnd == end
         fields.append(FieldSpan(start: fieldStart, end: end, quoted: fieldQuoted, simple: simple))
         fieldStart = end + 1

@@ -563,7 +563,7 @@ public final class JSONUnitSplitter {
         let mark = resyncMark(context)
         var any = firstStart(of: [mark], from: from, before: before, context)
         guard context != .line, !recordStarts.isEmpty,
-              let known = firstStart(of: recordStarts, from: from, before: before, context) else { return any }
+              let known = firstStart(of: recordStarts, from: from, before: before, context, glued: true) else { return any }
         while let candidate = any, candidate < known {
             if valuesLead(from: candidate, to: known) { return candidate }
             any = firstStart(of: [mark], from: candidate + 1, before: known, context)
@@ -610,7 +610,11 @@ public final class JSONUnitSplitter {
     }
 
     /// The first index in `from..<before` where one of `marks` (all opening with `{`) starts a record.
-    private func firstStart(of marks: [[UInt8]], from: Int, before: Int, _ context: Context) -> Int? {
+    /// With `glued`, a mark also starts a record right after text (a record cut short and the next
+    /// one run into it, `…"cut text{"id": …`): valid JSON puts an object only after `:`, `,`, `[`
+    /// or nothing, and a record's start with its first key cannot lie inside a string, whose
+    /// quotes would be escaped; after `:` or `[` it is a nested object.
+    private func firstStart(of marks: [[UInt8]], from: Int, before: Int, _ context: Context, glued: Bool = false) -> Int? {
         guard from < before else { return nil }
         let indents = self.indents
         return buffer.withUnsafeBufferPointer { b -> Int? in
@@ -626,7 +630,7 @@ public final class JSONUnitSplitter {
                         matches = false
                         break
                     }
-                    if matches, Self.canStartRecord(b, at: i, context, indents: indents),
+                    if matches, Self.canStartRecord(b, at: i, context, indents: indents) || (glued && Self.followsText(b, at: i)),
                        mark.count > 1 || context != .line || Self.opensWithKey(b, at: i, before: before) {
                         return i
                     }
@@ -651,6 +655,18 @@ public final class JSONUnitSplitter {
         var k = index - 1
         while k >= 0, b[k] == 0x20 || b[k] == 0x09 { k -= 1 }
         return k < 0 || b[k] == 0x0A ? index - k - 1 : nil
+    }
+
+    /// Whether the object opening at `index` follows text on its line: neither blanks up to the
+    /// line start nor JSON punctuation that may precede an object.
+    private static func followsText(_ b: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        var k = index - 1
+        while k >= 0, b[k] == 0x20 || b[k] == 0x09 { k -= 1 }
+        guard k >= 0 else { return false }
+        switch b[k] {
+        case 0x0A, 0x0D, UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: ","), UInt8(ascii: "{"): return false
+        default: return true
+        }
     }
 
     private static func canStartRecord(_ b: UnsafeBufferPointer<UInt8>, at index: Int, _ context: Context, indents: Set<Int>?) -> Bool {
