@@ -50,6 +50,8 @@ struct APIController: Sendable {
         addAnalysisRoutes(api)
         // Campaigns, links, reports and conversions.
         addCampaignRoutes(to: api)
+        // Data subjects' rights, for owners (APIController+Privacy).
+        addPrivacyRoutes(api)
     }
 
     /// A route under `/workspaces/{workspace}`: the handler runs only for a member whose role

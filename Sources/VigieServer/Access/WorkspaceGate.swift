@@ -13,7 +13,8 @@ struct WorkspaceScope: Sendable {
     /// Throws 403 unless the caller's role allows `needed`.
     func require(_ needed: WorkspaceRole, to action: String) throws {
         guard role >= needed else {
-            throw Problem.forbidden("your role in workspace '\(name)' is \(role.rawValue); \(action) needs \(needed.rawValue) or owner")
+            let allowed = needed == .owner ? "owner" : "\(needed.rawValue) or owner"
+            throw Problem.forbidden("your role in workspace '\(name)' is \(role.rawValue); \(action) needs \(allowed)")
         }
     }
 }
