@@ -92,11 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let lexicons = lexicon.lexicons { engine.lexicons = lexicons }
         try engine.validate()
         let store = try StoreOptions.openStore(engine, readOnly: false, usage: .continuous)
-        // The API, dashboard and webhooks do not pseudonymise yet: they must not show the people
-        // of a workspace whose owner asked for pseudonyms.
-        for workspace in try await store.workspaces() where try await store.isPseudonymising(workspace: workspace) {
-            throw PseudonymGate.refusal(workspace: workspace, what: "the API and dashboard")
-        }
+        // Workspaces that show people by pseudonym are served too: the server's workspace gate
+        // pseudonymises or refuses each route (VigieServer/Access/WorkspaceGate.swift), and the
+        // alert schedule of --listen sends no webhook for them.
 
         // `off` leaves expired data in place until someone runs `vigie privacy purge --yes`.
         let purge = TrendDuration.parse(purgeInterval).map { Duration.milliseconds(Int64($0 * 1000)) }

@@ -13,7 +13,9 @@ extension APIController {
             _ method: HTTPRequest.Method, _ path: String, _ action: String,
             use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Output
         ) {
-            workspaceRoute(api, method, "workspaces/{workspace}/privacy/" + path, needing: .owner, action: action, use: handler)
+            // Owners answer data subjects whatever the mode: these routes stay open under pseudonyms.
+            workspaceRoute(api, method, "workspaces/{workspace}/privacy/" + path, needing: .owner, action: action,
+                           pseudonyms: .showsNobody, use: handler)
         }
         route(.get, "subjects", "looking for a data subject", use: findSubjects)
         route(.get, "requests", "reading privacy requests", use: listPrivacyRequests)

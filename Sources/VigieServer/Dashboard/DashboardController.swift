@@ -39,7 +39,8 @@ struct DashboardController: Sendable {
     }
 
     /// A page of a workspace: the handler runs for a member whose role allows `needed`; a
-    /// visitor who is not signed in is sent to the sign-in page and back.
+    /// visitor who is not signed in is sent to the sign-in page and back. While the workspace
+    /// shows people by pseudonym, every page is refused by the gate (no page pseudonymises yet).
     func workspacePage(
         _ router: Router<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
         needing needed: WorkspaceRole = .viewer, action: String = "this",
