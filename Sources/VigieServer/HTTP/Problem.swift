@@ -101,7 +101,7 @@ extension Problem {
     static func pseudonymised(_ workspace: String) -> Problem {
         Problem(.conflict, code: "pseudonymised", title: "Workspace pseudonymised",
                 detail: "workspace '\(workspace)' shows people by pseudonym, and this page or route cannot hide identities yet; "
-                    + "query and search show pseudonyms, and an owner can turn the mode off (PUT /api/v1/workspaces/\(workspace)/privacy/pseudonyms)")
+                    + "query, search and accounts show pseudonyms, and an owner can turn the mode off (PUT /api/v1/workspaces/\(workspace)/privacy/pseudonyms)")
     }
 
     static func internalError() -> Problem {
