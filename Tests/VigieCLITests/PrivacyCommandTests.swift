@@ -175,6 +175,9 @@ import VigieTestSupport
         #expect(missing.status != 0 && missing.stderr.contains("no request 9"), "\(missing.stderr)")
         let nothing = try cli.run(["privacy", "erase", "--yes"])
         #expect(nothing.status != 0 && nothing.stderr.contains("--request"), "\(nothing.stderr)")
+        // Refused before the server starts.
+        let interval = try cli.run(["serve", "--purge-interval", "soon"])
+        #expect(interval.status != 0 && interval.stderr.contains("--purge-interval"), "\(interval.stderr)")
     }
 }
 
