@@ -102,6 +102,14 @@ struct PrivacyRouteTests {
             let outcome = try #require((job["outcome"] as? [String: Any])?["erasure"] as? [String: Any])
             #expect(((outcome["outcome"] as? [String: Any])?["rows"] as? Int ?? 0) > 0, "\(outcome)")
 
+            // Its failure or state would name the person: viewers and analysts do not see it.
+            let jobID = try #require(job["id"] as? String)
+            let viewer = try await world.token(for: "viv")
+            #expect(try await client.request("/api/v1/workspaces/acme/jobs/\(jobID)", token: viewer).status == .notFound)
+            let viewerJobs = try await client.request("/api/v1/workspaces/acme/jobs", token: viewer)
+            #expect(viewerJobs.status == .ok && !viewerJobs.text.contains(jobID), "\(viewerJobs.text)")
+            #expect(try await client.request("/api/v1/workspaces/acme/jobs/\(jobID)", token: token).status == .ok)
+
             let receipts = try await client.request(Self.base + "/receipts", token: token)
             let items = try #require(try receipts.json()["items"] as? [[String: Any]])
             #expect(items.count == 1 && !receipts.text.contains("acme_fan"), "\(receipts.text)")

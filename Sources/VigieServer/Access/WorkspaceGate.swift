@@ -21,6 +21,12 @@ struct WorkspaceScope: Sendable {
         }
     }
 
+    /// Whether the caller may see a job: an erasure's state and failure name the person asked
+    /// about, so only owners, who asked for it, see erasure jobs.
+    func canSee(_ job: JobSnapshot) -> Bool {
+        job.kind != PrivacyErasureOutcome.jobKind || role == .owner
+    }
+
     /// Posts as the caller may see them: by pseudonym when the workspace asks for it.
     func shown(_ posts: [Post]) async throws -> [Post] {
         guard let pseudonyms else { return posts }
