@@ -73,6 +73,11 @@ struct PseudonymServerTests {
             let account = try await client.request(accountPath, token: token)
             #expect(account.status == .ok && account.text.contains("p-") && account.text.contains("1200")
                     && !Self.leaksAcmeFan(Self.withoutEcho(account.text, of: accountPath)), "\(account.text)")
+            // The dashboard's query page too, its authors not linked (a pseudonym names no page).
+            let pageSession = try await client.signIn("alice")
+            let page = try await client.execute(uri: "/w/acme/query?query=velo", method: .get, headers: [.cookie: pageSession.cookie])
+            #expect(page.status == .ok && page.text.contains("@p-") && !Self.leaksAcmeFan(page.text)
+                    && !page.text.contains("/w/acme/accounts/p-"), "\(page.text)")
             // A refusal says why and what to do.
             let watches = try await client.request("/api/v1/workspaces/acme/watches", token: token)
             #expect(watches.status == .conflict && watches.text.contains("privacy/pseudonyms"), "\(watches.text)")
