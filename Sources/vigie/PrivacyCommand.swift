@@ -3,7 +3,7 @@ import ArgumentParser
 struct PrivacyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "privacy",
-        abstract: "Answer data subjects (GDPR): requests, find, export, erase, pseudonyms, retention, record of processing.",
+        abstract: "Answer data subjects (GDPR): requests, find, export, erase, pseudonyms, retention, purge, record of processing.",
         discussion: """
             Vigie stores public data about people who never signed up to it. These commands answer an \
             access request (export), an erasure request (erase, through every derived record, with a \
@@ -15,6 +15,6 @@ struct PrivacyCommand: AsyncParsableCommand {
             """,
         subcommands: [PrivacyFindCommand.self, PrivacyExportCommand.self, PrivacyEraseCommand.self,
                       PrivacyReceiptsCommand.self, PrivacyRequestsCommand.self, PrivacyPseudonymsCommand.self, PrivacyRetentionCommand.self,
-                      PrivacyRecordCommand.self]
+                      PrivacyPurgeCommand.self, PrivacyRecordCommand.self]
     )
 }

@@ -11,7 +11,8 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
             Periods are in days per kind of data: posts (with everything derived from them), \
             interactions, profiles (no longer linked to kept data), metrics (count history), alerts, \
             rejects (raw input lines). Defaults: 395 days (13 months), rejects 90. `apply` shows what \
-            would go; with --yes it deletes it, in short transactions.
+            would go; with --yes it deletes it, in short transactions (the same as `vigie privacy purge`, \
+            which `vigie serve` runs every day).
             """,
         subcommands: [Show.self, Set.self, Apply.self],
         defaultSubcommand: Show.self
@@ -64,27 +65,10 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
 
         @OptionGroup var store: StoreOptions
 
-        @Flag(help: "Delete; without it, only count what would go.")
-        var yes = false
-
-        @Flag(help: "Print JSON.")
-        var json = false
+        @OptionGroup var purge: RetentionPurgeOptions
 
         func run() async throws {
-            let summary = try await store.engine(mustExist: true).applyRetention(RetentionApplyRequest(dryRun: !yes))
-            if json {
-                print(try Output.json(summary))
-                return
-            }
-            print(Output.table(["data", "cutoff", yes ? "removed" : "would remove"], RetentionPolicy.DataKind.allCases.map { kind in
-                [kind.rawValue, summary.cutoffs[kind].map { String($0.ISO8601Format().prefix(10)) } ?? "never",
-                 summary.removed[kind].map(String.init) ?? "—"]
-            }))
-            if yes {
-                print("\(summary.batches) transactions, the longest \(String(format: "%.1f", summary.longestBatchMilliseconds)) ms")
-            } else {
-                print("dry run: nothing deleted; run `vigie privacy retention apply --yes` to delete")
-            }
+            try await purge.run(on: store, command: "vigie privacy retention apply")
         }
     }
 

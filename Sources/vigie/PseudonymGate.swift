@@ -36,6 +36,7 @@ extension PrivacyRequestsCommand.Close: PseudonymAware {}
 extension PrivacyRetentionCommand.Show: PseudonymAware {}
 extension PrivacyRetentionCommand.Set: PseudonymAware {}
 extension PrivacyRetentionCommand.Apply: PseudonymAware {}
+extension PrivacyPurgeCommand: PseudonymAware {}
 extension PrivacyPseudonymsCommand.Status: PseudonymAware {}
 extension PrivacyPseudonymsCommand.On: PseudonymAware {}
 extension PrivacyPseudonymsCommand.Off: PseudonymAware {}

@@ -20,7 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
             made by `vigie users add` (scripts/setup makes a first one). Stops cleanly on SIGTERM or \
             SIGINT: requests in flight are answered, running jobs stop, the store is closed. \
             The API is described at /api/v1/openapi.json; health at /health/live and /health/ready; \
-            Prometheus metrics at /metrics (loopback clients only unless --public-metrics). See docs/server.md.
+            Prometheus metrics at /metrics (loopback clients only unless --public-metrics). Every workspace's \
+            retention purge runs daily (--purge-interval). See docs/server.md.
             """
     )
 
@@ -51,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("With --listen: how often watches are brought up to date and alert rules evaluated.", valueName: "duration"))
     var alertInterval = "30s"
 
+    @Option(help: ArgumentHelp("How often every workspace's retention purge runs (`vigie privacy purge`), or `off`; the first one a minute after start.",
+                               valueName: "duration"))
+    var purgeInterval = "1d"
+
     @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel = "info"
 
@@ -66,6 +71,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json.") }
         guard let seconds = TrendDuration.parse(alertInterval), seconds >= 1, seconds <= 86_400 else {
             throw ValidationError("--alert-interval '\(alertInterval)' is not a duration between 1s and 1d (e.g. 30s, 1m).")
+        }
+        guard purgeInterval.lowercased() == "off" || TrendDuration.parse(purgeInterval).map({ $0 >= 1 && $0 <= 30 * 86_400 }) == true else {
+            throw ValidationError("--purge-interval '\(purgeInterval)' is neither `off` nor a duration between 1s and 30d (e.g. 1d, 12h).")
         }
     }
 
@@ -84,14 +92,15 @@ struct ServeCommand: AsyncParsableCommand {
         if let lexicons = lexicon.lexicons { engine.lexicons = lexicons }
         try engine.validate()
         let store = try StoreOptions.openStore(engine, readOnly: false, usage: .continuous)
-        // The API, dashboard and webhooks do not pseudonymise yet: they must not show the people
-        // of a workspace whose owner asked for pseudonyms.
-        for workspace in try await store.workspaces() where try await store.isPseudonymising(workspace: workspace) {
-            throw PseudonymGate.refusal(workspace: workspace, what: "the API and dashboard")
-        }
+        // Workspaces that show people by pseudonym are served too: the server's workspace gate
+        // pseudonymises or refuses each route (VigieServer/Access/WorkspaceGate.swift), and the
+        // alert schedule of --listen sends no webhook for them.
 
+        // `off` leaves expired data in place until someone runs `vigie privacy purge --yes`.
+        let purge = TrendDuration.parse(purgeInterval).map { Duration.milliseconds(Int64($0 * 1000)) }
         let server = ServerConfiguration(host: host, port: port, engine: engine, secureCookies: !insecureCookies,
-                                         maximumUploadBytes: maxUploadMb << 20, publicMetrics: publicMetrics)
+                                         maximumUploadBytes: maxUploadMb << 20, publicMetrics: publicMetrics,
+                                         retentionPurgeInterval: purge)
         do {
             try server.validate()
         } catch {

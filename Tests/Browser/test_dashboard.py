@@ -139,7 +139,10 @@ def main():
         password = re.search(r"password: (\S+)", added).group(1)
         account = re.search(r'"author_id"\s*:\s*"(\d+)"', lines[0]).group(1)
 
-        server = subprocess.Popen([vigie, "serve", "--database", database, "--host", "127.0.0.1", "--port", "0"],
+        # No retention purge: the shared data may be older than the default periods, and the walk
+        # must see the same corpus from start to end however long it takes.
+        server = subprocess.Popen([vigie, "serve", "--database", database, "--host", "127.0.0.1", "--port", "0",
+                                   "--purge-interval", "off"],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
         line = server.stdout.readline()
         match = re.search(r"on (http://127\.0\.0\.1:\d+)", line)

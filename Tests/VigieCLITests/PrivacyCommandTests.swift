@@ -137,6 +137,30 @@ import VigieTestSupport
         #expect(try cli.run(["query", "vélo"]).stdout.contains("@paul"))
     }
 
+    @Test func purgeIsADryRunUntilYes() throws {
+        let cli = try workspace()
+        defer { cli.cleanUp() }
+        let set = try cli.run(["privacy", "retention", "set", "--posts", "30", "--reason", "test"])
+        #expect(set.status == 0, "\(set.stderr)")
+        let dryRun = try cli.run(["privacy", "purge"])
+        #expect(dryRun.status == 0, "\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("would remove") && dryRun.stdout.contains("`vigie privacy purge --yes`"), "\(dryRun.stdout)")
+        func postsRow(_ output: String) -> [Substring]? {
+            output.split(separator: "\n").map { $0.split(separator: " ") }.first { $0.first == "posts" }
+        }
+        #expect(postsRow(dryRun.stdout)?.last == "2", "\(dryRun.stdout)")
+        let purge = try cli.run(["privacy", "purge", "--yes"])
+        #expect(purge.status == 0, "\(purge.stderr)")
+        #expect(postsRow(purge.stdout)?.last == "2" && purge.stdout.contains("transactions"), "\(purge.stdout)")
+        // The same operation under its other name: nothing is left to remove.
+        let apply = try cli.run(["privacy", "retention", "apply", "--json"])
+        #expect(apply.status == 0, "\(apply.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(apply.stdout.utf8)) as? [String: Any])
+        #expect(summary["dryRun"] as? Bool == true)
+        let search = try cli.run(["posts", "search", "marie"])
+        #expect(!search.stdout.contains("marie-marqueur"), "\(search.stdout)")
+    }
+
     @Test func badInputNamesTheFlag() throws {
         let cli = try workspace()
         defer { cli.cleanUp() }
@@ -151,6 +175,9 @@ import VigieTestSupport
         #expect(missing.status != 0 && missing.stderr.contains("no request 9"), "\(missing.stderr)")
         let nothing = try cli.run(["privacy", "erase", "--yes"])
         #expect(nothing.status != 0 && nothing.stderr.contains("--request"), "\(nothing.stderr)")
+        // Refused before the server starts.
+        let interval = try cli.run(["serve", "--purge-interval", "soon"])
+        #expect(interval.status != 0 && interval.stderr.contains("--purge-interval"), "\(interval.stderr)")
     }
 }
 

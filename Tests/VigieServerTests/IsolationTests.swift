@@ -99,6 +99,28 @@ struct IsolationTests {
         Probe(method: .get, route: "/api/v1/workspaces/{workspace}/campaigns/{campaign}/report", foreignIDs: ["campaign": "secret-campaign"]),
         Probe(method: .get, route: "/w/{workspace}/campaigns"),
         Probe(method: .get, route: "/w/{workspace}/campaigns/{campaign}", foreignIDs: ["campaign": "secret-campaign"]),
+        // Privacy (owners).
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/subjects", query: "text=globex_fan"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/requests"),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/requests",
+              json: #"{"kind":"access","subject":"@globex_fan","requester":"probe"}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/requests/{request}", foreignIDs: ["request": "1"]),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/requests/{request}/verify", foreignIDs: ["request": "1"],
+              json: #"{"identityCheck":"probe"}"#),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/requests/{request}/close", foreignIDs: ["request": "1"],
+              json: #"{"note":"probe"}"#),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/exports", json: #"{"subject":"twitter:200","includeScores":false}"#),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/erasures", json: #"{"subject":"twitter:200","reason":"probe"}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/erasures/{job}"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/receipts"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/retention"),
+        Probe(method: .patch, route: "/api/v1/workspaces/{workspace}/privacy/retention", json: #"{"posts":1}"#),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/retention/apply", json: #"{"dryRun":false}"#),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/record"),
+        Probe(method: .get, route: "/api/v1/workspaces/{workspace}/privacy/pseudonyms"),
+        Probe(method: .put, route: "/api/v1/workspaces/{workspace}/privacy/pseudonyms", json: #"{"on":true}"#),
+        Probe(method: .post, route: "/api/v1/workspaces/{workspace}/privacy/pseudonyms/reveal",
+              json: #"{"pseudonym":"p-3fa9c21b07de","reason":"probe"}"#),
     ]
 
     /// Routes whose query fields name a watch or a rule: inside the caller's own workspace, the

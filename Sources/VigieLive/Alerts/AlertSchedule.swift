@@ -49,11 +49,30 @@ public struct AlertSchedule: Service {
     private func loop() async {
         let request = AlertRunRequest()
         let breakers = ReceiverBreakers(threshold: request.policy.breakerThreshold, cooldown: request.policy.breakerCooldown)
+        var paused = false
         while !stop.isFired, !Task.isCancelled {
             let started = ContinuousClock.now
             var run = AlertScheduleRun(at: Date())
             do {
                 run.watchesRefreshed = try await engine.refreshWatches().count
+                // Webhook payloads name the accounts behind an alert: none leave while the
+                // workspace shows people by pseudonym (an owner may turn it on at any time).
+                let pseudonymising = try await engine.pseudonymisationStatus().on
+                if pseudonymising != paused {
+                    paused = pseudonymising
+                    if paused {
+                        logger.warning("alerts paused: workspace '\(engine.workspace)' shows people by pseudonym, and webhooks would name them")
+                    } else {
+                        logger.notice("alerts resumed: workspace '\(engine.workspace)' no longer shows people by pseudonym")
+                    }
+                }
+                if paused {
+                    run.skipped = ["alerts paused while the workspace shows people by pseudonym"]
+                    run.seconds = (ContinuousClock.now - started).seconds
+                    onRun?(run)
+                    await stop.sleep(for: interval)
+                    continue
+                }
                 let result = try await engine.runAlerts(request, transport: transport, breakers: breakers)
                 run.fired = result.outcomes.flatMap(\.fired)
                 run.failedDeliveries = result.outcomes.flatMap(\.deliveries).filter { !$0.delivered }.count

@@ -148,7 +148,9 @@ extension APIController {
         guard let workspace else {
             throw Problem.invalidArgument("no known click or link names the workspace: send workspace, a clickId or a code", field: "workspace")
         }
-        let scope = try await dependencies.gate.open(workspace, for: principal, needing: .analyst, to: "recording conversions")
+        // A conversion names a link and a value, never a person.
+        let scope = try await dependencies.gate.open(workspace, for: principal, needing: .analyst, to: "recording conversions",
+                                                     pseudonyms: .showsNobody)
         let result = try await scope.engine.recordConversion(RecordConversionRequest(
             idempotencyKey: body.idempotencyKey, value: body.value, currency: body.currency, clickID: body.clickId, code: body.code,
             at: body.at, window: (body.windowDays ?? 7) * 86_400))

@@ -18,8 +18,9 @@ extension APIController {
             throw Problem.invalidArgument("format must be json or csv", field: "format")
         }
         let page = try PageRequest<QueryCursor>(fields)
-        let result = try await QueryPaging.run(engine: scope.engine, text: text, stemmed: try fields.bool("stemmed") ?? false,
+        var result = try await QueryPaging.run(engine: scope.engine, text: text, stemmed: try fields.bool("stemmed") ?? false,
                                                since: try fields.date("since"), until: try fields.date("until"), page: page)
+        result.posts = try await scope.shown(result.posts)
         if format == "csv" {
             try await dependencies.access.audit(actor: scope.principal.user, workspace: scope.name, action: "export.query",
                                                 target: text, detail: "\(result.posts.count) posts as CSV")
@@ -33,13 +34,22 @@ extension APIController {
         try fields.refuseUnknown(["text", "limit"])
         let text = try fields.require("text")
         let limit = try fields.int("limit", in: 1...PageRequest<String>.maximumLimit) ?? 20
-        return PostsView(posts: try await scope.engine.searchPosts(text, limit: limit))
+        return PostsView(posts: try await scope.shown(try await scope.engine.searchPosts(text, limit: limit)))
     }
 
     @Sendable func account(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> AccountsView {
         try FormFields(query: request).refuseUnknown([])
         let handle = try context.parameters.decoded("handle")
-        return AccountsView(accounts: try await scope.engine.accounts(named: handle))
+        var details = try await scope.engine.accounts(named: handle)
+        if let pseudonyms = scope.pseudonyms {
+            // The caller typed the handle; the answer adds no identity to it: counts, flags and
+            // posts by pseudonym.
+            for index in details.indices {
+                details[index].account = pseudonyms.account(details[index].account)
+                details[index].recentPosts = try await scope.shown(details[index].recentPosts)
+            }
+        }
+        return AccountsView(accounts: details)
     }
 
     /// Rejected records, newest first. The store reads the newest N only, so the cursor is a

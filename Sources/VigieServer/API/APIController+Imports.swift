@@ -40,14 +40,14 @@ extension APIController {
     @Sendable func listJobs(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> Page<JobSnapshot> {
         let fields = FormFields(query: request)
         try fields.refuseUnknown(PageRequest<JobPosition>.fields)
-        let jobs = await dependencies.jobs.jobs(workspace: scope.name)
+        let jobs = await dependencies.jobs.jobs(workspace: scope.name).filter(scope.canSee)
         return try PageRequest<JobPosition>(fields).page(of: jobs) { JobPosition(createdAt: -$0.createdAt.timeIntervalSince1970, id: $0.id) }
     }
 
     @Sendable func job(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> JobView {
         try FormFields(query: request).refuseUnknown([])
         let id = try context.parameters.decoded("job")
-        guard let job = await dependencies.jobs.job(id: id, workspace: scope.name) else {
+        guard let job = await dependencies.jobs.job(id: id, workspace: scope.name), scope.canSee(job) else {
             throw Problem.notFound("no job '\(id)' in workspace '\(scope.name)'", field: "job")
         }
         return JobView(job: job)

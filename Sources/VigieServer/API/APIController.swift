@@ -24,19 +24,21 @@ struct APIController: Sendable {
 
         // Workspaces and who is in them.
         api.get("workspaces", use: listWorkspaces)
-        workspaceRoute(api, .get, "workspaces/{workspace}", use: workspaceDetail)
-        workspaceRoute(api, .get, "workspaces/{workspace}/members", needing: .owner, action: "listing members", use: listMembers)
+        // Figures and members only: open while the workspace shows people by pseudonym.
+        workspaceRoute(api, .get, "workspaces/{workspace}", pseudonyms: .showsNobody, use: workspaceDetail)
+        workspaceRoute(api, .get, "workspaces/{workspace}/members", needing: .owner, action: "listing members",
+                       pseudonyms: .showsNobody, use: listMembers)
         workspaceRoute(api, .put, "workspaces/{workspace}/members/{user}", needing: .owner, action: "changing members",
-                       use: putMember)
+                       pseudonyms: .showsNobody, use: putMember)
         workspaceRoute(api, .delete, "workspaces/{workspace}/members/{user}", needing: .owner, action: "changing members",
-                       use: deleteMember)
+                       pseudonyms: .showsNobody, use: deleteMember)
         workspaceRoute(api, .get, "workspaces/{workspace}/audit", needing: .owner, action: "reading the audit log",
                        use: auditLog)
 
         // The corpus.
-        workspaceRoute(api, .get, "workspaces/{workspace}/query", use: query)
-        workspaceRoute(api, .get, "workspaces/{workspace}/search", use: search)
-        workspaceRoute(api, .get, "workspaces/{workspace}/accounts/{handle}", use: account)
+        workspaceRoute(api, .get, "workspaces/{workspace}/query", pseudonyms: .pseudonymises, use: query)
+        workspaceRoute(api, .get, "workspaces/{workspace}/search", pseudonyms: .pseudonymises, use: search)
+        workspaceRoute(api, .get, "workspaces/{workspace}/accounts/{handle}", pseudonyms: .pseudonymises, use: account)
         workspaceRoute(api, .get, "workspaces/{workspace}/rejects", use: rejects)
         workspaceRoute(api, .get, "workspaces/{workspace}/watches", use: listWatches)
         workspaceRoute(api, .get, "workspaces/{workspace}/watches/{watch}", use: watch)
@@ -50,19 +52,22 @@ struct APIController: Sendable {
         addAnalysisRoutes(api)
         // Campaigns, links, reports and conversions.
         addCampaignRoutes(to: api)
+        // Data subjects' rights, for owners (APIController+Privacy).
+        addPrivacyRoutes(api)
     }
 
     /// A route under `/workspaces/{workspace}`: the handler runs only for a member whose role
-    /// allows `needed`, with the workspace opened for them.
+    /// allows `needed`, with the workspace opened for them; while the workspace shows people by
+    /// pseudonym, only if the route says how it keeps them hidden (``PseudonymHandling``).
     func workspaceRoute<Output: ResponseGenerator>(
         _ group: RouterGroup<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
-        needing needed: WorkspaceRole = .viewer, action: String = "this",
+        needing needed: WorkspaceRole = .viewer, action: String = "this", pseudonyms: PseudonymHandling = .refusedWhenOn,
         use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Output
     ) {
         let gate = dependencies.gate
         group.on(RouterPath(path), method: method) { request, context in
             let name = try context.parameters.decoded("workspace")
-            let scope = try await gate.open(name, for: context.principal, needing: needed, to: action)
+            let scope = try await gate.open(name, for: context.principal, needing: needed, to: action, pseudonyms: pseudonyms)
             return try await handler(request, context, scope)
         }
     }

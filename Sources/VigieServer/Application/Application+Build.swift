@@ -7,7 +7,8 @@ import VigieEngine
 
 /// The one way to build Vigie's server, used by `vigie serve` and by the tests: the HTTP
 /// application (API, dashboard, health, metrics) over `store`, with its services — the job
-/// queue, the store metrics refresher, and the store closer — in the application's service group.
+/// queue, the store metrics refresher, the daily retention purge, and the store closer — in the
+/// application's service group.
 ///
 /// ```swift
 /// let app = try await buildApplication(configuration: ServerConfiguration(port: 8080), store: store)
@@ -79,10 +80,15 @@ struct ServerComponents {
         dashboard.addRoutes(to: router)
         self.router = router
 
-        services = [
+        var services: [any Service] = [
             StoreCloser(store: store, logger: logger),
             jobs,
             StoreMetricsService(store: store, metrics: metrics, interval: configuration.storeMetricsInterval, logger: logger),
-        ] + (try additionalServices(changes))
+        ]
+        if let interval = configuration.retentionPurgeInterval {
+            services.append(RetentionPurgeService(store: store, engine: configuration.engine, interval: interval,
+                                                  delay: configuration.retentionPurgeDelay, cache: cache, logger: logger, now: now))
+        }
+        self.services = services + (try additionalServices(changes))
     }
 }

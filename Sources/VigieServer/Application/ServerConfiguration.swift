@@ -50,6 +50,10 @@ package struct ServerConfiguration: Sendable {
     /// With live listeners in the server: a workspace's cached dashboards are forgotten at most
     /// this often while live data arrives (so they are at most this far behind it).
     package var liveInvalidationInterval: Duration = .seconds(30)
+    /// How often every workspace's retention purge runs (`vigie privacy purge`); `nil` runs none.
+    package var retentionPurgeInterval: Duration?
+    /// How long after start the first purge runs: long enough for the server to answer first.
+    package var retentionPurgeDelay: Duration
 
     package init(host: String = "127.0.0.1", port: Int = 8080, engine: EngineConfiguration = EngineConfiguration(),
                 secureCookies: Bool = true, sessionIdleTimeout: Duration = .seconds(8 * 3600),
@@ -58,7 +62,8 @@ package struct ServerConfiguration: Sendable {
                 maximumJSONBytes: Int = 1 << 20, maximumUploadBytes: Int = 1 << 30,
                 uploadFolder: String = NSTemporaryDirectory(), concurrentJobs: Int = 1, retainedJobs: Int = 200,
                 storeMetricsInterval: Duration = .seconds(60), cacheEntries: Int = 512,
-                cacheLifetime: Duration = .seconds(300), serverName: String? = nil, publicMetrics: Bool = false) {
+                cacheLifetime: Duration = .seconds(300), serverName: String? = nil, publicMetrics: Bool = false,
+                retentionPurgeInterval: Duration? = .seconds(86_400), retentionPurgeDelay: Duration = .seconds(60)) {
         self.host = host
         self.port = port
         self.engine = engine
@@ -78,6 +83,8 @@ package struct ServerConfiguration: Sendable {
         self.cacheLifetime = cacheLifetime
         self.serverName = serverName
         self.publicMetrics = publicMetrics
+        self.retentionPurgeInterval = retentionPurgeInterval
+        self.retentionPurgeDelay = retentionPurgeDelay
     }
 
     /// Checks values a front end may have taken from its user.
@@ -89,6 +96,9 @@ package struct ServerConfiguration: Sendable {
         guard concurrentJobs >= 1 else { throw .init(field: "concurrentJobs", "run at least one job at a time") }
         guard maximumJSONBytes >= 1024, maximumUploadBytes >= 1024 else {
             throw .init(field: "maximumUploadBytes", "body limits must be at least 1 KiB")
+        }
+        if let interval = retentionPurgeInterval, interval <= .zero {
+            throw .init(field: "retentionPurgeInterval", "the purge interval must be longer than zero")
         }
     }
 }

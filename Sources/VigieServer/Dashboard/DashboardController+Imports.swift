@@ -25,7 +25,7 @@ extension DashboardController {
     @Sendable func importsPage(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> Response {
         let language = Language.of(request)
         let base = "/w/" + DashboardPaths.escape(scope.name)
-        let jobs = await dependencies.jobs.jobs(workspace: scope.name)
+        let jobs = await dependencies.jobs.jobs(workspace: scope.name).filter(scope.canSee)
         let page = ImportsPage(
             canImport: scope.role >= .analyst, action: base + "/imports", csrf: context.principal?.csrfToken ?? "",
             formats: ImportFormat.allCases.map(\.rawValue),
@@ -107,7 +107,7 @@ extension DashboardController {
     @Sendable func jobPage(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> Response {
         let language = Language.of(request)
         let id = try context.parameters.decoded("job")
-        guard let job = await dependencies.jobs.job(id: id, workspace: scope.name) else {
+        guard let job = await dependencies.jobs.job(id: id, workspace: scope.name), scope.canSee(job) else {
             throw Problem.notFound("no job '\(id)' in workspace '\(scope.name)'", field: "job")
         }
         var page = JobPage(id: job.id, title: job.title, state: job.state.rawValue,

@@ -114,10 +114,12 @@ extension DashboardController {
         var status = HTTPResponse.Status.ok
         if let text = fields.text("query") {
             do {
-                let result = try await QueryPaging.run(engine: scope.engine, text: text, stemmed: page.stemmed,
+                var result = try await QueryPaging.run(engine: scope.engine, text: text, stemmed: page.stemmed,
                                                        since: try fields.date("since"), until: try fields.date("until"),
                                                        page: try PageRequest<QueryCursor>(fields))
-                page.result = Self.resultView(result, fields: fields, base: base, workspace: scope.name, language: language)
+                result.posts = try await scope.shown(result.posts)
+                page.result = Self.resultView(result, fields: fields, base: base, workspace: scope.name, language: language,
+                                              linksAccounts: scope.pseudonyms == nil)
             } catch let error as QueryError {
                 page.error = Self.errorView(error, text: text, language: language)
                 status = .badRequest
@@ -142,8 +144,10 @@ extension DashboardController {
             after: index < characters.count ? String(characters[(index + 1)...]) : "")
     }
 
+    /// `linksAccounts`: whether authors link to their account page (not by pseudonym: a
+    /// pseudonym names no account page).
     static func resultView(_ result: QueryView, fields: FormFields, base: String, workspace: String,
-                           language: Language) -> QueryPage.ResultView {
+                           language: Language, linksAccounts: Bool = true) -> QueryPage.ResultView {
         let summary = result.matched.flatMap { matched in
             result.authors.map { language.fill("matchedSummary", language.format(matched), language.format($0)) }
         } ?? language.text("posts")
@@ -152,16 +156,16 @@ extension DashboardController {
             + query(fields, replacing: ["format": "csv", "cursor": "", "limit": String(PageRequest<QueryCursor>.maximumLimit)])
         return QueryPage.ResultView(
             summary: summary, canonical: result.query,
-            posts: result.posts.map { postView($0, base: base, language: language) }, csvHref: csv,
+            posts: result.posts.map { postView($0, base: base, language: language, linksAccount: linksAccounts) }, csvHref: csv,
             nextHref: result.nextCursor.map { link(base + "/query", fields: fields, replacing: ["cursor": $0]) })
     }
 
-    static func postView(_ post: Post, base: String, language: Language) -> QueryPage.PostView {
+    static func postView(_ post: Post, base: String, language: Language, linksAccount: Bool = true) -> QueryPage.PostView {
         let handle = post.authorHandle.map { "@" + $0 }
         return QueryPage.PostView(
             date: language.format(post.createdAt), isoDate: DateParsing.iso8601(post.createdAt), platform: post.platform.rawValue,
             author: handle ?? post.authorID,
-            accountHref: base + "/accounts/" + DashboardPaths.escape(post.authorHandle ?? post.authorID),
+            accountHref: linksAccount ? base + "/accounts/" + DashboardPaths.escape(post.authorHandle ?? post.authorID) : nil,
             language: post.language, text: post.text)
     }
 

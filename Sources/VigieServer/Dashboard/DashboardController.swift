@@ -25,7 +25,7 @@ struct DashboardController: Sendable {
         router.get("/workspaces", use: workspaces)
 
         workspacePage(router, .get, "/w/{workspace}", use: home)
-        workspacePage(router, .get, "/w/{workspace}/query", use: queryPage)
+        workspacePage(router, .get, "/w/{workspace}/query", pseudonyms: .pseudonymises, use: queryPage)
         workspacePage(router, .get, "/w/{workspace}/accounts", use: findAccount)
         workspacePage(router, .get, "/w/{workspace}/accounts/{handle}", use: accountPage)
         workspacePage(router, .get, "/w/{workspace}/imports", use: importsPage)
@@ -39,17 +39,18 @@ struct DashboardController: Sendable {
     }
 
     /// A page of a workspace: the handler runs for a member whose role allows `needed`; a
-    /// visitor who is not signed in is sent to the sign-in page and back.
+    /// visitor who is not signed in is sent to the sign-in page and back. While the workspace
+    /// shows people by pseudonym, a page is refused by the gate unless it says how it hides them.
     func workspacePage(
         _ router: Router<ServerRequestContext>, _ method: HTTPRequest.Method, _ path: String,
-        needing needed: WorkspaceRole = .viewer, action: String = "this",
+        needing needed: WorkspaceRole = .viewer, action: String = "this", pseudonyms: PseudonymHandling = .refusedWhenOn,
         use handler: @escaping @Sendable (Request, ServerRequestContext, WorkspaceScope) async throws -> Response
     ) {
         let gate = dependencies.gate
         router.on(RouterPath(path), method: method) { request, context in
             guard context.principal != nil else { return Self.signInRedirect(for: request) }
             let name = try context.parameters.decoded("workspace")
-            let scope = try await gate.open(name, for: context.principal, needing: needed, to: action)
+            let scope = try await gate.open(name, for: context.principal, needing: needed, to: action, pseudonyms: pseudonyms)
             return try await handler(request, context, scope)
         }
     }

@@ -12,6 +12,11 @@ protocol StrictDecodable: Decodable {
 /// members and every type error become a ``Problem`` naming the member at fault.
 enum JSONBody {
     static func decode<Body: StrictDecodable>(_ type: Body.Type, from request: Request, limit: Int) async throws -> Body {
+        try decode(type, from: try await data(from: request, limit: limit))
+    }
+
+    /// The body's bytes, checked for its content type and size (for routes that read it twice).
+    static func data(from request: Request, limit: Int) async throws -> Data {
         if let contentType = request.headers[.contentType]?.lowercased(),
            !(contentType.hasPrefix("application/json") || contentType.contains("+json")) {
             throw Problem(.unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported media type",
@@ -26,7 +31,7 @@ enum JSONBody {
         } catch is NIOTooManyBytesError {
             throw Problem.tooLarge(limit: limit)
         }
-        return try decode(type, from: Data(buffer: buffer))
+        return Data(buffer: buffer)
     }
 
     static func decode<Body: StrictDecodable>(_ type: Body.Type, from data: Data) throws -> Body {

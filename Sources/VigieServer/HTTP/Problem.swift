@@ -97,6 +97,13 @@ extension Problem {
                 detail: "the request body is larger than the limit of \(limit) bytes")
     }
 
+    /// A route that could show people of a workspace that shows them by pseudonym.
+    static func pseudonymised(_ workspace: String) -> Problem {
+        Problem(.conflict, code: "pseudonymised", title: "Workspace pseudonymised",
+                detail: "workspace '\(workspace)' shows people by pseudonym, and this page or route cannot hide identities yet; "
+                    + "query, search and accounts show pseudonyms, and an owner can turn the mode off (PUT /api/v1/workspaces/\(workspace)/privacy/pseudonyms)")
+    }
+
     static func internalError() -> Problem {
         Problem(.internalServerError, code: "internal", title: "Internal error",
                 detail: "the server failed to answer; the request id finds the details in its log")

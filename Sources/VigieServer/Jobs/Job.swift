@@ -32,6 +32,8 @@ package enum JobOutcome: Sendable, Codable {
     case importFiles(report: ImportJobReport)
     /// A long analysis (trust report, communities, influencers…): its result is served by `result`.
     case analysis(outcome: AnalysisOutcome)
+    /// An erasure (`POST …/privacy/erasures`): its receipt's number, never whom it erased.
+    case erasure(outcome: PrivacyErasureOutcome)
 }
 
 /// A job as the API and the dashboard show it.
