@@ -44,6 +44,10 @@ extension PostgresStore {
         throw notYet("privacy operations")
     }
 
+    public func isRetentionSet(workspace: String) async throws -> Bool {
+        throw notYet("privacy operations")
+    }
+
     public func setRetentionPolicy(_ policy: RetentionPolicy, workspace: String) async throws {
         throw notYet("privacy operations")
     }

@@ -12,7 +12,8 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
             interactions, profiles (no longer linked to kept data), metrics (count history), alerts, \
             rejects (raw input lines). Defaults: 395 days (13 months), rejects 90. `apply` shows what \
             would go; with --yes it deletes it, in short transactions (the same as `vigie privacy purge`, \
-            which `vigie serve` runs every day).
+            which `vigie serve` runs every day once the periods were set: until then the defaults \
+            are only applied by hand).
             """,
         subcommands: [Show.self, Set.self, Apply.self],
         defaultSubcommand: Show.self
@@ -24,8 +25,12 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let policy = try await store.engine(readOnly: true, mustExist: true).retentionPolicy()
-            print(PrivacyRetentionCommand.table(policy))
+            let engine = try await store.engine(readOnly: true, mustExist: true)
+            print(PrivacyRetentionCommand.table(try await engine.retentionPolicy()))
+            if try await !engine.isRetentionSet() {
+                print("These are the defaults, never set: `vigie serve` does not purge this workspace on its own until "
+                      + "they are (`vigie privacy retention set --defaults`, or other periods).")
+            }
         }
     }
 

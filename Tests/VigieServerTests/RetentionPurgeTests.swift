@@ -44,6 +44,26 @@ struct RetentionPurgeTests {
         }
     }
 
+    @Test("a workspace whose periods were never set keeps its old posts: the server applies only periods someone set")
+    func defaultsAreNotAppliedUnset() async throws {
+        let world = try await TestWorld { configuration in
+            configuration.retentionPurgeInterval = .milliseconds(200)
+            configuration.retentionPurgeDelay = .zero
+        }
+        // acme's two posts of February 2025 are older than the default 13 months (from 2026-03 on).
+        let service = RetentionPurgeService(store: world.store, engine: world.configuration.engine, interval: .seconds(1),
+                                            delay: .zero, cache: ResultCache(capacity: 10, lifetime: .seconds(1)), logger: Logger(label: "test"),
+                                            now: { Date(timeIntervalSince1970: 1_800_000_000) })
+        #expect(try await !world.store.isRetentionSet(workspace: "acme"))
+        #expect(try await service.purgeAll().isEmpty)
+        #expect(try await world.store.totals(workspace: "acme").posts == 2)
+        // Once an owner sets the defaults, they apply.
+        try await world.store.setRetentionPolicy(.defaults, workspace: "acme")
+        #expect(try await world.store.isRetentionSet(workspace: "acme"))
+        #expect(try await service.purgeAll().contains { $0.workspace == "acme" && $0.removed[.posts] == 2 })
+        #expect(try await world.store.totals(workspace: "acme").posts == 0)
+    }
+
     @Test("no interval, no purge service; the default is a daily purge a minute after start")
     func purgeCanBeTurnedOff() async throws {
         let world = try await TestWorld { $0.retentionPurgeInterval = nil }

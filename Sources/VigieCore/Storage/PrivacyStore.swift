@@ -41,6 +41,10 @@ public protocol PrivacyStore: Sendable {
     /// The workspace's retention periods (``RetentionPolicy/defaults`` until one is set).
     func retentionPolicy(workspace: String) async throws -> RetentionPolicy
     func setRetentionPolicy(_ policy: RetentionPolicy, workspace: String) async throws
+    /// Whether someone set the workspace's periods; until then they are the defaults, which a
+    /// scheduled purge does not apply on its own (an archive imported before anyone chose a
+    /// policy is not deleted behind its owner's back).
+    func isRetentionSet(workspace: String) async throws -> Bool
     /// Removes what is older than each cutoff, with its derived data, in short transactions;
     /// a dry run counts what would go.
     func purgeExpired(before cutoffs: [RetentionPolicy.DataKind: Date], workspace: String,

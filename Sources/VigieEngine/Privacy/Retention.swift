@@ -54,6 +54,12 @@ extension Engine {
         try await store.retentionPolicy(workspace: workspace)
     }
 
+    /// Whether the workspace's periods were set (``setRetention(_:)``) rather than left at the
+    /// defaults: `vigie serve`'s daily purge applies only periods that were set.
+    public func isRetentionSet() async throws -> Bool {
+        try await store.isRetentionSet(workspace: workspace)
+    }
+
     /// Sets retention periods and audits the change.
     ///
     /// ```swift

@@ -11,7 +11,8 @@ import VigieEngine
 /// workspace's purge is audited by the engine and logged here.
 ///
 /// The first purge waits `delay` after start, so that the server answers first and a restart
-/// every night still purges.
+/// every night still purges. A workspace whose periods were never set (the defaults) is left
+/// alone: automatic deletion waits for an owner's choice.
 struct RetentionPurgeService: Service {
     let store: any Store
     let engine: EngineConfiguration
@@ -57,7 +58,16 @@ struct RetentionPurgeService: Service {
             var configuration = engine
             configuration.workspace = workspace
             do {
-                let summary = try await Engine(store: store, configuration: configuration)
+                let engine = Engine(store: store, configuration: configuration)
+                // Nobody chose the periods yet: a research archive of old posts imported the day
+                // before must not vanish at the first start. `vigie privacy purge` still applies
+                // the defaults by hand.
+                guard try await engine.isRetentionSet() else {
+                    logger.info("retention purge: skipped; the periods are the defaults, never set (`vigie privacy retention set --defaults` lets the server apply them)",
+                                metadata: ["workspace": "\(workspace)"])
+                    continue
+                }
+                let summary = try await engine
                     .applyRetention(RetentionApplyRequest(dryRun: false, now: now(), actor: Self.actor))
                 summaries.append(summary)
                 let removed = summary.removed.filter { $0.value > 0 }.sorted { $0.key < $1.key }

@@ -31,6 +31,16 @@ extension SQLiteStore {
         }
     }
 
+    public func isRetentionSet(workspace: String) async throws -> Bool {
+        try validate(workspace: workspace)
+        return try await read { db in
+            guard let workspaceID = try Self.workspaceID(db, workspace) else { return false }
+            return try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM workspace_setting WHERE workspace_id = ? AND name LIKE 'privacy.retention.%')
+                """, arguments: [workspaceID]) ?? false
+        }
+    }
+
     public func setRetentionPolicy(_ policy: RetentionPolicy, workspace: String) async throws {
         try validate(workspace: workspace)
         let policy = try policy.validated()
