@@ -2,8 +2,9 @@
 """Helpers of scripts/bench-live.
 
   surge OUT_DIR      writes baseline.jsonl (a hashtag's quiet history: 2 posts an hour over the
-                     8 days before now) and surge.jsonl (a burst of posts of that hashtag, dated
-                     now), both as Jetstream events
+                     8 days before now, and 30 posts by each of the GONE accounts) and surge.jsonl
+                     (a burst of posts of that hashtag, dated now), both as Jetstream events, and
+                     deletions.jsonl (an account event "deleted" for each GONE account)
   hook PORT LOG      a webhook receiver: appends "<arrival unix time> <body>" per POST to LOG
   summary DIR        reads the run's samples and hooks and prints the figures
 """
@@ -16,6 +17,8 @@ from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 TAG = "vigiesurge"
+# Accounts that the platform deletes during the run: their erasure is timed.
+GONE = 20
 
 
 def iso(moment):
@@ -23,18 +26,18 @@ def iso(moment):
 
 
 def post_event(index, created, did, text):
-    tag_start = text.index("#" + TAG)
-    start = len(text[:tag_start].encode())
-    end = start + len(("#" + TAG).encode())
     micros = int(created.timestamp() * 1_000_000)
     record = {
         "$type": "app.bsky.feed.post",
         "createdAt": iso(created),
         "langs": ["fr"],
         "text": text,
-        "facets": [{"index": {"byteStart": start, "byteEnd": end},
-                    "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": TAG}]}],
     }
+    if "#" + TAG in text:
+        start = len(text[:text.index("#" + TAG)].encode())
+        end = start + len(("#" + TAG).encode())
+        record["facets"] = [{"index": {"byteStart": start, "byteEnd": end},
+                             "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": TAG}]}]
     return {"did": did, "time_us": micros, "kind": "commit",
             "commit": {"rev": "3bench%06d" % index, "operation": "create", "collection": "app.bsky.feed.post",
                        "rkey": "3surge%s%06d" % ("b" if index < 1_000_000 else "s", index % 1_000_000),
@@ -56,6 +59,11 @@ def surge(out):
                 baseline.write(json.dumps(post_event(index, created, did, "Rien de neuf #%s aujourd'hui" % TAG)) + "\n")
                 index += 1
             moment += timedelta(hours=1)
+        for account in range(GONE):
+            for number in range(30):
+                created = start + timedelta(hours=account * 3 + number)
+                baseline.write(json.dumps(post_event(2_000_000 + account * 100 + number, created, "did:plc:benchgone%02d" % account,
+                                                     "Sortie à vélo numéro %d du compte %d" % (number, account))) + "\n")
     with open(os.path.join(out, "surge.jsonl"), "w") as burst:
         for number in range(60):
             created = now + timedelta(milliseconds=number)
@@ -65,7 +73,14 @@ def surge(out):
             else:
                 did, text = "did:plc:benchcrowd%03d" % number, "Ça bouge enfin #%s, post %d" % (TAG, number)
             burst.write(json.dumps(post_event(1_000_000 + number, created, did, text)) + "\n")
-    print("baseline: %d posts over 8 days; surge: 60 posts" % index)
+    with open(os.path.join(out, "deletions.jsonl"), "w") as deletions:
+        for account in range(GONE):
+            did = "did:plc:benchgone%02d" % account
+            created = now + timedelta(seconds=account)
+            deletions.write(json.dumps({"did": did, "time_us": int(created.timestamp() * 1_000_000), "kind": "account",
+                                        "account": {"active": False, "did": did, "seq": 1000 + account,
+                                                    "status": "deleted", "time": iso(created)}}) + "\n")
+    print("baseline: %d posts over 8 days and %d posts of %d accounts deleted later; surge: 60 posts" % (index, GONE * 30, GONE))
 
 
 def hook(port, log):
@@ -138,6 +153,30 @@ def summary(folder):
                 break
         else:
             print("alert latency: no surge-spike alert reached the webhook")
+    deletions(folder)
+
+
+def deletions(folder):
+    """Platform delete → erasure: the replay plays account event k at start + k s (rate 1); the
+    listener erases the accounts one after the other, so the k-th receipt is the k-th event's."""
+    start_file = os.path.join(folder, "deletions-start")
+    if not os.path.exists(start_file) or not open(start_file).read().strip():
+        return
+    import sqlite3
+    start = float(open(start_file).read().strip()) / 1e6
+    database = sqlite3.connect("file:%s?mode=ro" % os.path.join(folder, "vigie.sqlite"), uri=True)
+    erased = [row[0] / 1000 for row in database.execute(
+        "SELECT erased_at FROM erasure_receipt WHERE actor = 'platform' ORDER BY id")]
+    left = database.execute("SELECT COUNT(*) FROM post WHERE text LIKE 'Sortie à vélo numéro %'").fetchone()[0]
+    if not erased:
+        print("platform deletions: no erasure receipt (%d posts of the deleted accounts left)" % left)
+        return
+    # A reconnection replays the last seconds (at-least-once): a deletion delivered again
+    # erases the account row it wrote again, with a receipt of its own, after the first GONE.
+    delays = [at - (start + number) for number, at in enumerate(erased[:GONE])]
+    print("platform delete to erasure: median %.2f s, max %.2f s over %d of %d account deletions (30 posts each); "
+          "%d of their posts left; %d receipts for deletions delivered again after a reconnection"
+          % (statistics.median(delays), max(delays), len(delays), GONE, left, max(0, len(erased) - GONE)))
 
 
 if __name__ == "__main__":
