@@ -246,6 +246,12 @@ import Testing
             + #""user":{"id_str":"\#(50 + number)","screen_name":"cycliste\#(number)","name":"Cycliste"}}"#
     }
 
+    /// A compact TwiBot-20 user record (a kind of record beside tweets in mixed arrays).
+    static func twibotUser(_ number: Int) -> String {
+        #"{"ID":"\#(70 + number)","profile":{"id_str":"\#(70 + number)","screen_name":"profil\#(number)","name":"P"},"#
+            + #""tweet":null,"neighbor":null,"domain":["Politics"],"label":"0"}"#
+    }
+
     @Test("a record broken inside a nested array (compact array) costs only itself: the resynchronisation prefers known record starts")
     func brokenInsideNestedArray() throws {
         let run = try Run()
@@ -267,14 +273,10 @@ import Testing
     func recordOfANewKindAfterDamage() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        func user(_ number: Int) -> String {
-            #"{"ID":"\#(70 + number)","profile":{"id_str":"\#(70 + number)","screen_name":"profil\#(number)","name":"P"},"#
-                + #""tweet":null,"neighbor":null,"domain":["Politics"],"label":"0"}"#
-        }
         // Found by the long fuzz set: only users had been read when a tweet lost its closing brace,
         // and the split went on at the next user, skipping the tweet after the damaged one.
         let broken = String(Self.compactTweet(2).dropLast())
-        let path = try run.file("mixed.json", "[" + [user(1), broken, Self.compactTweet(3), user(4)].joined(separator: ",") + "]")
+        let path = try run.file("mixed.json", "[" + [Self.twibotUser(1), broken, Self.compactTweet(3), Self.twibotUser(4)].joined(separator: ",") + "]")
         let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '1003'") == 1)
@@ -286,15 +288,11 @@ import Testing
     func recordOfANewKindBeforeMoreDamage() throws {
         let run = try Run()
         defer { run.cleanUp() }
-        func user(_ number: Int) -> String {
-            #"{"ID":"\#(70 + number)","profile":{"id_str":"\#(70 + number)","screen_name":"profil\#(number)","name":"P"},"#
-                + #""tweet":null,"neighbor":null,"domain":["Politics"],"label":"0"}"#
-        }
         // Found by the long fuzz set: the tweet after the damaged one was taken only when whole
         // records led from it to a known record start; the next tweet was damaged too, so it was lost.
         let broken = String(Self.compactTweet(2).dropLast())
         let damaged = Self.compactTweet(4).replacingOccurrences(of: "Belle journée", with: "Belle\u{0} journée")
-        let path = try run.file("mixed.json", "[" + [user(1), broken, Self.compactTweet(3), damaged, user(5)].joined(separator: ",") + "]")
+        let path = try run.file("mixed.json", "[" + [Self.twibotUser(1), broken, Self.compactTweet(3), damaged, Self.twibotUser(5)].joined(separator: ",") + "]")
         let outcome = try run.vigie(["ingest", path, "--json", "--no-language-id"], timeout: 30)
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '1003'") == 1)

@@ -151,10 +151,7 @@ extension APIController {
         try FormFields(query: request).refuseUnknown([])
         let body = try await JSONBody.decode(ExportBody.self, from: request, limit: jsonLimit)
         let html = try Self.wantsHTML(body.format)
-        guard body.subject != nil || body.request != nil else {
-            throw Problem.invalidArgument("name the person (subject: platform:id or @handle) or the request it answers (request)",
-                                          field: "subject")
-        }
+        try Self.requireSubjectOrRequest(body.subject, body.request)
         let result = try await scope.engine.exportSubject(PrivacyExportRequest(
             subject: body.subject ?? "", language: body.language ?? .en, includeScores: body.includeScores ?? true,
             actor: scope.principal.user, reason: body.reason ?? "", requestID: body.request))
@@ -162,6 +159,14 @@ extension APIController {
         // Personal data: no cache anywhere on the way.
         return Response(status: .ok, headers: [.contentType: contentType, .cacheControl: "no-store"],
                         body: .init(byteBuffer: ByteBuffer(bytes: html ? Array(result.html.utf8) : Array(result.json))))
+    }
+
+    /// An export or an erasure names the person, or the request that does.
+    static func requireSubjectOrRequest(_ subject: String?, _ request: Int64?) throws {
+        guard subject != nil || request != nil else {
+            throw Problem.invalidArgument("name the person (subject: platform:id or @handle) or the request it answers (request)",
+                                          field: "subject")
+        }
     }
 
     // MARK: Erasure, as a job
@@ -181,10 +186,7 @@ extension APIController {
     @Sendable func startErasure(_ request: Request, context: ServerRequestContext, scope: WorkspaceScope) async throws -> Response {
         try FormFields(query: request).refuseUnknown([])
         let body = try await JSONBody.decode(ErasureBody.self, from: request, limit: jsonLimit)
-        guard body.subject != nil || body.request != nil else {
-            throw Problem.invalidArgument("name the person (subject: platform:id or @handle) or the request it answers (request)",
-                                          field: "subject")
-        }
+        try Self.requireSubjectOrRequest(body.subject, body.request)
         if body.request == nil, (body.reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw Problem.invalidArgument("give the reason for the erasure (the request's reference), or the request it answers",
                                           field: "reason")
