@@ -534,6 +534,52 @@ import Testing
         #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '14' AND text = 'Message fourteen'") == 1)
     }
 
+    @Test("a runaway quote that swallows a good row and closes with the header's width is told by the row's id")
+    func runawayOverARowWithAnID() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        var text = Self.toolkitHeader
+        for id in 1...12 { text += Self.toolkitRow(id) }
+        // Found by the long fuzz set: row 100013 opens a quote that never closes on its line (its
+        // message holds a comma, so the line read alone is not of the header's width either), runs
+        // over the good row 100014, and closes on a damaged row whose '""' kept it open: one row of
+        // the header's width, with the good row inside its message.
+        text += "100013,1006,user6,,,\"Message thirteen, cut short,1740830534,\n"
+        text += "100014,1000,user0,,,Message fourteen,1740830534,\n"
+        text += "100015,1001,user1,,,\"\"Earn money, now #promo\",1740830534,\n"
+        for id in 16...20 { text += Self.toolkitRow(id) }
+        let path = try run.file("swallowed.csv", text)
+        try run.vigie(["ingest", path, "--no-language-id"])
+        #expect(try run.count("SELECT COUNT(*) FROM reject WHERE line = 14 AND reason LIKE '%never closes%'") == 1)
+        #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '100014' AND text = 'Message fourteen'") == 1)
+        for id in [12, 16, 20] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "row \(id)")
+        }
+    }
+
+    @Test("inside a runaway quote's lines, a second stray quote that swallows a good row with the header's width is told by the row's id")
+    func strayQuoteOverARowInsideARunaway() throws {
+        let run = try Run()
+        defer { run.cleanUp() }
+        var text = Self.toolkitHeader
+        for id in 1...12 { text += Self.toolkitRow(id) }
+        // Found by the long fuzz set: the quote at the start of row 100013 runs to row 100014's
+        // message (a runaway, the lines after it read again); read again, row 100014's stray quote
+        // before its link runs over the good row 100015 up to a line holding only a quote, one row
+        // of the header's width.
+        text += "\"100013,1006,user6,,,Message thirteen,1740830534,\n"
+        text += "100014,1000,user0,,,\"Message fourteen, with a comma\",1740830534,\"https://example.org/14\n"
+        text += "100015,1001,user1,,,Message fifteen,1740830534,\n"
+        text += "\"\n"
+        for id in 16...20 { text += Self.toolkitRow(id) }
+        let path = try run.file("nested.csv", text)
+        try run.vigie(["ingest", path, "--no-language-id"])
+        #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '100015' AND text = 'Message fifteen'") == 1)
+        for id in [12, 16, 20] {
+            #expect(try run.count("SELECT COUNT(*) FROM post WHERE platform_id = '\(id)'") == 1, "row \(id)")
+        }
+    }
+
     @Test("a CSV with CR line endings whose messages hold JSON-like text is read as CSV")
     func carriageReturnCSVWithBraces() throws {
         let run = try Run()

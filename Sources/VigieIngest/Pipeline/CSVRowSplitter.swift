@@ -147,8 +147,8 @@ public final class CSVRowSplitter {
     /// quote. It is a runaway when the lines after the opening one read as rows of the header's
     /// width: most of them, and either the opening line itself does too (its quote taken as an
     /// ordinary character), or the field goes on after its closing quote (the stray quote closed
-    /// on the opening quote of a good row's field), or the row's own width is wrong, or several
-    /// lines agree. The quote
+    /// on the opening quote of a good row's field), or one of them opens with an id like the
+    /// row's own, or the row's own width is wrong, or several lines agree. The quote
     /// is then reported at the line where it opened and the lines after it are handed over as
     /// rows (each checked by the decoder); a row that does not end inside the span is read on by
     /// the main loop, from its own start. Otherwise the row is handed over as it is when its
@@ -181,12 +181,14 @@ public final class CSVRowSplitter {
                         resume = start
                         return
                     }
-                    // Another stray quote inside the span, whose row of the wrong width ran over
-                    // the next lines: its own line is a row (the quote an ordinary character), and
-                    // the lines after it are read on their own.
-                    if lineScan.newlines > 0, lineScan.fields.count != expectedFields,
-                       let quote = lineScan.multilineQuote, quote.lineOffset == 0,
-                       let lineEnd = region[start..<next].firstIndex(of: newline) {
+                    // Another stray quote inside the span, whose row ran over the next lines with
+                    // the wrong width or over a row of its own kind: its own line is a row (the
+                    // quote an ordinary character), and the lines after it are read on their own.
+                    if lineScan.newlines > 0, let quote = lineScan.multilineQuote, quote.lineOffset == 0,
+                       let lineEnd = region[start..<next].firstIndex(of: newline),
+                       lineScan.fields.count != expectedFields || lineScan.multilineTextAfterClose
+                        || swallowsRow(lineScan, quote: quote.offset, start: start, lines: (lineEnd + 1)..<next,
+                                       in: region, expectedFields: expectedFields) {
                         var literal = RowScan()
                         literal.literalQuote = quote.offset
                         let line = UnsafeBufferPointer(rebasing: whole[0..<(lineEnd + 1)])
@@ -205,7 +207,11 @@ public final class CSVRowSplitter {
         }
         let rowLines = rows.filter { !$0.scan.isBlank(in: buffer, rowStart: $0.start) }
         let fitting = rowLines.filter { $0.scan.fields.count == expectedFields }.count
-        let runaway = fitting >= 1 && (openingLineWidth == expectedFields || scan.multilineTextAfterClose
+        let swallowedRow = opening.lineOffset == 0 && buffer.withUnsafeBufferPointer { whole in
+            swallowsRow(scan, quote: opening.offset, start: rowStart, lines: firstLineEnd..<end,
+                        in: UnsafeBufferPointer(rebasing: whole[0..<end]), expectedFields: expectedFields)
+        }
+        let runaway = fitting >= 1 && (openingLineWidth == expectedFields || scan.multilineTextAfterClose || swallowedRow
                                        || (width != expectedFields && fitting * 2 >= rowLines.count)
                                        || (fitting >= 2 && fitting * 2 > rowLines.count))
         let column = opening.lineOffset == 0 ? opening.offset + 1 : nil
@@ -233,6 +239,36 @@ public final class CSVRowSplitter {
         }
         rowStartLine += scan.newlines + 1
         return end
+    }
+
+    /// Whether one of `lines` (the lines after the first of the row `scan` starting at `start`,
+    /// whose multi-line field opens at `quote`) reads on its own as a row of the header's width
+    /// that opens with an id like the row's own (digits of about the same length): a swallowed
+    /// row, not a line of text.
+    private func swallowsRow(_ scan: RowScan, quote: Int, start: Int, lines: Range<Int>, in region: UnsafeBufferPointer<UInt8>,
+                             expectedFields: Int) -> Bool {
+        guard let first = scan.fields.first, quote > first.end,
+              let own = Self.numericID(first, rowStart: start, in: region) else { return false }
+        var lineStart = lines.lowerBound
+        while lineStart < lines.upperBound {
+            let lineEnd = region[lineStart..<lines.upperBound].firstIndex(of: newline).map { $0 + 1 } ?? lines.upperBound
+            var line = RowScan()
+            if case .rowEnd = line.advance(UnsafeBufferPointer(rebasing: region[0..<lineEnd]), rowStart: lineStart,
+                                           delimiter: delimiter, newline: newline),
+               line.fields.count == expectedFields,
+               let id = Self.numericID(line.fields[0], rowStart: lineStart, in: region), abs(id - own) <= 2 {
+                return true
+            }
+            lineStart = lineEnd
+        }
+        return false
+    }
+
+    /// The length of `field` when it is an unquoted run of 4 to 40 ASCII digits (an id), else nil.
+    private static func numericID(_ field: FieldSpan, rowStart: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !field.quoted, field.end - field.start >= 4, field.end - field.start <= 40 else { return nil }
+        for index in (rowStart + field.start)..<(rowStart + field.end) where !(0x30...0x39).contains(bytes[index]) { return nil }
+        return field.end - field.start
     }
 
     /// CR alone ends lines when the first line break of the file (outside quotes) is a CR not
