@@ -166,6 +166,22 @@ struct PrivacySlicingTests {
         }
     }
 
+    /// The search for others' posts that repost or name the person reads through the naming
+    /// indexes: its cost follows what names them, not the size of the store.
+    @Test func othersPostsNamingThemAreFoundThroughIndexes() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await PrivacyPlant.plant(in: store, workspace: "default")
+        let queries = [SubjectRows.repostsQuery, SubjectRows.mentionsByHandleQuery] + SubjectRows.namingQueries
+        for query in queries {
+            let plan = try await store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(query)", arguments: ["x", 1, "twitter"])
+                    .map { $0["detail"] as String }.joined(separator: "\n")
+            }
+            #expect(!plan.contains("SCAN"), "\(query)\n\(plan)")
+            #expect(plan.contains(" INDEX post_"), "\(query)\n\(plan)")
+        }
+    }
+
     @Test func aPurgeRunsInBoundedTransactionsAndRemovesEverythingExpired() async throws {
         let store = try SQLiteStore.inMemory()
         let posts = (0..<2_000).map { i in
