@@ -119,15 +119,17 @@ struct PrivacySlicingTests {
         let path = directory.appendingPathComponent("store.sqlite").path
         var store = try SQLiteStore(path: path)
         try await Self.plantBusyPerson(in: store, posts: 600, likes: 3_000)
-        // Tiny slices, each run stopped after 6 to 9 of them, as a kill would stop it between two
-        // commits (a kill inside a transaction rolls it back: the same state). A run repeats a
-        // few cheap checks before it goes on where the last one stopped; every stage gets cut.
+        // Tiny slices (5 posts, 25 interactions per statement), each run stopped after 6 to 9 of
+        // them, as a kill would stop it between two commits (a kill inside a transaction rolls it
+        // back: the same state). A run repeats a few cheap checks before it goes on where the
+        // last one stopped; every stage gets cut.
         var receipt: ErasureReceipt?
         var runs = 0
         var stoppedBeforeTheEnd = 0
         while receipt == nil, runs < 2_000 {
             runs += 1
-            let tiny = WriteSlicing(budget: .milliseconds(1), pause: .zero, stopAfter: 6 + runs % 4)
+            let tiny = WriteSlicing(budget: .milliseconds(1), pause: .zero, stopAfter: 6 + runs % 4,
+                                    postsPerStatement: 5, interactionsPerStatement: 25)
             do {
                 receipt = try await store.eraseSubject(PrivacyPlant.person, workspace: "default",
                                                        options: ErasureOptions(reason: "DSAR-cut"), slicing: tiny).receipt

@@ -16,11 +16,6 @@ extension SQLiteStore {
     /// At most this many of others' posts (reposts of theirs, posts naming them) are taken per
     /// transaction, whatever the budget.
     static let erasurePostsPerSlice = 500
-    /// Posts removed per set of statements (``PostRemoval/delete(_:postRowIDs:derivedEdges:logChange:)``):
-    /// a few milliseconds of work, so a slice stops close to its budget.
-    static let erasurePostsPerStatement = 50
-    /// Interactions deleted per statement, from each of the source and target indexes.
-    static let erasureInteractionsPerStatement = 250
 
     public var erasesSubjects: Bool { true }
 
@@ -98,6 +93,8 @@ extension SQLiteStore {
             guard let subject = try SubjectRows(db, workspace: workspace, key: account), subject.isKnown else { return }
             try ErasureProgress.add(try Self.eraseRecords(db, subject: subject), db, progress)
         }
+        let postsPerStatement = meter.slicing.postsPerStatement
+        let interactionsPerStatement = meter.slicing.interactionsPerStatement
         // Their posts, by the author index, a set at a time. The edges their posts imply have
         // them as source: they go with the interactions below (counted as interactions either way).
         while try await writeSlice(&meter, { db, deadline -> Bool in
@@ -108,7 +105,7 @@ extension SQLiteStore {
             var more = true
             repeat {
                 let ids = try Int64.fetchAll(db, sql: """
-                    SELECT id FROM post WHERE author_account_id IN (\(subject.rowList)) LIMIT \(Self.erasurePostsPerStatement)
+                    SELECT id FROM post WHERE author_account_id IN (\(subject.rowList)) LIMIT \(postsPerStatement)
                     """)
                 guard !ids.isEmpty else { more = false; break }
                 removed.add(try PostRemoval.delete(db, postRowIDs: ids, derivedEdges: false, logChange: logChange))
@@ -143,7 +140,7 @@ extension SQLiteStore {
             guard let subject = try SubjectRows(db, workspace: workspace, key: account, includingPostIDs: false),
                   subject.isKnown else { return false }
             let rows = subject.rowList
-            let limit = Self.erasureInteractionsPerStatement
+            let limit = interactionsPerStatement
             var removed = 0
             var more = true
             repeat {
