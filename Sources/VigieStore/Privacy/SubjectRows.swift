@@ -80,13 +80,14 @@ struct SubjectRows {
     static let repostsQuery = """
         SELECT id FROM post WHERE repost_of_account_platform_id = ? AND +workspace_id = ? AND +platform = ? ORDER BY id
         """
+    static let mentionsByIDQuery = """
+        SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
+        WHERE post_mention.account_platform_id = ? AND +post.workspace_id = ? AND +post.platform = ?
+        """
     static let namingQueries = [
         "SELECT id FROM post WHERE reply_to_account_platform_id = ? AND +workspace_id = ? AND +platform = ?",
         "SELECT id FROM post WHERE quote_of_account_platform_id = ? AND +workspace_id = ? AND +platform = ?",
-        """
-        SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
-        WHERE post_mention.account_platform_id = ? AND +post.workspace_id = ? AND +post.platform = ?
-        """,
+        mentionsByIDQuery,
     ]
     static let mentionsByHandleQuery = """
         SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
