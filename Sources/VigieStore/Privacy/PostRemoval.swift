@@ -101,14 +101,14 @@ enum PostRemoval {
 }
 
 extension PostRemoval {
-    /// Deletes a set of posts and their derived data with a few statements for the whole set
-    /// (an erasure's posts: one statement per post and table cost several times more). The
-    /// edges the posts imply are left to the caller when `derivedEdges` is false: an erasure
-    /// removes every edge of the author afterwards, by the source index.
-    static func delete(_ db: Database, postRowIDs ids: [Int64], derivedEdges: Bool, logChange: Bool) throws -> Counts {
+    /// Deletes one author's set of posts and their derived data with a few statements for the
+    /// whole set (an erasure's posts: one statement per post and table cost several times more),
+    /// except the edges the posts imply: their source is the author, whose every edge an erasure
+    /// removes afterwards (looked up per post, they read all of the author's edges each time).
+    static func delete(_ db: Database, authoredPostRowIDs ids: [Int64], logChange: Bool) throws -> Counts {
         guard !ids.isEmpty else { return Counts() }
         let list = SubjectRows.list(ids)
-        let rows = try Row.fetchAll(db, sql: "SELECT id, platform_id, text, author_account_id FROM post WHERE id IN (\(list))")
+        let rows = try Row.fetchAll(db, sql: "SELECT id, text FROM post WHERE id IN (\(list))")
         guard !rows.isEmpty else { return Counts() }
         func entities(_ table: String, _ column: String) throws -> [Int64: [String]] {
             var values: [Int64: [String]] = [:]
@@ -133,15 +133,6 @@ extension PostRemoval {
             let document = FullTextDocuments.document(text: row["text"], hashtags: hashtags[id] ?? [], mentions: mentions[id] ?? [],
                                                       urls: urls[id] ?? [], stems: &stems)
             try deleteEntry.execute(arguments: StatementArguments([id] as [any DatabaseValueConvertible] + document))
-        }
-        if derivedEdges {
-            let edges = try db.cachedStatement(sql: """
-                DELETE FROM interaction WHERE source_account_id = ? AND derived = 1 AND via_platform_id = ?
-                """)
-            for row in rows {
-                try edges.execute(arguments: [row["author_account_id"], row["platform_id"]])
-                counts.derivedInteractions += db.changesCount
-            }
         }
         // Versions, entities, sentiment and watch matches go by cascade.
         try db.execute(sql: "DELETE FROM post WHERE id IN (\(list))")

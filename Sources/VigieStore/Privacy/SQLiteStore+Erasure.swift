@@ -108,7 +108,7 @@ extension SQLiteStore {
                     SELECT id FROM post WHERE author_account_id IN (\(subject.rowList)) LIMIT \(postsPerStatement)
                     """)
                 guard !ids.isEmpty else { more = false; break }
-                removed.add(try PostRemoval.delete(db, postRowIDs: ids, derivedEdges: false, logChange: logChange))
+                removed.add(try PostRemoval.delete(db, authoredPostRowIDs: ids, logChange: logChange))
             } while !deadline.hasPassed
             try ErasureProgress.add(removed.receiptCounts(postsAs: "posts"), db, progress)
             return more
