@@ -119,15 +119,17 @@ struct PrivacySlicingTests {
         let path = directory.appendingPathComponent("store.sqlite").path
         var store = try SQLiteStore(path: path)
         try await Self.plantBusyPerson(in: store, posts: 600, likes: 3_000)
-        // Tiny slices, each run stopped after 6 to 9 of them, as a kill would stop it between two
-        // commits (a kill inside a transaction rolls it back: the same state). A run repeats a
-        // few cheap checks before it goes on where the last one stopped; every stage gets cut.
+        // Tiny slices (5 posts, 25 interactions per statement), each run stopped after 6 to 9 of
+        // them, as a kill would stop it between two commits (a kill inside a transaction rolls it
+        // back: the same state). A run repeats a few cheap checks before it goes on where the
+        // last one stopped; every stage gets cut.
         var receipt: ErasureReceipt?
         var runs = 0
         var stoppedBeforeTheEnd = 0
         while receipt == nil, runs < 2_000 {
             runs += 1
-            let tiny = WriteSlicing(budget: .milliseconds(1), pause: .zero, stopAfter: 6 + runs % 4)
+            let tiny = WriteSlicing(budget: .milliseconds(1), pause: .zero, stopAfter: 6 + runs % 4,
+                                    postsPerStatement: 5, interactionsPerStatement: 25)
             do {
                 receipt = try await store.eraseSubject(PrivacyPlant.person, workspace: "default",
                                                        options: ErasureOptions(reason: "DSAR-cut"), slicing: tiny).receipt
@@ -163,6 +165,22 @@ struct PrivacySlicingTests {
         let bytes = try PrivacyFileTests.storeBytes(path)
         for marker in ["slicemark0 ", "slicemark599 "] + PrivacyPlant.identifiers {
             #expect(!PrivacyFileTests.found(marker, in: bytes), "\(marker) is still in the files")
+        }
+    }
+
+    /// The search for others' posts that repost or name the person reads through the naming
+    /// indexes: its cost follows what names them, not the size of the store.
+    @Test func othersPostsNamingThemAreFoundThroughIndexes() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await PrivacyPlant.plant(in: store, workspace: "default")
+        let queries = [SubjectRows.repostsQuery, SubjectRows.mentionsByHandleQuery] + SubjectRows.namingQueries
+        for query in queries {
+            let plan = try await store.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(query)", arguments: ["x", 1, "twitter"])
+                    .map { $0["detail"] as String }.joined(separator: "\n")
+            }
+            #expect(!plan.contains("SCAN"), "\(query)\n\(plan)")
+            #expect(plan.contains(" INDEX post_"), "\(query)\n\(plan)")
         }
     }
 

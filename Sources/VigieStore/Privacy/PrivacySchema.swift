@@ -83,6 +83,21 @@ extension StoreMigrations {
             ) WITHOUT ROWID;
             """)
     }
+
+    /// The indexes an erasure reads others' posts naming the person through
+    /// (``StoreMigrations/namingIndexes``): without them it read every post of the store.
+    static func createV13NamingIndexes(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX IF NOT EXISTS post_repost_of_account ON post(repost_of_account_platform_id)
+                WHERE repost_of_account_platform_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS post_reply_to_account ON post(reply_to_account_platform_id)
+                WHERE reply_to_account_platform_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS post_quote_of_account ON post(quote_of_account_platform_id)
+                WHERE quote_of_account_platform_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS post_mention_account ON post_mention(account_platform_id)
+                WHERE account_platform_id IS NOT NULL;
+            """)
+    }
 }
 
 /// Where each table of the schema stands with respect to a data subject's erasure: every table

@@ -13,9 +13,9 @@ import VigieCore
 /// cannot bring the person back; an `erasure_progress` row (``ErasureProgress``) keeps the counts
 /// and stage, so an erasure stopped midway is finished by running it again.
 extension SQLiteStore {
-    /// At most this many posts or interactions are read per transaction, whatever the budget.
+    /// At most this many of others' posts (reposts of theirs, posts naming them) are taken per
+    /// transaction, whatever the budget.
     static let erasurePostsPerSlice = 500
-    static let erasureInteractionsPerSlice = 5_000
 
     public var erasesSubjects: Bool { true }
 
@@ -93,37 +93,39 @@ extension SQLiteStore {
             guard let subject = try SubjectRows(db, workspace: workspace, key: account), subject.isKnown else { return }
             try ErasureProgress.add(try Self.eraseRecords(db, subject: subject), db, progress)
         }
-        // Their posts, by the author index.
+        let postsPerStatement = meter.slicing.postsPerStatement
+        let interactionsPerStatement = meter.slicing.interactionsPerStatement
+        // Their posts, by the author index, a set at a time. The edges their posts imply have
+        // them as source: they go with the interactions below (counted as interactions either way).
         while try await writeSlice(&meter, { db, deadline -> Bool in
             guard let subject = try SubjectRows(db, workspace: workspace, key: account, includingPostIDs: false),
                   subject.isKnown else { return false }
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM post WHERE author_account_id IN (\(subject.rowList)) LIMIT \(Self.erasurePostsPerSlice)
-                """)
-            guard !ids.isEmpty else { return false }
             let logChange = try PostRemoval.hasWatches(db, workspaceID: subject.workspaceID)
             var removed = PostRemoval.Counts()
-            for id in ids {
-                removed.add(try PostRemoval.delete(db, postRowID: id, logChange: logChange))
-                if deadline.hasPassed { break }
-            }
+            var more = true
+            repeat {
+                let ids = try Int64.fetchAll(db, sql: """
+                    SELECT id FROM post WHERE author_account_id IN (\(subject.rowList)) LIMIT \(postsPerStatement)
+                    """)
+                guard !ids.isEmpty else { more = false; break }
+                removed.add(try PostRemoval.delete(db, authoredPostRowIDs: ids, logChange: logChange))
+            } while !deadline.hasPassed
             try ErasureProgress.add(removed.receiptCounts(postsAs: "posts"), db, progress)
-            return true
+            return more
         }) {
             try Task.checkCancellation()
         }
-        // Other people's posts that copy (reposts) or name them (mentions, replies, quotes). No
-        // index serves these conditions: the scan runs in a read, outside the write lock, and the
-        // rows it found are removed or redacted by row id. Read again until a read finds none
-        // (without suppression, an import may add some meanwhile).
+        // Other people's posts that copy (reposts) or name them (mentions, replies, quotes), found
+        // through the naming indexes in a read, outside the write lock, then removed or redacted
+        // by row id. Read again until a read finds none (without suppression, an import may add
+        // some meanwhile).
         for _ in 0..<5 {
             let found = try await read { db -> (copies: [Int64], naming: [Int64]) in
                 guard let subject = try SubjectRows(db, workspace: workspace, key: account, includingPostIDs: false) else {
                     return ([], [])
                 }
-                let copies = try Int64.fetchAll(db, sql: """
-                    SELECT id FROM post WHERE workspace_id = ? AND platform = ? AND repost_of_account_platform_id = ? ORDER BY id
-                    """, arguments: [subject.workspaceID, account.platform.rawValue, account.platformID])
+                let copies = try Int64.fetchAll(db, sql: SubjectRows.repostsQuery,
+                                                arguments: [account.platformID, subject.workspaceID, account.platform.rawValue])
                 let copySet = Set(copies)
                 let naming = try subject.namingPostRowIDs(db).filter { !copySet.contains($0) }
                 return (copies, naming)
@@ -132,25 +134,27 @@ extension SQLiteStore {
             try await removeCopies(found.copies, account: account, progress: progress, meter: &meter)
             try await redactNaming(found.naming, account: account, workspace: workspace, progress: progress, meter: &meter)
         }
-        // Interactions made or received, by the source and target indexes.
+        // Interactions made or received, by the source and target indexes: each statement
+        // deletes the next few hundred of either, until the slice's budget is spent.
         while try await writeSlice(&meter, { db, deadline -> Bool in
             guard let subject = try SubjectRows(db, workspace: workspace, key: account, includingPostIDs: false),
                   subject.isKnown else { return false }
             let rows = subject.rowList
-            let ids = try Int64.fetchAll(db, sql: """
-                SELECT id FROM (SELECT id FROM interaction WHERE source_account_id IN (\(rows)) LIMIT \(Self.erasureInteractionsPerSlice))
-                UNION
-                SELECT id FROM (SELECT id FROM interaction WHERE target_account_id IN (\(rows)) LIMIT \(Self.erasureInteractionsPerSlice))
-                """)
-            guard !ids.isEmpty else { return false }
+            let limit = interactionsPerStatement
             var removed = 0
-            for chunk in ids.chunks(of: 250) {
-                try db.execute(sql: "DELETE FROM interaction WHERE id IN (\(SubjectRows.list(Array(chunk))))")
+            var more = true
+            repeat {
+                try db.execute(sql: """
+                    DELETE FROM interaction WHERE id IN (
+                        SELECT id FROM (SELECT id FROM interaction WHERE source_account_id IN (\(rows)) LIMIT \(limit))
+                        UNION
+                        SELECT id FROM (SELECT id FROM interaction WHERE target_account_id IN (\(rows)) LIMIT \(limit)))
+                    """)
+                guard db.changesCount > 0 else { more = false; break }
                 removed += db.changesCount
-                if deadline.hasPassed { break }
-            }
+            } while !deadline.hasPassed
             try ErasureProgress.add(["interactions": removed], db, progress)
-            return true
+            return more
         }) {
             try Task.checkCancellation()
         }
@@ -283,12 +287,6 @@ extension SQLiteStore {
         } catch {
             throw StoreError.from(error, path: path)
         }
-    }
-}
-
-fileprivate extension Array {
-    func chunks(of size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }
 

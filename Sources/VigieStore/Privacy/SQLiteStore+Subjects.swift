@@ -47,11 +47,12 @@ extension SQLiteStore {
                     SELECT (SELECT count(*) FROM interaction WHERE source_account_id = ?)
                          + (SELECT count(*) FROM interaction WHERE target_account_id = ?)
                     """, arguments: [rowID, rowID]) ?? 0
+                // Through the handle and naming indexes: as one condition, the planner read every
+                // post of the workspace (seconds on a large store, before each erasure too).
                 let mentionedIn = try Int.fetchOne(db, sql: """
-                    SELECT count(DISTINCT post_mention.post_id) FROM post_mention JOIN post ON post.id = post_mention.post_id
-                    WHERE post.workspace_id = ? AND post.platform = ?
-                    AND (post_mention.handle_lower = ? OR post_mention.account_platform_id = ?)
-                    """, arguments: [workspaceID, platform.rawValue, handleLower ?? "", key.platformID]) ?? 0
+                    SELECT count(*) FROM (\(SubjectRows.mentionsByHandleQuery) UNION \(SubjectRows.mentionsByIDQuery))
+                    """, arguments: [handleLower ?? "", workspaceID, platform.rawValue,
+                                     key.platformID, workspaceID, platform.rawValue]) ?? 0
                 let observedAt: Int64? = row["observed_at"]
                 return SubjectMatch(key: key, handle: row["handle"], displayName: row["display_name"], matchedBy: search.kind,
                                     posts: posts, interactions: interactions, mentionedIn: mentionedIn,

@@ -73,22 +73,36 @@ struct SubjectRows {
         return clauses.isEmpty ? nil : ("(" + clauses.joined(separator: " OR ") + ")", arguments)
     }
 
+    /// The lookups of others' posts that repost or name an account, each through its naming index
+    /// (``StoreMigrations/namingIndexes``); arguments: the account's platform id (the lowercased
+    /// handle for the last one), the workspace id, the platform. The `+` keeps the planner from
+    /// reading every post of the workspace by `post_time` instead.
+    static let repostsQuery = """
+        SELECT id FROM post WHERE repost_of_account_platform_id = ? AND +workspace_id = ? AND +platform = ? ORDER BY id
+        """
+    static let mentionsByIDQuery = """
+        SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
+        WHERE post_mention.account_platform_id = ? AND +post.workspace_id = ? AND +post.platform = ?
+        """
+    static let namingQueries = [
+        "SELECT id FROM post WHERE reply_to_account_platform_id = ? AND +workspace_id = ? AND +platform = ?",
+        "SELECT id FROM post WHERE quote_of_account_platform_id = ? AND +workspace_id = ? AND +platform = ?",
+        mentionsByIDQuery,
+    ]
+    static let mentionsByHandleQuery = """
+        SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
+        WHERE post_mention.handle_lower = ? AND +post.workspace_id = ? AND +post.platform = ?
+        """
+
     /// Post rows of other accounts that name the subject: mentions, replies and quotes of them.
     func namingPostRowIDs(_ db: Database) throws -> [Int64] {
         var ids = Set<Int64>()
-        ids.formUnion(try Int64.fetchAll(db, sql: """
-            SELECT id FROM post WHERE workspace_id = ? AND platform = ?
-            AND (reply_to_account_platform_id = ? OR quote_of_account_platform_id = ?)
-            """, arguments: [workspaceID, key.platform.rawValue, key.platformID, key.platformID]))
-        ids.formUnion(try Int64.fetchAll(db, sql: """
-            SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
-            WHERE post.workspace_id = ? AND post.platform = ? AND post_mention.account_platform_id = ?
-            """, arguments: [workspaceID, key.platform.rawValue, key.platformID]))
+        for query in Self.namingQueries {
+            ids.formUnion(try Int64.fetchAll(db, sql: query, arguments: [key.platformID, workspaceID, key.platform.rawValue]))
+        }
         if let handleLower {
-            ids.formUnion(try Int64.fetchAll(db, sql: """
-                SELECT post_mention.post_id FROM post_mention JOIN post ON post.id = post_mention.post_id
-                WHERE post_mention.handle_lower = ? AND post.workspace_id = ? AND post.platform = ?
-                """, arguments: [handleLower, workspaceID, key.platform.rawValue]))
+            ids.formUnion(try Int64.fetchAll(db, sql: Self.mentionsByHandleQuery,
+                                             arguments: [handleLower, workspaceID, key.platform.rawValue]))
         }
         if !accountRowIDs.isEmpty {
             ids.subtract(try Int64.fetchAll(db, sql: "SELECT id FROM post WHERE author_account_id IN (\(rowList))"))

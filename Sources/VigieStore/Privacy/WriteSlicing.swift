@@ -22,6 +22,11 @@ struct WriteSlicing: Sendable {
     var pause: Duration = .milliseconds(30)
     /// Tests: stop with ``Interrupted`` before slice number `stopAfter + 1`, as a crash would.
     var stopAfter: Int?
+    /// Where an operation deletes a set of rows per statement (an erasure's posts, and its
+    /// interactions from each of the source and target indexes), the size of the set: a few
+    /// milliseconds of work, so that a slice stops close to its budget.
+    var postsPerStatement = 50
+    var interactionsPerStatement = 250
 
     static let standard = WriteSlicing()
 

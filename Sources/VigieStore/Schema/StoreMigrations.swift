@@ -25,6 +25,7 @@ enum StoreMigrations {
         migrator.registerMigration("v10-privacy-requests", migrate: createV10PrivacyRequests)
         migrator.registerMigration("v11-click-counters", migrate: createV11ClickCounters)
         migrator.registerMigration("v12-erasure-progress", migrate: createV12ErasureProgress)
+        migrator.registerMigration("v13-naming-indexes", migrate: createV13NamingIndexes)
         return migrator
     }
 
@@ -37,6 +38,16 @@ enum StoreMigrations {
         ("post_mention_handle", "post_mention(handle_lower)"),
         ("post_url_domain", "post_url(domain)"),
         ("interaction_target", "interaction(target_account_id, kind)"),
+    ] + namingIndexes
+
+    /// The posts that repost, answer, quote or mention an account, found by its platform id (an
+    /// erasure's search for others' posts naming the person, which otherwise reads every post).
+    /// Partial: only the rows that name someone.
+    static let namingIndexes: [(name: String, columns: String)] = [
+        ("post_repost_of_account", "post(repost_of_account_platform_id) WHERE repost_of_account_platform_id IS NOT NULL"),
+        ("post_reply_to_account", "post(reply_to_account_platform_id) WHERE reply_to_account_platform_id IS NOT NULL"),
+        ("post_quote_of_account", "post(quote_of_account_platform_id) WHERE quote_of_account_platform_id IS NOT NULL"),
+        ("post_mention_account", "post_mention(account_platform_id) WHERE account_platform_id IS NOT NULL"),
     ]
 
     /// Whether any read index is missing (a bulk load is running or was interrupted).
