@@ -25,7 +25,7 @@ struct PrivacyRetentionCommand: AsyncParsableCommand {
         @OptionGroup var store: StoreOptions
 
         func run() async throws {
-            let engine = try await store.engine(readOnly: true, mustExist: true)
+            let engine = try store.engine(readOnly: true, mustExist: true)
             print(PrivacyRetentionCommand.table(try await engine.retentionPolicy()))
             if try await !engine.isRetentionSet() {
                 print("These are the defaults, never set: `vigie serve` does not purge this workspace on its own until "
