@@ -207,9 +207,10 @@ public final class CSVRowSplitter {
         }
         let rowLines = rows.filter { !$0.scan.isBlank(in: buffer, rowStart: $0.start) }
         let fitting = rowLines.filter { $0.scan.fields.count == expectedFields }.count
-        let swallowedRow = opening.lineOffset == 0 && buffer.withUnsafeBufferPointer { whole in
-            swallowsRow(scan, quote: opening.offset, start: rowStart, lines: firstLineEnd..<end,
-                        in: UnsafeBufferPointer(rebasing: whole[0..<end]), expectedFields: expectedFields)
+        let swallowedRow = buffer.withUnsafeBufferPointer { whole in
+            Self.ownID(scan, quote: opening.offset, start: rowStart, in: whole).map { own in
+                rowLines.contains { Self.opens($0.scan, at: $0.start, likeRowWithID: own, expectedFields: expectedFields, in: whole) }
+            } ?? false
         }
         let runaway = fitting >= 1 && (openingLineWidth == expectedFields || scan.multilineTextAfterClose || swallowedRow
                                        || (width != expectedFields && fitting * 2 >= rowLines.count)
@@ -242,26 +243,37 @@ public final class CSVRowSplitter {
     }
 
     /// Whether one of `lines` (the lines after the first of the row `scan` starting at `start`,
-    /// whose multi-line field opens at `quote`) reads on its own as a row of the header's width
-    /// that opens with an id like the row's own (digits of about the same length): a swallowed
-    /// row, not a line of text.
+    /// whose multi-line field opens at `quote`), each read on its own, is a swallowed row.
     private func swallowsRow(_ scan: RowScan, quote: Int, start: Int, lines: Range<Int>, in region: UnsafeBufferPointer<UInt8>,
                              expectedFields: Int) -> Bool {
-        guard let first = scan.fields.first, quote > first.end,
-              let own = Self.numericID(first, rowStart: start, in: region) else { return false }
+        guard let own = Self.ownID(scan, quote: quote, start: start, in: region) else { return false }
         var lineStart = lines.lowerBound
         while lineStart < lines.upperBound {
             let lineEnd = region[lineStart..<lines.upperBound].firstIndex(of: newline).map { $0 + 1 } ?? lines.upperBound
             var line = RowScan()
             if case .rowEnd = line.advance(UnsafeBufferPointer(rebasing: region[0..<lineEnd]), rowStart: lineStart,
                                            delimiter: delimiter, newline: newline),
-               line.fields.count == expectedFields,
-               let id = Self.numericID(line.fields[0], rowStart: lineStart, in: region), abs(id - own) <= 2 {
+               Self.opens(line, at: lineStart, likeRowWithID: own, expectedFields: expectedFields, in: region) {
                 return true
             }
             lineStart = lineEnd
         }
         return false
+    }
+
+    /// The length of the id the row at `start` opens with, when its multi-line field (at `quote`)
+    /// comes after it.
+    private static func ownID(_ scan: RowScan, quote: Int, start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let first = scan.fields.first, quote > first.end else { return nil }
+        return numericID(first, rowStart: start, in: bytes)
+    }
+
+    /// Whether `line` is a row of the header's width that opens with an id like the row's own
+    /// (digits of about the same length): a swallowed row, not a line of text.
+    private static func opens(_ line: RowScan, at start: Int, likeRowWithID own: Int, expectedFields: Int,
+                              in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard line.fields.count == expectedFields, let id = numericID(line.fields[0], rowStart: start, in: bytes) else { return false }
+        return abs(id - own) <= 2
     }
 
     /// The length of `field` when it is an unquoted run of 4 to 40 ASCII digits (an id), else nil.
